@@ -1,0 +1,37 @@
+# The README's two commands: `make serve` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install index serve test eval bench clean
+
+# torch first: the pinned CPU wheel, so sentence-transformers does not pull CUDA.
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Incremental: only missing or changed files are embedded; a fresh index costs a hash check.
+index: $(STAMP)
+	$(PY) -m assistant build
+
+serve: index
+	$(PY) -m assistant serve
+
+test: index
+	$(PY) -m pytest -q
+	$(PY) -m assistant eval
+
+eval: index
+	$(PY) -m assistant eval
+
+bench: index
+	$(PY) bench/run.py
+
+clean:
+	rm -rf index .cache eval/reports test-artifacts
