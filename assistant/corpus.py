@@ -5,7 +5,6 @@ import codecs
 import hashlib
 from pathlib import Path
 
-from assistant.chunking import split_long_clauses
 from assistant.parser import ParsedDocument, parse_document
 
 DOCUMENT_SUFFIXES = (".txt", ".md")
@@ -59,9 +58,7 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def load_document(path: Path, max_clause_chars: int) -> ParsedDocument:
-    """Read, decode, parse and split one file."""
+def load_document(path: Path) -> ParsedDocument:
+    """Read, decode and parse one file (whole clauses, not yet split)."""
     data = path.read_bytes()
-    text = decode(data, path.name)
-    parsed = parse_document(path.name, text, hashlib.sha256(data).hexdigest())
-    return ParsedDocument(parsed.document, split_long_clauses(parsed.clauses, max_clause_chars))
+    return parse_document(path.name, decode(data, path.name), hashlib.sha256(data).hexdigest())

@@ -53,8 +53,7 @@ class Citation:
     clause: Clause
     document_title: str
     score: float
-    quote_start: int | None = None  # the answering sentence(s) inside the file, if any
-    quote_end: int | None = None
+    quotes: tuple[tuple[int, int], ...] = ()  # (start, end) of the answering sentence(s) in the file
 
     @property
     def source(self) -> str:
@@ -80,6 +79,7 @@ class Citation:
             "end": c.end,
             "text": c.text,
             "score": round(float(self.score), 4),
+            "quotes": [list(q) for q in self.quotes],
         }
 
 

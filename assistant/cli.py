@@ -1,0 +1,217 @@
+"""Command line: a thin layer over assistant.service. Results on stdout, progress and errors on stderr."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from assistant.config import Config
+
+EXIT_USAGE = 2
+EXIT_FAILED = 1
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--corpus", metavar="DIR", help="folder of .txt/.md documents (env PLAN_CORPUS; default corpus/)")
+    parser.add_argument("--index", metavar="DIR", help="index folder (env PLAN_INDEX; default index/)")
+    parser.add_argument("--model", help="'e5-small' (built in) or a local sentence-transformers folder (env PLAN_MODEL)")
+    parser.add_argument("--cache", metavar="DIR", help="where the built-in model is converted (env PLAN_CACHE)")
+    parser.add_argument("--max-clause-chars", type=int, metavar="N", help="split clauses longer than this")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="plan-assistant", description="Answers questions about health-policy plans, citing the exact clause.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("clauses", help="print the clauses parsed from one file")
+    p.add_argument("file", type=Path)
+    p.add_argument("--json", action="store_true", help="one JSON object per clause")
+    p.add_argument("--max-clause-chars", type=int, metavar="N", help="also split clauses longer than N")
+
+    p = sub.add_parser("build", help="build or update the index (only changed files are embedded)")
+    _common(p)
+
+    p = sub.add_parser("ask", help="answer a question (or JSON lines from stdin with --jsonl)")
+    _common(p)
+    p.add_argument("question", nargs="?", help="the question; omit for an interactive prompt")
+    p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    p.add_argument("--jsonl", action="store_true", help='read {"question":…, "history":[…]} lines from stdin')
+    p.add_argument("-k", type=int, dest="top_k", metavar="N", help="number of citations (default 5)")
+    p.add_argument("--history", action="append", default=[], metavar="Q", help="an earlier question (repeatable, oldest first)")
+
+    p = sub.add_parser("eval", help="score the assistant against the evaluation set; fails on regression")
+    _common(p)
+    p.add_argument("--set", dest="eval_set", type=Path, help="evaluation set (default eval/questions.jsonl)")
+    p.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    p.add_argument("--report", type=Path, metavar="DIR", help="report folder (default eval/reports/)")
+    p.add_argument("--baseline", type=Path, help="baseline metrics (default eval/baseline.json)")
+    p.add_argument("--update-baseline", action="store_true", help="write the current metrics as the new baseline")
+
+    p = sub.add_parser("serve", help="start the browser UI")
+    _common(p)
+    p.add_argument("--host", help="default 127.0.0.1 (env PLAN_HOST)")
+    p.add_argument("--port", type=int, help="default 7860 (env PLAN_PORT)")
+    return parser
+
+
+def config_from(args: argparse.Namespace) -> Config:
+    return Config.from_env().override(
+        corpus_dir=getattr(args, "corpus", None),
+        index_dir=getattr(args, "index", None),
+        model=getattr(args, "model", None),
+        cache_dir=getattr(args, "cache", None),
+        max_clause_chars=getattr(args, "max_clause_chars", None),
+        top_k=getattr(args, "top_k", None),
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from assistant.corpus import CorpusError
+    from assistant.index import StaleIndex
+    from assistant.service import InvalidQuestion
+
+    handled = (CorpusError, StaleIndex, InvalidQuestion, OSError)
+    try:
+        from assistant.embedding import ModelError
+
+        handled += (ModelError,)
+        return COMMANDS[args.command](args)
+    except handled as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a user never sees a traceback; PLAN_DEBUG=1 shows it
+        if os.environ.get("PLAN_DEBUG"):
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc} (set PLAN_DEBUG=1 for details)", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def cmd_clauses(args) -> int:
+    from assistant.chunking import split_long_clauses
+    from assistant.corpus import load_document
+
+    parsed = load_document(args.file)
+    clauses = parsed.clauses
+    if args.max_clause_chars:
+        clauses = split_long_clauses(clauses, args.max_clause_chars)
+    doc = parsed.document
+    if not args.json:
+        print(f"# {doc.title} | {doc.issuer or '-'} | {doc.date or '-'} | {doc.doc_number or '-'} | {doc.index_number or '-'}")
+    for c in clauses:
+        if args.json:
+            print(json.dumps({"label": c.label, "path": c.path_text, "title": c.title, "start": c.start, "end": c.end,
+                              "part": c.part, "parts": c.parts, "text": c.text}, ensure_ascii=False))
+        else:
+            part = f" ({c.part + 1}/{c.parts})" if c.parts > 1 else ""
+            print(f"{c.label}{part}\t{c.path_text}\t{c.start}-{c.end}\t{c.text[:60].replace(chr(10), ' ')}")
+    return 0
+
+
+def cmd_build(args) -> int:
+    from assistant.embedding import Embedder, load_model
+    from assistant.index import build_index
+
+    config = config_from(args)
+    progress = not args.quiet
+    index, embedded = build_index(config, lambda: Embedder(load_model(config.model, config.cache_dir, progress)), progress)
+    state = "built" if embedded else "up to date"
+    print(f"index {state}: {len(index.clauses)} clause parts from {len(index.documents)} files; embedded {embedded}")
+    return 0
+
+
+def _open(args):
+    from assistant.service import Assistant
+
+    return Assistant.open(config_from(args), progress=not args.quiet)
+
+
+def cmd_ask(args) -> int:
+    if args.jsonl:
+        return _ask_jsonl(_open(args), sys.stdin, sys.stdout)
+    if args.question is None:
+        return _ask_interactive(_open(args))
+    from assistant.service import validate_question
+
+    validate_question(args.question, Config.from_env().max_question_chars)  # fail fast, before the model loads
+    answer = _open(args).ask(args.question, args.history)
+    print(json.dumps(answer.to_json(), ensure_ascii=False, indent=1) if args.json else format_answer(answer))
+    return 0
+
+
+def format_answer(answer) -> str:
+    lines = [answer.text, "", "引用 (citations):" if answer.found else "可能相关 (possibly related):"]
+    for i, c in enumerate(answer.citations, 1):
+        lines.append(f"[{i}] 《{c.document_title}》 {c.clause.label} — {c.clause.path_text} ({c.source}, {c.start}–{c.end})")
+    return "\n".join(lines)
+
+
+def _ask_jsonl(assistant, stdin, stdout) -> int:
+    """One answer object per input line; a bad line gets an error object and the rest go on."""
+    from assistant.service import InvalidQuestion
+
+    failures = 0
+    for number, line in enumerate(stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise InvalidQuestion("each line must be a JSON object")
+            history = item.get("history") or []
+            if not isinstance(history, list):
+                raise InvalidQuestion('"history" must be a list of earlier questions')
+            result = assistant.ask(item.get("question"), history).to_json()
+        except (json.JSONDecodeError, InvalidQuestion) as exc:
+            failures += 1
+            message = f"line {number}: {'not valid JSON' if isinstance(exc, json.JSONDecodeError) else exc}"
+            print(f"error: {message}", file=sys.stderr)
+            result = {"error": message, "line": number}
+        stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        stdout.flush()
+    return EXIT_USAGE if failures else 0
+
+
+def _ask_interactive(assistant) -> int:
+    from assistant.service import InvalidQuestion
+
+    history: list[str] = []
+    print("输入问题，回车提问；/new 开始新对话；Ctrl-D 退出。", file=sys.stderr)
+    while True:
+        try:
+            question = input("问> ")
+        except EOFError:
+            return 0
+        if question.strip() == "/new":
+            history.clear()
+            continue
+        try:
+            answer = assistant.ask(question, history)
+        except InvalidQuestion as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            continue
+        history.append(question)
+        print(format_answer(answer) + "\n")
+
+
+def cmd_eval(args) -> int:
+    from assistant.evaluation import run_cli
+
+    return run_cli(args, config_from(args))
+
+
+def cmd_serve(args) -> int:
+    from assistant.ui import serve
+
+    return serve(config_from(args))
+
+
+COMMANDS = {"clauses": cmd_clauses, "build": cmd_build, "ask": cmd_ask, "eval": cmd_eval, "serve": cmd_serve}

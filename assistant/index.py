@@ -1,0 +1,232 @@
+"""The persisted search index: clause vectors in FAISS, BM25 postings, and a manifest.
+
+Layout under the index folder:
+    manifest.json      what the index was built from; names the live generation
+    gen-<id>/          chunks.jsonl, vectors.npy, faiss.index, bm25.json
+
+A build writes a new generation folder and only then replaces manifest.json (os.replace is
+atomic), so a crash mid-build leaves the previous index usable. A build re-embeds only the
+clauses of files whose bytes changed; everything else is copied from the previous generation.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from assistant.bm25 import BM25
+from assistant.chunking import split_long_clauses
+from assistant.config import Config
+from assistant.corpus import corpus_files, file_sha256, load_document
+from assistant.models import Clause, Document
+from assistant.parser import PARSER_VERSION
+from assistant.textnorm import compact, fold, tokens
+
+INDEX_FORMAT = 1
+MANIFEST = "manifest.json"
+
+
+class StaleIndex(Exception):
+    """The index does not match the corpus, parser or model; the message says what to run."""
+
+
+@dataclass(frozen=True)
+class Manifest:
+    format: int
+    parser_version: str
+    model_id: str
+    dimension: int
+    max_clause_chars: int
+    files: dict[str, str]  # file name -> sha256 of its bytes
+    generation: str
+    built_at: str
+    clauses: int
+
+    @classmethod
+    def read(cls, index_dir: Path) -> "Manifest | None":
+        path = index_dir / MANIFEST
+        if not path.exists():
+            return None
+        try:
+            return cls(**json.loads(path.read_text(encoding="utf-8")))
+        except (ValueError, TypeError):
+            return None  # unreadable or from another format: treated as no index
+
+
+def staleness(manifest: Manifest | None, config: Config, files: dict[str, str]) -> list[str]:
+    """Why an index cannot serve this corpus and model; empty when it can. Pure."""
+    if manifest is None:
+        return ["no index has been built"]
+    reasons = []
+    if manifest.format != INDEX_FORMAT or manifest.parser_version != PARSER_VERSION:
+        reasons.append("the index was built by another version of the parser")
+    if manifest.model_id != config.model_id:
+        reasons.append(f"the index was built with model {manifest.model_id}, not {config.model_id}")
+    if manifest.max_clause_chars != config.max_clause_chars:
+        reasons.append("the clause length limit changed")
+    for name in sorted(set(files) | set(manifest.files)):
+        if name not in manifest.files:
+            reasons.append(f"{name} is new")
+        elif name not in files:
+            reasons.append(f"{name} was removed")
+        elif files[name] != manifest.files[name]:
+            reasons.append(f"{name} changed")
+    return reasons
+
+
+def passage_text(document: Document, clause: Clause) -> str:
+    """What is embedded: the clause with its document and heading context, script-folded."""
+    return fold(f"{document.title}｜{clause.path_text}\n{compact(clause.text)}")
+
+
+def lexical_terms(document: Document, clause: Clause) -> list[str]:
+    return tokens(fold(f"{document.title} {clause.path_text} {compact(clause.text)}"))
+
+
+@dataclass
+class SearchIndex:
+    """Everything retrieval needs, in memory."""
+
+    manifest: Manifest
+    documents: dict[str, Document]
+    clauses: tuple[Clause, ...]  # one row per clause part, the FAISS row order
+    vectors: np.ndarray
+    faiss_index: object
+    bm25: BM25
+    whole_clauses: dict[str, tuple[Clause, ...]]  # unsplit outline per document, for browsing
+
+
+def _corpus_hashes(config: Config) -> dict[str, str]:
+    return {p.name: file_sha256(p) for p in corpus_files(config.corpus_dir)}
+
+
+def _load_corpus(config: Config):
+    """Documents, their clause parts (split to the length limit) and their whole clauses."""
+    documents, clauses, whole = {}, [], {}
+    for path in corpus_files(config.corpus_dir):
+        parsed = load_document(path)
+        documents[path.name] = parsed.document
+        whole[path.name] = parsed.clauses
+        clauses.extend(split_long_clauses(parsed.clauses, config.max_clause_chars))
+    return documents, tuple(clauses), whole
+
+
+def _read_generation(index_dir: Path, manifest: Manifest):
+    import faiss
+
+    gen = index_dir / manifest.generation
+    rows = [json.loads(line) for line in (gen / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
+    clauses = tuple(Clause(**{**r, "path": tuple(r["path"])}) for r in rows)
+    vectors = np.load(gen / "vectors.npy")
+    bm25 = BM25.from_json(json.loads((gen / "bm25.json").read_text(encoding="utf-8")))
+    return clauses, vectors, faiss.read_index(str(gen / "faiss.index")), bm25
+
+
+def load_index(config: Config) -> SearchIndex:
+    """The index as built, or StaleIndex saying exactly what changed and what to run."""
+    manifest = Manifest.read(config.index_dir)
+    reasons = staleness(manifest, config, _corpus_hashes(config))
+    if reasons:
+        raise StaleIndex(
+            f"index in {config.index_dir} is out of date ({'; '.join(reasons)}); "
+            f"run: python -m assistant build --corpus {config.corpus_dir} --index {config.index_dir}"
+        )
+    documents, _, whole = _load_corpus(config)
+    clauses, vectors, faiss_index, bm25 = _read_generation(config.index_dir, manifest)
+    return SearchIndex(manifest, documents, clauses, vectors, faiss_index, bm25, whole)
+
+
+def build_index(
+    config: Config,
+    embedder_factory: Callable[[], object],
+    progress: bool = True,
+) -> tuple[SearchIndex, int]:
+    """Build (or bring up to date) the index; returns it and how many clause parts were embedded.
+
+    `embedder_factory` is called only if something needs embedding, so an up-to-date index
+    costs no model load.
+    """
+    import faiss
+
+    documents, clauses, whole = _load_corpus(config)
+    hashes = {name: doc.sha256 for name, doc in documents.items()}
+    old = Manifest.read(config.index_dir)
+    if not staleness(old, config, hashes):
+        return load_index(config), 0
+    reusable = _reusable_vectors(config, old, hashes)
+    todo = [i for i, c in enumerate(clauses) if (c.source, c.start, c.end) not in reusable]
+    dimension = old.dimension if old and reusable else 0
+    vectors = None
+    if todo:
+        embedder = embedder_factory()
+        _say(progress, f"embedding {len(todo)} of {len(clauses)} clause parts")
+        fresh = embedder.encode_passages(
+            [passage_text(documents[clauses[i].source], clauses[i]) for i in todo], show_progress=progress
+        )
+        dimension = fresh.shape[1]
+        vectors = np.zeros((len(clauses), dimension), dtype=np.float32)
+        vectors[todo] = fresh
+    else:
+        vectors = np.zeros((len(clauses), dimension), dtype=np.float32)
+    for i, c in enumerate(clauses):
+        if (c.source, c.start, c.end) in reusable:
+            vectors[i] = reusable[(c.source, c.start, c.end)]
+    faiss_index = faiss.IndexFlatIP(dimension)  # exact inner product on unit vectors = cosine
+    faiss_index.add(vectors)
+    bm25 = BM25.build([lexical_terms(documents[c.source], c) for c in clauses])
+    manifest = Manifest(
+        INDEX_FORMAT, PARSER_VERSION, config.model_id, dimension, config.max_clause_chars,
+        hashes, f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}", time.strftime("%Y-%m-%dT%H:%M:%S"), len(clauses),
+    )
+    _write_generation(config.index_dir, manifest, clauses, vectors, faiss_index, bm25)
+    _say(progress, f"index written to {config.index_dir} ({len(clauses)} clause parts, {len(documents)} files)")
+    return SearchIndex(manifest, documents, clauses, vectors, faiss_index, bm25, whole), len(todo)
+
+
+def _reusable_vectors(config: Config, old: Manifest | None, hashes: dict[str, str]) -> dict:
+    """Vectors of unchanged files from the previous generation, keyed by clause position."""
+    if old is None or old.model_id != config.model_id or old.format != INDEX_FORMAT:
+        return {}
+    if old.parser_version != PARSER_VERSION or old.max_clause_chars != config.max_clause_chars:
+        return {}
+    try:
+        clauses, vectors, _, _ = _read_generation(config.index_dir, old)
+    except (OSError, ValueError, RuntimeError):
+        return {}
+    unchanged = {name for name, sha in hashes.items() if old.files.get(name) == sha}
+    return {(c.source, c.start, c.end): vectors[i] for i, c in enumerate(clauses) if c.source in unchanged}
+
+
+def _write_generation(index_dir: Path, manifest: Manifest, clauses, vectors, faiss_index, bm25: BM25) -> None:
+    import faiss
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    gen = index_dir / manifest.generation
+    tmp = index_dir / (manifest.generation + ".partial")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as out:
+        for c in clauses:
+            out.write(json.dumps(asdict(c), ensure_ascii=False) + "\n")
+    np.save(tmp / "vectors.npy", vectors)
+    faiss.write_index(faiss_index, str(tmp / "faiss.index"))
+    (tmp / "bm25.json").write_text(json.dumps(bm25.to_json(), ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, gen)
+    manifest_tmp = index_dir / (MANIFEST + ".partial")
+    manifest_tmp.write_text(json.dumps(asdict(manifest), ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(manifest_tmp, index_dir / MANIFEST)  # the switch: atomic
+    for stale in index_dir.glob("gen-*"):
+        if stale.name != manifest.generation:
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _say(progress: bool, message: str) -> None:
+    if progress:
+        print(message, file=sys.stderr, flush=True)

@@ -1,0 +1,174 @@
+"""Hybrid retrieval over the index: dense (e5 + FAISS) and lexical (BM25 on folded bigrams).
+
+Both sides see Traditional→Simplified-folded text. Places named in a question pin the
+documents about those places; a named clause number resolves to that clause first.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from assistant.index import SearchIndex, lexical_terms
+from assistant.models import Clause, Document
+from assistant.query import Query, leading_places, make_query, strip_admin_suffix, tagged_places
+from assistant.textnorm import fold, tokens
+
+# Fusion weights: cosine carries meaning, BM25 (relative to the best row) carries exact wording,
+# coverage (share of the question's terms present) rewards clauses that mention everything asked.
+W_LEXICAL = 0.06
+W_COVERAGE = 0.06
+W_YEAR = 0.03
+DENSE_CANDIDATES = 256
+
+# Words that make a question a question but say nothing about the subject.
+_QUESTION_TERMS = set(
+    tokens(
+        fold(
+            "多少 什么 哪些 哪个 哪里 如何 怎么 怎样 是否 有没有 提到 提出 计划 要求 目标 内容 讲的 讲什么 "
+            "文件 里面 方面 关于 情况 具体 主要 一下 请问 是否有 哪几 几个 咋样 安排"
+        )
+    )
+) | {"what", "which", "how", "does", "the", "for", "and", "plan", "of", "in", "is", "are", "to", "a", "about"}
+
+
+@dataclass(frozen=True)
+class Hit:
+    clause: Clause
+    score: float  # what hits are ranked by
+    dense: float  # cosine similarity of question and clause
+    lexical: float  # BM25 relative to the best clause for this question (0..1)
+    coverage: float  # share of the question's content terms found in the clause
+    years_ok: bool  # every year the question names appears in the clause or its document title
+    places_ok: bool  # every place the question names is the clause's document's place or in the clause
+    exact: bool = False  # the question named this clause's number
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    query: Query
+    hits: tuple[Hit, ...]
+    pinned: tuple[str, ...]  # documents the question is about, by the places it names
+    unknown_places: tuple[str, ...]  # places named that no document mentions
+
+
+def home_places(document: Document) -> set[str]:
+    """The places a document is about: those its title/issuer open with, and frequent named ones."""
+    places = set(leading_places(document.title)) | set(leading_places(document.issuer or ""))
+    folded = fold(document.text)
+    counts = Counter(tagged_places(folded))
+    for name, n in counts.items():
+        with_suffix = any(name + s in folded for s in ("省", "市", "县", "区", "州"))
+        if folded.count(name) >= 5 and with_suffix and strip_admin_suffix(name) == name:
+            places.add(name)
+    return places
+
+
+class Retriever:
+    def __init__(self, index: SearchIndex, embedder):
+        self.index = index
+        self.embedder = embedder
+        self.home = {source: home_places(doc) for source, doc in index.documents.items()}
+        self.known_places = frozenset(p for places in self.home.values() for p in places)
+        self.folded_text = {source: fold(doc.text) for source, doc in index.documents.items()}
+        self.row_terms = [set(lexical_terms(index.documents[c.source], c)) for c in index.clauses]
+        self.row_folded = [fold(c.text) for c in index.clauses]
+        self.title_folded = {s: fold(d.title + " " + (d.date or "")) for s, d in index.documents.items()}
+        self.known_or_mentioned = _Mentioned(self.known_places, self.folded_text)
+
+    def retrieve(self, question: str, history=(), k: int = 5) -> Retrieval:
+        query = make_query(question, history, self.known_places)
+        pinned, unknown = self._pin_documents(query)
+        scores = self._scores(query)
+        rows = self._candidate_rows(pinned)
+        hits = sorted((self._hit(query, r, scores) for r in rows), key=lambda h: -h.score)
+        hits = self._exact_first(query, hits, pinned)
+        if len(pinned) > 1:
+            hits = _best_of_each_first(hits, pinned)
+        return Retrieval(query, tuple(hits[: max(k, 1)]), tuple(pinned), tuple(unknown))
+
+    def _pin_documents(self, query: Query) -> tuple[list[str], list[str]]:
+        pinned, unknown = [], []
+        for place in query.places:
+            homes = [s for s, places in self.home.items() if place in places]
+            mentions = [s for s, text in self.folded_text.items() if place in text]
+            if homes:
+                pinned.extend(homes)
+            elif not mentions:
+                unknown.append(place)
+            elif len(mentions) < len(self.folded_text):
+                pinned.extend(mentions)
+        return list(dict.fromkeys(pinned)), unknown
+
+    def _candidate_rows(self, pinned: list[str]) -> list[int]:
+        clauses = self.index.clauses
+        if not pinned:
+            return list(range(len(clauses)))
+        return [i for i, c in enumerate(clauses) if c.source in pinned]
+
+    def _scores(self, query: Query) -> dict[str, np.ndarray]:
+        n = len(self.index.clauses)
+        qvec = self.embedder.encode_query(query.folded).astype(np.float32).reshape(1, -1)
+        dense = np.full(n, -1.0, dtype=np.float32)
+        sims, rows = self.index.faiss_index.search(qvec, min(n, DENSE_CANDIDATES))
+        valid = rows[0] >= 0
+        dense[rows[0][valid]] = sims[0][valid]
+        lexical = self.index.bm25.scores(tokens(query.folded))
+        top = float(lexical.max()) if n else 0.0
+        return {"dense": dense, "lexical": lexical / top if top > 0 else lexical}
+
+    def _hit(self, query: Query, row: int, scores: dict[str, np.ndarray]) -> Hit:
+        clause = self.index.clauses[row]
+        terms = [t for t in dict.fromkeys(tokens(query.folded)) if t not in _QUESTION_TERMS and not t.isdigit()]
+        coverage = sum(t in self.row_terms[row] for t in terms) / len(terms) if terms else 0.0
+        context = self.row_folded[row] + self.title_folded[clause.source]
+        years_ok = all(y in context for y in query.years)
+        # A place no document is about (but one mentions in passing) must be in the clause itself.
+        incidental = [p for p in query.places if p not in self.known_places and p in self.known_or_mentioned]
+        places_ok = all(p in self.row_folded[row] for p in incidental)
+        dense, lexical = float(scores["dense"][row]), float(scores["lexical"][row])
+        score = dense + W_LEXICAL * lexical + W_COVERAGE * coverage + (W_YEAR if query.years and years_ok else 0.0)
+        return Hit(clause, score, dense, lexical, coverage, years_ok, places_ok)
+
+    def _exact_first(self, query: Query, hits: list[Hit], pinned: list[str]) -> list[Hit]:
+        """A named clause number comes first: exact label before a label that ends with it."""
+        ref = query.clause_ref
+        if not ref:
+            return hits
+        exact = [h for h in hits if h.clause.label == ref]
+        suffix = [h for h in hits if h.clause.label != ref and h.clause.label.endswith(ref)]
+        named = exact + suffix
+        if not named:
+            return hits
+        chosen = {id(h) for h in named}
+        marked = [replace(h, exact=True) for h in named]
+        return marked + [h for h in hits if id(h) not in chosen]
+
+
+class _Mentioned:
+    """Membership: a place that is some document's home or appears in some document."""
+
+    def __init__(self, homes: frozenset[str], texts: dict[str, str]):
+        self.homes, self.texts = homes, texts
+
+    def __contains__(self, place: str) -> bool:
+        return place in self.homes or any(place in t for t in self.texts.values())
+
+
+def _best_of_each_first(hits: list[Hit], pinned: list[str]) -> list[Hit]:
+    """For a question about several documents, the best clause of each comes first."""
+    firsts = []
+    for source in pinned:
+        best = next((h for h in hits if h.clause.source == source), None)
+        if best is not None:
+            firsts.append(best)
+    chosen = {id(h) for h in firsts}
+    return sorted(firsts, key=lambda h: -h.score) + [h for h in hits if id(h) not in chosen]
+
+
+def label_matches(label: str, wanted: str) -> bool:
+    """Whether a clause label answers to a label a person typed ('（十一）' matches '二（十一）')."""
+    wanted = re.sub(r"\s+", "", wanted).replace("(", "（").replace(")", "）").replace("、", "")
+    return label == wanted or label.endswith(wanted)

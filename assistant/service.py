@@ -1,0 +1,75 @@
+"""The library API that the CLI, the UI, the evaluation and the tests all use."""
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from typing import Sequence
+
+from assistant.answer import compose
+from assistant.config import Config
+from assistant.index import SearchIndex, build_index
+from assistant.models import Answer, Clause, Document
+from assistant.retrieval import Retriever, label_matches
+
+
+class InvalidQuestion(ValueError):
+    """A question the assistant will not try to answer; the message tells the user why."""
+
+
+def validate_question(question: object, max_chars: int) -> str:
+    """The question, stripped; or InvalidQuestion with a one-line reason."""
+    if not isinstance(question, str):
+        raise InvalidQuestion("问题必须是文本 (question must be a string)")
+    stripped = question.strip()
+    if not stripped:
+        raise InvalidQuestion("问题为空，请输入问题 (empty question)")
+    if len(stripped) > max_chars:
+        raise InvalidQuestion(f"问题过长（{len(stripped)} 字），请缩短到 {max_chars} 字以内 (question too long)")
+    bad = [ch for ch in stripped if ch not in "\t\n\r" and unicodedata.category(ch) == "Cc"]
+    if bad:
+        raise InvalidQuestion(f"问题含有控制字符 U+{ord(bad[0]):04X}，请删除后重试 (control character in question)")
+    return stripped
+
+
+class Assistant:
+    """Loads the index and the model once; answers questions; looks clauses up."""
+
+    def __init__(self, config: Config, index: SearchIndex, embedder):
+        self.config = config
+        self.index = index
+        self.retriever = Retriever(index, embedder)
+
+    @classmethod
+    def open(cls, config: Config | None = None, progress: bool = True) -> "Assistant":
+        """Load the model, bring the index up to date (embedding only what changed) and load it."""
+        from assistant.embedding import Embedder, load_model
+
+        config = config or Config.from_env()
+        embedder = Embedder(load_model(config.model, config.cache_dir, progress=progress))
+        index, _ = build_index(config, lambda: embedder, progress=progress)
+        return cls(config, index, embedder)
+
+    def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
+        question = validate_question(question, self.config.max_question_chars)
+        history = [h for h in history if isinstance(h, str) and h.strip()]
+        retrieval = self.retriever.retrieve(question, history, self.config.top_k)
+        return compose(question, retrieval, self.index.documents)
+
+    @property
+    def documents(self) -> dict[str, Document]:
+        return self.index.documents
+
+    def outline(self, source: str) -> tuple[Clause, ...]:
+        """A document's whole clauses in order (not split into parts), for browsing."""
+        return self.index.whole_clauses.get(source, ())
+
+    def lookup(self, source: str, label: str) -> list[Clause]:
+        """Clauses of one document answering to a typed label: exact label first, then suffix."""
+        wanted = re.sub(r"\s+", "", label)
+        clauses = [c for c in self.outline(source) if label_matches(c.label, wanted)]
+        return sorted(clauses, key=lambda c: (c.label != wanted.replace("(", "（").replace(")", "）"), c.start))
+
+
+def warn(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
