@@ -24,6 +24,10 @@ class BM25:
                 postings.setdefault(term, []).append((row, tf))
         return cls(postings, tuple(len(t) for t in documents))
 
+    def idf(self, term: str) -> float:
+        n, df = len(self.doc_lengths), len(self.postings.get(term, ()))
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
     def scores(self, query_terms: list[str]) -> np.ndarray:
         """BM25 score of every row for the query (repeated query terms count once)."""
         n = len(self.doc_lengths)
@@ -36,7 +40,7 @@ class BM25:
             hits = self.postings.get(term)
             if not hits:
                 continue
-            idf = math.log(1 + (n - len(hits) + 0.5) / (len(hits) + 0.5))
+            idf = self.idf(term)
             rows = np.fromiter((r for r, _ in hits), dtype=np.int64, count=len(hits))
             tfs = np.fromiter((tf for _, tf in hits), dtype=np.float32, count=len(hits))
             out[rows] += idf * tfs * (K1 + 1) / (tfs + norm[rows])

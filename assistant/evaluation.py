@@ -247,18 +247,20 @@ def coverage_rank(item: EvalItem, citations: Sequence[Citation], spans: Mapping[
     """1-based rank at which the item's expected clauses are covered, or None if never.
 
     A citation covers an expected clause when its source matches and its span overlaps the
-    clause's span (so any part of a split clause counts). For a comparison, the rank is where the
-    last of its documents gets covered.
+    clause's span (so any part of a split clause counts). A comparison needs a clause from each
+    of its n documents, so it cannot be covered before rank n: its rank counts from there (both
+    documents in the first two citations is rank 1), else it could never count as a hit@1.
     """
     if item.unanswerable:
         return None
+    groups = _requirement_groups(item, spans)
     worst = 0
-    for group in _requirement_groups(item, spans):
+    for group in groups:
         rank = next((i for i, c in enumerate(citations, 1) if citation_hits(c, group)), None)
         if rank is None:
             return None
         worst = max(worst, rank)
-    return worst
+    return worst - (len(groups) - 1)
 
 
 def citation_is_exact(citation: Citation, documents: Mapping[str, Document]) -> bool:

@@ -6,16 +6,17 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.textnorm import fold
+from assistant.textnorm import fold, tokens
 
 _CN_NUM = "一二三四五六七八九十百零〇两"
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 # A named clause: 第十一条 / 第三章 / 二（三）2 / （十一） / (十一)3 — folded text uses ASCII parens.
 _CLAUSE_REF = re.compile(
-    rf"第[{_CN_NUM}\d]+[条章节编]"
+    rf"第[{_CN_NUM}\d]+[条章节编项点]"
     rf"|[{_CN_NUM}]{{1,3}}[、]?\([{_CN_NUM}]{{1,4}}\)(?:\d{{1,3}})?"
     rf"|\([{_CN_NUM}]{{1,4}}\)(?:\d{{1,3}})?"
 )
+_ARABIC_REF = re.compile(r"第\s*(\d{1,3})\s*[条项点]|(?<![\d.])(\d{1,3})\.(?!\d)")
 _FOLLOWUP_START = re.compile(r"^(那|那么|还有|另外|其中|它|其|该|这|此|上述|and\b|what about|how about|and what|what of)", re.I)
 _ADMIN_SUFFIX = ("自治区", "自治州", "省", "市", "县", "区", "州")
 _LEADING_PLACES = re.compile(r"^(?:\d{4}年)?((?:[\u4e00-\u9fff]{2,3}?(?:省|市|县|区))+)")
@@ -25,9 +26,11 @@ _LEADING_PLACES = re.compile(r"^(?:\d{4}年)?((?:[\u4e00-\u9fff]{2,3}?(?:省|市
 class Query:
     text: str  # the question after follow-up resolution
     folded: str
+    context: str  # folded earlier turn a follow-up leans on, searched with less weight; "" if none
     years: tuple[str, ...]
-    clause_ref: str | None  # normalised like clause labels: "二（三）2", "（十一）", "第十一条"
+    clause_refs: tuple[str, ...]  # named clause numbers, written like labels: "二（三）2", "（十一）", "第十一条"
     places: tuple[str, ...]  # place names in folded form, without admin suffix where possible
+    content_terms: tuple[str, ...]  # what the question is about: BM25 terms less places, years, question words
 
 
 def is_followup(question: str) -> bool:
@@ -37,38 +40,81 @@ def is_followup(question: str) -> bool:
     return bool(_FOLLOWUP_START.match(q)) or q.rstrip("?？").endswith("呢") or len(content) <= 8
 
 
-def merge_followup(previous: str, question: str) -> str:
-    """Carry the earlier question's subject into a follow-up.
+@dataclass(frozen=True)
+class Turn:
+    """A question as it would be asked on its own, and the earlier turn it leans on."""
 
-    A follow-up that only swaps a year ('那2022年呢？') becomes the earlier question with the
-    new year; any other follow-up is appended to the earlier question.
+    text: str
+    context: str = ""
+
+
+def _own_words(question: str) -> str:
+    """What a follow-up says beyond its cue words, years and punctuation: '那2022年呢？' → ''."""
+    rest = re.sub(r"[\W_\d年]+", "", _YEAR.sub("", fold(question)))
+    return re.sub(r"^(那么?|还有|另外|and|whatabout|howabout)|呢$", "", rest, flags=re.I)
+
+
+def merge_followup(previous: Turn, question: str, places: list[str]) -> Turn:
+    """Carry the earlier turn's subject into a follow-up.
+
+    '那2022年呢？' becomes the earlier question with the new year. A follow-up with little of its
+    own joins the earlier question. One with a topic of its own ('组织实施阶段呢？') keeps it,
+    takes the places the conversation is about, and leans on the earlier turn as context.
     """
     new_years = _YEAR.findall(question)
-    rest = re.sub(r"[\W_\d年]+|^那么?|呢$", "", _YEAR.sub("", fold(question)))
-    rest = re.sub(r"^(那么?|and|whatabout|howabout)|呢$", "", rest, flags=re.I)
-    if new_years and _YEAR.search(previous) and len(rest) <= 2:
-        return _YEAR.sub(new_years[0], previous, count=1)
-    return f"{previous} {question}"
+    own = _own_words(question)
+    if new_years and _YEAR.search(previous.text) and len(own) <= 2:
+        return Turn(_YEAR.sub(new_years[0], previous.text, count=1), previous.context)
+    if len(own) <= 4:
+        return Turn(f"{previous.text} {question}", previous.context)
+    return Turn(" ".join([question, *places]), previous.text)
 
 
-def resolve_followups(question: str, history: list[str] | tuple[str, ...]) -> str:
-    """The question as it would be asked on its own, given the earlier turns (oldest first)."""
-    effective = ""
+def resolve_followups(question: str, history, places_in) -> Turn:
+    """The question as it would be asked on its own, given the earlier turns (oldest first).
+
+    A turn leans on the one before when it says so ('那…', '…呢？', very short) or, being
+    short, names no place itself while the conversation is about one.
+    """
+    current: Turn | None = None
     for turn in [*history, question]:
         turn = turn.strip()
         if not turn:
             continue
-        effective = merge_followup(effective, turn) if effective and is_followup(turn) else turn
-    return effective
+        if current is None:
+            current = Turn(turn)
+            continue
+        places = places_in(current.text)
+        leans = is_followup(turn) or (places and not places_in(turn) and len(_own_words(turn)) <= 15)
+        current = merge_followup(current, turn, places) if leans else Turn(turn)
+    return current or Turn(question)
 
 
-def clause_reference(folded: str) -> str | None:
-    """A clause number named in the question, written the way labels are ('（十一）')."""
-    m = _CLAUSE_REF.search(folded)
-    if not m:
-        return None
-    ref = m.group().replace("、", "").replace("(", "（").replace(")", "）")
-    return ref
+def clause_references(folded: str) -> tuple[str, ...]:
+    """Clause numbers named in the question, written the way labels are ('（十一）', '第二十条', '20')."""
+    refs = [m.group().replace("、", "").replace("(", "（").replace(")", "）") for m in _CLAUSE_REF.finditer(folded)]
+    for m in _ARABIC_REF.finditer(folded):  # 第20条 / 第15项 / 19. : an article in words, or item 20
+        number = int(m.group(1) or m.group(2))
+        refs += [f"第{chinese_number(number)}条", str(number)] if m.group(1) else [str(number)]
+    for ref in list(refs):  # 第三十六条 in a plan is its item （三十六）
+        if m := re.fullmatch(rf"第([{_CN_NUM}]+)[条项点]", ref):
+            refs.append(f"（{m.group(1)}）")
+    if len(refs) >= 2 and refs[0].startswith("（") and refs[-1].isdigit():  # 第（九）部分的第2点 → （九）2
+        refs.insert(0, refs[0] + refs[-1])
+    return tuple(dict.fromkeys(refs))
+
+
+def chinese_number(n: int) -> str:
+    """20 → 二十, 105 → 一百零五 (how articles are numbered)."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+    hundreds, rest = divmod(n, 100)
+    tail = "" if rest == 0 else ("零" + digits[rest] if rest < 10 else chinese_number(rest) if rest >= 20 else "一" + chinese_number(rest))
+    return digits[hundreds] + "百" + tail
 
 
 def years(folded: str) -> tuple[str, ...]:
@@ -91,9 +137,15 @@ def _posseg():
     return jieba.posseg
 
 
+# Dictionary words jieba tags as places that, in a question, are not one.
+_NOT_PLACES = {"东西", "中国", "全国", "国家", "城市", "城乡", "乡村", "农村", "社区", "本市", "全市", "全省", "全县", "全区", "各地", "地方"}
+
+
 def tagged_places(folded: str) -> list[str]:
     """Place names jieba recognises (tag ns), suffix stripped: '深圳市' → '深圳'."""
-    return [strip_admin_suffix(w) for w, flag in _posseg().lcut(folded) if flag == "ns" and len(w) >= 2]
+    # Dictionary words only (HMM off): guessed words like '里省' in '计划里省互联网医院' are no places.
+    words = _posseg().lcut(folded, HMM=False)
+    return [strip_admin_suffix(w) for w, flag in words if flag == "ns" and len(w) >= 2 and w not in _NOT_PLACES]
 
 
 def leading_places(title: str) -> list[str]:
@@ -111,10 +163,22 @@ def pinyin(name: str) -> str:
     return "".join(lazy_pinyin(name))
 
 
-def make_query(question: str, history: list[str] | tuple[str, ...], known_places: frozenset[str]) -> Query:
+def make_query(
+    question: str, history: list[str] | tuple[str, ...], known_places: frozenset[str], question_terms: frozenset[str]
+) -> Query:
     """Everything retrieval needs to know about a question."""
-    text = resolve_followups(question, history)
-    folded = fold(text)
-    places = {p for p in tagged_places(folded)}
-    places |= {p for p in known_places if p in folded or re.search(rf"\b{pinyin(p)}\b", folded)}
-    return Query(text, folded, years(folded), clause_reference(folded), tuple(sorted(places)))
+    def places_in(text: str) -> list[str]:
+        folded = fold(text)
+        found = set(tagged_places(folded))
+        found |= {p for p in known_places if p in folded or re.search(rf"\b{pinyin(p)}\b", folded)}
+        return sorted(found)
+
+    turn = resolve_followups(question, history, places_in)
+    text, folded = turn.text, fold(turn.text)
+    places = places_in(text)
+    named = years(folded)
+    topic = folded
+    for word in [*places, *(pinyin(p) for p in places), *named]:
+        topic = topic.replace(word, " ")
+    terms = tuple(t for t in dict.fromkeys(tokens(topic)) if t not in question_terms and not t[0].isdigit())
+    return Query(text, folded, fold(turn.context), named, clause_references(folded), tuple(places), terms)

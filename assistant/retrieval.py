@@ -21,10 +21,11 @@ from assistant.textnorm import fold, tokens
 W_LEXICAL = 0.06
 W_COVERAGE = 0.06
 W_YEAR = 0.03
+HEADING_PENALTY = 0.04  # a clause that is only a heading ("三、保障措施") names a topic, answers nothing
 DENSE_CANDIDATES = 256
 
 # Words that make a question a question but say nothing about the subject.
-_QUESTION_TERMS = set(
+QUESTION_TERMS = frozenset(
     tokens(
         fold(
             "多少 什么 哪些 哪个 哪里 如何 怎么 怎样 是否 有没有 提到 提出 计划 要求 目标 内容 讲的 讲什么 "
@@ -75,11 +76,12 @@ class Retriever:
         self.folded_text = {source: fold(doc.text) for source, doc in index.documents.items()}
         self.row_terms = [set(lexical_terms(index.documents[c.source], c)) for c in index.clauses]
         self.row_folded = [fold(c.text) for c in index.clauses]
+        self.heading_only = [is_heading_only(c.text) for c in index.clauses]
         self.title_folded = {s: fold(d.title + " " + (d.date or "")) for s, d in index.documents.items()}
         self.known_or_mentioned = _Mentioned(self.known_places, self.folded_text)
 
     def retrieve(self, question: str, history=(), k: int = 5) -> Retrieval:
-        query = make_query(question, history, self.known_places)
+        query = make_query(question, history, self.known_places, QUESTION_TERMS)
         pinned, unknown = self._pin_documents(query)
         scores = self._scores(query)
         rows = self._candidate_rows(pinned)
@@ -88,6 +90,10 @@ class Retriever:
         if len(pinned) > 1:
             hits = _best_of_each_first(hits, pinned)
         return Retrieval(query, tuple(hits[: max(k, 1)]), tuple(pinned), tuple(unknown))
+
+    def idf(self, term: str) -> float:
+        """How telling a term is in this corpus (BM25's idf; unseen terms count like the rarest)."""
+        return self.index.bm25.idf(term)
 
     def _pin_documents(self, query: Query) -> tuple[list[str], list[str]]:
         pinned, unknown = [], []
@@ -109,37 +115,48 @@ class Retriever:
         return [i for i, c in enumerate(clauses) if c.source in pinned]
 
     def _scores(self, query: Query) -> dict[str, np.ndarray]:
+        """Dense and lexical scores of every row; a follow-up's context counts a third."""
+        dense, lexical = self._scores_for(query.folded)
+        if query.context:
+            context_dense, context_lexical = self._scores_for(query.context)
+            dense = (2 * dense + context_dense) / 3
+            lexical = (2 * lexical + context_lexical) / 3
+        return {"dense": dense, "lexical": lexical}
+
+    def _scores_for(self, folded: str) -> tuple[np.ndarray, np.ndarray]:
         n = len(self.index.clauses)
-        qvec = self.embedder.encode_query(query.folded).astype(np.float32).reshape(1, -1)
+        qvec = self.embedder.encode_query(folded).astype(np.float32).reshape(1, -1)
         dense = np.full(n, -1.0, dtype=np.float32)
         sims, rows = self.index.faiss_index.search(qvec, min(n, DENSE_CANDIDATES))
         valid = rows[0] >= 0
         dense[rows[0][valid]] = sims[0][valid]
-        lexical = self.index.bm25.scores(tokens(query.folded))
+        lexical = self.index.bm25.scores(tokens(folded))
         top = float(lexical.max()) if n else 0.0
-        return {"dense": dense, "lexical": lexical / top if top > 0 else lexical}
+        return dense, (lexical / top if top > 0 else lexical)
 
     def _hit(self, query: Query, row: int, scores: dict[str, np.ndarray]) -> Hit:
         clause = self.index.clauses[row]
-        terms = [t for t in dict.fromkeys(tokens(query.folded)) if t not in _QUESTION_TERMS and not t.isdigit()]
+        terms = query.content_terms
         coverage = sum(t in self.row_terms[row] for t in terms) / len(terms) if terms else 0.0
         context = self.row_folded[row] + self.title_folded[clause.source]
-        years_ok = all(y in context for y in query.years)
+        # A comparison may name one year per document; otherwise every year named must be there.
+        years_ok = (any if len(query.years) > 1 else all)(y in context for y in query.years)
         # A place no document is about (but one mentions in passing) must be in the clause itself.
         incidental = [p for p in query.places if p not in self.known_places and p in self.known_or_mentioned]
         places_ok = all(p in self.row_folded[row] for p in incidental)
         dense, lexical = float(scores["dense"][row]), float(scores["lexical"][row])
         score = dense + W_LEXICAL * lexical + W_COVERAGE * coverage + (W_YEAR if query.years and years_ok else 0.0)
+        score -= HEADING_PENALTY if self.heading_only[row] else 0.0
         return Hit(clause, score, dense, lexical, coverage, years_ok, places_ok)
 
     def _exact_first(self, query: Query, hits: list[Hit], pinned: list[str]) -> list[Hit]:
         """A named clause number comes first: exact label before a label that ends with it."""
-        ref = query.clause_ref
-        if not ref:
-            return hits
-        exact = [h for h in hits if h.clause.label == ref]
-        suffix = [h for h in hits if h.clause.label != ref and h.clause.label.endswith(ref)]
-        named = exact + suffix
+        named = []
+        for ref in query.clause_refs:
+            named += [h for h in hits if h.clause.label == ref]
+        for ref in query.clause_refs:
+            named += [h for h in hits if h.clause.label != ref and h.clause.label.endswith(ref) and not h.clause.label[-len(ref) - 1 : -len(ref)].isdigit()]
+        named = list({id(h): h for h in named}.values())
         if not named:
             return hits
         chosen = {id(h) for h in named}
@@ -166,6 +183,11 @@ def _best_of_each_first(hits: list[Hit], pinned: list[str]) -> list[Hit]:
             firsts.append(best)
     chosen = {id(h) for h in firsts}
     return sorted(firsts, key=lambda h: -h.score) + [h for h in hits if id(h) not in chosen]
+
+
+def is_heading_only(text: str) -> bool:
+    """A short single line without a full stop: an outline heading with no body."""
+    return "\n" not in text.strip() and len(text) <= 40 and not re.search(r"[。！？!?]", text)
 
 
 def label_matches(label: str, wanted: str) -> bool:

@@ -54,7 +54,7 @@ class Assistant:
         question = validate_question(question, self.config.max_question_chars)
         history = [h for h in history if isinstance(h, str) and h.strip()]
         retrieval = self.retriever.retrieve(question, history, self.config.top_k)
-        return compose(question, retrieval, self.index.documents)
+        return compose(question, retrieval, self.index.documents, self.retriever.idf)
 
     @property
     def documents(self) -> dict[str, Document]:

@@ -9,8 +9,9 @@ _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RE = re.compile(f"[{_CJK}]")
 _TOKEN_RE = re.compile(f"[{_CJK}]+|[a-z]+|\\d+(?:\\.\\d+)?%?")
 _LINEBREAK_RE = re.compile(r"[ \t\u3000\xa0]*\r?\n[\s\u3000\xa0]*")
-# Sentence ends: Chinese and ASCII terminal punctuation, with closing quotes kept on the sentence.
-_SENTENCE_RE = re.compile(r"[^。！？!?；;]*(?:[。！？!?；;]+[”’」』）)]*|$)")
+# Sentence ends: full stops, with closing quotes kept on the sentence. Semicolons do not end one:
+# in plans a year or subject stated before a semicolon governs the parts after it.
+_SENTENCE_RE = re.compile(r"[^。！？!?]*(?:[。！？!?]+[”’」』）)]*|$)")
 
 
 @lru_cache(maxsize=1)
