@@ -15,6 +15,7 @@ import os
 import shutil
 import sys
 import time
+import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
@@ -183,7 +184,7 @@ def build_index(
     bm25 = BM25.build([lexical_terms(documents[c.source], c) for c in clauses])
     manifest = Manifest(
         INDEX_FORMAT, PARSER_VERSION, config.model_id, dimension, config.max_clause_chars,
-        hashes, f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}", time.strftime("%Y-%m-%dT%H:%M:%S"), len(clauses),
+        hashes, f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}", time.strftime("%Y-%m-%dT%H:%M:%S"), len(clauses),
     )
     _write_generation(config.index_dir, manifest, clauses, vectors, faiss_index, bm25)
     _say(progress, f"index written to {config.index_dir} ({len(clauses)} clause parts, {len(documents)} files)")

@@ -1,0 +1,130 @@
+"""Building, updating and loading the index on a small corpus of real documents, with the real model."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.config import Config
+from assistant.index import Manifest, StaleIndex, build_index, load_index, staleness
+from assistant.service import Assistant
+
+ROOT = Path(__file__).resolve().parent.parent
+EXTRA = ROOT.parent / "shared" / "extra-docs"
+
+
+class CountingEmbedder:
+    """The real embedder, counting how many passages it was asked to embed."""
+
+    def __init__(self, embedder):
+        self.embedder, self.embedded = embedder, 0
+
+    def encode_passages(self, texts, **kwargs):
+        self.embedded += len(texts)
+        return self.embedder.encode_passages(texts, **kwargs)
+
+    def encode_query(self, text):
+        return self.embedder.encode_query(text)
+
+
+TINY_PLAN = "某县卫生健康工作要点\n\n一、基层服务\n\n（一）家庭医生签约率达到75%。\n\n（二）每个乡镇卫生院配备2名全科医生。\n"
+
+
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory, real_embedder):
+    """A corpus of a regulation the parser was not written for and a tiny plan, indexed once."""
+    root = tmp_path_factory.mktemp("built")
+    (root / "corpus").mkdir()
+    shutil.copy(EXTRA / "广东省母婴保健管理条例(2023-03-30).md", root / "corpus")
+    (root / "corpus" / "tiny.txt").write_text(TINY_PLAN, encoding="utf-8")
+    config = Config.from_env().override(corpus_dir=root / "corpus", index_dir=root / "index")
+    build_index(config, lambda: real_embedder, progress=False)
+    return root
+
+
+@pytest.fixture()
+def small(tmp_path, built_once, real_embedder):
+    """A private copy of the built corpus and index, and a counting embedder."""
+    shutil.copytree(built_once / "corpus", tmp_path / "corpus")
+    shutil.copytree(built_once / "index", tmp_path / "index")
+    config = Config.from_env().override(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
+    return config, CountingEmbedder(real_embedder)
+
+
+def test_build_writes_faiss_bm25_and_a_manifest_of_file_hashes(small):
+    config, embedder = small
+    shutil.rmtree(config.index_dir)
+    index, embedded = build_index(config, lambda: embedder, progress=False)
+    manifest = json.loads((config.index_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert embedded == len(index.clauses) == manifest["clauses"] == index.faiss_index.ntotal
+    assert set(manifest["files"]) == {"tiny.txt", "广东省母婴保健管理条例(2023-03-30).md"}
+    assert manifest["model_id"] == config.model_id and manifest["dimension"] == 384
+    generation = config.index_dir / manifest["generation"]
+    assert {p.name for p in generation.iterdir()} == {"chunks.jsonl", "vectors.npy", "faiss.index", "bm25.json"}
+    assert np.allclose(np.linalg.norm(index.vectors, axis=1), 1.0, atol=1e-4)
+
+
+def test_an_unchanged_corpus_is_not_embedded_again(small):
+    config, _ = small
+    _, embedded = build_index(config, lambda: pytest.fail("no model needed for an up-to-date index"), progress=False)
+    assert embedded == 0
+
+
+def test_changing_one_file_re_embeds_only_that_files_clauses(small):
+    config, embedder = small
+    first = load_index(config)
+    plan = config.corpus_dir / "tiny.txt"
+    plan.write_text(TINY_PLAN + "\n（三）开展慢性病随访。\n", encoding="utf-8")
+    second, embedded = build_index(config, lambda: embedder, progress=False)
+    assert embedded == embedder.embedded == len([c for c in second.clauses if c.source == "tiny.txt"]) == 4
+    kept = [i for i, c in enumerate(second.clauses) if c.source != "tiny.txt"]
+    old = {c.key: v for c, v in zip(first.clauses, first.vectors)}
+    assert all(np.array_equal(second.vectors[i], old[second.clauses[i].key]) for i in kept)
+
+
+def test_a_stale_index_is_never_used_silently(small):
+    config, _ = small
+    (config.corpus_dir / "new.txt").write_text("某县卫生工作要点\n\n一、目标\n\n提高服务能力。\n", encoding="utf-8")
+    with pytest.raises(StaleIndex, match=r"new\.txt is new.*run: python -m assistant build"):
+        load_index(config)
+
+
+def test_opening_the_assistant_brings_a_stale_index_up_to_date(small, monkeypatch):
+    config, embedder = small
+    (config.corpus_dir / "new.txt").write_text("某市卫生工作要点\n\n一、目标\n\n孕产妇系统管理率达到92%。\n", encoding="utf-8")
+    monkeypatch.setattr("assistant.embedding.load_model", lambda *a, **k: None)
+    monkeypatch.setattr("assistant.embedding.Embedder", lambda model: embedder)
+    assistant = Assistant.open(config, progress=False)
+    answer = assistant.ask("孕产妇系统管理率要达到多少？")
+    assert embedder.embedded == 1  # the new file has one clause; nothing else is embedded again
+    assert answer.found and answer.citations[0].source == "new.txt" and "92%" in answer.text
+
+
+def test_manifest_mismatches_name_what_changed():
+    config = Config()
+    manifest = Manifest(1, "0", "path:/elsewhere", 384, 999, {"a.txt": "1", "b.txt": "2"}, "gen-x", "", 3)
+    reasons = staleness(manifest, config, {"a.txt": "1", "b.txt": "changed", "c.txt": "3"})
+    assert any("parser" in r for r in reasons)
+    assert any("model path:/elsewhere" in r for r in reasons)
+    assert "b.txt changed" in reasons and "c.txt is new" in reasons
+
+
+def test_a_crash_mid_build_leaves_the_previous_index_usable(small, monkeypatch):
+    config, embedder = small
+    manifest_before = (config.index_dir / "manifest.json").read_text(encoding="utf-8")
+    plan = config.corpus_dir / "tiny.txt"
+    original = plan.read_bytes()
+    plan.write_bytes(original + "\n新增内容。\n".encode())
+
+    def crash(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(np, "save", crash)
+    with pytest.raises(OSError, match="disk full"):
+        build_index(config, lambda: embedder, progress=False)
+    assert (config.index_dir / "manifest.json").read_text(encoding="utf-8") == manifest_before
+    plan.write_bytes(original)
+    assert load_index(config).faiss_index.ntotal > 0
