@@ -1,7 +1,8 @@
 """Composing an answer from retrieved clauses: decide, quote verbatim, cite. Pure functions."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from assistant.models import Answer, Citation, Document
@@ -18,6 +19,8 @@ MAX_QUOTE_CHARS = 220
 NOT_FOUND = "文件中未找到与该问题直接对应的内容。"
 
 Idf = Callable[[str], float]
+_YEAR_IN_TEXT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_YEAR_SPAN = re.compile(r"(?:19|20)\d{2}\s*年?\s*[—–\-~至到]\s*(?:19|20)\d{2}")
 
 
 @dataclass(frozen=True)
@@ -26,14 +29,38 @@ class Verdict:
     reason: str  # why nothing was found, for the user; empty when found
 
 
+VERIFY_TOP = 3  # how many of the best clauses may stand in for the first when it fails a check
+VERIFY_MARGIN = 0.03  # ... if they score at most this much lower
+
+
 def judge(retrieval: Retrieval, documents: dict[str, Document], idf: Idf) -> Verdict:
     """Whether the best clause answers the question, or a plain reason why not."""
-    query = retrieval.query
     if retrieval.unknown_places:
         return Verdict(False, f"文件中未找到关于“{'、'.join(retrieval.unknown_places)}”的内容。")
     if not retrieval.hits:
         return Verdict(False, NOT_FOUND)
-    top = retrieval.hits[0]
+    return check_hit(retrieval.query, retrieval.hits[0], documents, idf)
+
+
+def verified_first(retrieval: Retrieval, documents: dict[str, Document], idf: Idf) -> Retrieval:
+    """The retrieval with the first clause that passes every check moved to the front.
+
+    A close runner-up that states what was asked beats a top clause that only resembles it.
+    """
+    hits = list(retrieval.hits[:VERIFY_TOP])
+    if not hits or retrieval.unknown_places or len(retrieval.pinned) > 1:
+        return retrieval
+    for hit in hits:
+        if hit.score < hits[0].score - VERIFY_MARGIN:
+            break
+        if check_hit(retrieval.query, hit, documents, idf).found:
+            rest = [h for h in retrieval.hits if h is not hit]
+            return replace(retrieval, hits=tuple([hit, *rest]))
+    return retrieval
+
+
+def check_hit(query: Query, top: Hit, documents: dict[str, Document], idf: Idf) -> Verdict:
+    """Whether one clause answers the question."""
     if top.exact:
         return Verdict(True, "")
     if not top.places_ok:
@@ -51,24 +78,31 @@ def judge(retrieval: Retrieval, documents: dict[str, Document], idf: Idf) -> Ver
 
 
 def year_supported(query: Query, hit: Hit, document: Document, idf: Idf) -> bool:
-    """A year that only the clause can supply must stand in a sentence about what was asked.
+    """A year asked about must stand in a sentence about what was asked, if the clause dates things.
 
     '贵州2022年全科医生要达到多少' finds the 2022 sentence of the staffing clause, but that
     sentence is about clinics, not general practitioners: the plan sets no such 2022 target.
     """
-    title = fold(document.title)  # not the publication date: a 2023 report says little about all of 2023
-    years = [y for y in query.years if y not in title]
-    terms = [t for t in query.content_terms if is_cjk(t[0])]
-    if not years or not terms or len(query.years) > 1:
-        return True
     text = hit.clause.text
+    terms = [t for t in query.content_terms if is_cjk(t[0])]
+    if not query.years or not terms or len(query.years) > 1:
+        return True
+    if set(query.years) <= title_years(document.title):  # a 2019 work plan: all of it is about 2019
+        return True
+    if not _YEAR_IN_TEXT.search(fold(text)):  # a clause that dates nothing leans on its title's years
+        return True
     for start, end in sentence_spans(text):
         sentence = fold(text[start:end])
-        if all(y in sentence for y in years):
+        if all(y in sentence for y in query.years):
             shared = [t for t in terms if t in sentence]
             if sum(idf(t) for t in shared) >= 0.25 * sum(idf(t) for t in terms):
                 return True
     return False
+
+
+def title_years(title: str) -> set[str]:
+    """Years a title is about as a whole: '2019年…要点' → {'2019'}; a span '2019—2022年' names none."""
+    return set(_YEAR_IN_TEXT.findall(_YEAR_SPAN.sub(" ", fold(title))))
 
 
 def best_sentences(query: Query, text: str, offset: int, idf: Idf) -> tuple[tuple[int, int], ...]:
@@ -125,6 +159,7 @@ def answering_hits(retrieval: Retrieval) -> list[Hit]:
 
 def compose(question: str, retrieval: Retrieval, documents: dict[str, Document], idf: Idf) -> Answer:
     """The reply: quoted sentence(s) with numbered citations, or a plain 'not found' and leads."""
+    retrieval = verified_first(retrieval, documents, idf)
     verdict = judge(retrieval, documents, idf)
     quoting = answering_hits(retrieval) if verdict.found else []
     citations = []

@@ -12,11 +12,11 @@ _CN_NUM = "一二三四五六七八九十百零〇两"
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 # A named clause: 第十一条 / 第三章 / 二（三）2 / （十一） / (十一)3 — folded text uses ASCII parens.
 _CLAUSE_REF = re.compile(
-    rf"第[{_CN_NUM}\d]+[条章节编项点]"
+    rf"第[{_CN_NUM}]+[条章节编项点]"
     rf"|[{_CN_NUM}]{{1,3}}[、]?\([{_CN_NUM}]{{1,4}}\)(?:\d{{1,3}})?"
     rf"|\([{_CN_NUM}]{{1,4}}\)(?:\d{{1,3}})?"
 )
-_ARABIC_REF = re.compile(r"第\s*(\d{1,3})\s*[条项点]|(?<![\d.])(\d{1,3})\.(?!\d)")
+_ARABIC_REF = re.compile(r"第\s*(\d{1,3})\s*条|第\s*(\d{1,3})\s*[项点]|(?<![\d.])(\d{1,3})\.(?!\d)")
 _FOLLOWUP_START = re.compile(r"^(那|那么|还有|另外|其中|它|其|该|这|此|上述|and\b|what about|how about|and what|what of)", re.I)
 _ADMIN_SUFFIX = ("自治区", "自治州", "省", "市", "县", "区", "州")
 _LEADING_PLACES = re.compile(r"^(?:\d{4}年)?((?:[\u4e00-\u9fff]{2,3}?(?:省|市|县|区))+)")
@@ -91,16 +91,27 @@ def resolve_followups(question: str, history, places_in) -> Turn:
 
 
 def clause_references(folded: str) -> tuple[str, ...]:
-    """Clause numbers named in the question, written the way labels are ('（十一）', '第二十条', '20')."""
-    refs = [m.group().replace("、", "").replace("(", "（").replace(")", "）") for m in _CLAUSE_REF.finditer(folded)]
-    for m in _ARABIC_REF.finditer(folded):  # 第20条 / 第15项 / 19. : an article in words, or item 20
-        number = int(m.group(1) or m.group(2))
-        refs += [f"第{chinese_number(number)}条", str(number)] if m.group(1) else [str(number)]
-    for ref in list(refs):  # 第三十六条 in a plan is its item （三十六）
-        if m := re.fullmatch(rf"第([{_CN_NUM}]+)[条项点]", ref):
-            refs.append(f"（{m.group(1)}）")
-    if len(refs) >= 2 and refs[0].startswith("（") and refs[-1].isdigit():  # 第（九）部分的第2点 → （九）2
-        refs.insert(0, refs[0] + refs[-1])
+    """Clause numbers named in a (folded) question, written the way labels are, best guess first.
+
+    第十一条 → 第十一条 and （十一） (plans number items so); 第20条 → 第二十条, （二十）, 20;
+    第15项 / 19. → 15 / 19; 二(三)2 → 二（三）2; 第(九)部分的第2点 → （九）2, （九）, 2.
+    """
+    refs: list[str] = []
+    for m in _CLAUSE_REF.finditer(folded):
+        ref = m.group().replace("、", "").replace("(", "（").replace(")", "）")
+        refs.append(ref)
+        if cn := re.fullmatch(rf"第([{_CN_NUM}]+)[条项点]", ref):
+            refs[-1:] = [ref, f"（{cn.group(1)}）"] if ref.endswith("条") else [f"（{cn.group(1)}）"]
+    for m in _ARABIC_REF.finditer(folded):
+        if m.group(1):  # 第20条: an article in words, a plan's （二十）, or item 20
+            number = int(m.group(1))
+            refs += [f"第{chinese_number(number)}条", f"（{chinese_number(number)}）", str(number)]
+        else:
+            refs.append(str(int(m.group(2) or m.group(3))))
+    parents = [r for r in refs if r.startswith("（")]
+    items = [r for r in refs if r.isdigit()]
+    if parents and items and 0 <= folded.find(parents[0].strip("（）")) < folded.rfind(items[-1]):
+        refs.insert(0, parents[0] + items[-1])
     return tuple(dict.fromkeys(refs))
 
 
