@@ -37,7 +37,7 @@ def judge(retrieval: Retrieval, documents: dict[str, Document], idf: Idf) -> Ver
     """Whether the best clause answers the question, or a plain reason why not."""
     if retrieval.unknown_places:
         return Verdict(False, f"文件中未找到关于“{'、'.join(retrieval.unknown_places)}”的内容。")
-    if not retrieval.hits:
+    if not retrieval.hits or retrieval.off_topic:
         return Verdict(False, NOT_FOUND)
     return check_hit(retrieval.query, retrieval.hits[0], documents, idf)
 

@@ -18,6 +18,7 @@ _CLAUSE_REF = re.compile(
 )
 _ARABIC_REF = re.compile(r"第\s*(\d{1,3})\s*条|第\s*(\d{1,3})\s*[项点]|(?<![\d.])(\d{1,3})\.(?!\d)")
 _FOLLOWUP_START = re.compile(r"^(那|那么|还有|另外|其中|它|其|该|这|此|上述|and\b|what about|how about|and what|what of)", re.I)
+_MARKUP = re.compile(r"<[^<>]{0,200}>")
 _ADMIN_SUFFIX = ("自治区", "自治州", "省", "市", "县", "区", "州")
 _LEADING_PLACES = re.compile(r"^(?:\d{4}年)?((?:[\u4e00-\u9fff]{2,3}?(?:省|市|县|区))+)")
 
@@ -185,7 +186,7 @@ def make_query(
         return sorted(found)
 
     turn = resolve_followups(question, history, places_in)
-    text, folded = turn.text, fold(turn.text)
+    text, folded = turn.text, _MARKUP.sub(" ", fold(turn.text))  # tags are not what anyone asks about
     places = places_in(text)
     named = years(folded)
     topic = folded

@@ -14,7 +14,7 @@ import numpy as np
 from assistant.index import SearchIndex, lexical_terms
 from assistant.models import Clause, Document
 from assistant.query import Query, leading_places, make_query, strip_admin_suffix, tagged_places
-from assistant.textnorm import fold, tokens
+from assistant.textnorm import fold, is_cjk, tokens
 
 # Fusion weights: cosine carries meaning, BM25 (relative to the best row) carries exact wording,
 # coverage (share of the question's terms present) rewards clauses that mention everything asked.
@@ -53,6 +53,7 @@ class Retrieval:
     hits: tuple[Hit, ...]
     pinned: tuple[str, ...]  # documents the question is about, by the places it names
     unknown_places: tuple[str, ...]  # places named that no document mentions
+    off_topic: bool = False  # nothing the question asks about occurs in the corpus at all
 
 
 def home_places(document: Document) -> set[str]:
@@ -89,7 +90,20 @@ class Retriever:
         hits = self._exact_first(query, hits, pinned)
         if len(pinned) > 1:
             hits = _best_of_each_first(hits, pinned)
-        return Retrieval(query, tuple(hits[: max(k, 1)]), tuple(pinned), tuple(unknown))
+        return Retrieval(query, tuple(hits[: max(k, 1)]), tuple(pinned), tuple(unknown), self._off_topic(query))
+
+    def _off_topic(self, query: Query) -> bool:
+        """No Chinese word of the question occurs in any document, or it is no English sentence.
+
+        English words never occur in the Chinese texts, so an English question is judged by its
+        form: fewer than three words ('asdf qwer', 'alert(1)') is not a question to search for.
+        """
+        if query.clause_refs:
+            return False
+        chinese = [t for t in query.content_terms if is_cjk(t[0])]
+        if chinese:
+            return not any(t in self.index.bm25.postings for t in chinese)
+        return len(re.findall(r"[a-z]{2,}", query.folded)) < 3
 
     def idf(self, term: str) -> float:
         """How telling a term is in this corpus (BM25's idf; unseen terms count like the rarest)."""
