@@ -165,10 +165,10 @@ def _ask_jsonl(assistant, stdin, stdout) -> int:
         try:
             item = json.loads(line)
             if not isinstance(item, dict):
-                raise InvalidQuestion("each line must be a JSON object")
+                raise InvalidQuestion("每行必须是一个 JSON 对象", "each line must be a JSON object")
             history = item.get("history") or []
             if not isinstance(history, list):
-                raise InvalidQuestion('"history" must be a list of earlier questions')
+                raise InvalidQuestion("history 必须是之前问题的列表", '"history" must be a list of earlier questions')
             result = assistant.ask(item.get("question"), history).to_json()
         except (json.JSONDecodeError, InvalidQuestion) as exc:
             failures += 1

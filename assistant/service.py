@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
 from typing import Sequence
 
@@ -14,21 +13,28 @@ from assistant.retrieval import Retriever, label_matches
 
 
 class InvalidQuestion(ValueError):
-    """A question the assistant will not try to answer; the message tells the user why."""
+    """A question the assistant will not try to answer.
+
+    `reason` is the Chinese sentence for the user; str() adds a short English gloss for logs and the CLI.
+    """
+
+    def __init__(self, reason: str, gloss: str):
+        super().__init__(f"{reason} ({gloss})")
+        self.reason = reason
 
 
 def validate_question(question: object, max_chars: int) -> str:
     """The question, stripped; or InvalidQuestion with a one-line reason."""
     if not isinstance(question, str):
-        raise InvalidQuestion("问题必须是文本 (question must be a string)")
+        raise InvalidQuestion("问题必须是文本", "question must be a string")
     stripped = question.strip()
     if not stripped:
-        raise InvalidQuestion("问题为空，请输入问题 (empty question)")
+        raise InvalidQuestion("问题为空，请输入问题", "empty question")
     if len(stripped) > max_chars:
-        raise InvalidQuestion(f"问题过长（{len(stripped)} 字），请缩短到 {max_chars} 字以内 (question too long)")
+        raise InvalidQuestion(f"问题过长（{len(stripped)} 字），请缩短到 {max_chars} 字以内", "question too long")
     bad = [ch for ch in stripped if ch not in "\t\n\r" and unicodedata.category(ch) == "Cc"]
     if bad:
-        raise InvalidQuestion(f"问题含有控制字符 U+{ord(bad[0]):04X}，请删除后重试 (control character in question)")
+        raise InvalidQuestion(f"问题含有控制字符 U+{ord(bad[0]):04X}，请删除后重试", "control character in question")
     return stripped
 
 
@@ -69,7 +75,3 @@ class Assistant:
         wanted = re.sub(r"\s+", "", label)
         clauses = [c for c in self.outline(source) if label_matches(c.label, wanted)]
         return sorted(clauses, key=lambda c: (c.label != wanted.replace("(", "（").replace(")", "）"), c.start))
-
-
-def warn(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)

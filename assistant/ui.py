@@ -1,0 +1,628 @@
+"""The browser UI: a Gradio Blocks app over assistant.service. It holds no retrieval logic.
+
+Three layers, top to bottom:
+- pure HTML renderers (strings in, escaped HTML out), testable without Gradio;
+- event handlers (module-level functions taking the Assistant first), testable without a browser;
+- Gradio wiring (`build_app`) and the process entry point (`serve`).
+
+Every piece of document text and every question is escaped here (`esc`), so nothing a user
+types or a file contains is ever interpreted as HTML, markdown or a template.
+"""
+from __future__ import annotations
+
+import os
+
+# Before gradio is imported: no analytics, no version check, nothing fetched from the internet.
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("GRADIO_TELEMETRY_ENABLED", "False")
+
+import errno
+import html
+import re
+import socket
+import sys
+import time
+import traceback
+from typing import Any, Callable, Iterator, Sequence
+from urllib.parse import quote
+
+import gradio as gr
+
+from assistant.config import Config
+from assistant.models import Answer, Citation, Clause, Document
+from assistant.service import Assistant, InvalidQuestion
+
+# ---------------------------------------------------------------------------------------------
+# Texts shown to the user
+# ---------------------------------------------------------------------------------------------
+
+APP_TITLE = "规划文件问答助手"
+EXAMPLES = (
+    "2022年孕产妇死亡率的目标是多少？",
+    "What does Qinzhou plan for 家庭医生签约?",
+    "广州2023年计划培养多少名基层医生？",
+    "云州区方案的二（二）4讲什么",
+)
+SEARCHING = "正在检索文件……"
+FAILED = "抱歉，处理这个问题时出错了，请稍后重试。"
+EMPTY_SOURCES = "提问后，这里会列出回答所引用的条款原文。"
+EMPTY_DOCUMENT = "点击回答中的引用，或在上方选择文件、输入条款编号，即可在这里查看原文。"
+QUESTION_PREVIEW_CHARS = 200
+
+# Streaming: the answer appears a few characters at a time.
+STREAM_CHUNK = 4  # characters per update, at least
+STREAM_MAX_UPDATES = 60  # long answers take bigger steps, so streaming stays under about a second
+STREAM_DELAY = 0.012  # seconds between updates; tests pass 0
+
+# ---------------------------------------------------------------------------------------------
+# Pure HTML renderers
+# ---------------------------------------------------------------------------------------------
+
+_EXTRA_ESCAPES = str.maketrans({"{": "&#123;", "}": "&#125;", "$": "&#36;", "`": "&#96;", "\\": "&#92;"})
+
+
+def esc(text: object) -> str:
+    """Text as inert HTML: markup characters, quotes and template characters ($ { } `) escaped."""
+    return html.escape(str(text), quote=True).translate(_EXTRA_ESCAPES)
+
+
+def esc_lines(text: str) -> str:
+    """Escaped text with line breaks kept (for places that do not use white-space: pre-wrap)."""
+    return "<br>".join(esc(line) for line in text.split("\n"))
+
+
+def highlight(text: str, base: int, spans: Sequence[tuple[int, int]], css_class: str = "pa-quote") -> str:
+    """`text` (which starts at absolute offset `base`) escaped, with absolute `spans` wrapped in <mark>."""
+    cuts = []
+    for start, end in sorted(spans):
+        s, e = max(start - base, 0), min(end - base, len(text))
+        if s < e and (not cuts or s >= cuts[-1][1]):
+            cuts.append((s, e))
+    out, pos = [], 0
+    for s, e in cuts:
+        out.append(esc(text[pos:s]))
+        out.append(f'<mark class="{css_class}">{esc(text[s:e])}</mark>')
+        pos = e
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+def quotes_attr(quotes: Sequence[tuple[int, int]]) -> str:
+    return ",".join(f"{int(s)}-{int(e)}" for s, e in quotes)
+
+
+def parse_quotes(value: object) -> tuple[tuple[int, int], ...]:
+    """The inverse of quotes_attr, tolerant of anything a browser may send."""
+    found = re.findall(r"(\d{1,9})-(\d{1,9})", value if isinstance(value, str) else "")
+    return tuple((int(s), int(e)) for s, e in found if int(s) < int(e))
+
+
+def open_link(citation_or_clause: Citation | Clause, inner_html: str, quotes: Sequence[tuple[int, int]] = ()) -> str:
+    """A link that opens a clause in the document view (handled by BRIDGE_JS, never navigates).
+
+    The target is carried in a fragment URL, which survives the chat's HTML sanitizer
+    (data-* attributes do not): #pa-open?s=<source>&at=<start>&q=<start-end,…>.
+    """
+    c = citation_or_clause
+    target = f"#pa-open?s={quote(c.source, safe='')}&at={int(c.start)}&q={quotes_attr(quotes)}"
+    return f'<a class="pa-open" role="button" href="{esc(target)}">{inner_html}</a>'
+
+
+def card_caption(number: int, citation: Citation) -> str:
+    """'[1] 《title》 label' as escaped HTML."""
+    return (
+        f'<span class="pa-num">[{number}]</span> 《{esc(citation.document_title)}》'
+        f' <span class="pa-label">{esc(citation.clause.label)}</span>'
+    )
+
+
+def citation_caption(number: int, citation: Citation) -> str:
+    """'[1] 《title》 label file' as escaped HTML, for the list under an answer."""
+    return f'{card_caption(number, citation)} <span class="pa-file">{esc(citation.source)}</span>'
+
+
+def render_user_message(question: str) -> str:
+    """The question as the user sent it; a huge paste is shown by its beginning only."""
+    if len(question) <= QUESTION_PREVIEW_CHARS:
+        return f'<div class="pa-msg">{esc_lines(question)}</div>'
+    return (
+        f'<div class="pa-msg">{esc_lines(question[:QUESTION_PREVIEW_CHARS])}…</div>'
+        f'<div class="pa-note">（共 {len(question)} 字，仅显示开头）</div>'
+    )
+
+
+def render_notice(message: str) -> str:
+    """A short message from the assistant (validation errors, failures)."""
+    return f'<div class="pa-msg pa-notice">{esc_lines(message)}</div>'
+
+
+def render_answer_message(answer: Answer, shown_chars: int | None = None) -> str:
+    """The chat message for an answer: its text (the first `shown_chars` while streaming), then citations."""
+    text = answer.text if shown_chars is None else answer.text[:shown_chars]
+    parts = [f'<div class="pa-msg pa-answer-text">{esc_lines(text)}</div>']
+    if (shown_chars is None or shown_chars >= len(answer.text)) and answer.citations:
+        heading = "引用" if answer.found else "可能相关"
+        items = "".join(
+            f'<li>{open_link(c, citation_caption(i, c), c.quotes)}</li>' for i, c in enumerate(answer.citations, 1)
+        )
+        parts.append(f'<div class="pa-cites"><div class="pa-cites-head">{heading}</div><ol>{items}</ol></div>')
+    return "".join(parts)
+
+
+def document_meta(document: Document) -> str:
+    """Issuer, date and numbers where known, escaped and joined."""
+    fields = [("发文单位", document.issuer), ("日期", document.date), ("文号", document.doc_number),
+              ("索引号", document.index_number)]
+    known = [f'<span class="pa-meta-item">{name}：{esc(value)}</span>' for name, value in fields if value]
+    return " ".join(known)
+
+
+def containing_clause(outline: Sequence[Clause], start: int) -> Clause | None:
+    """The whole clause of an outline that contains absolute offset `start`."""
+    for clause in outline:
+        if clause.start <= start < clause.end:
+            return clause
+    return None
+
+
+def render_source_card(number: int, citation: Citation, document: Document, clause: Clause | None = None) -> str:
+    """One cited clause: document title, issuer/date, file, clause path, full text with quotes marked."""
+    clause = clause or citation.clause
+    meta = document_meta(document)
+    marked = "pa-card-quoted" if citation.quotes else ""
+    return (
+        f'<div class="pa-card {marked}" id="source-{number}">'
+        f'<div class="pa-card-head">{open_link(citation, card_caption(number, citation), citation.quotes)}</div>'
+        f'<div class="pa-card-meta">{meta}{" " if meta else ""}<span class="pa-meta-item">文件：{esc(document.source)}</span></div>'
+        f'<div class="pa-card-path">{esc(clause.path_text or clause.label)}</div>'
+        f'<div class="pa-clause-text">{highlight(clause.text, clause.start, citation.quotes)}</div>'
+        f'<div class="pa-card-foot">{open_link(citation, "在文档中查看 →", citation.quotes)}</div>'
+        "</div>"
+    )
+
+
+def render_sources(answer: Answer | None, documents: dict[str, Document],
+                   outline: Callable[[str], Sequence[Clause]] = lambda source: ()) -> str:
+    """The sources panel for the latest answer (or its placeholder)."""
+    if answer is None or not answer.citations:
+        return f'<div class="pa-sources pa-empty">{esc(EMPTY_SOURCES)}</div>'
+    heading = "回答引用的条款" if answer.found else "未找到直接答案，可能相关的条款"
+    cards = []
+    for number, citation in enumerate(answer.citations, 1):
+        whole = containing_clause(outline(citation.source), citation.start)
+        cards.append(render_source_card(number, citation, documents[citation.source], whole))
+    return f'<div class="pa-sources"><div class="pa-sources-head">{heading}</div>{"".join(cards)}</div>'
+
+
+def render_document(document: Document | None, outline: Sequence[Clause], focus: int | None = None,
+                    quotes: Sequence[tuple[int, int]] = (), status: str = "") -> str:
+    """A whole document with its outline; the clause containing offset `focus` highlighted.
+
+    Each clause is an element with id `clause-<start>`; the focused one has class `pa-focus`.
+    """
+    status_html = f'<div class="pa-doc-status">{esc(status)}</div>' if status else ""
+    if document is None:
+        return f'<div class="pa-doc pa-empty">{status_html}{esc(EMPTY_DOCUMENT)}</div>'
+    focused = containing_clause(outline, focus) if focus is not None else None
+    nav = []
+    for clause in outline:
+        depth = min(max(len(clause.path), 1), 5)
+        current = " pa-current" if clause is focused else ""
+        name = clause.path[-1] if clause.path else clause.label
+        nav.append(
+            f'<li class="pa-depth-{depth}{current}">'
+            f'{open_link(clause, _outline_entry(clause.label, name))}</li>'
+        )
+    body, pos = [], 0
+    for clause in outline:
+        if clause.start > pos:
+            body.append(f'<span class="pa-gap">{esc(document.text[pos:clause.start])}</span>')
+        cls = "pa-clause pa-focus" if clause is focused else "pa-clause"
+        spans = quotes if clause is focused else ()
+        body.append(
+            f'<span class="{cls}" id="clause-{clause.start}" data-label="{esc(clause.label)}">'
+            f"{highlight(clause.text, clause.start, spans)}</span>"
+        )
+        pos = max(pos, clause.end)
+    if pos < len(document.text):
+        body.append(f'<span class="pa-gap">{esc(document.text[pos:])}</span>')
+    meta = document_meta(document)
+    return (
+        f'<div class="pa-doc" data-source="{esc(document.source)}">'
+        f'<div class="pa-doc-head"><div class="pa-doc-title">{esc(document.title)}</div>'
+        f'<div class="pa-card-meta">{meta}{" " if meta else ""}<span class="pa-meta-item">文件：{esc(document.source)}</span></div>'
+        f"{status_html}</div>"
+        f'<div class="pa-doc-body"><nav class="pa-outline"><div class="pa-outline-head">目录</div><ul>{"".join(nav)}</ul></nav>'
+        f'<div class="pa-doc-text">{"".join(body)}</div></div></div>'
+    )
+
+
+def _outline_entry(label: str, name: str) -> str:
+    """The heading as written (it carries its own number); the short label as a tooltip."""
+    return f'<span title="{esc(label)}">{esc(_short(name))}</span>'
+
+
+def _short(text: str, limit: int = 28) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+# ---------------------------------------------------------------------------------------------
+# Event handlers (no Gradio components needed to call them)
+# ---------------------------------------------------------------------------------------------
+
+
+def log_error(where: str) -> None:
+    print(f"plan-assistant ui: error in {where}:\n{traceback.format_exc()}", file=sys.stderr, flush=True)
+
+
+def _user(content: str) -> dict:
+    return {"role": "user", "content": content}
+
+
+def _bot(content: str) -> dict:
+    return {"role": "assistant", "content": content}
+
+
+def respond(assistant: Assistant, message: Any, chat: list | None, history: list | None,
+            delay: float | None = None) -> Iterator[tuple[list, list, Any]]:
+    """Answer `message` with the earlier questions as context, streaming the reply.
+
+    Yields (chat messages, history, sources HTML or `gr.skip()`); the first update comes at
+    once (the question and a 'searching' note), then the answer a few characters at a time.
+    """
+    delay = STREAM_DELAY if delay is None else delay
+    chat = list(chat or [])
+    history = [h for h in (history or []) if isinstance(h, str)]
+    question = message if isinstance(message, str) else ""
+    docs = assistant.documents
+    if not question.strip():
+        chat.append(_bot(render_notice("请输入问题后再发送。")))
+        yield list(chat), list(history), gr.skip()
+        return
+    chat.append(_user(render_user_message(question)))
+    chat.append(_bot(render_notice(SEARCHING)))
+    yield list(chat), list(history), gr.skip()
+    try:
+        answer = assistant.ask(question, history)
+    except InvalidQuestion as exc:
+        chat[-1] = _bot(render_notice(exc.reason))
+        yield list(chat), list(history), gr.skip()
+        return
+    except Exception:  # the page shows a short message; the details go to stderr
+        log_error("ask")
+        chat[-1] = _bot(render_notice(FAILED))
+        yield list(chat), list(history), gr.skip()
+        return
+    history = history + [question]
+    try:
+        sources = render_sources(answer, docs, assistant.outline)
+    except Exception:
+        log_error("render_sources")
+        sources = render_sources(None, docs)
+    shown, step = 0, max(STREAM_CHUNK, -(-len(answer.text) // STREAM_MAX_UPDATES))
+    while shown < len(answer.text):
+        shown = min(len(answer.text), shown + step)
+        chat[-1] = _bot(render_answer_message(answer, shown if shown < len(answer.text) else None))
+        yield list(chat), list(history), sources
+        if delay and shown < len(answer.text):
+            time.sleep(delay)
+    if not answer.text:
+        chat[-1] = _bot(render_answer_message(answer))
+        yield list(chat), list(history), sources
+
+
+def with_sources_tab(updates: Iterator[tuple]) -> Iterator[tuple]:
+    """respond()'s updates plus the tab selection: the first one brings the sources panel forward."""
+    for number, update in enumerate(updates):
+        yield (*update, gr.Tabs(selected="sources") if number == 0 else gr.skip())
+
+
+def new_conversation() -> tuple[list, list, str, str]:
+    """Clear the chat, the earlier questions, the sources panel and the textbox."""
+    return [], [], render_sources(None, {}), ""
+
+
+def show_document(assistant: Assistant, source: Any, status: str = "") -> str:
+    document = assistant.documents.get(source) if isinstance(source, str) else None
+    if document is None:
+        return render_document(None, (), status=status)
+    return render_document(document, assistant.outline(source), status=status)
+
+
+def open_clause(assistant: Assistant, source: Any, start: Any, quotes: Any = "") -> tuple[str, Any, str]:
+    """The document view scrolled to the clause containing `start` (a citation click or an outline entry).
+
+    Returns (document HTML, source for the dropdown, label for the label box).
+    """
+    try:
+        document = assistant.documents.get(source) if isinstance(source, str) else None
+        offset = int(start)
+    except (TypeError, ValueError):
+        document, offset = None, -1
+    if document is None:
+        return render_document(None, (), status="未找到该文件。"), gr.skip(), gr.skip()
+    outline = assistant.outline(source)
+    clause = containing_clause(outline, offset)
+    if clause is None:
+        return render_document(document, outline, status="未找到该条款。"), source, ""
+    return render_document(document, outline, focus=offset, quotes=parse_quotes(quotes)), source, clause.label
+
+
+def lookup_clause(assistant: Assistant, source: Any, label: Any) -> str:
+    """The document view at the clause a user typed (`二（三）2`, `（十一）`, `第三条`)."""
+    document = assistant.documents.get(source) if isinstance(source, str) else None
+    if document is None:
+        return render_document(None, (), status="请先选择文件。")
+    outline = assistant.outline(source)
+    label = label.strip() if isinstance(label, str) else ""
+    if not label:
+        return render_document(document, outline, status="请输入条款编号，例如 二（三）2、（十一）、第三条。")
+    if len(label) > 50:
+        return render_document(document, outline, status="条款编号过长。")
+    try:
+        matches = assistant.lookup(source, label)
+    except Exception:
+        log_error("lookup")
+        return render_document(document, outline, status=FAILED)
+    if not matches:
+        return render_document(document, outline, status=f"本文件中未找到条款“{label}”。")
+    status = "" if len(matches) == 1 else f"找到 {len(matches)} 个匹配条款，显示第一个：" + "、".join(
+        m.label for m in matches[:6]) + ("……" if len(matches) > 6 else "")
+    return render_document(document, outline, focus=matches[0].start, status=status)
+
+
+# ---------------------------------------------------------------------------------------------
+# Gradio wiring
+# ---------------------------------------------------------------------------------------------
+
+# Installed once by a hidden gr.HTML: any a.pa-open link (citations in the chat and the sources
+# panel, outline entries) opens its clause through that component's click event.
+BRIDGE_JS = """
+const openFrom = (event) => {
+  const el = event.target && event.target.closest ? event.target.closest('a.pa-open') : null;
+  if (!el) return;
+  if (event.type === 'keydown' && event.key !== 'Enter' && event.key !== ' ') return;
+  event.preventDefault();
+  event.stopPropagation();
+  const href = el.getAttribute('href') || '';
+  const params = new URLSearchParams(href.slice(href.indexOf('?') + 1));
+  trigger('click', {source: params.get('s') || '', start: Number(params.get('at') || -1), quotes: params.get('q') || ''});
+};
+if (window.__paOpen) {
+  document.removeEventListener('click', window.__paOpen, true);
+  document.removeEventListener('keydown', window.__paOpen, true);
+}
+window.__paOpen = openFrom;
+document.addEventListener('click', openFrom, true);
+document.addEventListener('keydown', openFrom, true);
+"""
+
+# Runs in the browser before a question goes to the server: empties the textbox at once and
+# passes the inputs (question, chat, history) on unchanged.
+CLEAR_INPUT_JS = """
+(...args) => {
+  const box = document.querySelector('#pa-input textarea');
+  if (box) { box.value = ''; box.dispatchEvent(new Event('input', {bubbles: true})); }
+  return args.slice(0, 3);
+}
+"""
+
+# Scroll the document pane (and, if needed, the page) to the highlighted clause once it is visible.
+SCROLL_JS = """
+() => {
+  let tries = 0;
+  const go = () => {
+    const focus = document.querySelector('#pa-document .pa-focus');
+    if (!focus) return;
+    const pane = focus.closest('.pa-doc-text');
+    if (!pane || pane.offsetParent === null) { if (tries++ < 40) setTimeout(go, 50); return; }
+    const top = focus.getBoundingClientRect().top - pane.getBoundingClientRect().top + pane.scrollTop;
+    pane.scrollTop = Math.max(0, top - 16);
+    const current = document.querySelector('#pa-document .pa-outline .pa-current');
+    const nav = current && current.closest('.pa-outline');
+    if (nav) {
+      const t = current.getBoundingClientRect().top - nav.getBoundingClientRect().top + nav.scrollTop;
+      nav.scrollTop = Math.max(0, t - nav.clientHeight / 3);
+    }
+    const r = pane.getBoundingClientRect();
+    if (r.top < 0 || r.top > window.innerHeight - 120) pane.scrollIntoView({block: 'start'});
+  };
+  setTimeout(go, 0);
+}
+"""
+
+CSS = """
+.gradio-container { max-width: 1600px !important; }
+#pa-title h1 { font-size: 1.35rem; margin: 0; }
+#pa-title p { margin: 2px 0 0; color: var(--body-text-color-subdued); font-size: .9rem; }
+.pa-msg { white-space: normal; overflow-wrap: anywhere; line-height: 1.65; }
+.pa-notice { color: var(--body-text-color-subdued); }
+.pa-note { font-size: .8rem; color: var(--body-text-color-subdued); }
+.pa-cites { margin-top: .5em; font-size: .88rem; border-top: 1px solid var(--border-color-primary); padding-top: .35em; }
+.pa-cites-head { font-weight: 600; margin-bottom: .15em; }
+.pa-cites ol { list-style: none; margin: 0; padding: 0; }
+.pa-cites li { margin: .15em 0; }
+a.pa-open { cursor: pointer; color: var(--link-text-color); text-decoration: none; padding: 0; margin: 0; }
+a.pa-open .pa-num, a.pa-open .pa-label { color: inherit; }
+a.pa-open:hover, a.pa-open:focus-visible { text-decoration: underline; }
+.pa-num { font-weight: 600; }
+.pa-label { font-weight: 600; }
+.pa-file { font-family: var(--font-mono); font-size: .8em; color: var(--body-text-color-subdued); overflow-wrap: anywhere; }
+mark.pa-quote { background: rgba(255, 214, 0, .45); color: inherit; padding: 0 1px; border-radius: 2px; }
+.pa-sources { display: flex; flex-direction: column; gap: 10px; }
+.pa-sources-head { font-weight: 600; }
+.pa-empty { color: var(--body-text-color-subdued); padding: 12px 4px; }
+.pa-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 12px; background: var(--background-fill-secondary); }
+.pa-card-quoted { border-left: 4px solid var(--color-accent); }
+.pa-card-head { font-size: .95rem; }
+.pa-card-meta { font-size: .8rem; color: var(--body-text-color-subdued); margin-top: 2px; display: flex; flex-wrap: wrap; gap: 2px 12px; }
+.pa-card-path { font-size: .82rem; margin-top: 4px; color: var(--body-text-color-subdued); }
+.pa-clause-text { white-space: pre-wrap; overflow-wrap: anywhere; margin-top: 6px; line-height: 1.7; max-height: 260px; overflow-y: auto; }
+.pa-card-foot { margin-top: 6px; font-size: .85rem; text-align: right; }
+.pa-doc-head { margin-bottom: 8px; }
+.pa-doc-title { font-weight: 600; font-size: 1.05rem; }
+.pa-doc-status { margin-top: 4px; color: var(--body-text-color-subdued); font-size: .88rem; }
+.pa-doc-body { display: grid; grid-template-columns: minmax(150px, 30%) 1fr; gap: 12px; }
+.pa-outline, .pa-doc-text { max-height: 64vh; overflow-y: auto; border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 10px; }
+.pa-outline { font-size: .82rem; }
+.pa-outline-head { font-weight: 600; margin-bottom: 4px; }
+.pa-outline ul { list-style: none; margin: 0; padding: 0; }
+.pa-outline li { margin: 2px 0; line-height: 1.4; overflow-wrap: anywhere; }
+.pa-outline .pa-depth-2 { padding-left: .9em; }
+.pa-outline .pa-depth-3 { padding-left: 1.8em; }
+.pa-outline .pa-depth-4, .pa-outline .pa-depth-5 { padding-left: 2.7em; }
+.pa-outline .pa-current { background: rgba(59, 130, 246, .15); border-radius: 4px; }
+.pa-outline-label { font-weight: 600; }
+.pa-doc-text { white-space: pre-wrap; overflow-wrap: anywhere; line-height: 1.75; }
+.pa-focus { background: rgba(59, 130, 246, .12); outline: 2px solid rgba(59, 130, 246, .7); border-radius: 3px; }
+.pa-gap { color: var(--body-text-color-subdued); }
+#pa-hidden { display: none !important; }
+#pa-lookup-row { align-items: flex-end; }
+#pa-find { align-self: flex-end; }
+"""
+
+THEME_FONTS = ["PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC",
+               "WenQuanYi Micro Hei", "Segoe UI", "Helvetica Neue", "Arial", "sans-serif"]
+
+
+def make_theme() -> gr.themes.Base:
+    """System fonts only: nothing is fetched from Google Fonts or a CDN."""
+    return gr.themes.Default(primary_hue="blue", font=THEME_FONTS,
+                             font_mono=["SFMono-Regular", "Consolas", "DejaVu Sans Mono", "monospace"])
+
+
+def launch_options() -> dict:
+    """Everything `launch()` needs besides host and port; shared by serve() and the browser tests."""
+    return {
+        "theme": make_theme(),
+        "css": CSS,
+        "footer_links": [],
+        "run_history": False,  # questions are not saved in the browser
+        "show_error": False,
+        "quiet": True,
+        "share": False,
+        "inbrowser": False,
+    }
+
+
+def build_app(assistant: Assistant) -> gr.Blocks:
+    documents = assistant.documents
+    doc_choices = [(d.title, source) for source, d in sorted(documents.items())]
+
+    with gr.Blocks(title=APP_TITLE, analytics_enabled=False) as demo:
+        history = gr.State([])  # this session's earlier questions, oldest first
+        gr.HTML(f"<h1>{esc(APP_TITLE)}</h1><p>就卫生健康规划文件提问，回答会引用原文条款；点击引用可查看条款在文件中的位置。</p>",
+                elem_id="pa-title")
+        bridge = gr.HTML("", js_on_load=BRIDGE_JS, elem_id="pa-hidden", visible="hidden")
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=5, min_width=360):
+                chatbot = gr.Chatbot(
+                    label="对话", elem_id="pa-chat", height=560, render_markdown=False, sanitize_html=True,
+                    latex_delimiters=[], feedback_options=None, buttons=[], group_consecutive_messages=False,
+                    examples=[{"text": q, "display_text": q} for q in EXAMPLES],
+                    placeholder="<b>可以这样问：</b>点击下面的示例，或在下方输入问题。",
+                )
+                textbox = gr.Textbox(
+                    show_label=False, placeholder="输入问题，按回车发送（Shift+回车换行）", lines=1, max_lines=6,
+                    elem_id="pa-input", autofocus=True,
+                )
+                with gr.Row():
+                    send = gr.Button("发送", variant="primary", elem_id="pa-send", scale=3)
+                    clear = gr.Button("新对话", variant="secondary", elem_id="pa-new", scale=1)
+            with gr.Column(scale=6, min_width=420):
+                with gr.Tabs(selected="sources", elem_id="pa-tabs") as tabs:
+                    with gr.Tab("来源", id="sources", elem_id="pa-sources-tab"):
+                        sources = gr.HTML(render_sources(None, documents), elem_id="pa-sources")
+                    with gr.Tab("文档", id="document", elem_id="pa-document-tab"):
+                        with gr.Row(equal_height=False, elem_id="pa-lookup-row"):
+                            doc_pick = gr.Dropdown(choices=doc_choices, value=None, label="文件", scale=4,
+                                                   elem_id="pa-doc-pick", filterable=False)
+                            label_box = gr.Textbox(label="条款编号", placeholder="如 二（三）2、（十一）、第三条",
+                                                   scale=2, elem_id="pa-label-box", max_lines=1)
+                            find = gr.Button("查找条款", scale=1, min_width=90, elem_id="pa-find")
+                        document_view = gr.HTML(render_document(None, ()), elem_id="pa-document")
+
+        def on_send(message, chat, past):
+            yield from with_sources_tab(respond(assistant, message, chat, past))
+
+        def on_example(chat, past, evt: gr.SelectData):
+            value = evt.value if isinstance(evt.value, dict) else {}
+            yield from with_sources_tab(respond(assistant, value.get("text", ""), chat, past))
+
+        answer_outputs = [chatbot, history, sources, tabs]
+        # The textbox is emptied in the browser the moment a question is sent (CLEAR_INPUT_JS), so
+        # a question typed while the previous answer streams is kept, and sent after it ("always_last").
+        asked = gr.on([textbox.submit, send.click], on_send, inputs=[textbox, chatbot, history],
+                      outputs=answer_outputs, js=CLEAR_INPUT_JS, trigger_mode="always_last",
+                      concurrency_id="answer", show_progress="hidden", api_name="ask")
+        example_asked = chatbot.example_select(on_example, inputs=[chatbot, history], outputs=answer_outputs,
+                                               trigger_mode="always_last", concurrency_id="answer",
+                                               show_progress="hidden", api_visibility="private")
+        for trigger in (clear.click, chatbot.clear):  # the button and the chat's own trash icon
+            trigger(new_conversation, outputs=[chatbot, history, sources, textbox], cancels=[asked, example_asked],
+                    queue=False, api_visibility="private")
+
+        def on_open(evt: gr.EventData):
+            data = evt._data if isinstance(evt._data, dict) else {}
+            doc_html, source, label = open_clause(assistant, data.get("source"), data.get("start"), data.get("quotes"))
+            return doc_html, source, label, gr.Tabs(selected="document")
+
+        bridge.click(on_open, outputs=[document_view, doc_pick, label_box, tabs], show_progress="hidden",
+                     api_visibility="private").then(None, js=SCROLL_JS)
+
+        def on_pick(source):
+            return show_document(assistant, source), ""
+
+        doc_pick.input(on_pick, inputs=doc_pick, outputs=[document_view, label_box], show_progress="hidden",
+                       api_visibility="private")
+
+        def on_find(source, label):
+            return lookup_clause(assistant, source, label)
+
+        gr.on([find.click, label_box.submit], on_find, inputs=[doc_pick, label_box], outputs=document_view,
+              show_progress="hidden", api_visibility="private").then(None, js=SCROLL_JS)
+    return demo
+
+
+# ---------------------------------------------------------------------------------------------
+# Process entry point
+# ---------------------------------------------------------------------------------------------
+
+
+def port_in_use(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return exc.errno in (errno.EADDRINUSE, errno.EACCES)
+    return False
+
+
+def warm_up(assistant: Assistant) -> None:
+    """Answer one question before the first user does, so lazy loading (tokenizer dictionaries) is done."""
+    try:
+        assistant.ask(EXAMPLES[0], [])
+    except Exception:
+        log_error("warm-up")
+
+
+def serve(config: Config) -> int:
+    """Open the assistant once, then serve the UI until interrupted. Returns an exit status."""
+    host, port = config.host, int(config.port)
+    if port_in_use(host, port):  # checked before the model loads, so the user hears at once
+        print(f"error: 端口 {port} 已被占用（port {port} on {host} is in use）; 请用 --port 或 PLAN_PORT 换一个端口",
+              file=sys.stderr)
+        return 2
+    assistant = Assistant.open(config, progress=True)
+    warm_up(assistant)
+    demo = build_app(assistant)
+    demo.queue(default_concurrency_limit=2, max_size=64)
+    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+    print(f"Plan Assistant UI: {url}  (Ctrl-C 退出)", file=sys.stderr, flush=True)
+    try:
+        demo.launch(server_name=host, server_port=port, **launch_options())
+    except OSError as exc:  # the port was taken between the check and the launch
+        print(f"error: 无法在 {host}:{port} 启动服务：{exc}", file=sys.stderr)
+        return 2
+    return 0

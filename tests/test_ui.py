@@ -1,0 +1,351 @@
+"""The UI's renderers and event handlers, called directly with the real Assistant (no browser)."""
+from __future__ import annotations
+
+import html
+import re
+import socket
+from html.parser import HTMLParser
+
+import pytest
+
+from assistant import ui
+from assistant.models import Answer, Citation, Clause, Document
+
+Q2022 = "2022年孕产妇死亡率的目标是多少？"
+BADA = "000_a7ee23972fa017a8.txt"  # the 八大工程 plan
+YUNZHOU = "003_0200143d345726b6.txt"
+XSS = [
+    "<img src=x onerror=alert(1)>",
+    "<script>alert(1)</script>",
+    '"><svg onload=alert(1)>',
+    "<a href=\"javascript:alert(1)\">x</a>",
+    "${alert(1)} {{constructor.constructor('alert(1)')()}} `x` \\",
+    "**bold** [link](javascript:alert(1)) $$x$$",
+]
+ALLOWED_TAGS = {"div", "span", "a", "mark", "br", "ol", "ul", "li", "nav"}
+
+
+@pytest.fixture(scope="module")
+def assistant(shared_assistant):
+    return shared_assistant
+
+
+class TagAudit(HTMLParser):
+    """Every tag and attribute in a piece of HTML."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, attrs))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def audit(markup: str) -> TagAudit:
+    parser = TagAudit()
+    parser.feed(markup)
+    parser.close()
+    return parser
+
+
+def assert_inert(markup: str) -> None:
+    """Only our own tags and attributes: no script, no handler, no foreign link, no template syntax."""
+    for tag, attrs in audit(markup).tags:
+        assert tag in ALLOWED_TAGS, (tag, markup[:300])
+        for name, value in attrs:
+            assert not name.startswith("on"), (tag, name)
+            assert name in {"class", "id", "role", "href", "title", "data-source", "data-label"}, (tag, name)
+            if name == "href":
+                assert value.startswith("#pa-open?"), value
+    for raw in ("${", "{{", "`"):
+        assert raw not in markup
+
+
+def plain(markup: str) -> str:
+    """The visible text of a piece of HTML."""
+    return html.unescape(re.sub(r"<br>", "\n", re.sub(r"<(?!br>)[^>]+>", "", markup)))
+
+
+def answer_text(message: dict) -> str:
+    match = re.search(r'<div class="pa-msg pa-answer-text">(.*?)</div>', message["content"], re.S)
+    return plain(match.group(1)) if match else ""
+
+
+def ask_all(assistant, question, chat=None, history=None):
+    return list(ui.respond(assistant, question, chat or [], history or [], delay=0))
+
+
+# --- answering -------------------------------------------------------------------------------
+
+
+def test_answer_streams_growing_text_ending_with_citations(assistant):
+    updates = ask_all(assistant, Q2022)
+    first_chat, first_history, first_sources = updates[0]
+    assert first_chat[0]["role"] == "user" and plain(first_chat[0]["content"]) == Q2022
+    assert ui.SEARCHING in plain(first_chat[-1]["content"])
+
+    texts = [answer_text(chat[-1]) for chat, *_ in updates[1:]]
+    assert len(texts) > 5, "the answer should arrive in several pieces"
+    assert all(len(a) < len(b) for a, b in zip(texts, texts[1:])), "each update adds text"
+    assert all(b.startswith(a) for a, b in zip(texts, texts[1:]))
+    for chat, *_ in updates[1:-1]:
+        assert "pa-cites" not in chat[-1]["content"]
+
+    chat, history, sources = updates[-1]
+    final = chat[-1]["content"]
+    assert "18/10" in answer_text(chat[-1])
+    assert "pa-cites" in final and "引用" in final
+    assert re.search(r"\[1\]</span> 《卫生健康服务能力提升“八大工程”行动计划", final)
+    assert BADA in final and "一（三）" in final
+    assert history == [Q2022]
+    assert_inert(final)
+    assert_inert(sources)
+
+
+def test_sources_show_each_cited_clause_escaped_with_highlight(assistant):
+    answer = assistant.ask(Q2022, [])
+    sources = ui.render_sources(answer, assistant.documents, assistant.outline)
+    assert_inert(sources)
+    assert len(re.findall(r'<div class="pa-card[ "]', sources)) == len(answer.citations)
+    # the answering sentence is highlighted, inside the full clause text
+    marks = re.findall(r'<mark class="pa-quote">(.*?)</mark>', sources)
+    assert marks and "18/10" in plain(marks[0])
+    bodies = re.findall(r'<div class="pa-clause-text">(.*?)</div>', sources, re.S)
+    for citation, body in zip(answer.citations, bodies):
+        whole = ui.containing_clause(assistant.outline(citation.source), citation.start)
+        assert plain(body) == whole.text
+    assert "000_a7ee23972fa017a8.txt" in sources
+    assert "一、目标任务 › （三）诊疗技术更加先进" in plain(sources)
+    # issuer and date appear where the document has them
+    qz = assistant.ask("What does Qinzhou plan for 家庭医生签约?", [])
+    qz_sources = ui.render_sources(qz, assistant.documents, assistant.outline)
+    assert "欽州市衛生健康委員會" in qz_sources and "2019年5月10日" in qz_sources
+
+
+def test_follow_up_uses_earlier_questions(assistant):
+    *_, (chat, history, _) = ask_all(assistant, "2020年孕产妇死亡率的目标是多少？")
+    assert "20/10" in answer_text(chat[-1])
+    *_, (chat, history, _) = ask_all(assistant, "那2022年呢？", chat, history)
+    assert "18/10" in answer_text(chat[-1])
+    assert history == ["2020年孕产妇死亡率的目标是多少？", "那2022年呢？"]
+    assert len(chat) == 4
+
+
+def test_not_found_lists_possibly_related_clauses():
+    clause = Clause("f.txt", "一（一）", ("一、总则", "（一）范围"), "范围", "（一）范围。适用于全市。", 0, 12)
+    answer = Answer("火星基地？", "文件中未找到与该问题直接对应的内容。", False,
+                    (Citation(clause, "某规划", 0.5, ()),))
+    message = ui.render_answer_message(answer)
+    assert "可能相关" in message and "引用" not in message
+    doc = Document("f.txt", "某规划", clause.text, "0" * 64)
+    sources = ui.render_sources(answer, {"f.txt": doc}, lambda s: (clause,))
+    assert "可能相关" in sources and "pa-quote" not in sources
+
+
+# --- bad input -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question", ["", "   \n ", None])
+def test_empty_question_gets_a_short_message(assistant, question):
+    updates = ask_all(assistant, question, history=["earlier"])
+    chat, history, _ = updates[-1]
+    assert len(chat) == 1 and chat[0]["role"] == "assistant"
+    assert "请输入问题" in plain(chat[0]["content"])
+    assert history == ["earlier"]
+
+
+def test_huge_question_gets_a_short_message(assistant):
+    question = "孕产妇" * 34000  # 102,000 characters
+    updates = ask_all(assistant, question)
+    chat, history, _ = updates[-1]
+    reply = plain(chat[-1]["content"])
+    assert "问题过长" in reply and len(reply) < 80
+    assert "question too long" not in reply  # Chinese only
+    assert len(chat[0]["content"]) < 1000  # the pasted text is not echoed whole
+    assert "102000" in chat[0]["content"]
+    assert history == []
+
+
+def test_control_character_gets_a_short_message(assistant):
+    chat, history, _ = ask_all(assistant, "孕产妇\x00死亡率")[-1]
+    assert "控制字符" in plain(chat[-1]["content"]) and history == []
+
+
+def test_unexpected_error_is_a_short_message_and_logged(capsys):
+    class Broken:
+        documents = {}
+
+        def ask(self, question, history):
+            raise RuntimeError("boom")
+
+    chat, history, _ = list(ui.respond(Broken(), "问题", [], [], delay=0))[-1]
+    assert plain(chat[-1]["content"]) == ui.FAILED
+    assert "Traceback" not in chat[-1]["content"]
+    assert "RuntimeError: boom" in capsys.readouterr().err
+    assert history == []
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_xss_in_question_is_shown_literally(assistant, payload):
+    for chat, _, sources in ask_all(assistant, payload):
+        for message in chat:
+            assert_inert(message["content"])
+        if isinstance(sources, str):
+            assert_inert(sources)
+    assert plain(chat[0]["content"]) == payload
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_xss_in_documents_is_escaped_everywhere(payload):
+    text = f"一、{payload}\n\n（一）{payload}。正文{payload}。"
+    first = Clause("x.txt", payload, (f"一、{payload}",), payload, text[:2 + len(payload)], 0, 2 + len(payload))
+    start = text.index("（一）")
+    second = Clause("x.txt", "一（一）", (f"一、{payload}", f"（一）{payload}"), payload, text[start:], start, len(text))
+    doc = Document("x.txt", payload, text, "0" * 64, issuer=payload, date=payload, doc_number=payload)
+    citation = Citation(second, payload, 1.0, ((start + 3, len(text)),))
+    answer = Answer(payload, f"根据《{payload}》：“{payload}”[1]", True, (citation,))
+    outputs = [
+        ui.render_answer_message(answer),
+        ui.render_answer_message(answer, shown_chars=7),
+        ui.render_sources(answer, {"x.txt": doc}, lambda s: (first, second)),
+        ui.render_document(doc, (first, second), focus=start, quotes=citation.quotes, status=payload),
+        ui.render_user_message(payload),
+        ui.render_notice(payload),
+    ]
+    for markup in outputs:
+        assert_inert(markup)
+    assert payload in plain(outputs[3])
+
+
+def test_lookup_label_is_escaped(assistant):
+    markup = ui.lookup_clause(assistant, YUNZHOU, "<img src=x onerror=alert(1)>")
+    assert_inert(markup)
+    assert "未找到条款“<img src=x onerror=alert(1)>”" in plain(markup)
+
+
+# --- conversation ----------------------------------------------------------------------------
+
+
+def test_sources_tab_comes_forward_with_a_new_question(assistant):
+    import gradio as gr
+
+    updates = list(ui.with_sources_tab(ui.respond(assistant, Q2022, [], [], delay=0)))
+    assert isinstance(updates[0][3], gr.Tabs) and updates[0][3].selected == "sources"
+    assert all(update[3] == {"__type__": "update"} for update in updates[1:])  # gr.skip()
+
+
+def test_new_conversation_clears_everything(assistant):
+    *_, (chat, history, sources) = ask_all(assistant, Q2022)
+    assert chat and history and "pa-card" in sources
+    chat, history, sources, box = ui.new_conversation()
+    assert chat == [] and history == [] and box == ""
+    assert "pa-card" not in sources and ui.EMPTY_SOURCES in sources
+
+
+# --- document view ---------------------------------------------------------------------------
+
+
+def focused_text(markup: str) -> str:
+    match = re.search(r'<span class="pa-clause pa-focus" id="clause-(\d+)"[^>]*>(.*?)</span>(?=<span class="pa-(?:clause|gap)"|</div>)',
+                      markup, re.S)
+    assert match, "no highlighted clause"
+    return plain(match.group(2))
+
+
+def test_lookup_by_label(assistant):
+    markup = ui.lookup_clause(assistant, YUNZHOU, "二（二）4")
+    assert_inert(markup)
+    assert markup.count("pa-focus") == 1
+    assert focused_text(markup).startswith("4.加强专科能力建设")
+    assert "大同市云州区县级医疗机构综合能力提升三年行动方案" in markup
+    # the whole document is there, with its outline
+    doc = assistant.documents[YUNZHOU]
+    body = re.search(r'<div class="pa-doc-text">(.*)</div></div></div>$', markup, re.S).group(1)
+    assert plain(body) == doc.text
+    assert markup.count('<li class="pa-depth') == len(assistant.outline(YUNZHOU))
+
+
+@pytest.mark.parametrize("label", ["二（二）4", "二(二)4", " 二（二）4 "])
+def test_lookup_tolerates_typing(assistant, label):
+    assert focused_text(ui.lookup_clause(assistant, YUNZHOU, label)).startswith("4.加强专科能力建设")
+
+
+def test_lookup_misses_explain_themselves(assistant):
+    assert "未找到条款“九（九）99”" in plain(ui.lookup_clause(assistant, YUNZHOU, "九（九）99"))
+    assert "请输入条款编号" in plain(ui.lookup_clause(assistant, YUNZHOU, ""))
+    assert "请先选择文件" in plain(ui.lookup_clause(assistant, None, "二（二）4"))
+    assert "请先选择文件" in plain(ui.lookup_clause(assistant, "../../etc/passwd", "一"))
+
+
+def test_open_clause_from_a_citation(assistant):
+    answer = assistant.ask(Q2022, [])
+    citation = answer.citations[0]
+    markup, source, label = ui.open_clause(assistant, citation.source, citation.start, ui.quotes_attr(citation.quotes))
+    assert source == BADA and label == "一（三）"
+    assert "孕产妇死亡率" in focused_text(markup)
+    assert f'id="clause-{citation.start}"' in markup
+    assert '<mark class="pa-quote">' in markup and "pa-current" in markup
+
+
+@pytest.mark.parametrize("source,start,quotes", [
+    ("nope.txt", 10, ""), (None, None, None), (BADA, "abc", "x"), (BADA, -5, "9-1"), (BADA, 10 ** 9, ""),
+])
+def test_open_clause_survives_bad_input(assistant, source, start, quotes):
+    markup, _, _ = ui.open_clause(assistant, source, start, quotes)
+    assert_inert(markup)
+    assert "pa-focus" not in markup
+
+
+def test_open_link_round_trips_through_the_fragment(assistant):
+    answer = assistant.ask(Q2022, [])
+    link = ui.open_link(answer.citations[0], "x", answer.citations[0].quotes)
+    href = html.unescape(re.search(r'href="([^"]+)"', link).group(1))
+    assert href == f"#pa-open?s={BADA}&at=604&q=668-729"
+    assert ui.parse_quotes("668-729") == ((668, 729),)
+    assert ui.parse_quotes("1-2,5-3,<x>") == ((1, 2),)
+    assert ui.parse_quotes(None) == ()
+
+
+def test_show_document(assistant):
+    markup = ui.show_document(assistant, BADA)
+    assert "pa-focus" not in markup and "卫生健康服务能力提升" in markup
+    assert ui.EMPTY_DOCUMENT in ui.show_document(assistant, None)
+
+
+# --- helpers and app -------------------------------------------------------------------------
+
+
+def test_highlight_clips_and_orders_spans():
+    assert ui.highlight("abcdef", 10, [(13, 15), (8, 11)]) == '<mark class="pa-quote">a</mark>bc<mark class="pa-quote">de</mark>f'
+    assert ui.highlight("a<b", 0, [(1, 2)]) == 'a<mark class="pa-quote">&lt;</mark>b'
+    assert ui.highlight("abc", 0, [(0, 2), (1, 3)]) == '<mark class="pa-quote">ab</mark>c'  # overlap dropped
+    assert ui.highlight("abc", 0, [(5, 9)]) == "abc"
+
+
+def test_app_builds_offline(assistant):
+    import gradio as gr
+
+    demo = ui.build_app(assistant)
+    assert isinstance(demo, gr.Blocks)
+    theme = ui.launch_options()["theme"]
+    assert not getattr(theme, "_stylesheets", [])  # no font stylesheet to fetch
+    assert "http" not in str(getattr(theme, "_font_css", ""))
+    assert "WenQuanYi Micro Hei" in theme.font and "sans-serif" in theme.font
+
+
+def test_serve_reports_a_busy_port(capsys):
+    from assistant.config import Config
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        status = ui.serve(Config.from_env().override(host="127.0.0.1", port=port))
+    err = capsys.readouterr().err
+    assert status != 0
+    assert f"端口 {port} 已被占用" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
