@@ -1,0 +1,55 @@
+"""Documents the assistant was not written for: three real regulations indexed alongside the plans."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Config
+from assistant.index import build_index
+from assistant.service import Assistant
+
+ROOT = Path(__file__).resolve().parent.parent
+EXTRA = ROOT.parent / "shared" / "extra-docs"
+SHANGHAI = "上海市精神卫生条例.md"
+BEIJING = "北京市中医药条例(2020-11-27).md"
+GUANGDONG = "广东省母婴保健管理条例(2023-03-30).md"
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory, shared_assistant, real_embedder):
+    """The shipped corpus plus the regulations; the plans' vectors are reused, only the regulations embedded."""
+    root = tmp_path_factory.mktemp("with-regulations")
+    shutil.copytree(shared_assistant.config.corpus_dir, root / "corpus")
+    shutil.copytree(shared_assistant.config.index_dir, root / "index")
+    for name in (SHANGHAI, BEIJING, GUANGDONG):
+        shutil.copy(EXTRA / name, root / "corpus")
+    config = shared_assistant.config.override(corpus_dir=root / "corpus", index_dir=root / "index")
+    index, embedded = build_index(config, lambda: real_embedder, progress=False)
+    assert embedded == len([c for c in index.clauses if c.source.endswith(".md")])
+    return Assistant(config, index, real_embedder)
+
+
+@pytest.mark.parametrize(
+    "question, source, label, key",
+    [
+        ("上海市精神卫生条例对心理危机干预有什么规定？", SHANGHAI, "第二十条", "心理危机干预"),
+        ("北京市中医药条例第三十条是什么？", BEIJING, "第三十条", "中药制剂"),
+        ("广东省规定孕产妇住院分娩要提供什么信息？", GUANGDONG, "第十一条", "真实身份信息"),
+        ("北京的综合医院必须设中医科室吗？", BEIJING, "第十一条", "中医药科室"),
+    ],
+)
+def test_regulation_questions_are_answered_with_exact_citations(assistant, question, source, label, key):
+    answer = assistant.ask(question)
+    first = answer.citations[0]
+    assert answer.found and (first.source, first.clause.label) == (source, label)
+    assert key in answer.text
+    text = assistant.documents[source].text
+    assert all(text[c.start : c.end] == c.clause.text for c in answer.citations if c.source == source)
+    assert first.clause.path[-1] == label  # an article is cited by its number, under its chapter
+
+
+def test_the_plans_are_still_answered_with_regulations_in_the_corpus(assistant):
+    answer = assistant.ask("2022年孕产妇死亡率的目标是多少？")
+    assert answer.citations[0].source == "000_a7ee23972fa017a8.txt" and "18/10 万" in answer.text
