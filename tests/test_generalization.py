@@ -11,7 +11,7 @@ from assistant.index import build_index
 from assistant.service import Assistant
 
 ROOT = Path(__file__).resolve().parent.parent
-EXTRA = ROOT.parent / "shared" / "extra-docs"
+EXTRA = ROOT / "tests" / "fixtures" / "regulations"  # not in the corpus; see its README
 SHANGHAI = "上海市精神卫生条例.md"
 BEIJING = "北京市中医药条例(2020-11-27).md"
 GUANGDONG = "广东省母婴保健管理条例(2023-03-30).md"

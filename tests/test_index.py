@@ -13,7 +13,7 @@ from assistant.index import Manifest, StaleIndex, build_index, load_index, stale
 from assistant.service import Assistant
 
 ROOT = Path(__file__).resolve().parent.parent
-EXTRA = ROOT.parent / "shared" / "extra-docs"
+EXTRA = ROOT / "tests" / "fixtures" / "regulations"  # not in the corpus; see its README
 
 
 class CountingEmbedder:

@@ -12,7 +12,7 @@ from assistant.parser import match_marker, parse_document
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
-EXTRA = ROOT.parent / "shared" / "extra-docs"
+EXTRA = ROOT / "tests" / "fixtures" / "regulations"  # not in the corpus; see its README
 CN = "一二三四五六七八九十"
 
 
