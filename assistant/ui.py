@@ -618,11 +618,12 @@ def serve(config: Config) -> int:
     warm_up(assistant)
     demo = build_app(assistant)
     demo.queue(default_concurrency_limit=2, max_size=64)
-    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
-    print(f"Plan Assistant UI: {url}  (Ctrl-C 退出)", file=sys.stderr, flush=True)
     try:
-        demo.launch(server_name=host, server_port=port, **launch_options())
+        demo.launch(server_name=host, server_port=port, prevent_thread_lock=True, **launch_options())
     except OSError as exc:  # the port was taken between the check and the launch
         print(f"error: 无法在 {host}:{port} 启动服务：{exc}", file=sys.stderr)
         return 2
+    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+    print(f"Plan Assistant UI: {url}  (Ctrl-C 退出)", file=sys.stderr, flush=True)
+    demo.block_thread()  # until Ctrl-C
     return 0
