@@ -140,7 +140,11 @@ def load_index(config: Config) -> SearchIndex:
             f"run: python -m assistant build --corpus {config.corpus_dir} --index {config.index_dir}"
         )
     documents, _, whole = _load_corpus(config)
-    clauses, vectors, faiss_index, bm25 = _read_generation(config.index_dir, manifest)
+    return _assemble(config.index_dir, manifest, documents, whole)
+
+
+def _assemble(index_dir: Path, manifest: Manifest, documents, whole) -> SearchIndex:
+    clauses, vectors, faiss_index, bm25 = _read_generation(index_dir, manifest)
     return SearchIndex(manifest, documents, clauses, vectors, faiss_index, bm25, whole)
 
 
@@ -160,7 +164,7 @@ def build_index(
     hashes = {name: doc.sha256 for name, doc in documents.items()}
     old = Manifest.read(config.index_dir)
     if not staleness(old, config, hashes):
-        return load_index(config), 0
+        return _assemble(config.index_dir, old, documents, whole), 0
     reusable = _reusable_vectors(config, old, hashes)
     todo = [i for i, c in enumerate(clauses) if (c.source, c.start, c.end) not in reusable]
     dimension = old.dimension if old and reusable else 0
