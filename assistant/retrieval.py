@@ -79,15 +79,14 @@ class Retriever:
         self.row_folded = [fold(c.text) for c in index.clauses]
         self.heading_only = [is_heading_only(c.text) for c in index.clauses]
         self.title_folded = {s: fold(d.title + " " + (d.date or "")) for s, d in index.documents.items()}
-        self.known_or_mentioned = _Mentioned(self.known_places, self.folded_text)
 
     def retrieve(self, question: str, history=(), k: int = 5) -> Retrieval:
         query = make_query(question, history, self.known_places, QUESTION_TERMS)
-        pinned, unknown = self._pin_documents(query)
+        pinned, unknown, incidental = self._pin_documents(query)
         scores = self._scores(query)
         rows = self._candidate_rows(pinned)
-        hits = sorted((self._hit(query, r, scores) for r in rows), key=lambda h: -h.score)
-        hits = self._exact_first(query, hits, pinned)
+        hits = sorted((self._hit(query, r, scores, incidental) for r in rows), key=lambda h: -h.score)
+        hits = _named_first(query, hits)
         if len(pinned) > 1:
             hits = _best_of_each_first(hits, pinned)
         return Retrieval(query, tuple(hits[: max(k, 1)]), tuple(pinned), tuple(unknown), self._off_topic(query))
@@ -109,8 +108,9 @@ class Retriever:
         """How telling a term is in this corpus (BM25's idf; unseen terms count like the rarest)."""
         return self.index.bm25.idf(term)
 
-    def _pin_documents(self, query: Query) -> tuple[list[str], list[str]]:
-        pinned, unknown = [], []
+    def _pin_documents(self, query: Query) -> tuple[list[str], list[str], list[str]]:
+        """(documents about the places named, places no document mentions, places only mentioned in passing)."""
+        pinned, unknown, incidental = [], [], []
         for place in query.places:
             homes = [s for s, places in self.home.items() if place in places]
             mentions = [s for s, text in self.folded_text.items() if place in text]
@@ -118,9 +118,11 @@ class Retriever:
                 pinned.extend(homes)
             elif not mentions:
                 unknown.append(place)
-            elif len(mentions) < len(self.folded_text):
-                pinned.extend(mentions)
-        return list(dict.fromkeys(pinned)), unknown
+            else:
+                incidental.append(place)
+                if len(mentions) < len(self.folded_text):
+                    pinned.extend(mentions)
+        return list(dict.fromkeys(pinned)), unknown, incidental
 
     def _candidate_rows(self, pinned: list[str]) -> list[int]:
         clauses = self.index.clauses
@@ -148,7 +150,7 @@ class Retriever:
         top = float(lexical.max()) if n else 0.0
         return dense, (lexical / top if top > 0 else lexical)
 
-    def _hit(self, query: Query, row: int, scores: dict[str, np.ndarray]) -> Hit:
+    def _hit(self, query: Query, row: int, scores: dict[str, np.ndarray], incidental: list[str]) -> Hit:
         clause = self.index.clauses[row]
         terms = query.content_terms
         coverage = sum(t in self.row_terms[row] for t in terms) / len(terms) if terms else 0.0
@@ -156,36 +158,24 @@ class Retriever:
         # A comparison may name one year per document; otherwise every year named must be there.
         years_ok = (any if len(query.years) > 1 else all)(y in context for y in query.years)
         # A place no document is about (but one mentions in passing) must be in the clause itself.
-        incidental = [p for p in query.places if p not in self.known_places and p in self.known_or_mentioned]
         places_ok = all(p in self.row_folded[row] for p in incidental)
         dense, lexical = float(scores["dense"][row]), float(scores["lexical"][row])
         score = dense + W_LEXICAL * lexical + W_COVERAGE * coverage + (W_YEAR if query.years and years_ok else 0.0)
         score -= HEADING_PENALTY if self.heading_only[row] else 0.0
         return Hit(clause, score, dense, lexical, coverage, years_ok, places_ok)
 
-    def _exact_first(self, query: Query, hits: list[Hit], pinned: list[str]) -> list[Hit]:
-        """A named clause number comes first: exact label before a label that ends with it."""
-        named = []
-        for ref in query.clause_refs:
-            named += [h for h in hits if h.clause.label == ref]
-        for ref in query.clause_refs:
-            named += [h for h in hits if h.clause.label != ref and h.clause.label.endswith(ref) and not h.clause.label[-len(ref) - 1 : -len(ref)].isdigit()]
-        named = list({id(h): h for h in named}.values())
-        if not named:
-            return hits
-        chosen = {id(h) for h in named}
-        marked = [replace(h, exact=True) for h in named]
-        return marked + [h for h in hits if id(h) not in chosen]
 
 
-class _Mentioned:
-    """Membership: a place that is some document's home or appears in some document."""
-
-    def __init__(self, homes: frozenset[str], texts: dict[str, str]):
-        self.homes, self.texts = homes, texts
-
-    def __contains__(self, place: str) -> bool:
-        return place in self.homes or any(place in t for t in self.texts.values())
+def _named_first(query: Query, hits: list[Hit]) -> list[Hit]:
+    """A clause whose number the question names comes first, exact label before a label ending in it."""
+    named: dict[int, Hit] = {}
+    for ref in query.clause_refs:
+        named |= {id(h): h for h in hits if h.clause.label == ref}
+    for ref in query.clause_refs:
+        named |= {id(h): h for h in hits if id(h) not in named and label_matches(h.clause.label, ref)}
+    if not named:
+        return hits
+    return [replace(h, exact=True) for h in named.values()] + [h for h in hits if id(h) not in named]
 
 
 def _best_of_each_first(hits: list[Hit], pinned: list[str]) -> list[Hit]:
@@ -205,6 +195,12 @@ def is_heading_only(text: str) -> bool:
 
 
 def label_matches(label: str, wanted: str) -> bool:
-    """Whether a clause label answers to a label a person typed ('（十一）' matches '二（十一）')."""
+    """Whether a clause label answers to a label a person typed ('（十一）' matches '二（十一）').
+
+    A number matches whole: '20' is the end of '二（六）20', not of '二（六）120'.
+    """
     wanted = re.sub(r"\s+", "", wanted).replace("(", "（").replace(")", "）").replace("、", "")
-    return label == wanted or label.endswith(wanted)
+    if label == wanted:
+        return True
+    before = label[-len(wanted) - 1 : -len(wanted)]
+    return bool(wanted) and label.endswith(wanted) and not (wanted[0].isdigit() and before.isdigit())
