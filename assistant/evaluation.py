@@ -55,7 +55,8 @@ HEADLINE = (
 )
 DEFAULT_TOLERANCE = 0.02
 TOLERANCE_NOTE = (
-    "absolute: `eval` exits 1 when a metric is below (baseline - tolerance); "
+    "absolute: `eval` exits 1 when a metric is below (baseline - tolerance), or below (baseline - tolerances[metric]) "
+    "where one is given; "
     "rewrite deliberately with `python -m assistant eval --update-baseline`"
 )
 
@@ -513,6 +514,12 @@ def breakdown(results: Sequence[ItemResult], by: str) -> dict[str, Metrics]:
 class Baseline:
     metrics: dict[str, float]
     tolerance: float = DEFAULT_TOLERANCE
+    # Per-metric allowed drops, where one item moves a metric by more than `tolerance`
+    # (22 unanswerable items: one refusal is 0.045 of refusal recall).
+    tolerances: dict[str, float] = field(default_factory=dict)
+
+    def allowed_drop(self, metric: str) -> float:
+        return self.tolerances.get(metric, self.tolerance)
 
 
 @dataclass(frozen=True)
@@ -537,6 +544,11 @@ def parse_baseline(data: object, where: str = "baseline") -> Baseline:
     raw = data.get("metrics", {k: v for k, v in data.items() if k in HEADLINE})
     if not isinstance(raw, dict):
         raise EvalSetError(f"{where}: \"metrics\" must be an object")
+    tolerances = data.get("tolerances", {})
+    if not isinstance(tolerances, dict) or any(
+        k not in HEADLINE or isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0 for k, v in tolerances.items()
+    ):
+        raise EvalSetError(f"{where}: \"tolerances\" must map gated metrics to numbers >= 0")
     metrics = {}
     for name, value in raw.items():
         if name not in HEADLINE:
@@ -546,7 +558,7 @@ def parse_baseline(data: object, where: str = "baseline") -> Baseline:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise EvalSetError(f"{where}: metric {name!r} must be a number")
         metrics[name] = float(value)
-    return Baseline(metrics, float(tolerance))
+    return Baseline(metrics, float(tolerance), {k: float(v) for k, v in tolerances.items()})
 
 
 def load_baseline(path: Path) -> Baseline | None:
@@ -572,15 +584,17 @@ def compare_to_baseline(headline: Mapping[str, float | None], baseline: Baseline
         before, now = baseline.metrics[name], headline.get(name)
         if now is None:
             # Undefined now (e.g. precision with nothing refused) while the baseline had a figure.
-            regressions.append(Regression(name, before, None, baseline.tolerance))
-        elif round(now, 4) < before - baseline.tolerance - 1e-9:
-            regressions.append(Regression(name, before, now, baseline.tolerance))
+            regressions.append(Regression(name, before, None, baseline.allowed_drop(name)))
+        elif round(now, 4) < before - baseline.allowed_drop(name) - 1e-9:
+            regressions.append(Regression(name, before, now, baseline.allowed_drop(name)))
     return regressions
 
 
-def baseline_payload(metrics: Metrics, tolerance: float, set_path: Path | str = "", items: int | None = None) -> dict:
+def baseline_payload(metrics: Metrics, tolerance: float, set_path: Path | str = "", items: int | None = None,
+                     tolerances: Mapping[str, float] | None = None) -> dict:
     data = {
         "tolerance": tolerance,
+        "tolerances": dict(tolerances or {}),
         "tolerance_note": TOLERANCE_NOTE,
         "metrics": {name: (None if v is None else round(v, 4)) for name, v in metrics.headline().items()},
     }
@@ -952,7 +966,8 @@ def run(options: EvalOptions, open_assistant: Callable[[], object], out: TextIO 
 
     if options.update_baseline:
         options.baseline_path.parent.mkdir(parents=True, exist_ok=True)
-        payload = baseline_payload(evaluation.metrics, gate["tolerance"], _display_path(options.set_path))
+        payload = baseline_payload(evaluation.metrics, gate["tolerance"], _display_path(options.set_path),
+                                   tolerances=baseline.tolerances if baseline else None)
         options.baseline_path.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         say(f"baseline updated: {options.baseline_path} (tolerance {gate['tolerance']:g})")
         for name in HEADLINE:
@@ -964,11 +979,12 @@ def run(options: EvalOptions, open_assistant: Callable[[], object], out: TextIO 
             "run `python -m assistant eval --update-baseline` to record the current figures")
         return EXIT_OK
     if regressions:
-        say(f"REGRESSION: {len(regressions)} metric(s) below baseline - {baseline.tolerance:g}:")
+        say(f"REGRESSION: {len(regressions)} metric(s) fell by more than the allowed drop:")
         for reg in regressions:
             say(f"  {reg}")
         return EXIT_REGRESSION
-    say(f"gate passed: no headline metric more than {baseline.tolerance:g} below {options.baseline_path}")
+    special = "".join(f"; {name} {drop:g}" for name, drop in baseline.tolerances.items())
+    say(f"gate passed: no headline metric more than {baseline.tolerance:g}{special} below {options.baseline_path}")
     return EXIT_OK
 
 

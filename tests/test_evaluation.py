@@ -203,6 +203,13 @@ def test_gate_compares_with_an_absolute_tolerance():
     assert "hit@1: baseline 0.8000, now 0.7700" in str(regressions[0])
 
 
+def test_a_metric_can_allow_a_larger_drop_where_one_item_moves_it_further():
+    base = Baseline({"hit@1": 0.80, "refusal_recall": 0.50}, tolerance=0.02, tolerances={"refusal_recall": 0.05})
+    assert compare_to_baseline({"hit@1": 0.80, "refusal_recall": 0.455}, base) == []  # one of 22 items
+    regressions = compare_to_baseline({"hit@1": 0.80, "refusal_recall": 0.409}, base)  # two of 22
+    assert [r.metric for r in regressions] == ["refusal_recall"] and "allowed drop 0.05" in str(regressions[0])
+
+
 @pytest.mark.parametrize(
     "line, message",
     [
