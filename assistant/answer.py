@@ -67,11 +67,13 @@ def check_hit(query: Query, top: Hit, documents: dict[str, Document], idf: Idf) 
         return Verdict(False, f"文件中未找到关于“{'、'.join(query.places)}”的内容。")
     if query.years and not top.years_ok:
         return Verdict(False, f"文件中未找到{'、'.join(query.years)}年的相关内容。")
-    chinese_terms = [t for t in query.content_terms if is_cjk(t[0])]
+    chinese_terms = [] if query.cross_lingual else [t for t in query.content_terms if is_cjk(t[0])]
     if top.score < (MIN_SCORE if chinese_terms else MIN_SCORE_CROSS_LINGUAL):
         return Verdict(False, NOT_FOUND)
     if chinese_terms and top.coverage == 0:  # the clause shares no word with what was asked
         return Verdict(False, NOT_FOUND)
+    if query.translations and not any(fold(w) in fold(top.clause.text) for w in query.translations):
+        return Verdict(False, NOT_FOUND)  # none of the English question's words, in Chinese, is in the clause
     if not year_supported(query, top, documents[top.clause.source], idf):
         return Verdict(False, f"文件中未找到{'、'.join(query.years)}年的这项内容。")
     return Verdict(True, "")
@@ -85,7 +87,7 @@ def year_supported(query: Query, hit: Hit, document: Document, idf: Idf) -> bool
     """
     text = hit.clause.text
     terms = [t for t in query.content_terms if is_cjk(t[0])]
-    if not query.years or not terms or len(query.years) > 1:
+    if not query.years or not terms or len(query.years) > 1 or query.cross_lingual:  # translations are too loose
         return True
     if set(query.years) <= title_years(document.title):  # a 2019 work plan: all of it is about 2019
         return True

@@ -5,6 +5,7 @@ import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 
 from assistant.textnorm import fold, tokens
 
@@ -19,6 +20,7 @@ _CLAUSE_REF = re.compile(
 _ARABIC_REF = re.compile(r"第\s*(\d{1,3})\s*条|第\s*(\d{1,3})\s*[项点]|(?<![\d.])(\d{1,3})\.(?!\d)")
 _FOLLOWUP_START = re.compile(r"^(那|那么|还有|另外|其中|它|其|该|这|此|上述|and\b|what about|how about|and what|what of)", re.I)
 _MARKUP = re.compile(r"<[^<>]{0,200}>")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]")
 _ADMIN_SUFFIX = ("自治区", "自治州", "省", "市", "县", "区", "州")
 _LEADING_PLACES = re.compile(r"^(?:\d{4}年)?((?:[\u4e00-\u9fff]{2,3}?(?:省|市|县|区))+)")
 
@@ -32,6 +34,11 @@ class Query:
     clause_refs: tuple[str, ...]  # named clause numbers, written like labels: "二（三）2", "（十一）", "第十一条"
     places: tuple[str, ...]  # place names in folded form, without admin suffix where possible
     content_terms: tuple[str, ...]  # what the question is about: BM25 terms less places, years, question words
+    translations: tuple[str, ...] = ()  # Chinese words added to an English question (already in `folded`)
+
+    @property
+    def cross_lingual(self) -> bool:
+        return bool(self.translations)
 
 
 def is_followup(question: str) -> bool:
@@ -176,9 +183,13 @@ def pinyin(name: str) -> str:
 
 
 def make_query(
-    question: str, history: list[str] | tuple[str, ...], known_places: frozenset[str], question_terms: frozenset[str]
+    question: str,
+    history: list[str] | tuple[str, ...],
+    known_places: frozenset[str],
+    question_terms: frozenset[str],
+    translate: Callable[[str], list[str]] = lambda text: [],
 ) -> Query:
-    """Everything retrieval needs to know about a question."""
+    """Everything retrieval needs to know about a question; an English one gets Chinese words added."""
     def places_in(text: str) -> list[str]:
         folded = fold(text)
         found = set(tagged_places(folded))
@@ -187,10 +198,12 @@ def make_query(
 
     turn = resolve_followups(question, history, places_in)
     text, folded = turn.text, _MARKUP.sub(" ", fold(turn.text))  # tags are not what anyone asks about
+    translations = () if _CJK_RUN.search(folded) else tuple(translate(folded))
+    folded = " ".join([folded, *translations])
     places = places_in(text)
     named = years(folded)
     topic = folded
     for word in [*places, *(pinyin(p) for p in places), *named]:
         topic = topic.replace(word, " ")
     terms = tuple(t for t in dict.fromkeys(tokens(topic)) if t not in question_terms and not t[0].isdigit())
-    return Query(text, folded, fold(turn.context), named, clause_references(folded), tuple(places), terms)
+    return Query(text, folded, fold(turn.context), named, clause_references(folded), tuple(places), terms, translations)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from assistant.crosslingual import load_glossary, translate
 from assistant.index import SearchIndex, lexical_terms
 from assistant.models import Clause, Document
 from assistant.query import Query, leading_places, make_query, strip_admin_suffix, tagged_places
@@ -79,9 +80,11 @@ class Retriever:
         self.row_folded = [fold(c.text) for c in index.clauses]
         self.heading_only = [is_heading_only(c.text) for c in index.clauses]
         self.title_folded = {s: fold(d.title + " " + (d.date or "")) for s, d in index.documents.items()}
+        self.corpus_folded = "\n".join(self.folded_text.values())
+        self._glossary: dict | None = None  # CC-CEDICT, read on the first English question
 
     def retrieve(self, question: str, history=(), k: int = 5) -> Retrieval:
-        query = make_query(question, history, self.known_places, QUESTION_TERMS)
+        query = make_query(question, history, self.known_places, QUESTION_TERMS, self._translate)
         pinned, unknown, incidental = self._pin_documents(query)
         scores = self._scores(query)
         rows = self._candidate_rows(pinned)
@@ -92,17 +95,22 @@ class Retriever:
         return Retrieval(query, tuple(hits[: max(k, 1)]), tuple(pinned), tuple(unknown), self._off_topic(query))
 
     def _off_topic(self, query: Query) -> bool:
-        """No Chinese word of the question occurs in any document, or it is no English sentence.
-
-        English words never occur in the Chinese texts, so an English question is judged by its
-        form: fewer than three words ('asdf qwer', 'alert(1)') is not a question to search for.
+        """No Chinese word of the question occurs in any document; or, in English, no word of it
+        translates to a word the documents use, or it is no sentence ('asdf qwer', 'alert(1)').
         """
         if query.clause_refs:
             return False
-        chinese = [t for t in query.content_terms if is_cjk(t[0])]
+        chinese = [] if query.cross_lingual else [t for t in query.content_terms if is_cjk(t[0])]
         if chinese:
             return not any(t in self.index.bm25.postings for t in chinese)
-        return len(re.findall(r"[a-z]{2,}", query.folded)) < 3
+        return not query.translations or len(re.findall(r"[a-z]{2,}", query.folded)) < 3
+
+    def _translate(self, folded: str) -> list[str]:
+        if not re.search(r"[a-z]{3,}", folded):
+            return []
+        if self._glossary is None:
+            self._glossary = load_glossary()
+        return translate(folded, self._glossary, lambda word: word in self.corpus_folded)
 
     def idf(self, term: str) -> float:
         """How telling a term is in this corpus (BM25's idf; unseen terms count like the rarest)."""

@@ -62,6 +62,11 @@ class Assistant:
         retrieval = self.retriever.retrieve(question, history, self.config.top_k)
         return compose(question, retrieval, self.index.documents, self.retriever.idf)
 
+    def warm_up(self) -> None:
+        """Load what loads on first use (jieba, OpenCC, pinyin, the English dictionary) before a user waits."""
+        self.ask("家庭医生签约服务有什么安排？")
+        self.ask("What are the targets for family doctor services?")
+
     @property
     def documents(self) -> dict[str, Document]:
         return self.index.documents

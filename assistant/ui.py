@@ -600,9 +600,9 @@ def port_in_use(host: str, port: int) -> bool:
 
 
 def warm_up(assistant: Assistant) -> None:
-    """Answer one question before the first user does, so lazy loading (tokenizer dictionaries) is done."""
+    """Warm the assistant before the first user arrives; a failure here is logged, not fatal."""
     try:
-        assistant.ask(EXAMPLES[0], [])
+        assistant.warm_up()
     except Exception:
         log_error("warm-up")
 

@@ -77,7 +77,7 @@ def main() -> int:
     model_load = time.perf_counter() - started
     parts, build_seconds, encode_seconds = build_throughput(config, embedder)
     assistant = Assistant.open(config, progress=False)
-    assistant.ask("warm-up 预热")
+    assistant.warm_up()
     latencies = warm_latency(assistant, questions, args.rounds)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 

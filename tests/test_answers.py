@@ -111,3 +111,13 @@ def test_looking_a_clause_up_by_the_label_a_person_types(assistant):
     assert [c.label for c in assistant.lookup(YUNZHOU, "二(二)4")] == ["二（二）4"]
     assert assistant.lookup(GUIZHOU, "（十一）")[0].label == "二（十一）"
     assert assistant.lookup(GUIZHOU, "no such clause") == []
+
+
+def test_an_english_question_is_searched_with_chinese_words_from_the_dictionary(assistant):
+    answer = assistant.ask("What life expectancy did Guangzhou report?")
+    assert answer.found and answer.citations[0].source == GUANGZHOU and "83.18岁" in answer.text
+
+
+@pytest.mark.parametrize("question", ["What is the weather today?", "<script>alert(1)</script>", "今天天气怎么样", "你好"])
+def test_off_topic_input_finds_nothing(assistant, question):
+    assert not assistant.ask(question).found

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import Config
 from assistant.index import build_index
 from assistant.service import Assistant
 
