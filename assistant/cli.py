@@ -141,7 +141,7 @@ def cmd_ask(args) -> int:
         return _ask_interactive(_open(args))
     from assistant.service import validate_question
 
-    validate_question(args.question, Config.from_env().max_question_chars)  # fail fast, before the model loads
+    validate_question(args.question, config_from(args).max_question_chars)  # fail fast, before the model loads
     answer = _open(args).ask(args.question, args.history)
     print(json.dumps(answer.to_json(), ensure_ascii=False, indent=1) if args.json else format_answer(answer))
     return 0

@@ -19,7 +19,6 @@ PARSER_VERSION = "3"
 _WS = " \t\r\u3000\xa0\ufeff"
 _CN_NUM = "一二三四五六七八九十百千零〇两"
 _TERMINAL = "。！？!?；;…"
-_CLOSERS = "”’」』)）"
 
 # Numbering markers, tried in order on a line's stripped text. Each names a style.
 _MARKERS: list[tuple[str, re.Pattern]] = [
