@@ -39,7 +39,7 @@ def judge(retrieval: Retrieval, documents: dict[str, Document], idf: Idf) -> Ver
         return Verdict(False, f"文件中未找到关于“{'、'.join(retrieval.unknown_places)}”的内容。")
     if not retrieval.hits or retrieval.off_topic:
         return Verdict(False, NOT_FOUND)
-    return check_hit(retrieval.query, retrieval.hits[0], documents, idf)
+    return check_hit(retrieval.query, retrieval.hits[0], documents, idf, comparison=len(retrieval.pinned) > 1)
 
 
 def verified_first(retrieval: Retrieval, documents: dict[str, Document], idf: Idf) -> Retrieval:
@@ -59,8 +59,8 @@ def verified_first(retrieval: Retrieval, documents: dict[str, Document], idf: Id
     return retrieval
 
 
-def check_hit(query: Query, top: Hit, documents: dict[str, Document], idf: Idf) -> Verdict:
-    """Whether one clause answers the question."""
+def check_hit(query: Query, top: Hit, documents: dict[str, Document], idf: Idf, comparison: bool = False) -> Verdict:
+    """Whether one clause answers the question (for a comparison, its own document's part of it)."""
     if top.exact:
         return Verdict(True, "")
     if not top.places_ok:
@@ -74,9 +74,26 @@ def check_hit(query: Query, top: Hit, documents: dict[str, Document], idf: Idf) 
         return Verdict(False, NOT_FOUND)
     if query.translations and not any(fold(w) in fold(top.clause.text) for w in query.translations):
         return Verdict(False, NOT_FOUND)  # none of the English question's words, in Chinese, is in the clause
+    missing = missing_indicators(query, top, documents[top.clause.source])
+    if missing and not comparison:
+        return Verdict(False, f"文件中未找到关于“{'、'.join(missing)}”的具体数字。")
     if not year_supported(query, top, documents[top.clause.source], idf):
         return Verdict(False, f"文件中未找到{'、'.join(query.years)}年的这项内容。")
     return Verdict(True, "")
+
+
+def missing_indicators(query: Query, hit: Hit, document: Document) -> list[str]:
+    """A figure must be a figure of what was asked: the nouns naming it must stand in the clause.
+
+    '贵州八大工程计划每千人口床位数目标是多少' finds the staffing targets, which state no 床位数.
+    Words of the document's own title ('八大工程') need not be repeated. A long description
+    (three nouns or more) may word one in three differently; a short one must match.
+    Returns the missing nouns when too many are missing, else [].
+    """
+    text, title = fold(hit.clause.text), fold(document.title)
+    missing = [noun for noun in query.indicators if noun not in text and noun not in title]
+    allowed = len(query.indicators) // 3 if len(query.indicators) >= 3 else 0
+    return missing if len(missing) > allowed else []
 
 
 def year_supported(query: Query, hit: Hit, document: Document, idf: Idf) -> bool:

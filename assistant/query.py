@@ -35,6 +35,7 @@ class Query:
     places: tuple[str, ...]  # place names in folded form, without admin suffix where possible
     content_terms: tuple[str, ...]  # what the question is about: BM25 terms less places, years, question words
     translations: tuple[str, ...] = ()  # Chinese words added to an English question (already in `folded`)
+    indicators: tuple[str, ...] = ()  # for a question asking for a figure: the nouns naming what is counted
 
     @property
     def cross_lingual(self) -> bool:
@@ -175,6 +176,21 @@ def leading_places(title: str) -> list[str]:
     return [strip_admin_suffix(p) for p in re.findall(r"[\u4e00-\u9fff]{2,3}?(?:省|市|县|区)", m.group(1))]
 
 
+_ASKS_FIGURE = re.compile(r"多少|几[个家项所名级张人次岁年]|比例|比率|百分之")
+# Nouns that set a question's scope or name the document, not the thing counted.
+_SCOPE_NOUNS = {"目标", "计划", "方案", "要点", "工作", "情况", "文件", "全省", "全市", "全县", "全区", "总体", "重点",
+                "水平", "指标", "数量", "数字", "任务", "要求", "内容", "项目", "比例", "比率"}
+
+
+def figure_nouns(folded: str, known_places: frozenset[str]) -> tuple[str, ...]:
+    """For a question asking for a figure ('…床位数目标是多少'), the nouns naming what is counted."""
+    if not _ASKS_FIGURE.search(folded):
+        return ()
+    words = _posseg().lcut(folded)
+    nouns = (w for w, flag in words if (flag.startswith("n") or flag == "vn") and flag != "ns" and len(w) >= 2)
+    return tuple(dict.fromkeys(w for w in nouns if w not in _SCOPE_NOUNS and w not in known_places))
+
+
 @lru_cache(maxsize=4096)
 def pinyin(name: str) -> str:
     from pypinyin import lazy_pinyin
@@ -206,4 +222,6 @@ def make_query(
     for word in [*places, *(pinyin(p) for p in places), *named]:
         topic = topic.replace(word, " ")
     terms = tuple(t for t in dict.fromkeys(tokens(topic)) if t not in question_terms and not t[0].isdigit())
-    return Query(text, folded, fold(turn.context), named, clause_references(folded), tuple(places), terms, translations)
+    indicators = figure_nouns(folded, known_places) if not translations else ()
+    return Query(text, folded, fold(turn.context), named, clause_references(folded), tuple(places), terms, translations,
+                 indicators)

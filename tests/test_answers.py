@@ -121,3 +121,10 @@ def test_an_english_question_is_searched_with_chinese_words_from_the_dictionary(
 @pytest.mark.parametrize("question", ["What is the weather today?", "<script>alert(1)</script>", "今天天气怎么样", "你好"])
 def test_off_topic_input_finds_nothing(assistant, question):
     assert not assistant.ask(question).found
+
+
+def test_a_figure_of_something_else_is_not_passed_off_as_the_answer(assistant):
+    answer = assistant.ask("贵州八大工程要求每千人口病床数达到多少？")  # the plan sets staffing, not bed, ratios
+    assert not answer.found and "病床" in answer.text
+    answer = assistant.ask("广州今年要给多少名老年人免费接种肺炎疫苗？")
+    assert answer.found and answer.citations[0].clause.label == "12"
