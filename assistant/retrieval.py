@@ -57,10 +57,12 @@ class Retrieval:
     off_topic: bool = False  # nothing the question asks about occurs in the corpus at all
 
 
-def home_places(document: Document) -> set[str]:
-    """The places a document is about: those its title/issuer open with, and frequent named ones."""
+def home_places(document: Document, folded: str) -> set[str]:
+    """The places a document is about: those its title/issuer open with, and frequent named ones.
+
+    `folded` is the document's text already script-folded.
+    """
     places = set(leading_places(document.title)) | set(leading_places(document.issuer or ""))
-    folded = fold(document.text)
     counts = Counter(tagged_places(folded))
     for name, n in counts.items():
         with_suffix = any(name + s in folded for s in ("省", "市", "县", "区", "州"))
@@ -73,9 +75,9 @@ class Retriever:
     def __init__(self, index: SearchIndex, embedder):
         self.index = index
         self.embedder = embedder
-        self.home = {source: home_places(doc) for source, doc in index.documents.items()}
-        self.known_places = frozenset(p for places in self.home.values() for p in places)
         self.folded_text = {source: fold(doc.text) for source, doc in index.documents.items()}
+        self.home = {source: home_places(doc, self.folded_text[source]) for source, doc in index.documents.items()}
+        self.known_places = frozenset(p for places in self.home.values() for p in places)
         self.row_terms = [set(lexical_terms(index.documents[c.source], c)) for c in index.clauses]
         self.row_folded = [fold(c.text) for c in index.clauses]
         self.heading_only = [is_heading_only(c.text) for c in index.clauses]
