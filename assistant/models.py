@@ -2,8 +2,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 
 PATH_SEPARATOR = " › "
+
+# The metadata fields a document may carry, in display order, with their Chinese names.
+META_NAMES = {"title": "标题", "issuer": "发文单位", "date": "日期", "doc_number": "文号", "index_number": "索引号"}
+
+
+@dataclass(frozen=True)
+class MetaField:
+    """One metadata value as it stands in the file: `value == document.text[start:end]`."""
+
+    name: str  # a key of META_NAMES
+    value: str
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
@@ -18,6 +32,10 @@ class Document:
     date: str | None = None  # 发文日期 / signature date
     doc_number: str | None = None  # 文号, e.g. 欽衛發〔2019〕14號
     index_number: str | None = None  # 索引号
+    fields: tuple[MetaField, ...] = ()  # where each metadata value stands in `text`, for exact citations
+
+    def field(self, name: str) -> MetaField | None:
+        return next((f for f in self.fields if f.name == name), None)
 
 
 @dataclass(frozen=True)
@@ -83,19 +101,52 @@ class Citation:
         }
 
 
+class Intent(str, Enum):
+    """What a question asks for; each has one answering strategy (assistant/answering/)."""
+
+    LOOKUP = "lookup"  # what a document says about something
+    FIGURE = "figure"  # a target figure, percentage, date or count
+    OUTLINE = "outline"  # the parts of a document or of one of its headings
+    METADATA = "metadata"  # title, issuer, date, 文号 of a document, or the documents with a given one
+    WHICH_DOCUMENTS = "which_documents"  # every document that says something
+    COMPARISON = "comparison"  # what each of several named documents says
+    SUMMARY = "summary"  # a document's structure and key figures
+    CLAUSE_REF = "clause_ref"  # a clause named by its number
+    CONVERSATION = "conversation"  # greetings, thanks, "what can you do"
+
+
+@dataclass(frozen=True)
+class AnswerItem:
+    """One entry of a list answer (a part of an outline, a document that says it, one side of a comparison)."""
+
+    text: str  # the entry as shown, without its citation marks
+    citations: tuple[int, ...] = ()  # 1-based numbers into Answer.citations
+
+
 @dataclass(frozen=True)
 class Answer:
-    """What the assistant says to one question."""
+    """What the assistant says to one question.
+
+    `text` is the whole reply as plain text (what the CLI prints and JSON carries); a list answer
+    also gives `lead` and `items` so a UI can show it as a list with each item's citations.
+    """
 
     question: str
     text: str
     found: bool
     citations: tuple[Citation, ...] = field(default_factory=tuple)
     effective_question: str = ""  # the question after follow-up resolution
+    intent: Intent = Intent.LOOKUP
+    lead: str = ""  # the sentence before a list ("《…》共分三个部分：")
+    items: tuple[AnswerItem, ...] = ()
+    not_stated: tuple[str, ...] = ()  # sources named in the question that do not state what was asked
 
     def to_json(self) -> dict:
         return {
             "answer": self.text,
             "found": self.found,
+            "intent": self.intent.value,
             "citations": [c.to_json() for c in self.citations],
+            "items": [{"text": i.text, "citations": list(i.citations)} for i in self.items],
+            "not_stated": list(self.not_stated),
         }

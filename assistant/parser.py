@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.models import Clause, Document
+from assistant.models import Clause, Document, MetaField
 from assistant.textnorm import fold
 
 PARSER_VERSION = "3"
@@ -69,6 +69,7 @@ _META_KEYS = {
 _META_ONLY_KEYS = {"主题分类", "主题词", "信息分类", "时效", "有效性", "公开方式", "体裁分类", "组配分类", "服务对象"}
 _KV_LINE = re.compile(r"^([^:：|]{2,8})[:：](.*)$")
 _DOC_NUMBER = re.compile(r"^\S{1,12}[〔\[［(（]\d{4}[〕\]］)）]\d+[号號]$")
+_ADOPTED_LINE = re.compile(r"^(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)[^。]{0,60}(通过|公布|发布|修订|修正|施行)$")
 _DATE_LINE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:印发|印發)?$")
 _ORG_SUFFIX = re.compile(r"(委员会|政府|办公室|办公厅|局|厅|委|院|中心|部|协会|会)$")
 _DOC_KIND = re.compile(r"计划|方案|要点|意见|通知|条例|办法|规划|规定|情况|报告|纲要|决定|细则|工作|总结|行动")
@@ -230,7 +231,18 @@ class _Scan:
 
     skip: set[int] = field(default_factory=set)  # boilerplate, metadata, title repeats, signatures
     meta: dict[str, str] = field(default_factory=dict)
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)  # where each meta value stands in the file
     title: str = ""
+    title_span: tuple[int, int] | None = None
+
+    def record(self, key: str, value: str, line: Line) -> None:
+        """Keep the first value of a key, with its offsets (the value is a substring of the line)."""
+        if key in self.meta or not value:
+            return
+        self.meta[key] = value
+        at = line.text.find(value)
+        if at >= 0:
+            self.spans[key] = (line.start + at, line.start + at + len(value))
 
 
 def scan(lines: list[Line], source: str) -> _Scan:
@@ -244,39 +256,68 @@ def scan(lines: list[Line], source: str) -> _Scan:
             continue
         if is_boilerplate(text):
             result.skip.add(i)
+            _read_byline(text, line, result)
             continue
         meta = parse_metadata_line(text)
         if meta is not None:
             result.skip.add(i)
             for key, value in meta.items():
-                result.meta.setdefault(key, value)
+                result.record(key, value, line)
             continue
         if _DOC_NUMBER.match(text):
             result.skip.add(i)
-            result.meta.setdefault("doc_number", text)
+            result.record("doc_number", text, line)
             continue
         date = _DATE_LINE.match(text)
         if date:
             result.skip.add(i)
-            result.meta.setdefault("signature_date", text.removesuffix("印发").removesuffix("印發"))
+            result.record("signature_date", text.removesuffix("印发").removesuffix("印發"), line)
             prev = _previous_text_line(lines, i)
             if prev is not None and len(lines[prev].text) <= 30 and _ORG_SUFFIX.search(fold(lines[prev].text)):
                 result.skip.add(prev)
-                result.meta.setdefault("signature_issuer", lines[prev].text)
+                result.record("signature_issuer", lines[prev].text, lines[prev])
             continue
+        adopted = _ADOPTED_LINE.match(text)
+        if adopted:  # a regulation's "2020年11月27日 …会议通过": its date; the line stays clause text
+            result.record("adopted_date", adopted.group(1), line)
         md = _MD_HEADING.match(text)
         if md and len(md.group(1)) == 1 and md_title is None:
             md_title = md.group(2).strip()
             result.skip.add(i)
+            result.title_span = _span_in(line, md_title)
             continue
         if _is_title_candidate(text):
             candidates.append((i, text))
     # Signature lines can look like titles; drop the ones already claimed.
     candidates = [(i, t) for i, t in candidates if i not in result.skip]
     fallback = result.meta.get("title") or source
-    result.title = md_title or choose_title([t for _, t in candidates], fallback)
+    if md_title:
+        result.title = md_title
+    else:
+        result.title = choose_title([t for _, t in candidates], fallback)
+        at = next((i for i, t in candidates if t == result.title), None)
+        result.title_span = _span_in(lines[at], result.title) if at is not None else result.spans.get("title")
     _skip_title_repeats(lines, result)
     return result
+
+
+_BYLINE_SOURCE = re.compile(r"来源[:：][ \t\u3000]*([^\s|｜]{4,30})")
+_BYLINE_TIME = re.compile(r"时间[:：][ \t\u3000]*(\d{4}-\d{1,2}-\d{1,2})")
+
+
+def _read_byline(text: str, line: Line, result: _Scan) -> None:
+    """A web page's '时间:2023-03-01 … 来源:广州市卫生健康委员会': a fallback date and issuer."""
+    source = _BYLINE_SOURCE.search(text)
+    if source and _ORG_SUFFIX.search(fold(source.group(1))):
+        result.record("issuer_fallback", source.group(1), line)
+    when = _BYLINE_TIME.search(text)
+    if when:
+        result.record("date_fallback", when.group(1), line)
+
+
+def _span_in(line: Line, value: str) -> tuple[int, int] | None:
+    at = line.text.find(value)
+    return (line.start + at, line.start + at + len(value)) if at >= 0 else None
 
 
 def _previous_text_line(lines: list[Line], i: int) -> int | None:
@@ -432,15 +473,20 @@ def parse_document(source: str, text: str, sha256: str = "") -> ParsedDocument:
     scanned = scan(lines, source)
     nodes = _OutlineBuilder(lines, scanned).build()
     meta = scanned.meta
+    issuer_key = _first_present(meta, "issuer", "signature_issuer", "issuer_fallback")
+    date_key = _first_present(meta, "date", "signature_date", "date_fallback", "adopted_date")
+    fields = _meta_fields(text, scanned, {"title": None, "issuer": issuer_key, "date": date_key,
+                                          "doc_number": "doc_number", "index_number": "index_number"})
     document = Document(
         source=source,
         title=scanned.title,
         text=text,
         sha256=sha256,
-        issuer=meta.get("issuer") or meta.get("signature_issuer") or meta.get("issuer_fallback"),
-        date=_date_only(meta.get("date") or meta.get("signature_date") or meta.get("date_fallback")),
+        issuer=meta.get(issuer_key),
+        date=_date_only(meta.get(date_key)),
         doc_number=meta.get("doc_number"),
         index_number=meta.get("index_number"),
+        fields=fields,
     )
     clauses = []
     for node in nodes:
@@ -452,6 +498,26 @@ def parse_document(source: str, text: str, sha256: str = "") -> ParsedDocument:
                 Clause(source, label, path, node.title or label, text[start:end], start, end, part, len(segments))
             )
     return ParsedDocument(document, tuple(clauses))
+
+
+def _first_present(meta: dict[str, str], *keys: str) -> str | None:
+    return next((k for k in keys if meta.get(k)), None)
+
+
+def _meta_fields(text: str, scanned: _Scan, keys: dict[str, str | None]) -> tuple[MetaField, ...]:
+    """Each metadata value with its offsets in the file; a value found nowhere exactly is left out."""
+    fields = []
+    for name, key in keys.items():
+        span = scanned.title_span if name == "title" else scanned.spans.get(key) if key else None
+        if span is None:
+            continue
+        start, end = span
+        value = text[start:end]
+        if name == "date":  # "2023-09-14 10:55:56" → the day only
+            value = _date_only(value) or value
+            end = start + len(value)
+        fields.append(MetaField(name, value, start, end))
+    return tuple(fields)
 
 
 def _date_only(value: str | None) -> str | None:

@@ -177,3 +177,25 @@ def test_long_clauses_split_into_parts_with_label_and_exact_offsets():
     one_clause = [c for c in parts if c.label == long_ones[0].label]
     assert [c.part for c in one_clause] == list(range(len(one_clause)))
     assert all(c.text[-1] in "。；;，,！？”" or c is one_clause[-1] for c in one_clause)  # punctuation stays with its sentence
+
+
+@pytest.mark.parametrize("path", [*corpus_files(CORPUS), *sorted(p for p in EXTRA.glob("*.md") if p.name != "README.md")], ids=lambda p: p.name[:3])
+def test_every_metadata_value_is_cited_by_its_own_characters(path):
+    doc = load_document(path).document
+    assert doc.field("title") is not None
+    for field in doc.fields:
+        assert doc.text[field.start : field.end] == field.value
+
+
+def test_metadata_of_a_notice_and_of_a_news_page_with_their_offsets():
+    yunzhou = parsed("003").document
+    assert yunzhou.field("doc_number").value == "云州政办发〔2023〕26号" and yunzhou.field("date").value == "2023年8月10日"
+    assert yunzhou.field("issuer").value == "大同市云州区人民政府办公室"
+    news = parse_document("n.txt", "某市卫生健康工作要闻\n\n时间:2023-03-01     人气:326     来源:某市卫生健康委员会     作者:\n\n正文。")
+    assert (news.document.issuer, news.document.date) == ("某市卫生健康委员会", "2023-03-01")
+    assert news.document.text[news.document.field("issuer").start :].startswith("某市卫生健康委员会")
+
+
+def test_a_regulations_date_is_the_day_it_was_adopted():
+    doc = load_document(EXTRA / "北京市中医药条例(2020-11-27).md").document
+    assert doc.date == "2020年11月27日" and doc.field("date").value == "2020年11月27日"
