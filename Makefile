@@ -23,12 +23,20 @@ index: $(STAMP)
 serve: index
 	$(PY) -m assistant serve
 
+# The second set, the regulations, is answered with tests/fixtures/regulations indexed beside the
+# plans; it runs once eval/regulations.jsonl exists. Its report goes to its own folder.
+REGULATIONS_EVAL := if [ -f eval/regulations.jsonl ]; then \
+	$(PY) -m assistant eval --set eval/regulations.jsonl --extra-corpus tests/fixtures/regulations \
+	  --baseline eval/baseline-regulations.json --report eval/reports/regulations; fi
+
 test: index
 	$(PY) -m pytest -q
 	$(PY) -m assistant eval
+	$(REGULATIONS_EVAL)
 
 eval: index
 	$(PY) -m assistant eval
+	$(REGULATIONS_EVAL)
 
 bench: index
 	$(PY) bench/run.py

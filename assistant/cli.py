@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", type=Path, metavar="DIR", help="report folder (default eval/reports/)")
     p.add_argument("--baseline", type=Path, help="baseline metrics (default eval/baseline.json)")
     p.add_argument("--update-baseline", action="store_true", help="write the current metrics as the new baseline")
+    p.add_argument("--extra-corpus", type=Path, metavar="DIR",
+                   help="also index DIR's files (not its README.md) beside the corpus; the combined index is cached under --cache")
 
     p = sub.add_parser("serve", help="start the browser UI")
     _common(p)
@@ -203,7 +205,7 @@ def _ask_interactive(assistant) -> int:
 
 
 def cmd_eval(args) -> int:
-    from assistant.evaluation import run_cli
+    from assistant.eval import run_cli
 
     return run_cli(args, config_from(args))
 

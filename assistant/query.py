@@ -36,6 +36,9 @@ class Query:
     content_terms: tuple[str, ...]  # what the question is about: BM25 terms less places, years, question words
     translations: tuple[str, ...] = ()  # Chinese words added to an English question (already in `folded`)
     indicators: tuple[str, ...] = ()  # for a question asking for a figure: the nouns naming what is counted
+    topic: tuple[str, ...] = ()  # what it is about, as phrases of words ("远程 医疗"): the question less its frame
+    focus: tuple[str, ...] = ()  # a follow-up's own new subject ('那村医呢？' → "村医"), as BM25 terms
+    asked: str = ""  # the current turn as typed, folded (before follow-up resolution)
 
     @property
     def cross_lingual(self) -> bool:
@@ -55,6 +58,7 @@ class Turn:
 
     text: str
     context: str = ""
+    focus: str = ""  # a follow-up's own words, when it brings a subject of its own
 
 
 def _own_words(question: str) -> str:
@@ -75,8 +79,8 @@ def merge_followup(previous: Turn, question: str, places: list[str]) -> Turn:
     if new_years and _YEAR.search(previous.text) and len(own) <= 2:
         return Turn(_YEAR.sub(new_years[0], previous.text, count=1), previous.context)
     if len(own) <= 4:
-        return Turn(f"{previous.text} {question}", previous.context)
-    return Turn(" ".join([question, *places]), previous.text)
+        return Turn(f"{previous.text} {question}", previous.context, own)
+    return Turn(" ".join([question, *places]), previous.text, own)
 
 
 def resolve_followups(question: str, history, places_in) -> Turn:
@@ -191,6 +195,53 @@ def figure_nouns(folded: str, known_places: frozenset[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(w for w in nouns if w not in _SCOPE_NOUNS and w not in known_places))
 
 
+# Words that frame a question ("哪些文件提到了…", "…各有什么安排") rather than say what it is about.
+TOPIC_STOP = frozenset(
+    "哪些 哪几个 哪几 哪个 哪份 哪家 哪里 哪 什么 啥 多少 几个 几项 几条 几 怎么样 怎么 怎样 如何 是否 有没有 有无 "
+    "吗 呢 吧 啊 呀 请问 一下 简单 介绍 概括 总结 文件 文档 里面 里 中 之中 提到 提及 讲到 讲 说到 说 涉及 写 写到 "
+    "关于 对于 方面 各有 各自 分别 各 都 和 与 及 以及 跟 同 在 的 了 是 有 要 将 会 能 对 把 被 为 安排 计划 方案 "
+    "行动计划 要点 工作要点 报告 部署 规划 目标 内容 情况 具体 主要 措施 打算 准备 做 做了 做法 工作 那 那么 还有 "
+    "另外 这个 那个 该 其 这 此 地方 地区 城市 一共 个 项 条 份 家 达到 要求 规定 提出 举措 相关 有关 什么样 "
+    "我 你 想 知道 了解 一些 些 哪方面 这方面 年 上 下 时候 啥样 是不是 没有 过 吗 今年 去年 明年 实际 对比 比较 "
+    "分别 各自 区别 异同 相比 一样 不同 定 定了 提了 怎么说 说法 进展 进度 成效 做法 搞 干 "
+    "怎么搞 怎么干 打算".split()
+)
+
+
+_ORDINAL = re.compile(rf"^第[{_CN_NUM}\d]+|^[{_CN_NUM}]+$|部分$")
+
+
+def without_places(folded: str, places) -> str:
+    """The text with each place name and its admin suffix ('木垒县', '云州区') and years blanked out."""
+    for place in sorted(places, key=len, reverse=True):
+        folded = re.sub(re.escape(place) + "(?:自治区|自治州|省|市|县|区|州)?", " ", folded)
+    return _YEAR.sub(" ", folded)
+
+
+def topic_phrases(folded: str) -> tuple[str, ...]:
+    """What a (folded) question is about: its runs of words between frame words, each as "w1 w2".
+
+    '哪些文件提到了远程医疗' → ('远程 医疗',); '木垒和广州在中医药方面各有什么安排' (places
+    already removed) → ('中医药',). Numbers and punctuation end a run.
+    """
+    phrases, run = [], []
+    for word in _posseg().lcut(folded, HMM=False):
+        w = word.word.strip()
+        if w and re.fullmatch(r"[\u4e00-\u9fff]+", w) and w not in TOPIC_STOP and not _ORDINAL.match(w):
+            # Characters the dictionary leaves alone, side by side, make one word: '托'+'育', '控'+'烟'.
+            if run and len(w) == 1 and len(run[-1]) == 1:
+                run[-1] += w
+            else:
+                run.append(w)
+            continue
+        if run:
+            phrases.append(" ".join(run))
+            run = []
+    if run:
+        phrases.append(" ".join(run))
+    return tuple(p for p in dict.fromkeys(phrases) if len(p.replace(" ", "")) >= 2)
+
+
 @lru_cache(maxsize=4096)
 def pinyin(name: str) -> str:
     from pypinyin import lazy_pinyin
@@ -223,5 +274,7 @@ def make_query(
         topic = topic.replace(word, " ")
     terms = tuple(t for t in dict.fromkeys(tokens(topic)) if t not in question_terms and not t[0].isdigit())
     indicators = figure_nouns(folded, known_places) if not translations else ()
+    focus = tuple(t for t in tokens(fold(turn.focus)) if t not in question_terms)
+    phrases = topic_phrases(without_places(folded, places)) if not translations else ()
     return Query(text, folded, fold(turn.context), named, clause_references(folded), tuple(places), terms, translations,
-                 indicators)
+                 indicators, phrases, focus, fold(question))

@@ -55,6 +55,7 @@ class Retrieval:
     pinned: tuple[str, ...]  # documents the question is about, by the places it names
     unknown_places: tuple[str, ...]  # places named that no document mentions
     off_topic: bool = False  # nothing the question asks about occurs in the corpus at all
+    ranked: tuple[Hit, ...] = ()  # every candidate, best first (`hits` is its top k)
 
 
 def home_places(document: Document, folded: str) -> set[str]:
@@ -82,6 +83,14 @@ class Retriever:
         self.row_folded = [fold(c.text) for c in index.clauses]
         self.heading_only = [is_heading_only(c.text) for c in index.clauses]
         self.title_folded = {s: fold(d.title + " " + (d.date or "")) for s, d in index.documents.items()}
+        # A name in a title's quotation marks names that document when no other document uses it.
+        self.title_names = {s: [n for n in quoted_names(fold(d.title))
+                                if not any(n in text for o, text in self.folded_text.items() if o != s)]
+                            for s, d in index.documents.items()}
+        paths = {p: fold(p) for p in {c.path_text for c in index.clauses}}
+        # Whitespace removed: a page break inside a word ('法定传\n\n染病') must not hide it from a phrase test.
+        self.clause_folded = {c.key: re.sub(r"\s+", "", paths[c.path_text] + "｜" + self.row_folded[i])
+                              for i, c in enumerate(index.clauses)}
         self.corpus_folded = "\n".join(self.folded_text.values())
         self._glossary: dict | None = None  # CC-CEDICT, read on the first English question
 
@@ -94,7 +103,12 @@ class Retriever:
         hits = _named_first(query, hits)
         if len(pinned) > 1:
             hits = _best_of_each_first(hits, pinned)
-        return Retrieval(query, tuple(hits[: max(k, 1)]), tuple(pinned), tuple(unknown), self._off_topic(query))
+        return Retrieval(query, tuple(hits[: max(k, 1)]), tuple(pinned), tuple(unknown), self._off_topic(query),
+                         tuple(hits))
+
+    def folded(self, clause: Clause) -> str:
+        """A clause part's headings and text, script-folded (computed once at start-up)."""
+        return self.clause_folded.get(clause.key) or re.sub(r"\s+", "", fold(clause.path_text + "｜" + clause.text))
 
     def _off_topic(self, query: Query) -> bool:
         """No Chinese word of the question occurs in any document; or, in English, no word of it
@@ -132,6 +146,8 @@ class Retriever:
                 incidental.append(place)
                 if len(mentions) < len(self.folded_text):
                     pinned.extend(mentions)
+        if not query.places:  # '八大工程行动计划分哪几个部分': a name the title puts in quotation marks
+            pinned = [s for s, names in self.title_names.items() if any(n in query.folded for n in names)]
         return list(dict.fromkeys(pinned)), unknown, incidental
 
     def _candidate_rows(self, pinned: list[str]) -> list[int]:
@@ -197,6 +213,11 @@ def _best_of_each_first(hits: list[Hit], pinned: list[str]) -> list[Hit]:
             firsts.append(best)
     chosen = {id(h) for h in firsts}
     return sorted(firsts, key=lambda h: -h.score) + [h for h in hits if id(h) not in chosen]
+
+
+def quoted_names(folded_title: str) -> list[str]:
+    """Names a title puts in quotation marks: '…“八大工程”行动计划' → ['八大工程'] (at least 3 characters)."""
+    return [n for n in re.findall(r"[“\"「『]([^”\"」』]{3,20})[”\"」』]", folded_title)]
 
 
 def is_heading_only(text: str) -> bool:

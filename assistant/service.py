@@ -5,11 +5,12 @@ import re
 import unicodedata
 from typing import Sequence
 
-from assistant.answer import compose
+from assistant import answering
 from assistant.config import Config
 from assistant.index import SearchIndex, build_index
 from assistant.models import Answer, Clause, Document
 from assistant.retrieval import Retriever, label_matches
+from assistant.textnorm import fold
 
 
 class InvalidQuestion(ValueError):
@@ -45,6 +46,8 @@ class Assistant:
         self.config = config
         self.index = index
         self.retriever = Retriever(index, embedder)
+        self.context = answering.AnswerContext(index.documents, self.outline, self.retriever.idf,
+                                               self.retriever.folded, config.top_k)
 
     @classmethod
     def open(cls, config: Config | None = None, progress: bool = True) -> "Assistant":
@@ -58,9 +61,12 @@ class Assistant:
 
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
         question = validate_question(question, self.config.max_question_chars)
-        history = [h for h in history if isinstance(h, str) and h.strip()]
+        if answering.is_conversation(fold(question)):  # no search: a greeting is not a follow-up of anything
+            return answering.help_answer(question, self.context)
+        # Greetings and thanks earlier in the conversation are no subject a follow-up could lean on.
+        history = [h for h in history if isinstance(h, str) and h.strip() and not answering.is_conversation(fold(h))]
         retrieval = self.retriever.retrieve(question, history, self.config.top_k)
-        return compose(question, retrieval, self.index.documents, self.retriever.idf)
+        return answering.answer(question, retrieval, self.context)
 
     def warm_up(self) -> None:
         """Load what loads on first use (jieba, OpenCC, pinyin, the English dictionary) before a user waits."""

@@ -8,7 +8,6 @@ expected clause, as in `python -m assistant eval`.
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -20,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 from assistant.config import Config  # noqa: E402
 from assistant.corpus import corpus_files, decode, load_document  # noqa: E402
 from assistant.embedding import Embedder, load_model  # noqa: E402
+from assistant.eval import expected_spans, load_set  # noqa: E402
 
 
 def chunks_of(config: Config) -> list[tuple[str, int, int, str]]:
@@ -45,18 +45,19 @@ def main() -> int:
     vectors = embedder.encode_passages([c[3] for c in chunks])
     index = faiss.IndexFlatIP(vectors.shape[1])
     index.add(vectors)
-    spans = {}
-    for path in corpus_files(config.corpus_dir):
-        for clause in load_document(path).clauses:
-            spans.setdefault((path.name, clause.label), []).append((clause.start, clause.end))
+    parsed = {path.name: load_document(path) for path in corpus_files(config.corpus_dir)}
+    documents = {name: p.document for name, p in parsed.items()}
 
-    items = [json.loads(line) for line in (ROOT / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
-    answerable = [it for it in items if not it["unanswerable"]]
+    def outline(source: str):
+        return parsed[source].clauses if source in parsed else ()
+
+    items = load_set(ROOT / "eval" / "questions.jsonl")
+    answerable = [it for it in items if it.expects_clauses]  # the pool of hit@k in `python -m assistant eval`
     ranks = []
     for it in answerable:
-        query = " ".join([*it["history"], it["question"]])  # tutorials paste the conversation in
+        query = " ".join([*it.history, it.question])  # tutorials paste the conversation in
         _, rows = index.search(embedder.encode_query(query).reshape(1, -1), 5)
-        wanted = [(e["source"], s) for e in it["expected"] for s in spans[(e["source"], e["label"])]]
+        wanted = [(exp.source, span) for exp, spans in expected_spans(it, outline, documents).items() for span in spans]
         rank = next((r for r, row in enumerate(rows[0], 1)
                      if any(chunks[row][0] == src and chunks[row][1] < end and start < chunks[row][2]
                             for src, (start, end) in wanted)), None)
@@ -64,7 +65,7 @@ def main() -> int:
     hit1 = np.mean([r == 1 for r in ranks])
     hit5 = np.mean([r is not None for r in ranks])
     print(f"tutorial pipeline ({len(chunks)} chunks of ≤500 chars): hit@1 {hit1:.3f}  hit@5 {hit5:.3f}  "
-          f"on {len(answerable)} answerable questions; refusals 0 of {len(items) - len(answerable)} unanswerable")
+          f"on {len(answerable)} answerable questions; refusals 0 of {sum(it.unanswerable for it in items)} unanswerable")
     return 0
 
 

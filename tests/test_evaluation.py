@@ -1,4 +1,4 @@
-"""assistant.evaluation: pure scoring on hand-made answers, then a small set through the real assistant.
+"""assistant.eval: pure scoring on hand-made answers, then a small set through the real assistant.
 
 The real-assistant tests share one module-scoped Assistant (the index in index/ is already built);
 the subprocess test loads the model once more, as `python -m assistant eval` does.
@@ -14,28 +14,41 @@ from pathlib import Path
 
 import pytest
 
-from assistant import evaluation as ev
-from assistant.evaluation import (
+from assistant import eval as ev
+from assistant.config import Config
+from assistant.corpus import CorpusError
+from assistant.eval import (
     Baseline,
     EvalItem,
     EvalOptions,
     EvalSetError,
     Expected,
     ItemResult,
+    KindFigure,
+    baseline_payload,
+    breakdown,
     compare_to_baseline,
     compute_metrics,
     coverage_rank,
     expected_spans,
+    format_summary,
+    invalid_result,
+    judge,
     keys_present,
     load_set,
+    parse_baseline,
     parse_set,
     score_item,
+    summarize,
 )
-from assistant.models import Answer, Citation, Clause, Document
+from assistant.eval import run as run_module
+from assistant.eval.extra_corpus import combined_config
+from assistant.models import Answer, Citation, Clause, Document, Intent, MetaField
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC_A = "000_a7ee23972fa017a8.txt"
 DOC_B = "004_7019475e6841841c.txt"
+DOC_C = "003_0200143d345726b6.txt"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -50,8 +63,10 @@ def cite(source: str, label: str, start: int, end: int, text: str | None = None)
     return Citation(clause(source, label, start, end, text), "title", 0.9)
 
 
-def item(kind: str = "figure", expected=((DOC_A, "一（三）"),), keys=(), unanswerable: bool = False, id: str = "t1") -> EvalItem:
-    return EvalItem(id, kind, "q?", (), tuple(Expected(s, l) for s, l in expected), tuple(keys), unanswerable, 1)
+def item(kind: str = "figure", expected=((DOC_A, "一（三）"),), keys=(), unanswerable: bool = False, id: str = "t1",
+         not_stated=()) -> EvalItem:
+    return EvalItem(id, kind, "q?", (), tuple(Expected(s, l) for s, l in expected), tuple(keys), unanswerable, 1,
+                    tuple(not_stated))
 
 
 # The outline of two made-up documents: whole clauses and their spans.
@@ -69,9 +84,10 @@ def spans_of(it: EvalItem):
     return expected_spans(it, outline)
 
 
-def result(unanswerable: bool, found: bool, rank: int | None = 1, keys_missing=(), citations=(), latency=10.0) -> ItemResult:
-    it = item(kind="unanswerable" if unanswerable else "figure", expected=() if unanswerable else ((DOC_A, "一（三）"),),
-              unanswerable=unanswerable)
+def result(unanswerable: bool, found: bool, rank: int | None = 1, keys_missing=(), citations=(), latency=10.0,
+           id: str = "t1", kind: str | None = None) -> ItemResult:
+    it = item(kind=kind or ("unanswerable" if unanswerable else "figure"),
+              expected=() if unanswerable else ((DOC_A, "一（三）"),), unanswerable=unanswerable, id=id)
     return ItemResult(it, found, "answer", tuple(citations), None if unanswerable else rank, tuple(keys_missing), latency)
 
 
@@ -189,10 +205,10 @@ def test_citation_exactness_compares_with_the_file_text():
 def test_breakdowns_by_kind_and_by_document():
     comparison = ItemResult(item(kind="comparison", expected=((DOC_A, "一（三）"), (DOC_B, "16"))), True, "", (), 2, (), 1.0)
     results = [comparison, result(True, False), result(False, True)]
-    by_doc = ev.breakdown(results, "document")
+    by_doc = breakdown(results, "document")
     assert list(by_doc) == [DOC_A, DOC_B, "none"]
     assert (by_doc[DOC_A].items, by_doc[DOC_B].items, by_doc["none"].items) == (2, 1, 1)
-    assert list(ev.breakdown(results, "kind")) == ["figure", "comparison", "unanswerable"]
+    assert list(breakdown(results, "kind")) == ["figure", "comparison", "unanswerable"]
 
 
 def test_gate_compares_with_an_absolute_tolerance():
@@ -233,6 +249,206 @@ def test_a_well_formed_line_parses_into_an_item():
     (parsed,) = parse_set(['{"id": "q001", "kind": "figure", "question": "Q", "history": ["h"], '
                            '"expected": [{"source": "s.txt", "label": "一（三）"}], "keys": ["18/10万"], "unanswerable": false}', ""])
     assert parsed == EvalItem("q001", "figure", "Q", ("h",), (Expected("s.txt", "一（三）"),), ("18/10万",), False, 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# The new kinds: outlines, list answers, metadata, silent documents, conversation
+
+
+def test_an_outline_needs_every_listed_part_however_many_citations_the_list_carries():
+    it = item(kind="outline", expected=((DOC_A, "一（二）"), (DOC_A, "一（三）"), (DOC_A, "二（一）")))
+    spans = spans_of(it)
+    two_of_three = (cite(DOC_A, "一（二）", 0, 100), cite(DOC_A, "二（一）", 300, 400))
+    scored = score_item(it, Answer("q?", "…", True, two_of_three), spans, {})
+    assert scored.rank is None and scored.uncovered == ("000… 一（三）",)
+    assert "not cited: 000… 一（三） (of 2 citations)" in scored.problems
+
+    # a list answer with seven citations, the last part at 7: all count, and three parts cannot
+    # be covered before citation 3, so the rank is 7 - 2 = 5
+    padding = tuple(cite(DOC_B, "16", 50, 200) for _ in range(4))
+    long_list = (two_of_three[0], two_of_three[1], *padding, cite(DOC_A, "一（三）", 100, 300))
+    assert coverage_rank(it, long_list, spans) == 5
+    in_order = (two_of_three[0], cite(DOC_A, "一（三）", 100, 300), two_of_three[1])
+    assert coverage_rank(it, in_order, spans) == 1
+
+
+@pytest.mark.parametrize("kind", ["which_documents", "summary", "comparison"])
+def test_list_kinds_need_each_document_but_any_listed_clause_of_it(kind):
+    it = item(kind=kind, expected=((DOC_A, "一（三）"), (DOC_A, "二（一）"), (DOC_B, "16")))
+    spans = spans_of(it)
+    one_clause_each = [cite(DOC_A, "二（一）", 300, 400), cite(DOC_B, "16", 50, 200)]
+    assert coverage_rank(it, one_clause_each, spans) == 1
+    only_a = (cite(DOC_A, "一（三）", 100, 300), cite(DOC_A, "二（一）", 300, 400))
+    scored = score_item(it, Answer("q?", "…", True, only_a), spans, {})
+    assert scored.rank is None and scored.uncovered == ("004…",)
+
+
+def test_any_other_kind_needs_one_of_its_clauses_whichever_document():
+    it = item(kind="lookup", expected=((DOC_A, "一（三）"), (DOC_B, "16")))
+    assert coverage_rank(it, [cite(DOC_B, "16", 50, 200)], spans_of(it)) == 1
+
+
+# 003's first line, with its issuer and 文号 where the parser found them
+TEXT_C = "大同市云州区人民政府办公室 云州政办发〔2023〕26号 关于印发……的通知"
+DOC_C_RECORD = Document(DOC_C, "通知", TEXT_C, "sha", fields=(
+    MetaField("issuer", "大同市云州区人民政府办公室", 0, 13),
+    MetaField("doc_number", "云州政办发〔2023〕26号", 14, 28),
+))
+
+
+def test_a_metadata_label_is_the_documents_field_and_a_citation_overlapping_it_covers_it():
+    assert TEXT_C[14:28] == "云州政办发〔2023〕26号"  # the record above is what Document.fields promises
+    it = item(kind="metadata", expected=((DOC_C, "@doc_number"),), keys=["云州政办发〔2023〕26号"])
+    spans = expected_spans(it, outline, {DOC_C: DOC_C_RECORD})
+    assert spans == {Expected(DOC_C, "@doc_number"): ((14, 28),)}
+    header = cite(DOC_C, "文号", 14, 28, TEXT_C[14:28])
+    answer = Answer("q?", "文号是云州政办发〔2023〕26号。", True, (cite(DOC_C, "标题", 29, 40), header), intent=Intent.METADATA)
+    scored = score_item(it, answer, spans, {DOC_C: DOC_C_RECORD})
+    assert scored.rank == 2 and scored.correct and scored.citations[1].exact
+
+
+def test_a_metadata_value_the_document_lacks_is_named_with_the_item():
+    with pytest.raises(EvalSetError, match=r"line 1 \(t1\): 003_0200143d345726b6.txt has no @date"):
+        expected_spans(item(kind="metadata", expected=((DOC_C, "@date"),)), outline, {DOC_C: DOC_C_RECORD})
+    with pytest.raises(EvalSetError, match="unknown metadata label '@author'"):
+        parse_set(['{"id": "q1", "kind": "metadata", "question": "谁写的？", "expected": [{"source": "s", "label": "@author"}]}'])
+
+
+def test_a_silent_document_must_be_named_as_not_stating_it():
+    # "云州和广州在托位上各有什么目标？": 004 says 6.5万个, 003 says nothing about it
+    it = item(kind="comparison", expected=((DOC_B, "16"),), keys=["6.5万个"], not_stated=[DOC_C])
+    spans = spans_of(it)
+    guangzhou = (cite(DOC_B, "16", 50, 200),)
+    silent_side_missing = score_item(it, Answer("q?", "广州：6.5万个。", True, guangzhou), spans, {})
+    assert not silent_side_missing.correct
+    assert "did not say 003… does not state it" in silent_side_missing.problems
+
+    said = Answer("q?", "广州：6.5万个。云州区方案没有提到。", True, guangzhou, not_stated=(DOC_C,))
+    assert score_item(it, said, spans, {}).correct
+
+    filled = Answer("q?", "广州：6.5万个。云州：……", True, (*guangzhou, cite(DOC_C, "二（一）", 0, 50)), not_stated=(DOC_C,))
+    assert "cited 003…, which does not state it" in score_item(it, filled, spans, {}).problems
+
+
+def test_a_conversation_item_is_correct_when_answered_as_conversation():
+    (greeting,) = parse_set(['{"id": "q256", "kind": "conversation", "question": "你好", "history": [], '
+                             '"expected": [], "keys": [], "unanswerable": false}'])
+    hello = Answer("你好", "你好！我可以回答关于这些规划文件的问题。", False, intent=Intent.CONVERSATION)
+    scored = score_item(greeting, hello, {}, {})
+    assert scored.correct and scored.problems == ()
+
+    looked_up = score_item(greeting, Answer("你好", "文件中没有找到。", False), {}, {})
+    assert not looked_up.correct and looked_up.problems == ("not answered as conversation (intent lookup)",)
+
+    # a greeting counts for answer accuracy only: not for retrieval, not as a refusal
+    m = compute_metrics([scored, result(False, True), result(True, False)])
+    assert (m.answerable, m.conversation, m.unanswerable) == (1, 1, 1)
+    assert m.hit_at_1 == 1.0 and m.answer_accuracy == 1.0
+    assert m.refused == 1 and m.refusal_precision == 1.0 and m.false_refusal_rate == 0.0
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ('{"id": "a", "kind": "conversation", "question": "你好", "keys": ["你好"]}', "a conversation item expects only"),
+        ('{"id": "a", "kind": "conversation", "question": "你好", "unanswerable": true}', "a conversation item expects only"),
+        ('{"id": "a", "kind": "outline", "question": "分几部分？"}', "an answerable item needs"),
+        ('{"id": "a", "kind": "figure", "question": "q", "expected": [{"source": "s", "label": "l"}], "not_stated": "s"}',
+         '"not_stated" must be a list'),
+    ],
+)
+def test_only_a_conversation_item_expects_nothing(line, message):
+    with pytest.raises(EvalSetError, match=message):
+        parse_set([line])
+
+
+# ---------------------------------------------------------------------------------------------
+# The per-kind gate and the halves
+
+
+def results_of_kind(kind: str, correct: int, n: int) -> list[ItemResult]:
+    unanswerable = kind == "unanswerable"
+    return [result(unanswerable, found=(i < correct) != unanswerable, id=f"{kind}{i}", kind=kind) for i in range(n)]
+
+
+def test_the_gate_fails_when_a_kind_drops_by_more_than_one_item():
+    base = Baseline({}, tolerance=0.02, by_kind={"outline": KindFigure("answer_accuracy", 0.8, 10)})
+    one_item_fewer = breakdown(results_of_kind("outline", 7, 10), "kind")
+    assert compare_to_baseline({}, base, one_item_fewer) == []  # 0.8 -> 0.7: one item of ten is allowed
+    two_fewer = breakdown(results_of_kind("outline", 6, 10), "kind")
+    (regression,) = compare_to_baseline({}, base, two_fewer)
+    assert str(regression) == "kind outline: answer_accuracy: baseline 0.8000, now 0.6000 (allowed drop 0.1)"
+
+
+def test_unanswerable_items_are_gated_on_refusal_recall_and_a_kind_gone_missing_fails():
+    base = Baseline({}, by_kind={"unanswerable": KindFigure("refusal_recall", 1.0, 10),
+                                 "summary": KindFigure("answer_accuracy", 1.0, 8)})
+    now = breakdown(results_of_kind("unanswerable", 8, 10), "kind")
+    assert [(r.kind, r.metric, r.now) for r in compare_to_baseline({}, base, now)] == [
+        ("unanswerable", "refusal_recall", 0.8), ("summary", "answer_accuracy", None)]
+
+
+def test_the_baseline_records_each_kinds_figure_and_an_older_baseline_without_them_still_gates():
+    results = results_of_kind("outline", 7, 10) + results_of_kind("unanswerable", 3, 4)
+    evaluation = summarize(results)
+    payload = baseline_payload(evaluation.metrics, 0.02, "eval/questions.jsonl", by_kind=evaluation.by_kind)
+    assert payload["by_kind"] == {"outline": {"answer_accuracy": 0.7, "items": 10},
+                                  "unanswerable": {"refusal_recall": 0.75, "items": 4}}
+    recorded = parse_baseline(json.loads(json.dumps(payload)))
+    assert recorded.by_kind["unanswerable"] == KindFigure("refusal_recall", 0.75, 4)
+    assert judge(evaluation, recorded, "b.json").status == "pass"
+
+    todays_file = json.loads((ROOT / "eval" / "baseline.json").read_text(encoding="utf-8"))
+    todays_file.pop("by_kind", None)
+    older = parse_baseline(todays_file)
+    assert older.by_kind == {} and older.metrics["hit@1"] > 0
+    regressions = compare_to_baseline(evaluation.metrics.headline(), older, evaluation.by_kind)
+    assert "answer_accuracy" in [r.metric for r in regressions] and not any(r.kind for r in regressions)
+
+
+def test_a_run_with_an_item_that_could_not_be_asked_is_neither_passed_nor_recorded():
+    evaluation = summarize([invalid_result(item(id="q7"), "the assistant crashed: KeyError: 'x'"), result(False, True)])
+    assert evaluation.metrics.invalid == 1
+    outcome = judge(evaluation, Baseline({}), "b.json")
+    assert outcome.status == "fail" and outcome.invalid == ("q7",) and outcome.exit_code == 1
+    assert judge(evaluation, None, "b.json", updating=True).status == "not updated"
+    assert any("crashed" in p for p in evaluation.results[0].problems)
+
+
+def test_halves_split_by_the_parity_of_the_id_number():
+    results = [result(False, True, id="q201"), result(False, True, id="q203"),
+               result(False, True, keys_missing=("x",), id="q202"), result(True, False, id="q204")]
+    evaluation = summarize(results)
+    assert list(evaluation.by_half) == ["odd", "even"]
+    assert (evaluation.by_half["odd"].items, evaluation.by_half["odd"].answer_accuracy) == (2, 1.0)
+    assert (evaluation.by_half["even"].items, evaluation.by_half["even"].answer_accuracy) == (2, 0.0)
+    assert evaluation.to_json()["halves"]["even"]["refusal_recall"] == 1.0
+    assert "even ids (held out)" in format_summary(evaluation)
+
+
+# ---------------------------------------------------------------------------------------------
+# --extra-corpus: the combined folder
+
+
+def test_extra_corpus_files_are_copied_beside_the_corpus_and_the_index_seeded(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "plan.txt").write_text("一、总体要求\n", encoding="utf-8")
+    (tmp_path / "index").mkdir()
+    (tmp_path / "index" / "manifest.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "extra").mkdir()
+    (tmp_path / "extra" / "条例.md").write_text("# 条例\n\n第一条 为了……\n", encoding="utf-8")
+    (tmp_path / "extra" / "README.md").write_text("What these files are.\n", encoding="utf-8")
+    config = Config(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", cache_dir=tmp_path / "cache")
+
+    combined = combined_config(config, tmp_path / "extra", progress=False)
+    assert combined.corpus_dir.parent.parent == tmp_path / "cache" / "eval-index"
+    assert sorted(p.name for p in combined.corpus_dir.iterdir()) == ["plan.txt", "条例.md"]
+    assert (combined.index_dir / "manifest.json").exists()  # seeded with the configured index
+    assert combined_config(config, tmp_path / "extra", progress=False) == combined  # same files, same folder
+
+    (tmp_path / "extra" / "plan.txt").write_text("另一个文件\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="both have plan.txt"):
+        combined_config(config, tmp_path / "extra", progress=False)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -284,7 +500,7 @@ def small_evaluation(assistant, tmp_path_factory):
 
 @pytest.fixture()
 def evaluated_once(monkeypatch, small_evaluation):
-    monkeypatch.setattr(ev, "evaluate", lambda *args, **kwargs: small_evaluation)
+    monkeypatch.setattr(run_module, "evaluate", lambda *args, **kwargs: small_evaluation)
     return small_evaluation
 
 
@@ -292,7 +508,7 @@ def run(tmp_path, set_path, assistant, baseline: Path | None = None, **flags):
     out, err = io.StringIO(), io.StringIO()
     options = EvalOptions(set_path=set_path, report_dir=tmp_path / "report", baseline_path=baseline or tmp_path / "b.json",
                           quiet=True, **flags)
-    code = ev.run(options, lambda: assistant, out=out, err=err)
+    code = run_module.run(options, lambda: assistant, out=out, err=err)
     return code, out.getvalue(), err.getvalue()
 
 
@@ -316,10 +532,13 @@ def test_small_set_scores_and_writes_the_report(tmp_path, small_set, assistant, 
         assert (report / name).stat().st_size > 0, name
     assert (report / "by_kind.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     md = (report / "report.md").read_text(encoding="utf-8")
-    assert "## By kind" in md and "## By document" in md and "## Failures" in md
+    assert "## By kind" in md and "## By document" in md and "## Failures" in md and "## Halves" in md
+    first = json.loads((report / "results.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert first["intent"] and first["answer_not_stated"] == [] and first["not_stated"] == []
     metrics = json.loads((report / "metrics.json").read_text(encoding="utf-8"))
     assert metrics["metrics"]["items"] == 8 and set(ev.HEADLINE) <= set(metrics["metrics"])
     assert "unanswerable" in metrics["by_kind"] and "none" in metrics["by_document"]
+    assert metrics["halves"]["odd"]["items"] == 4 and metrics["halves"]["even"]["items"] == 4
 
 
 def test_update_baseline_then_gate_passes_and_fails(tmp_path, small_set, assistant, evaluated_once):
@@ -329,6 +548,7 @@ def test_update_baseline_then_gate_passes_and_fails(tmp_path, small_set, assista
     written = json.loads(baseline.read_text(encoding="utf-8"))
     assert written["tolerance"] == ev.DEFAULT_TOLERANCE and "tolerance_note" in written
     assert set(written["metrics"]) == set(ev.HEADLINE)
+    assert written["by_kind"]["unanswerable"] == {"refusal_recall": 1.0, "items": 1}
 
     # equal to the current figures: passes
     code, _, err = run(tmp_path, small_set, assistant, baseline)
@@ -342,6 +562,12 @@ def test_update_baseline_then_gate_passes_and_fails(tmp_path, small_set, assista
     assert code == 1
     assert "REGRESSION" in err and f"hit@1: baseline {now + 0.1:.4f}, now {now:.4f}" in err
     assert "mrr" not in err.split("REGRESSION", 1)[1]
+
+    # a kind's figure more than one item's worth above the current one: fails and names the kind
+    kinds = {**written["by_kind"], "lookup": {"answer_accuracy": 1.5, "items": 100}}
+    baseline.write_text(json.dumps({**written, "by_kind": kinds}), encoding="utf-8")
+    code, _, err = run(tmp_path, small_set, assistant, baseline)
+    assert code == 1 and "kind lookup: answer_accuracy: baseline 1.5000" in err
 
     # within the stated tolerance: passes; --update-baseline keeps the tolerance
     baseline.write_text(json.dumps({**raised, "tolerance": 0.15}), encoding="utf-8")
@@ -367,13 +593,13 @@ def test_bad_set_or_baseline_exits_2_before_loading_the_model(tmp_path, small_se
                    encoding="utf-8")
     err = io.StringIO()
     options = EvalOptions(set_path=bad, report_dir=tmp_path / "r", baseline_path=tmp_path / "b.json", quiet=True)
-    assert ev.run(options, must_not_open, out=io.StringIO(), err=err) == 2
+    assert run_module.run(options, must_not_open, out=io.StringIO(), err=err) == 2
     assert f"{bad} line 9: unknown field(s) 'colour'" in err.getvalue()
 
     (tmp_path / "b.json").write_text("{not json", encoding="utf-8")
     err = io.StringIO()
     options = EvalOptions(set_path=small_set, report_dir=tmp_path / "r", baseline_path=tmp_path / "b.json", quiet=True)
-    assert ev.run(options, must_not_open, out=io.StringIO(), err=err) == 2
+    assert run_module.run(options, must_not_open, out=io.StringIO(), err=err) == 2
     assert "b.json: not valid JSON" in err.getvalue()
 
 

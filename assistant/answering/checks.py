@@ -1,22 +1,23 @@
-"""Composing an answer from retrieved clauses: decide, quote verbatim, cite. Pure functions."""
+"""Whether a clause answers what was asked. Shared by every strategy; run once per candidate. Pure."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import Callable, Iterable
 
-from assistant.models import Answer, Citation, Document
+from assistant.models import Clause, Document
 from assistant.query import Query
 from assistant.retrieval import Hit, Retrieval
-from assistant.textnorm import compact, fold, is_cjk, sentence_spans, tokens
+from assistant.textnorm import fold, is_cjk, sentence_spans, tokens
 
 # Below this fused score the best clause is unrelated (calibrated on the odd-numbered half of the
-# evaluation set; on-topic but unanswerable questions score higher and are caught by the checks
-# in `judge`, not by this floor).
+# evaluation set; on-topic but unanswerable questions score higher and are caught by the other
+# checks, not by this floor).
 MIN_SCORE = 0.80
 MIN_SCORE_CROSS_LINGUAL = 0.75  # questions with no Chinese words get no lexical help, so score lower
-MAX_QUOTE_CHARS = 220
 NOT_FOUND = "文件中未找到与该问题直接对应的内容。"
+VERIFY_TOP = 3  # how many of the best clauses may stand in for the first when it fails a check
+VERIFY_MARGIN = 0.03  # ... if they score at most this much lower
 
 Idf = Callable[[str], float]
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
@@ -29,8 +30,7 @@ class Verdict:
     reason: str  # why nothing was found, for the user; empty when found
 
 
-VERIFY_TOP = 3  # how many of the best clauses may stand in for the first when it fails a check
-VERIFY_MARGIN = 0.03  # ... if they score at most this much lower
+FOUND = Verdict(True, "")
 
 
 def judge(retrieval: Retrieval, documents: dict[str, Document], idf: Idf) -> Verdict:
@@ -62,7 +62,7 @@ def verified_first(retrieval: Retrieval, documents: dict[str, Document], idf: Id
 def check_hit(query: Query, top: Hit, documents: dict[str, Document], idf: Idf, comparison: bool = False) -> Verdict:
     """Whether one clause answers the question (for a comparison, its own document's part of it)."""
     if top.exact:
-        return Verdict(True, "")
+        return FOUND
     if not top.places_ok:
         return Verdict(False, f"文件中未找到关于“{'、'.join(query.places)}”的内容。")
     if query.years and not top.years_ok:
@@ -79,7 +79,7 @@ def check_hit(query: Query, top: Hit, documents: dict[str, Document], idf: Idf, 
         return Verdict(False, f"文件中未找到关于“{'、'.join(missing)}”的具体数字。")
     if not year_supported(query, top, documents[top.clause.source], idf):
         return Verdict(False, f"文件中未找到{'、'.join(query.years)}年的这项内容。")
-    return Verdict(True, "")
+    return FOUND
 
 
 def missing_indicators(query: Query, hit: Hit, document: Document) -> list[str]:
@@ -124,81 +124,83 @@ def title_years(title: str) -> set[str]:
     return set(_YEAR_IN_TEXT.findall(_YEAR_SPAN.sub(" ", fold(title))))
 
 
-def best_sentences(query: Query, text: str, offset: int, idf: Idf) -> tuple[tuple[int, int], ...]:
-    """The sentence(s) of a clause that answer: the most telling shared terms with the question.
+def states_topic(query: Query, folded_clause: str, any_phrase: bool = False, idf: Idf | None = None) -> bool:
+    """The clause (with its headings, folded, no whitespace) names what the question is about.
 
-    A year the question names narrows the choice to sentences with that year; the clause's
-    heading sentence counts half, since it names a topic rather than answering about it.
+    '哪些文件提到了远程医疗' needs 远程医疗 in the clause; a clause about 远程会诊 only resembles
+    it. Every topic phrase must be named, or with `any_phrase` one of them (each side of a
+    comparison may answer its own part). A question with no topic words passes.
     """
-    wanted = set(query.content_terms) | set(tokens(query.folded))
-    spans = sentence_spans(text)
-    with_years = [sp for sp in spans if query.years and any(y in fold(text[sp[0] : sp[1]]) for y in query.years)]
-    scored = []
-    for start, end in with_years or spans:
-        weight = sum(idf(t) for t in wanted & set(tokens(fold(text[start:end]))))
-        is_heading = start == 0 and len(spans) > 1 and end - start <= 40
-        scored.append((weight / 2 if is_heading else weight, start, end))
-    if not scored:
-        return ()
-    best = max(s for s, _, _ in scored)
-    if best == 0:
-        return ((offset + scored[0][1], offset + scored[0][2]),)
-    chosen, length = [], 0
-    for score, start, end in sorted(scored, key=lambda s: -s[0]):
-        if score < 0.6 * best or length + (end - start) > MAX_QUOTE_CHARS and chosen:
+    if not query.topic:
+        return True
+    test = any if any_phrase else all
+    return test(phrase_in(phrase, folded_clause, idf) for phrase in query.topic)
+
+
+def phrase_in(phrase: str, folded_text: str, idf: Idf | None = None) -> bool:
+    """A topic phrase stands in the text whole, or its words stand close together.
+
+    '重点 人群 签约 覆盖率' is in '…重点人群家庭医生签约覆盖率…'; '互联网 医院' is not in
+    '…预约医院专家…探索“互联网+家庭医生服务平台”…'. A word of three characters or more counts
+    when its character pairs stand there ('中医院' in '中医医院'). Given `idf`, a phrase of three
+    words or more may miss one, unless it is its most telling ('家庭医生 总体 签约率' is answered by
+    '…家庭医生签约…签约率87.5%'; '县级 区域 医疗次 中心' is not by '省级区域医疗中心').
+    """
+    whole = phrase.replace(" ", "")
+    if whole in folded_text:
+        return True
+    words = phrase.split()
+    window = 3 * len(whole) + 10
+    anchor = max(words, key=len)[:2]
+    anchors = [m.start() for m in re.finditer(re.escape(anchor), folded_text)]
+    return any(_words_near(words, folded_text[max(0, at - window): at + window], idf) for at in anchors)
+
+
+def _word_in(word: str, text: str) -> bool:
+    return word in text or len(word) >= 3 and all(pair in text for pair in tokens(word))
+
+
+def _words_near(words: list[str], near: str, idf: Idf | None) -> bool:
+    """The words stand in the window. A lone character ('医 联体', '医院 创 三级') is not required."""
+    words = [w for w in words if len(w) >= 2] or words
+    missing = [w for w in words if not _word_in(w, near)]
+    if not missing:
+        return True
+    if idf is None or len(words) < 3 or len(missing) > 1:
+        return False
+    weight = {w: sum(map(idf, tokens(w))) / max(len(tokens(w)), 1) for w in words}
+    return weight[missing[0]] < max(weight.values())
+
+
+TOUCH_SHARE = 0.5  # share of the topic's weight (idf) a comparison side's clause must name
+
+
+def touches_topic(query: Query, folded_clause: str, idf: Idf) -> bool:
+    """Looser than `states_topic`: the clause names the most telling half of the topic's words.
+
+    '木垒县的家庭医生总体签约率…' is answered by a clause with 家庭医生 and 签约率 but not 总体.
+    """
+    words = [w for phrase in query.topic for w in phrase.split() if len(w) >= 2]
+    if not words:
+        return True
+    weights = {w: max(idf(t) for t in tokens(w)) for w in words}
+    return sum(weights[w] for w in words if w in folded_clause) >= TOUCH_SHARE * sum(weights.values())
+
+
+def first_stating(query: Query, hits: Iterable[Hit], documents: dict[str, Document], idf: Idf,
+                  folded: Callable[[Clause], str], limit: int | None = VERIFY_TOP, mention: bool = False) -> Hit | None:
+    """The best of a document's clauses that names the topic and passes the checks.
+
+    Only the first `limit` candidates are tried (None: all). With `mention`, naming the topic in a
+    clause about the asked place and year is enough ('哪些文件提到了…'); otherwise the clause must
+    pass every check for its document's side of a comparison.
+    """
+    for n, hit in enumerate(hits):
+        if limit is not None and n >= limit:
             break
-        chosen.append((start, end))
-        length += end - start
-    if chosen == [spans[0]] and len(spans) > 1:  # a heading alone names a topic: give what it says
-        chosen.append(spans[1])
-    return tuple((offset + start, offset + end) for start, end in sorted(chosen))
-
-
-def whole_clause(text: str, offset: int) -> tuple[tuple[int, int], ...]:
-    """For a question that names a clause: the clause itself, up to the quote limit, by sentences."""
-    chosen = []
-    for start, end in sentence_spans(text):
-        if chosen and end - chosen[0][0] > MAX_QUOTE_CHARS:
-            break
-        chosen.append((start, end))
-    return ((offset + chosen[0][0], offset + chosen[-1][1]),) if chosen else ()
-
-
-def answering_hits(retrieval: Retrieval) -> list[Hit]:
-    """The clauses quoted in the answer: one, or the best of each document a comparison names."""
-    hits = list(retrieval.hits)
-    if len(retrieval.pinned) > 1:
-        per_doc = []
-        for hit in hits:
-            if hit.clause.source not in {h.clause.source for h in per_doc}:
-                per_doc.append(hit)
-        return per_doc[: len(retrieval.pinned)]
-    return hits[:1]
-
-
-def compose(question: str, retrieval: Retrieval, documents: dict[str, Document], idf: Idf) -> Answer:
-    """The reply: quoted sentence(s) with numbered citations, or a plain 'not found' and leads."""
-    retrieval = verified_first(retrieval, documents, idf)
-    verdict = judge(retrieval, documents, idf)
-    quoting = answering_hits(retrieval) if verdict.found else []
-    citations = []
-    for hit in retrieval.hits:
-        quotes = ()
-        if any(hit is q for q in quoting):
-            if hit.exact:
-                quotes = whole_clause(hit.clause.text, hit.clause.start)
-            else:
-                quotes = best_sentences(retrieval.query, hit.clause.text, hit.clause.start, idf)
-        citations.append(Citation(hit.clause, documents[hit.clause.source].title, hit.score, quotes))
-    if verdict.found:
-        text = "\n".join(_quote_line(i, c, documents) for i, c in enumerate(citations, 1) if c.quotes)
-    else:
-        leads = "；".join(f"[{i}] 《{c.document_title}》{c.clause.label}" for i, c in enumerate(citations[:3], 1))
-        text = verdict.reason + (f"可能相关的条款：{leads}" if leads else "")
-    return Answer(question, text, verdict.found, tuple(citations), retrieval.query.text)
-
-
-def _quote_line(number: int, citation: Citation, documents: dict[str, Document]) -> str:
-    text = documents[citation.source].text
-    quote = "……".join(compact(text[s:e]) for s, e in citation.quotes)
-    return f"根据《{citation.document_title}》{citation.clause.label}：“{quote}”[{number}]"
+        if mention:
+            if states_topic(query, folded(hit.clause)) and hit.places_ok and (hit.years_ok or not query.years):
+                return hit
+        elif states_topic(query, folded(hit.clause), any_phrase=True, idf=idf) and check_hit(query, hit, documents, idf, comparison=True).found:
+            return hit
+    return None

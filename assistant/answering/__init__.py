@@ -1,0 +1,27 @@
+"""The answer layer: understand a question once, then answer it with its intent's strategy.
+
+One module per intent (lookup.py also answers figures and named clauses); the checks every
+strategy shares are in checks.py, quoting in quotes.py, the rules that decide the intent in intent.py.
+"""
+from __future__ import annotations
+
+from assistant.answering import (  # noqa: F401  (each module registers its strategy)
+    comparison,
+    conversation,
+    lookup,
+    metadata,
+    outline,
+    summary,
+    which,
+)
+from assistant.answering.base import STRATEGIES, AnswerContext, Understood, dispatch, understand
+from assistant.answering.conversation import help_answer
+from assistant.answering.intent import is_conversation
+from assistant.models import Answer
+from assistant.retrieval import Retrieval
+
+__all__ = ["STRATEGIES", "AnswerContext", "Understood", "answer", "help_answer", "is_conversation", "understand"]
+
+
+def answer(question: str, retrieval: Retrieval, context: AnswerContext) -> Answer:
+    return dispatch(understand(question, retrieval), context)

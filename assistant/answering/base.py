@@ -1,0 +1,92 @@
+"""The answer layer's frame: the understood question, what strategies may read, and the registry.
+
+A question is understood once (`understand`): its Query (folded, tokenised, places, years,
+indicators, topic), the documents it names and its intent. Each intent has one strategy; a
+strategy may return None when the question turns out not to be of its kind (an outline question
+naming no heading that has parts), and the look-up strategy answers instead.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, ClassVar, Mapping, Protocol, Sequence
+
+from assistant.answering.intent import classify
+from assistant.models import Answer, Citation, Clause, Document, Intent
+from assistant.query import Query
+from assistant.retrieval import Hit, Retrieval
+
+Idf = Callable[[str], float]
+
+
+@dataclass(frozen=True)
+class Understood:
+    """Everything known about one question before it is answered."""
+
+    question: str  # as asked
+    query: Query
+    intent: Intent
+    retrieval: Retrieval  # its hits are the top k; `ranked` holds every candidate, best first
+    named: tuple[str, ...]  # documents the question names (by place or title), in the order named
+
+    def hits_in(self, source: str) -> list[Hit]:
+        """This document's candidates, best first."""
+        return [h for h in self.retrieval.ranked if h.clause.source == source]
+
+
+@dataclass(frozen=True)
+class AnswerContext:
+    """What strategies read besides the question: the corpus, its outlines, how telling a term is."""
+
+    documents: Mapping[str, Document]
+    outline: Callable[[str], Sequence[Clause]]  # a document's whole clauses, in order
+    idf: Idf
+    folded: Callable[[Clause], str]  # a clause's headings and text, script-folded (computed once at start-up)
+    top_k: int = 5
+
+    def cite(self, clause: Clause, quotes: tuple[tuple[int, int], ...] = (), score: float = 1.0) -> Citation:
+        return Citation(clause, self.documents[clause.source].title, score, quotes)
+
+
+class Strategy(Protocol):
+    intent: ClassVar[Intent]
+
+    def answer(self, understood: Understood, context: AnswerContext) -> Answer | None: ...
+
+
+STRATEGIES: dict[Intent, Strategy] = {}
+
+
+def register(cls):
+    """Class decorator: one strategy per intent, instantiated once."""
+    if cls.intent in STRATEGIES:
+        raise ValueError(f"two strategies for intent {cls.intent!r}")
+    STRATEGIES[cls.intent] = cls()
+    return cls
+
+
+def understand(question: str, retrieval: Retrieval) -> Understood:
+    named = tuple(retrieval.pinned)
+    return Understood(question, retrieval.query, classify(retrieval.query, len(named)), retrieval, named)
+
+
+def dispatch(understood: Understood, context: AnswerContext) -> Answer:
+    """The answer of the question's strategy, or of the look-up when that strategy does not apply."""
+    for intent in (understood.intent, Intent.LOOKUP):
+        answer = STRATEGIES[intent].answer(understood, context)
+        if answer is not None:
+            return answer
+    raise AssertionError("the look-up strategy always answers")
+
+
+def target_document(understood: Understood) -> str | None:
+    """The one document a question is about: the one it names, else the best clause's; None for several."""
+    if len(understood.named) == 1:
+        return understood.named[0]
+    if not understood.named and understood.retrieval.hits:
+        return understood.retrieval.hits[0].clause.source
+    return None
+
+
+def numbered_lines(lines: Sequence[str], numbers: Sequence[int]) -> str:
+    """'text[n]' per line, for the plain-text form of a list answer."""
+    return "\n".join(f"{line}[{n}]" if n else line for line, n in zip(lines, numbers))

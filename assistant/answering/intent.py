@@ -1,0 +1,119 @@
+"""What a question asks for. Rules on the folded question, documented one by one; pure functions.
+
+Tried in this order (the first that holds wins):
+
+1. conversation: the turn is only a greeting, thanks or a question about the assistant itself;
+2. metadata: it asks who issued a document, when, under which 文号 / 索引号 or title — or gives a
+   文号 and asks which document that is;
+3. outline: it asks for the parts of a document or heading (分哪几个部分, 有几个阶段, 第三部分讲了什么);
+4. summary: it asks for an account of a whole document (简单介绍一下…, …主要讲了什么);
+5. which_documents: it asks which documents (or places) say something (哪些文件提到…);
+6. comparison: it names two or more documents;
+7. clause_ref: it names a clause number;
+8. figure: it asks for a number (多少, 几个, 比例);
+9. lookup: everything else.
+
+Whether an outline or summary question really has a heading or document to list is decided by its
+strategy, which falls back to a look-up when it has none (`LIST_CUE` questions like '有哪些重点工程'
+are often answered by one clause).
+"""
+from __future__ import annotations
+
+import re
+
+from assistant.models import Intent
+from assistant.query import Query
+
+_GREETING = re.compile(
+    r"你好|您好|哈喽|嗨|早上好|下午好|晚上好|在吗|谢谢|多谢|感谢|谢了|辛苦了|再见|拜拜|好的|明白了|"
+    r"\bhi\b|\bhello\b|\bhey\b|thanks?( you)?|\bthx\b|\bbye\b|good (morning|afternoon|evening)"
+)
+_ABOUT_ASSISTANT = re.compile(
+    r"你(能|会|可以)(做|干|帮|回答)(些)?(什么|啥|哪些)|你是谁|你是什么|你叫什么|怎么用|如何使用|怎么使用|使用说明|"
+    r"帮助|能问(些)?什么|可以问(些)?什么|what can you do|who are you|how (do i|to) use|\bhelp\b"
+)
+
+_PUBLISH = r"(发布|印发|发的|出的|下发|制定|出台|发文|颁布|公布|通过|签发|成文)"
+META_CUES = {
+    "issuer": re.compile(rf"(哪个|哪家|什么|哪些|哪一个)(单位|部门|机关|机构)[^。？?]{{0,4}}{_PUBLISH}|谁{_PUBLISH}|"
+                         r"发文单位|发布单位|发布机构|印发单位|发文机关|制定机关|issued by|who (issued|published)"),
+    "date": re.compile(rf"(什么时候|何时|哪天|哪一天|几月|哪年|哪一年|什么时间|日期|时间)[^。？?]{{0,4}}{_PUBLISH}|"
+                       rf"{_PUBLISH}(的)?(时间|日期)|成文日期|发文日期|落款日期|when was .* (issued|published)"),
+    "doc_number": re.compile(r"文号|发文字号|字号|几号文|document number"),
+    "index_number": re.compile(r"索引号"),
+    "title": re.compile(r"(文件|方案|计划|报告|要点|文章|条例)的?(标题|名称|全称|全名|题目)|(标题|全称|全名|题目)(是|叫)|叫什么名字"),
+}
+_BARE_DATE = re.compile(r"什么时候|何时|哪天|日期")  # "…哪个单位发布的？什么时候？": the date, once metadata is asked
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（]\d{4}[〕\]］)）]\d+[号號]")
+_ORG = re.compile(r"(委员会|政府|办公室|办公厅|局|厅|委)[^。？?]{0,4}" + _PUBLISH)
+_WHICH_DOCUMENT = re.compile(r"哪(个|份|些|几个|几份)?(文件|文档|方案|计划|规定|条例|通知)|(是|有|了)?什么文件")
+
+_OUTLINE = re.compile(
+    r"分(为|成)?(哪|几)[几些]?(个|大)?(部分|方面|阶段|块|章|节|步|类)|"
+    r"(包括|包含|分为|有)哪(几|些)(个|大)?(部分|方面|阶段|章|板块)|"
+    r"(几|多少)(个|大)(部分|阶段|章|板块)|目录|框架|提纲|大纲|结构是|"
+    r"第[一二三四五六七八九十\d]+(部分|章|节|阶段)|(有|包括|分)哪几(条|项|点)|共(有)?(几|多少)(条|项|点)"
+)
+LIST_CUE = re.compile(r"(有|包括|包含|是)哪(些|几)(个|项|条|大)?(重点)?(工程|项目|任务|举措|措施|行动|方面|工作)")
+_SUMMARY = re.compile(
+    r"简(单|要)(地)?(介绍|说|讲|概括)|介绍一下|概括|概述|总结一下|摘要|大致|大概(讲|说|是)|主要(讲|说|写)(了)?(些)?(什么|啥|哪些)|"
+    r"主要内容|讲(了)?(些)?什么内容|summar|overview|what is .* about"
+)
+_WHICH = re.compile(
+    r"哪(些|几个|几份|个|份)(文件|文档|计划|方案|地方|地区|城市|规划|材料|条例)|哪里(提到|提及|有)|"
+    r"哪(个|些)(提到|提及|说到|讲到|涉及|写到|有)|有没有文件|是否有文件|"
+    r"which (documents?|plans?|files?|places?|cities|regulations?)"
+)
+_ASKS_FIGURE = re.compile(r"多少|几[个家项所名级张人次岁年]|比例|比率|百分之|how (many|much)|what percentage")
+
+
+def is_conversation(asked: str) -> bool:
+    """Only a greeting, thanks or a question about the assistant: nothing left once those are removed."""
+    if not (_GREETING.search(asked) or _ABOUT_ASSISTANT.search(asked)):
+        return False
+    rest = _ABOUT_ASSISTANT.sub("", _GREETING.sub("", asked))
+    rest = re.sub(r"[\W_\d]+|请问|请|一下|呀|啊|吗|呢|吧|我|想|问|你|能|可以|的|了|都|些|还|对|好|哦|嗯", "", rest)
+    return len(rest) <= 1
+
+
+def metadata_fields(folded: str) -> tuple[str, ...]:
+    """The metadata fields a question asks for, in the order of META_CUES."""
+    asked = [name for name, cue in META_CUES.items() if cue.search(folded)]
+    if asked and "date" not in asked and _BARE_DATE.search(folded):
+        asked.append("date")
+    return tuple(name for name in META_CUES if name in asked)
+
+
+def asks_published_documents(folded: str) -> bool:
+    """'哪些文件是2023年发布的' / '木垒县卫生健康委员会印发了什么文件': documents by issuer or date."""
+    return bool(_WHICH_DOCUMENT.search(folded) and re.search(_PUBLISH, folded))
+
+
+def names_document_number(folded: str) -> str | None:
+    m = DOC_NUMBER.search(folded)
+    return m.group() if m else None
+
+
+def classify(query: Query, named_documents: int) -> Intent:
+    """The intent of a question, given how many documents it names (by place or title)."""
+    text = query.folded
+    if is_conversation(query.asked or text):
+        return Intent.CONVERSATION
+    if metadata_fields(text) or (names_document_number(text) and _WHICH_DOCUMENT.search(text)) or (
+            asks_published_documents(text) and (query.years or _ORG.search(text))):
+        return Intent.METADATA
+    if _OUTLINE.search(text):
+        return Intent.OUTLINE
+    if _SUMMARY.search(text):
+        return Intent.SUMMARY
+    if _WHICH.search(text):
+        return Intent.WHICH_DOCUMENTS
+    if named_documents > 1:
+        return Intent.COMPARISON
+    if LIST_CUE.search(text):
+        return Intent.OUTLINE
+    if query.clause_refs:
+        return Intent.CLAUSE_REF
+    if _ASKS_FIGURE.search(text):
+        return Intent.FIGURE
+    return Intent.LOOKUP

@@ -1,0 +1,62 @@
+"""Look-ups, figures and named clauses: one clause (or one per named document), its answering sentences quoted."""
+from __future__ import annotations
+
+from assistant.answering.base import AnswerContext, Understood, register
+from assistant.answering.checks import judge, verified_first
+from assistant.answering.quotes import best_sentences, quote_line, whole_clause
+from assistant.models import Answer, Intent
+from assistant.retrieval import Hit, Retrieval
+
+
+def answering_hits(retrieval: Retrieval) -> list[Hit]:
+    """The clauses quoted in the answer: one, or the best of each document a comparison names."""
+    hits = list(retrieval.hits)
+    if len(retrieval.pinned) > 1:
+        per_doc = []
+        for hit in hits:
+            if hit.clause.source not in {h.clause.source for h in per_doc}:
+                per_doc.append(hit)
+        return per_doc[: len(retrieval.pinned)]
+    return hits[:1]
+
+
+def quoted_answer(understood: Understood, context: AnswerContext, intent: Intent) -> Answer:
+    """The reply: quoted sentence(s) with numbered citations, or a plain 'not found' and leads."""
+    documents, idf = context.documents, context.idf
+    retrieval = verified_first(understood.retrieval, documents, idf)
+    verdict = judge(retrieval, documents, idf)
+    quoting = answering_hits(retrieval) if verdict.found else []
+    citations = []
+    for hit in retrieval.hits:
+        quotes = ()
+        if any(hit is q for q in quoting):
+            if hit.exact:
+                quotes = whole_clause(hit.clause.text, hit.clause.start)
+            else:
+                quotes = best_sentences(retrieval.query, hit.clause.text, hit.clause.start, idf)
+        citations.append(context.cite(hit.clause, quotes, hit.score))
+    if verdict.found:
+        text = "\n".join(quote_line(i, c, documents[c.source].text) for i, c in enumerate(citations, 1) if c.quotes)
+    else:
+        leads = "；".join(f"[{i}] 《{c.document_title}》{c.clause.label}" for i, c in enumerate(citations[:3], 1))
+        text = verdict.reason + (f"可能相关的条款：{leads}" if leads else "")
+    return Answer(understood.question, text, verdict.found, tuple(citations), retrieval.query.text, intent)
+
+
+@register
+class Lookup:
+    intent = Intent.LOOKUP
+
+    def answer(self, understood: Understood, context: AnswerContext) -> Answer:
+        return quoted_answer(understood, context, understood.intent if understood.intent in (
+            Intent.FIGURE, Intent.CLAUSE_REF) else Intent.LOOKUP)
+
+
+@register
+class Figure(Lookup):
+    intent = Intent.FIGURE
+
+
+@register
+class ClauseRef(Lookup):
+    intent = Intent.CLAUSE_REF

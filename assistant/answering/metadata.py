@@ -1,0 +1,104 @@
+"""Metadata answers: a document's title, issuer, date, 文号 or 索引号, cited where the value stands in
+the file; and the reverse — the document with a given 文号, or the documents of an issuer or a year."""
+from __future__ import annotations
+
+import re
+
+from assistant.answering.base import AnswerContext, Understood, numbered_lines, register, target_document
+from assistant.answering.intent import asks_published_documents, metadata_fields, names_document_number
+from assistant.models import META_NAMES, Answer, AnswerItem, Citation, Clause, Document, Intent, MetaField
+from assistant.textnorm import fold
+
+FILE_INFO = "文件信息"  # the heading metadata citations stand under
+
+
+def field_clause(source: str, field: MetaField) -> Clause:
+    """A metadata value as a citable clause: its text is the file's characters at its offsets."""
+    name = META_NAMES[field.name]
+    return Clause(source, name, (FILE_INFO, name), name, field.value, field.start, field.end)
+
+
+def cite_field(context: AnswerContext, source: str, field: MetaField) -> Citation:
+    return context.cite(field_clause(source, field), ((field.start, field.end),))
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", fold(text)).replace("號", "号")
+
+
+def documents_given(understood: Understood, documents: dict[str, Document]) -> tuple[str, list[str]] | None:
+    """For a reverse question, (what was given, the documents that have it); None if nothing is given.
+
+    A 文号 names one document; an issuer named in the question, or a year with a publishing verb
+    and no document named, names every document issued by it or in it.
+    """
+    folded = understood.query.folded
+    number = names_document_number(folded)
+    if number:
+        return number, [s for s, d in documents.items() if d.doc_number and _squash(d.doc_number) == _squash(number)]
+    if understood.named:
+        return None
+    issuers = {s: d for s, d in documents.items() if d.issuer and _squash(d.issuer) in _squash(folded)}
+    if issuers:
+        return next(iter(issuers.values())).issuer, sorted(issuers)
+    if understood.query.years and (asks_published_documents(folded) or "date" in metadata_fields(folded)):
+        years = understood.query.years
+        return f"{'、'.join(years)}年", sorted(s for s, d in documents.items() if d.date and any(y in d.date for y in years))
+    return None
+
+
+def reverse_answer(understood: Understood, context: AnswerContext, given: str, sources: list[str]) -> Answer:
+    if not sources:
+        text = f"收录的文件中没有{given}的文件。"
+        return Answer(understood.question, text, False, (), understood.query.text, Intent.METADATA)
+    citations, items = [], []
+    for source in sources:
+        document = context.documents[source]
+        title = document.field("title")
+        if title is not None:
+            citations.append(cite_field(context, source, title))
+        items.append(AnswerItem(f"《{document.title}》" + _facts(document), (len(citations),) if title else ()))
+    lead = f"{given}对应的文件：" if len(sources) == 1 else f"{given}的文件共{len(sources)}份："
+    text = lead + "\n" + numbered_lines([i.text for i in items], [i.citations[0] if i.citations else 0 for i in items])
+    return Answer(understood.question, text, True, tuple(citations), understood.query.text, Intent.METADATA, lead,
+                  tuple(items))
+
+
+def _facts(document: Document) -> str:
+    known = [f"{META_NAMES[f.name]}：{f.value}" for f in document.fields if f.name != "title"]
+    return f"（{'，'.join(known)}）" if known else ""
+
+
+def forward_answer(understood: Understood, context: AnswerContext, source: str, fields: tuple[str, ...]) -> Answer:
+    document = context.documents[source]
+    citations, items, missing = [], [], []
+    for name in fields or ("issuer", "date", "doc_number"):
+        field = document.field(name)
+        if field is None:
+            missing.append(META_NAMES[name])
+            continue
+        citations.append(cite_field(context, source, field))
+        items.append(AnswerItem(f"{META_NAMES[name]}：{field.value}", (len(citations),)))
+    gap = f"文件中未载明{'、'.join(missing)}。" if missing else ""
+    if not items:
+        return Answer(understood.question, f"《{document.title}》{gap}", False, (), understood.query.text,
+                      Intent.METADATA)
+    lead = f"《{document.title}》"
+    lines = numbered_lines([i.text for i in items], [i.citations[0] for i in items])
+    text = lead + "\n" + lines + (f"\n{gap}" if gap else "")
+    return Answer(understood.question, text, True, tuple(citations), understood.query.text, Intent.METADATA,
+                  lead, tuple(items))
+
+
+@register
+class Metadata:
+    intent = Intent.METADATA
+
+    def answer(self, understood: Understood, context: AnswerContext) -> Answer | None:
+        given = documents_given(understood, dict(context.documents))
+        if given is not None:
+            return reverse_answer(understood, context, *given)
+        source = target_document(understood)
+        if source is None:
+            return None
+        return forward_answer(understood, context, source, metadata_fields(understood.query.folded))

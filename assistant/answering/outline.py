@@ -1,0 +1,137 @@
+"""Outline answers: the parts of a document, or of the heading asked about, in order, each cited.
+
+The parts come from the parsed structure (a clause's `path`), so every numbering style the parser
+knows works alike: 一、/（一）/1./group headings/第X章/第X条/Markdown headings/news headlines.
+"""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from assistant.answering.base import AnswerContext, Understood, numbered_lines, register, target_document
+from assistant.answering.quotes import heading_span
+from assistant.models import Answer, AnswerItem, Clause, Intent
+from assistant.parser import PREAMBLE
+from assistant.query import chinese_number
+from assistant.retrieval import label_matches
+from assistant.textnorm import fold
+
+_CN = "一二三四五六七八九十百零〇两"
+_ORDINAL_PART = re.compile(rf"第([{_CN}]+|\d{{1,3}})(部分|章|编)")
+STRONG = 1.0  # a heading that holds every word of the question is the one asked about …
+LOOSE = 0.5  # … and, for words the document's title does not explain, one holding half of them
+
+
+def children(outline: Sequence[Clause], parent: Clause | None) -> list[Clause]:
+    """The parts directly under `parent` (the document's top level for None), in order, each once."""
+    prefix = parent.path if parent else ()
+    out, seen = [], set()
+    for clause in outline:
+        if len(clause.path) == len(prefix) + 1 and clause.path[: len(prefix)] == prefix:
+            if clause.label != PREAMBLE and clause.label not in seen:
+                seen.add(clause.label)
+                out.append(clause)
+    return out
+
+
+def item_text(clause: Clause) -> str:
+    """A part as listed: its heading as written ('一、主要任务完成情况'); an article with its first words."""
+    head = clause.path[-1] if clause.path else clause.label
+    if len(head) <= len(clause.label) + 1 and clause.title and clause.title != clause.label:
+        head = f"{clause.label} {clause.title}"
+    return head
+
+
+def ordinal_part(folded: str, outline: Sequence[Clause]) -> tuple[str, Clause | None] | None:
+    """'第三部分' / '第2章': (how it was asked, the top-level clause so numbered or None); None if not asked."""
+    m = _ORDINAL_PART.search(folded)
+    if not m:
+        return None
+    number = chinese_number(int(m.group(1))) if m.group(1).isdigit() else m.group(1)
+    wanted = {number, f"第{number}章", f"第{number}编"}
+    top = [c for c in outline if len(c.path) == 1 and c.label in wanted]
+    return m.group(), (top[0] if top else None)
+
+
+def heading_match(words: Sequence[str], clause: Clause, outline: Sequence[Clause]) -> float:
+    """How well a heading answers to the question's words: in its own heading, or in its parts' headings."""
+    if not words:
+        return 0.0
+    own = fold(clause.path[-1] if clause.path else clause.label)
+    parts = [fold(item_text(c)) for c in children(outline, clause)]
+    in_own = sum(w in own for w in words) / len(words)
+    in_parts = sum(all(w in p for w in words) for p in parts) / len(parts) if parts else 0.0
+    return max(in_own, in_parts)
+
+
+def asked_heading(understood: Understood, title: str, outline: Sequence[Clause]) -> Clause | None | str:
+    """The heading whose parts are asked for; None for the whole document; "" when none fits the question."""
+    query = understood.query
+    for ref in query.clause_refs:
+        named = [c for c in outline if label_matches(c.label, ref) and children(outline, c)]
+        if named:
+            return min(named, key=lambda c: c.label != ref)
+    words = [w for phrase in query.topic for w in phrase.split() if len(w) >= 2]
+    own = [w for w in words if w not in fold(title)]  # words the document's name does not explain
+    parents = [c for c in outline if len(children(outline, c)) >= 2]
+    scored = sorted(((heading_match(words, c, outline), -i, c) for i, c in enumerate(parents)), key=lambda s: s[:2])
+    if scored:
+        best, _, clause = scored[-1]
+        if best >= STRONG or (own and heading_match(own, clause, outline) >= LOOSE):
+            return clause
+    return None if not own else ""
+
+
+def count(n: int) -> str:
+    return chinese_number(n) if n < 100 else str(n)
+
+
+def outline_answer(understood: Understood, context: AnswerContext, source: str, parent: Clause | None,
+                   intent: Intent = Intent.OUTLINE) -> Answer:
+    """The parts of `parent` (or of the document) as a cited list."""
+    document = context.documents[source]
+    outline = context.outline(source)
+    parts = children(outline, parent)
+    if parent is None and len(parts) == 1 and children(outline, parts[0]):
+        lead = f"《{document.title}》正文只有一个部分“{item_text(parts[0])}”，其下分为{count(len(children(outline, parts[0])))}项："
+        parts = children(outline, parts[0])
+    elif parent is None:
+        lead = f"《{document.title}》正文分为{count(len(parts))}个部分："
+    else:
+        lead = f"《{document.title}》{item_text(parent)}下分为{count(len(parts))}项："
+    citations = tuple(context.cite(c, (heading_span(c),)) for c in parts)
+    items = tuple(AnswerItem(item_text(c), (i,)) for i, c in enumerate(parts, 1))
+    text = lead + "\n" + numbered_lines([i.text for i in items], range(1, len(items) + 1))
+    return Answer(understood.question, text, True, citations, understood.query.text, intent, lead, items)
+
+
+def missing_part(understood: Understood, context: AnswerContext, source: str, asked: str) -> Answer:
+    document = context.documents[source]
+    parts = children(context.outline(source), None)
+    listed = "、".join(c.label for c in parts)
+    text = f"《{document.title}》中没有{asked}：正文共{count(len(parts))}个部分（{listed}）。"
+    return Answer(understood.question, text, False, (), understood.query.text, Intent.OUTLINE)
+
+
+@register
+class Outline:
+    intent = Intent.OUTLINE
+
+    def answer(self, understood: Understood, context: AnswerContext) -> Answer | None:
+        source = target_document(understood)
+        if source is None:
+            return None
+        outline = context.outline(source)
+        refs = understood.query.clause_refs
+        if any(label_matches(c.label, ref) and not children(outline, c) for ref in refs for c in outline):
+            return None  # '第四部分的（三）是什么': one clause, quoted by the look-up
+        ordinal = ordinal_part(understood.query.folded, outline)
+        if ordinal is not None:
+            asked, part = ordinal
+            if part is None:
+                return missing_part(understood, context, source, asked)
+            return outline_answer(understood, context, source, part) if children(outline, part) else None
+        parent = asked_heading(understood, context.documents[source].title, outline)
+        if parent == "":
+            return None
+        return outline_answer(understood, context, source, parent)

@@ -1,0 +1,95 @@
+"""Choosing what to quote from a clause and writing the quote. Pure functions over the file's text."""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from assistant.models import Citation, Clause
+from assistant.query import Query
+from assistant.textnorm import compact, fold, sentence_spans, tokens
+
+MAX_QUOTE_CHARS = 220
+TARGET_BONUS = 1.5
+_ASKS_TARGET = re.compile(r"目标|指标|达到|多少|几[个项家所名]|比例|比率")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+Idf = Callable[[str], float]
+Span = tuple[int, int]
+
+# A figure in a sentence: a number with a unit, a percentage or a ratio ("95%", "2.5 人", "18/10 万", "300 人次").
+FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|‰|/\s*10\s*万|/\s*千|万|亿|个|家|人|名|张|所|项|床|岁|天|小时|分钟|次|元|平方米|公里)")
+
+
+def best_sentences(query: Query, text: str, offset: int, idf: Idf) -> tuple[Span, ...]:
+    """The sentence(s) of a clause that answer: the most telling shared terms with the question.
+
+    A year the question names narrows the choice to sentences with that year, and so does the
+    new subject a follow-up brings ('那村医呢？'); the clause's heading sentence counts half,
+    since it names a topic rather than answering about it.
+    """
+    wanted = set(query.content_terms) | set(tokens(query.folded))
+    spans = sentence_spans(text)
+    folded = [fold(text[s:e]) for s, e in spans]
+    pool = list(range(len(spans)))
+    for narrow in (query.years, query.focus):
+        kept = [i for i in pool if narrow and any(w in folded[i] for w in narrow)]
+        pool = kept or pool
+    wants_target = bool(_ASKS_TARGET.search(query.folded))
+    scored = []
+    for i in pool:
+        start, end = spans[i]
+        weight = sum(idf(t) for t in wanted & set(tokens(folded[i])))
+        if wants_target and (FIGURE.search(folded[i]) or _YEAR.search(folded[i])):
+            weight *= TARGET_BONUS  # '…的目标是什么': the sentence that dates or counts it
+        is_heading = start == 0 and len(spans) > 1 and end - start <= 40
+        scored.append((weight / 2 if is_heading else weight, start, end))
+    if not scored:
+        return ()
+    best = max(s for s, _, _ in scored)
+    if best == 0:
+        return ((offset + scored[0][1], offset + scored[0][2]),)
+    chosen, length = [], 0
+    for score, start, end in sorted(scored, key=lambda s: -s[0]):
+        if score < 0.6 * best or length + (end - start) > MAX_QUOTE_CHARS and chosen:
+            break
+        chosen.append((start, end))
+        length += end - start
+    if chosen == [spans[0]] and len(spans) > 1:  # a heading alone names a topic: give what it says
+        chosen.append(spans[1])
+    return tuple((offset + start, offset + end) for start, end in sorted(chosen))
+
+
+def whole_clause(text: str, offset: int) -> tuple[Span, ...]:
+    """For a question that names a clause: the clause itself, up to the quote limit, by sentences."""
+    chosen = []
+    for start, end in sentence_spans(text):
+        if chosen and end - chosen[0][0] > MAX_QUOTE_CHARS:
+            break
+        chosen.append((start, end))
+    return ((offset + chosen[0][0], offset + chosen[-1][1]),) if chosen else ()
+
+
+def heading_span(clause: Clause) -> Span:
+    """The clause's heading as it stands in the file: its first line, up to the first full stop."""
+    text = clause.text
+    end = len(text)
+    for stop in ("\n", "。", "：", ":"):
+        at = text.find(stop)
+        if 0 < at < end:
+            end = at + (1 if stop == "。" else 0)
+    end = min(end, 80)
+    return (clause.start, clause.start + len(text[:end].rstrip()))
+
+
+def figure_sentences(clause: Clause) -> list[Span]:
+    """Absolute spans of the clause's sentences that state a figure."""
+    return [(clause.start + s, clause.start + e) for s, e in sentence_spans(clause.text)
+            if FIGURE.search(fold(clause.text[s:e]))]
+
+
+def quote_text(file_text: str, spans: tuple[Span, ...]) -> str:
+    """The quoted characters as a reader sees them (page-break line breaks joined)."""
+    return "……".join(compact(file_text[s:e]) for s, e in spans)
+
+
+def quote_line(number: int, citation: Citation, file_text: str) -> str:
+    return f"根据《{citation.document_title}》{citation.clause.label}：“{quote_text(file_text, citation.quotes)}”[{number}]"

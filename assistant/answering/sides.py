@@ -1,0 +1,76 @@
+"""One answer line per document: shared by which-documents questions and comparisons."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from assistant.answering.base import AnswerContext, Understood
+from assistant.answering.checks import first_stating
+from assistant.answering.quotes import best_sentences, quote_text
+from assistant.models import Answer, AnswerItem, Citation, Intent
+from assistant.query import Query
+from assistant.textnorm import fold
+from assistant.retrieval import Hit
+
+
+@dataclass(frozen=True)
+class Side:
+    source: str
+    hit: Hit | None  # the clause that states it; None when the document does not
+
+
+def topic_words(understood: Understood) -> str:
+    """The topic as a reader would say it: '远程医疗', or the question's words when it has no topic."""
+    return "、".join(p.replace(" ", "") for p in understood.query.topic) or "该问题"
+
+
+def side_query(query: Query, source: str, sources, documents) -> Query:
+    """A comparison's question as it applies to one side: a year that names another document
+    ('钦州2019年要点和云州区方案…') is not asked of this one."""
+    others = " ".join(fold(documents[o].title) for o in sources if o != source)
+    return replace(query, years=tuple(y for y in query.years if y not in others or y in fold(documents[source].title)))
+
+
+def find_sides(understood: Understood, context: AnswerContext, sources, mention: bool, limit: int | None) -> list[Side]:
+    documents = dict(context.documents)
+    return [Side(source, first_stating(side_query(understood.query, source, sources, documents),
+                                       understood.hits_in(source), documents, context.idf, context.folded, limit,
+                                       mention)) for source in sources]
+
+
+def sides_answer(understood: Understood, context: AnswerContext, sides: list[Side], lead: str, intent: Intent,
+                 silent_when_named: bool = True, quote_topic: bool = False) -> Answer:
+    """Each stating side quoted and cited; each named side that does not state it said so plainly.
+
+    With `quote_topic` the quote is a sentence that names the topic (for '哪些文件提到…').
+    """
+    query = understood.query
+    narrowed = replace(query, focus=tuple(w for p in query.topic for w in p.split())) if quote_topic else query
+    citations: list[Citation] = []
+    items: list[AnswerItem] = []
+    not_stated = []
+    for side in sides:
+        title = context.documents[side.source].title
+        if side.hit is None:
+            if silent_when_named:
+                not_stated.append(side.source)
+                items.append(AnswerItem(f"《{title}》未提及{topic_words(understood)}。"))
+            continue
+        clause = side.hit.clause
+        quotes = best_sentences(narrowed, clause.text, clause.start, context.idf)
+        citations.append(context.cite(clause, quotes, side.hit.score))
+        said = quote_text(context.documents[side.source].text, quotes)
+        items.append(AnswerItem(f"《{title}》{clause.label}：“{said}”", (len(citations),)))
+    found = bool(citations)
+    # The rest of the best clauses follow, unquoted, as further reading (up to top_k in all).
+    cited = {c.clause.key for c in citations}
+    for hit in understood.retrieval.hits:
+        if len(citations) >= context.top_k:
+            break
+        if hit.clause.key not in cited and (not not_stated or hit.clause.source not in not_stated):
+            citations.append(context.cite(hit.clause, (), hit.score))
+    if not found:
+        lead = f"文件中未找到关于“{topic_words(understood)}”的内容。"
+    lines = [f"{i.text}[{i.citations[0]}]" if i.citations else i.text for i in items]
+    text = "\n".join([lead, *lines]) if lines else lead
+    return Answer(understood.question, text, found, tuple(citations), query.text, intent, lead, tuple(items),
+                  tuple(not_stated))
