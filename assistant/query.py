@@ -37,7 +37,7 @@ class Query:
     translations: tuple[str, ...] = ()  # Chinese words added to an English question (already in `folded`)
     indicators: tuple[str, ...] = ()  # for a question asking for a figure: the nouns naming what is counted
     topic: tuple[str, ...] = ()  # what it is about, as phrases of words ("远程 医疗"): the question less its frame
-    focus: tuple[str, ...] = ()  # a follow-up's own new subject ('那村医呢？' → "村医"), as BM25 terms
+    focus: tuple[str, ...] = ()  # a follow-up's own new subject ('那村医呢？' → "村医"), as topic phrases
     asked: str = ""  # the current turn as typed, folded (before follow-up resolution)
 
     @property
@@ -70,16 +70,17 @@ def _own_words(question: str) -> str:
 def merge_followup(previous: Turn, question: str, places: list[str]) -> Turn:
     """Carry the earlier turn's subject into a follow-up.
 
-    '那2022年呢？' becomes the earlier question with the new year. A follow-up with little of its
-    own joins the earlier question. One with a topic of its own ('组织实施阶段呢？') keeps it,
-    takes the places the conversation is about, and leans on the earlier turn as context.
+    '那2022年呢？' becomes the earlier question with the new year. A follow-up that asks something
+    more of the same subject ('具体呢？', '目标呢？') joins the earlier question. One with a subject
+    of its own ('那村医呢？', '组织实施阶段呢？') keeps it, takes the places the conversation is
+    about, and leans on the earlier turn as context.
     """
     new_years = _YEAR.findall(question)
     own = _own_words(question)
     if new_years and _YEAR.search(previous.text) and len(own) <= 2:
         return Turn(_YEAR.sub(new_years[0], previous.text, count=1), previous.context)
-    if len(own) <= 4:
-        return Turn(f"{previous.text} {question}", previous.context, own)
+    if len(own) <= 4 and not topic_phrases(fold(own)):
+        return Turn(f"{previous.text} {question}", previous.context)
     return Turn(" ".join([question, *places]), previous.text, own)
 
 
@@ -198,17 +199,21 @@ def figure_nouns(folded: str, known_places: frozenset[str]) -> tuple[str, ...]:
 # Words that frame a question ("哪些文件提到了…", "…各有什么安排") rather than say what it is about.
 TOPIC_STOP = frozenset(
     "哪些 哪几个 哪几 哪个 哪份 哪家 哪里 哪 什么 啥 多少 几个 几项 几条 几 怎么样 怎么 怎样 如何 是否 有没有 有无 "
-    "吗 呢 吧 啊 呀 请问 一下 简单 介绍 概括 总结 文件 文档 里面 里 中 之中 提到 提及 讲到 讲 说到 说 涉及 写 写到 "
+    "吗 呢 吧 啊 呀 请问 一下 简单 介绍 概括 总结 文件 文档 里面 里 之中 提到 提及 讲到 讲 说到 说 涉及 写 写到 "
     "关于 对于 方面 各有 各自 分别 各 都 和 与 及 以及 跟 同 在 的 了 是 有 要 将 会 能 对 把 被 为 安排 计划 方案 "
     "行动计划 要点 工作要点 报告 部署 规划 目标 内容 情况 具体 主要 措施 打算 准备 做 做了 做法 工作 那 那么 还有 "
     "另外 这个 那个 该 其 这 此 地方 地区 城市 一共 个 项 条 份 家 达到 要求 规定 提出 举措 相关 有关 什么样 "
     "我 你 想 知道 了解 一些 些 哪方面 这方面 年 上 下 时候 啥样 是不是 没有 过 吗 今年 去年 明年 实际 对比 比较 "
     "分别 各自 区别 异同 相比 一样 不同 定 定了 提了 怎么说 说法 进展 进度 成效 做法 搞 干 "
-    "怎么搞 怎么干 打算".split()
+    "怎么搞 怎么干 打算 整体 总体上 总的来说 分别 啥 几条 几项 写 写的 组成 构成 包括 包含 分为 分成 分 哪几块 "
+    "哪些地方 哪几份 几份 出现 出现过 提过 说过 材料 文章".split()
 )
 
 
-_ORDINAL = re.compile(rf"^第[{_CN_NUM}\d]+|^[{_CN_NUM}]+$|部分$")
+_ORDINAL = re.compile(rf"^第[{_CN_NUM}\d]+|^[{_CN_NUM}]+$|^[{_CN_NUM}几]*(部分|大块|块|大项|条|项|点|个)$")
+
+
+_ACRONYM = re.compile(r"[a-z]{2,6}\d?")  # HPV, DRG, ICU, 5G: subjects written in Latin letters
 
 
 def without_places(folded: str, places) -> str:
@@ -227,7 +232,7 @@ def topic_phrases(folded: str) -> tuple[str, ...]:
     phrases, run = [], []
     for word in _posseg().lcut(folded, HMM=False):
         w = word.word.strip()
-        if w and re.fullmatch(r"[\u4e00-\u9fff]+", w) and w not in TOPIC_STOP and not _ORDINAL.match(w):
+        if w and (re.fullmatch(r"[\u4e00-\u9fff]+", w) or _ACRONYM.fullmatch(w)) and w not in TOPIC_STOP and not _ORDINAL.match(w):
             # Characters the dictionary leaves alone, side by side, make one word: '托'+'育', '控'+'烟'.
             if run and len(w) == 1 and len(run[-1]) == 1:
                 run[-1] += w
@@ -260,7 +265,7 @@ def make_query(
     def places_in(text: str) -> list[str]:
         folded = fold(text)
         found = set(tagged_places(folded))
-        found |= {p for p in known_places if p in folded or re.search(rf"\b{pinyin(p)}\b", folded)}
+        found |= {p for p in known_places if p in folded or re.search(rf"(?<![a-z]){pinyin(p)}(?![a-z])", folded)}
         return sorted(found)
 
     turn = resolve_followups(question, history, places_in)
@@ -274,7 +279,7 @@ def make_query(
         topic = topic.replace(word, " ")
     terms = tuple(t for t in dict.fromkeys(tokens(topic)) if t not in question_terms and not t[0].isdigit())
     indicators = figure_nouns(folded, known_places) if not translations else ()
-    focus = tuple(t for t in tokens(fold(turn.focus)) if t not in question_terms)
+    focus = topic_phrases(fold(turn.focus))
     phrases = topic_phrases(without_places(folded, places)) if not translations else ()
     return Query(text, folded, fold(turn.context), named, clause_references(folded), tuple(places), terms, translations,
                  indicators, phrases, focus, fold(question))

@@ -46,18 +46,23 @@ META_CUES = {
 _BARE_DATE = re.compile(r"什么时候|何时|哪天|日期")  # "…哪个单位发布的？什么时候？": the date, once metadata is asked
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（]\d{4}[〕\]］)）]\d+[号號]")
 _ORG = re.compile(r"(委员会|政府|办公室|办公厅|局|厅|委)[^。？?]{0,4}" + _PUBLISH)
-_WHICH_DOCUMENT = re.compile(r"哪(个|份|些|几个|几份)?(文件|文档|方案|计划|规定|条例|通知)|(是|有|了)?什么文件")
+_WHICH_DOCUMENT = re.compile(r"哪(个|份|些|几个|几份|篇)?(文件|文档|方案|计划|规定|条例|通知|材料|文章|报告)|"
+                             r"(是|有|了)?什么(文件|材料|文章|报告)")
 
 _OUTLINE = re.compile(
-    r"分(为|成)?(哪|几)[几些]?(个|大)?(部分|方面|阶段|块|章|节|步|类)|"
+    r"分(为|成)?(哪|几)[几些]?(个|大)?(部分|方面|阶段|块|章|节|步|类)|哪[几一二三四五六七八九十]+(项|条|点|个方面|个部分|大块|块|部分|个阶段)|"
+    r"有(几|多少)(条|项|点|个方面|个部分|个阶段|大块)|哪[一二三四五六七八九十]+个|"
     r"(包括|包含|分为|有)哪(几|些)(个|大)?(部分|方面|阶段|章|板块)|"
     r"(几|多少)(个|大)(部分|阶段|章|板块)|目录|框架|提纲|大纲|结构是|"
     r"第[一二三四五六七八九十\d]+(部分|章|节|阶段)|(有|包括|分)哪几(条|项|点)|共(有)?(几|多少)(条|项|点)"
 )
-LIST_CUE = re.compile(r"(有|包括|包含|是)哪(些|几)(个|项|条|大)?(重点)?(工程|项目|任务|举措|措施|行动|方面|工作)")
+# The structure of a whole document is asked for, not something in it: with no heading named, all of it.
+WHOLE_STRUCTURE = re.compile(r"分(为|成)?(哪|几)[几些]?(个|大)?(部分|块|章|板块)|(几|多少)(个|大)(部分|章|板块)|目录|框架|提纲|大纲|结构")
+LIST_CUE = re.compile(r"(有|包括|包含|是)哪(些|几)(个|项|条|大)?(重点)?(工程|项目|任务|举措|措施|行动|方面|工作)|"
+                      r"(工程|项目|任务|举措|措施|行动|方面)(都|分别|具体)?(是|有|包括)(哪些|哪几|什么)")
 _SUMMARY = re.compile(
     r"简(单|要)(地)?(介绍|说|讲|概括)|介绍一下|概括|概述|总结一下|摘要|大致|大概(讲|说|是)|主要(讲|说|写)(了)?(些)?(什么|啥|哪些)|"
-    r"主要内容|讲(了)?(些)?什么内容|summar|overview|what is .* about"
+    r"主要内容|讲(了)?(些)?什么内容|总的来说|总体(来看|上看|上)|整体(来看|上看|上)|都做了(哪些|什么)|summar|overview|what is .* about"
 )
 _WHICH = re.compile(
     r"哪(些|几个|几份|个|份)(文件|文档|计划|方案|地方|地区|城市|规划|材料|条例)|哪里(提到|提及|有)|"
@@ -72,7 +77,9 @@ def is_conversation(asked: str) -> bool:
     if not (_GREETING.search(asked) or _ABOUT_ASSISTANT.search(asked)):
         return False
     rest = _ABOUT_ASSISTANT.sub("", _GREETING.sub("", asked))
-    rest = re.sub(r"[\W_\d]+|请问|请|一下|呀|啊|吗|呢|吧|我|想|问|你|能|可以|的|了|都|些|还|对|好|哦|嗯", "", rest)
+    rest = re.sub(r"[\W_\d]+|请问|请|一下|这个|那个|工具|助手|系统|软件|你们|呀|啊|吗|呢|吧|我|想|问|你|能|可以|的|了|都|些|"
+                  r"还|对|好|哦|嗯|很|非常|有用|有帮助|\b(that|this|it|is|was|helps?|helpful|great|ok|okay|very|much|so|"
+                  r"a lot|you|for|the)\b", "", rest)
     return len(rest) <= 1
 
 

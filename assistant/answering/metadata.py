@@ -35,7 +35,9 @@ def documents_given(understood: Understood, documents: dict[str, Document]) -> t
     folded = understood.query.folded
     number = names_document_number(folded)
     if number:
-        return number, [s for s, d in documents.items() if d.doc_number and _squash(d.doc_number) == _squash(number)]
+        having = [s for s, d in documents.items() if d.doc_number and _squash(d.doc_number) in _squash(folded)]
+        given = documents[having[0]].doc_number if having else number
+        return f"文号{given}", having
     if understood.named:
         return None
     issuers = {s: d for s, d in documents.items() if d.issuer and _squash(d.issuer) in _squash(folded)}
@@ -49,7 +51,7 @@ def documents_given(understood: Understood, documents: dict[str, Document]) -> t
 
 def reverse_answer(understood: Understood, context: AnswerContext, given: str, sources: list[str]) -> Answer:
     if not sources:
-        text = f"收录的文件中没有{given}的文件。"
+        text = f"收录的文件中没有{given}的文件。" if not given.startswith("文号") else f"收录的文件中没有{given}。"
         return Answer(understood.question, text, False, (), understood.query.text, Intent.METADATA)
     citations, items = [], []
     for source in sources:
@@ -101,4 +103,7 @@ class Metadata:
         source = target_document(understood)
         if source is None:
             return None
-        return forward_answer(understood, context, source, metadata_fields(understood.query.folded))
+        fields = metadata_fields(understood.query.folded)
+        if not fields and asks_published_documents(understood.query.folded):  # '木垒9月14日发布的是什么材料'
+            fields = ("title", "issuer", "date")
+        return forward_answer(understood, context, source, fields)

@@ -9,6 +9,7 @@ import re
 from typing import Sequence
 
 from assistant.answering.base import AnswerContext, Understood, numbered_lines, register, target_document
+from assistant.answering.intent import WHOLE_STRUCTURE
 from assistant.answering.quotes import heading_span
 from assistant.models import Answer, AnswerItem, Clause, Intent
 from assistant.parser import PREAMBLE
@@ -53,15 +54,27 @@ def ordinal_part(folded: str, outline: Sequence[Clause]) -> tuple[str, Clause | 
     return m.group(), (top[0] if top else None)
 
 
-def heading_match(words: Sequence[str], clause: Clause, outline: Sequence[Clause]) -> float:
-    """How well a heading answers to the question's words: in its own heading, or in its parts' headings."""
+def heading_match(words: Sequence[str], clause: Clause, outline: Sequence[Clause], counts: set[int] = frozenset()) -> float:
+    """How well a heading answers to the question's words: in its own heading, or in its parts' headings.
+
+    A count the question names ('哪八个', '18项') that is the number of its parts makes a half-match whole.
+    """
     if not words:
         return 0.0
     own = fold(clause.path[-1] if clause.path else clause.label)
     parts = [fold(item_text(c)) for c in children(outline, clause)]
     in_own = sum(w in own for w in words) / len(words)
-    in_parts = sum(all(w in p for w in words) for p in parts) / len(parts) if parts else 0.0
-    return max(in_own, in_parts)
+    in_parts = sum(sum(w in p for w in words) / len(words) for p in parts) / len(parts) if parts else 0.0
+    best = max(in_own, in_parts)
+    return min(1.0, 2 * best) if len(parts) in counts else best
+
+
+def named_counts(folded: str) -> set[int]:
+    """Counts a question names: '哪八个' → {8}, '18项重点工程' → {18}."""
+    found = {int(n) for n in re.findall(r"(\d{1,3})\s*[项个条大类]", folded)}
+    for cn in re.findall(rf"([{_CN}]{{1,3}})[项个条大类]", folded):
+        found |= {n for n in range(1, 100) if chinese_number(n) == cn}
+    return found
 
 
 def asked_heading(understood: Understood, title: str, outline: Sequence[Clause]) -> Clause | None | str:
@@ -73,13 +86,18 @@ def asked_heading(understood: Understood, title: str, outline: Sequence[Clause])
             return min(named, key=lambda c: c.label != ref)
     words = [w for phrase in query.topic for w in phrase.split() if len(w) >= 2]
     own = [w for w in words if w not in fold(title)]  # words the document's name does not explain
+    if not own and WHOLE_STRUCTURE.search(query.folded):  # '八大工程行动计划分哪几部分': the whole of it
+        return None
+    counts = named_counts(query.folded)
     parents = [c for c in outline if len(children(outline, c)) >= 2]
-    scored = sorted(((heading_match(words, c, outline), -i, c) for i, c in enumerate(parents)), key=lambda s: s[:2])
-    if scored:
-        best, _, clause = scored[-1]
-        if best >= STRONG or (own and heading_match(own, clause, outline) >= LOOSE):
-            return clause
-    return None if not own else ""
+    # Words the title does not explain decide which heading is meant; without them, all words must fit.
+    wanted, enough = (own, LOOSE) if own else (words, STRONG)
+    scored = sorted(((heading_match(wanted, c, outline, counts), -i, c) for i, c in enumerate(parents)),
+                    key=lambda s: s[:2])
+    if scored and scored[-1][0] >= enough:
+        return scored[-1][2]
+    whole = not own or WHOLE_STRUCTURE.search(query.folded)
+    return None if whole else ""
 
 
 def count(n: int) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from assistant.answering.checks import phrase_in
 from assistant.models import Citation, Clause
 from assistant.query import Query
 from assistant.textnorm import compact, fold, sentence_spans, tokens
@@ -11,6 +12,7 @@ from assistant.textnorm import compact, fold, sentence_spans, tokens
 MAX_QUOTE_CHARS = 220
 TARGET_BONUS = 1.5
 _ASKS_TARGET = re.compile(r"目标|指标|达到|多少|几[个项家所名]|比例|比率")
+_ASIDE = re.compile(r"\s*[(（][^()（）]*[)）][。.]?\s*")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 Idf = Callable[[str], float]
 Span = tuple[int, int]
@@ -30,9 +32,11 @@ def best_sentences(query: Query, text: str, offset: int, idf: Idf) -> tuple[Span
     spans = sentence_spans(text)
     folded = [fold(text[s:e]) for s, e in spans]
     pool = list(range(len(spans)))
-    for narrow in (query.years, query.focus):
-        kept = [i for i in pool if narrow and any(w in folded[i] for w in narrow)]
-        pool = kept or pool
+    kept = [i for i in pool if query.years and any(y in folded[i] for y in query.years)]
+    pool = kept or pool
+    squashed = [re.sub(r"\s+", "", f) for f in folded]
+    kept = [i for i in pool if query.focus and any(phrase_in(p, squashed[i]) for p in query.focus)]
+    pool = kept or pool
     wants_target = bool(_ASKS_TARGET.search(query.folded))
     scored = []
     for i in pool:
@@ -40,6 +44,8 @@ def best_sentences(query: Query, text: str, offset: int, idf: Idf) -> tuple[Span
         weight = sum(idf(t) for t in wanted & set(tokens(folded[i])))
         if wants_target and (FIGURE.search(folded[i]) or _YEAR.search(folded[i])):
             weight *= TARGET_BONUS  # '…的目标是什么': the sentence that dates or counts it
+        if _ASIDE.fullmatch(folded[i]):
+            weight /= 3  # '(疾病防控科牵头,各相关科室参与落实)': who is responsible, not what is done
         is_heading = start == 0 and len(spans) > 1 and end - start <= 40
         scored.append((weight / 2 if is_heading else weight, start, end))
     if not scored:

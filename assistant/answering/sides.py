@@ -44,7 +44,7 @@ def sides_answer(understood: Understood, context: AnswerContext, sides: list[Sid
     With `quote_topic` the quote is a sentence that names the topic (for '哪些文件提到…').
     """
     query = understood.query
-    narrowed = replace(query, focus=tuple(w for p in query.topic for w in p.split())) if quote_topic else query
+    narrowed = replace(query, focus=query.topic) if quote_topic else query
     citations: list[Citation] = []
     items: list[AnswerItem] = []
     not_stated = []
