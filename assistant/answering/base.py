@@ -70,8 +70,12 @@ def understand(question: str, retrieval: Retrieval) -> Understood:
 
 
 def dispatch(understood: Understood, context: AnswerContext) -> Answer:
-    """The answer of the question's strategy, or of the look-up when that strategy does not apply."""
-    for intent in (understood.intent, Intent.LOOKUP):
+    """The answer of the question's strategy, or of the look-up when that strategy does not apply.
+
+    A place no document is about ('成都市2023年…') is refused by the look-up's checks whatever was asked.
+    """
+    first = Intent.LOOKUP if understood.retrieval.unknown_places else understood.intent
+    for intent in (first, Intent.LOOKUP):
         answer = STRATEGIES[intent].answer(understood, context)
         if answer is not None:
             return answer
