@@ -92,6 +92,7 @@ class Retriever:
         self.clause_folded = {c.key: re.sub(r"\s+", "", paths[c.path_text] + "｜" + self.row_folded[i])
                               for i, c in enumerate(index.clauses)}
         self.corpus_folded = "\n".join(self.folded_text.values())
+        self.document_squashed = {s: re.sub(r"\s+", "", t) for s, t in self.folded_text.items()}
         self._glossary: dict | None = None  # CC-CEDICT, read on the first English question
 
     def retrieve(self, question: str, history=(), k: int = 5) -> Retrieval:
@@ -105,6 +106,10 @@ class Retriever:
             hits = _best_of_each_first(hits, pinned)
         return Retrieval(query, tuple(hits[: max(k, 1)]), tuple(pinned), tuple(unknown), self._off_topic(query),
                          tuple(hits))
+
+    def folded_document(self, source: str) -> str:
+        """A whole document's text, script-folded, whitespace removed (for phrase tests)."""
+        return self.document_squashed[source]
 
     def folded(self, clause: Clause) -> str:
         """A clause part's headings and text, script-folded (computed once at start-up)."""

@@ -47,7 +47,7 @@ class Assistant:
         self.index = index
         self.retriever = Retriever(index, embedder)
         self.context = answering.AnswerContext(index.documents, self.outline, self.retriever.idf,
-                                               self.retriever.folded, config.top_k)
+                                               self.retriever.folded, self.retriever.folded_document, config.top_k)
 
     @classmethod
     def open(cls, config: Config | None = None, progress: bool = True) -> "Assistant":

@@ -40,7 +40,8 @@ class AnswerContext:
     documents: Mapping[str, Document]
     outline: Callable[[str], Sequence[Clause]]  # a document's whole clauses, in order
     idf: Idf
-    folded: Callable[[Clause], str]  # a clause's headings and text, script-folded (computed once at start-up)
+    folded: Callable[[Clause], str]  # a clause's headings and text, folded, no whitespace (computed at start-up)
+    folded_document: Callable[[str], str]  # a whole document's text, the same way
     top_k: int = 5
 
     def cite(self, clause: Clause, quotes: tuple[tuple[int, int], ...] = (), score: float = 1.0) -> Citation:

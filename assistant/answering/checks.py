@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 from assistant.models import Clause, Document
 from assistant.query import Query
@@ -204,3 +204,20 @@ def first_stating(query: Query, hits: Iterable[Hit], documents: dict[str, Docume
         elif states_topic(query, folded(hit.clause), any_phrase=True, idf=idf) and check_hit(query, hit, documents, idf, comparison=True).found:
             return hit
     return None
+
+
+def silent_documents(query: Query, named: Sequence[str], all_sources: Iterable[str],
+                     folded_document: Callable[[str], str], idf: Idf) -> list[str]:
+    """The named documents that never name the topic, when another document of the collection does.
+
+    The collection's own wording shows how the topic is written ('家庭医生签约' in four plans), so a
+    named plan without it does not cover it ('云州区的家庭医生签约服务是怎么安排的？'). A topic no
+    document names may be a paraphrase ('大脖子病') and is left to the other checks.
+    """
+    if not query.topic or not named:
+        return []
+    states = lambda source: any(phrase_in(p, folded_document(source), idf) for p in query.topic)
+    silent = [s for s in named if not states(s)]
+    if len(silent) < len(named) or not any(states(s) for s in all_sources if s not in named):
+        return []
+    return silent

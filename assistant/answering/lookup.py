@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from assistant.answering.base import AnswerContext, Understood, register
-from assistant.answering.checks import judge, verified_first
+from assistant.answering.checks import Verdict, judge, silent_documents, verified_first
 from assistant.answering.quotes import best_sentences, quote_line, whole_clause
 from assistant.models import Answer, Intent
 from assistant.retrieval import Hit, Retrieval
@@ -24,7 +24,8 @@ def quoted_answer(understood: Understood, context: AnswerContext, intent: Intent
     """The reply: quoted sentence(s) with numbered citations, or a plain 'not found' and leads."""
     documents, idf = context.documents, context.idf
     retrieval = verified_first(understood.retrieval, documents, idf)
-    verdict = judge(retrieval, documents, idf)
+    silent = silent_documents(retrieval.query, understood.named, documents, context.folded_document, idf)
+    verdict = not_mentioned(understood, silent, context) if silent else judge(retrieval, documents, idf)
     quoting = answering_hits(retrieval) if verdict.found else []
     citations = []
     for hit in retrieval.hits:
@@ -40,7 +41,14 @@ def quoted_answer(understood: Understood, context: AnswerContext, intent: Intent
     else:
         leads = "；".join(f"[{i}] 《{c.document_title}》{c.clause.label}" for i, c in enumerate(citations[:3], 1))
         text = verdict.reason + (f"可能相关的条款：{leads}" if leads else "")
-    return Answer(understood.question, text, verdict.found, tuple(citations), retrieval.query.text, intent)
+    return Answer(understood.question, text, verdict.found, tuple(citations), retrieval.query.text, intent,
+                  not_stated=tuple(silent))
+
+
+def not_mentioned(understood: Understood, silent: list[str], context: AnswerContext) -> Verdict:
+    titles = "、".join(f"《{context.documents[s].title}》" for s in silent)
+    topic = "、".join(p.replace(" ", "") for p in understood.query.topic)
+    return Verdict(False, f"{titles}未提及“{topic}”。")
 
 
 @register
