@@ -1,6 +1,8 @@
 """Look-ups, figures and named clauses: one clause (or one per named document), its answering sentences quoted."""
 from __future__ import annotations
 
+import re
+
 from assistant.answering.base import AnswerContext, Understood, register
 from assistant.answering.checks import Verdict, judge, silent_documents, verified_first
 from assistant.answering.quotes import best_sentences, quote_line, whole_clause
@@ -25,7 +27,13 @@ def quoted_answer(understood: Understood, context: AnswerContext, intent: Intent
     documents, idf = context.documents, context.idf
     retrieval = verified_first(understood.retrieval, documents, idf)
     silent = silent_documents(retrieval.query, understood.named, documents, context.folded_document, idf)
-    verdict = not_mentioned(understood, silent, context) if silent else judge(retrieval, documents, idf)
+    missing = missing_clause(understood, context)
+    if missing:
+        verdict = Verdict(False, missing)
+    elif silent:
+        verdict = not_mentioned(understood, silent, context)
+    else:
+        verdict = judge(retrieval, documents, idf)
     quoting = answering_hits(retrieval) if verdict.found else []
     citations = []
     for hit in retrieval.hits:
@@ -43,6 +51,17 @@ def quoted_answer(understood: Understood, context: AnswerContext, intent: Intent
         text = verdict.reason + (f"可能相关的条款：{leads}" if leads else "")
     return Answer(understood.question, text, verdict.found, tuple(citations), retrieval.query.text, intent,
                   not_stated=tuple(silent))
+
+
+_NAMED_NUMBER = re.compile(r"第\s*[\d一二三四五六七八九十百]+\s*[条项点]")
+
+
+def missing_clause(understood: Understood, context: AnswerContext) -> str:
+    """'云州方案的第25条是什么' when no clause of the one named document is so numbered: say so."""
+    asked = _NAMED_NUMBER.search(understood.query.folded)
+    if not asked or len(understood.named) != 1 or any(h.exact for h in understood.retrieval.hits):
+        return ""
+    return f"《{context.documents[understood.named[0]].title}》中没有{asked.group()}。"
 
 
 def not_mentioned(understood: Understood, silent: list[str], context: AnswerContext) -> Verdict:

@@ -18,7 +18,7 @@ from assistant.retrieval import label_matches
 from assistant.textnorm import fold
 
 _CN = "一二三四五六七八九十百零〇两"
-_ORDINAL_PART = re.compile(rf"第([{_CN}]+|\d{{1,3}})(部分|章|编)")
+_ORDINAL_PART = re.compile(rf"第([{_CN}]+|\d{{1,3}})大?(部分|章|编)")
 STRONG = 1.0  # a heading that holds every word of the question is the one asked about …
 LOOSE = 0.5  # … and, for words the document's title does not explain, one holding half of them
 
