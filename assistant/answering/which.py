@@ -19,6 +19,6 @@ class WhichDocuments:
         stating = [s for s in sides if s.hit is not None]
         # The documents that say it, the best match first; the silent ones named in the question after them.
         sides = sorted(stating, key=lambda s: -s.hit.score) + [s for s in sides if s.hit is None]
-        lead = f"共有{len(stating)}份文件提到“{topic_words(understood)}”："
+        lead = f"共有{len(stating)}份文件提到“{topic_words(understood.query)}”："
         return sides_answer(understood, context, sides, lead, Intent.WHICH_DOCUMENTS, silent_when_named=named,
                             quote_topic=True)

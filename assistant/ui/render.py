@@ -1,0 +1,370 @@
+"""The UI's pure HTML renderers: plain strings and answer records in, escaped HTML out.
+
+Every piece of document text and every question is escaped here (`esc`), so nothing a user
+types or a file contains is ever interpreted as HTML, markdown or a template. Nothing here
+needs Gradio or a browser; the CSS for these classes is at the end.
+"""
+from __future__ import annotations
+
+import html
+import re
+from typing import Callable, Sequence
+from urllib.parse import quote
+
+from assistant.models import Answer, AnswerItem, Citation, Clause, Document, Intent
+
+EMPTY_SOURCES = "提问后，这里会列出回答所引用的条款原文。"
+EMPTY_DOCUMENT = "点击回答中的引用，或在上方选择文件、输入条款编号，即可在这里查看原文。"
+OUTSIDE_CLAUSES = "高亮处位于文件信息部分（标题、发文单位、日期、文号等），不属于任何条款。"
+QUESTION_PREVIEW_CHARS = 200
+
+_EXTRA_ESCAPES = str.maketrans({"{": "&#123;", "}": "&#125;", "$": "&#36;", "`": "&#96;", "\\": "&#92;"})
+
+
+def esc(text: object) -> str:
+    """Text as inert HTML: markup characters, quotes and template characters ($ { } `) escaped."""
+    return html.escape(str(text), quote=True).translate(_EXTRA_ESCAPES)
+
+
+def esc_lines(text: str) -> str:
+    """Escaped text with line breaks kept (for places that do not use white-space: pre-wrap)."""
+    return "<br>".join(esc(line) for line in text.split("\n"))
+
+
+def highlight(text: str, base: int, spans: Sequence[tuple[int, int]], css_class: str = "pa-quote") -> str:
+    """`text` (which starts at absolute offset `base`) escaped, with absolute `spans` wrapped in <mark>."""
+    cuts = []
+    for start, end in sorted(spans):
+        s, e = max(start - base, 0), min(end - base, len(text))
+        if s < e and (not cuts or s >= cuts[-1][1]):
+            cuts.append((s, e))
+    out, pos = [], 0
+    for s, e in cuts:
+        out.append(esc(text[pos:s]))
+        out.append(f'<mark class="{css_class}">{esc(text[s:e])}</mark>')
+        pos = e
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+def quotes_attr(quotes: Sequence[tuple[int, int]]) -> str:
+    return ",".join(f"{int(s)}-{int(e)}" for s, e in quotes)
+
+
+def parse_quotes(value: object) -> tuple[tuple[int, int], ...]:
+    """The inverse of quotes_attr, tolerant of anything a browser may send."""
+    found = re.findall(r"(\d{1,9})-(\d{1,9})", value if isinstance(value, str) else "")
+    return tuple((int(s), int(e)) for s, e in found if int(s) < int(e))
+
+
+def open_link(citation_or_clause: Citation | Clause, inner_html: str, quotes: Sequence[tuple[int, int]] = ()) -> str:
+    """A link that opens a clause in the document view (handled by BRIDGE_JS, never navigates).
+
+    The target is carried in a fragment URL, which survives the chat's HTML sanitizer
+    (data-* attributes do not): #pa-open?s=<source>&at=<start>&q=<start-end,…>.
+    """
+    c = citation_or_clause
+    target = f"#pa-open?s={quote(c.source, safe='')}&at={int(c.start)}&q={quotes_attr(quotes)}"
+    return f'<a class="pa-open" role="button" href="{esc(target)}">{inner_html}</a>'
+
+
+def card_caption(number: int, citation: Citation) -> str:
+    """'[1] 《title》 label' as escaped HTML."""
+    return (
+        f'<span class="pa-num">[{number}]</span> 《{esc(citation.document_title)}》'
+        f' <span class="pa-label">{esc(citation.clause.label)}</span>'
+    )
+
+
+def citation_caption(number: int, citation: Citation) -> str:
+    """'[1] 《title》 label file' as escaped HTML, for the list under an answer."""
+    return f'{card_caption(number, citation)} <span class="pa-file">{esc(citation.source)}</span>'
+
+
+def render_user_message(question: str) -> str:
+    """The question as the user sent it; a huge paste is shown by its beginning only."""
+    if len(question) <= QUESTION_PREVIEW_CHARS:
+        return f'<div class="pa-msg">{esc_lines(question)}</div>'
+    return (
+        f'<div class="pa-msg">{esc_lines(question[:QUESTION_PREVIEW_CHARS])}…</div>'
+        f'<div class="pa-note">（共 {len(question)} 字，仅显示开头）</div>'
+    )
+
+
+def render_notice(message: str) -> str:
+    """A short message from the assistant (validation errors, failures)."""
+    return f'<div class="pa-msg pa-notice">{esc_lines(message)}</div>'
+
+
+def ask_link(question: str) -> str:
+    """A link that asks `question` in the chat (handled by BRIDGE_JS, never navigates): #pa-ask?q=<question>."""
+    return f'<a class="pa-ask" role="button" href="{esc("#pa-ask?q=" + quote(question, safe=""))}">{esc(question)}</a>'
+
+
+_MARK = re.compile(r"\[(\d{1,4})\]")
+
+
+def mark_link(number: int, citation: Citation) -> str:
+    """A citation mark '[n]' that opens the cited clause (or metadata value) in the document view."""
+    return open_link(citation, f'<span class="pa-num">[{number}]</span>', citation.quotes)
+
+
+def with_marks(text: str, citations: Sequence[Citation]) -> str:
+    """Escaped text, line breaks kept, each citation mark '[n]' of a known citation a link."""
+    out, pos = [], 0
+    for match in _MARK.finditer(text):
+        number = int(match.group(1))
+        if 1 <= number <= len(citations):
+            out += [esc_lines(text[pos:match.start()]), mark_link(number, citations[number - 1])]
+            pos = match.end()
+    out.append(esc_lines(text[pos:]))
+    return "".join(out)
+
+
+def answer_blocks(answer: Answer) -> list[str | list[tuple[AnswerItem, tuple[int, ...]]]] | None:
+    """`answer.text` cut into its lines of prose (str) and its lists (runs of items with their marks).
+
+    Each item is found in the text in order; the text around the items is kept as prose, except
+    the line breaks and '·' bullets that only lay the list out. None when an item is not in the
+    text (then the text is shown as it is). An item's marks are its citations plus any the text adds.
+    """
+    if not answer.items:
+        return None
+    blocks: list = []
+    text, pos = answer.text, 0
+    for item in answer.items:
+        at = _find_item(text, item.text, pos)
+        if at < 0:
+            return None
+        between = re.sub(r"[ \t]*[·•][ \t]*$", "", text[pos:at].strip("\n")).strip("\n")
+        if between.strip() or not blocks or isinstance(blocks[-1], str):
+            if between.strip():
+                blocks.append(between)
+            blocks.append([])
+        pos = at + len(item.text)
+        marks = re.match(r"(?:\[\d{1,4}\])*", text[pos:]).group(0)
+        pos += len(marks)
+        extra = tuple(n for n in map(int, re.findall(r"\d+", marks)) if n not in item.citations)
+        blocks[-1].append((item, (*item.citations, *extra)))
+    rest = text[pos:].strip("\n")
+    if rest.strip():
+        blocks.append(rest)
+    return blocks
+
+
+def _find_item(text: str, item: str, pos: int) -> int:
+    """Where `item` stands in `text` from `pos`: at the start of a line (after a bullet) if it is there."""
+    if not item:
+        return -1
+    line_start = re.compile(r"(?m)^[ \t]*(?:[·•][ \t]*)?(" + re.escape(item) + ")").search(text, pos)
+    return line_start.start(1) if line_start else text.find(item, pos)
+
+
+_OWN_NUMBER = re.compile(r"(?:[（(][一二三四五六七八九十百零〇\d]+[）)]|[一二三四五六七八九十百]+、|\d+[.．、])")
+
+
+def render_list(answer: Answer, entries: list[tuple[AnswerItem, tuple[int, ...]]]) -> str:
+    """One list of an answer: example questions as links that ask them; otherwise each entry with its marks."""
+    if answer.intent is Intent.CONVERSATION:
+        return '<ul class="pa-list pa-examples">' + "".join(
+            f"<li>{ask_link(item.text)}</li>" for item, _ in entries) + "</ul>"
+    lis = []
+    for item, numbers in entries:
+        subdued = ' class="pa-not-stated"' if answer.not_stated and not numbers else ""
+        marks = "".join(mark_link(n, answer.citations[n - 1]) for n in numbers if 1 <= n <= len(answer.citations))
+        lis.append(f'<li{subdued}>{esc_lines(item.text)}{marks}</li>')
+    if all(_OWN_NUMBER.match(item.text) for item, _ in entries):  # '（一）…' carries its own number
+        return f'<ul class="pa-list pa-numbered">{"".join(lis)}</ul>'
+    tag = "ol" if answer.intent in (Intent.WHICH_DOCUMENTS, Intent.COMPARISON) else "ul"
+    return f'<{tag} class="pa-list">{"".join(lis)}</{tag}>'
+
+
+def render_answer_body(answer: Answer, shown_chars: int | None = None) -> str:
+    """The answer's words: its lead and lists when complete, else (and while streaming) its text."""
+    blocks = answer_blocks(answer) if shown_chars is None else None
+    if blocks is None:
+        text = answer.text if shown_chars is None else answer.text[:shown_chars]
+        return with_marks(text, answer.citations)
+    return "".join(
+        f'<div class="pa-para">{with_marks(block, answer.citations)}</div>' if isinstance(block, str)
+        else render_list(answer, block)
+        for block in blocks
+    )
+
+
+def render_answer_message(answer: Answer, shown_chars: int | None = None) -> str:
+    """The chat message for an answer: its text (the first `shown_chars` while streaming), then citations."""
+    parts = [f'<div class="pa-msg pa-answer-text">{render_answer_body(answer, shown_chars)}</div>']
+    if (shown_chars is None or shown_chars >= len(answer.text)) and answer.citations:
+        heading = "引用" if answer.found else "可能相关"
+        items = "".join(
+            f'<li>{open_link(c, citation_caption(i, c), c.quotes)}</li>' for i, c in enumerate(answer.citations, 1)
+        )
+        parts.append(f'<div class="pa-cites"><div class="pa-cites-head">{heading}</div><ol>{items}</ol></div>')
+    return "".join(parts)
+
+
+def streamed_chars(answer: Answer) -> int:
+    """How much of the text appears a few characters at a time: a list answer's lead only (its list then at once)."""
+    if answer_blocks(answer) is None:
+        return len(answer.text)
+    return len(answer.lead) if answer.lead and answer.text.startswith(answer.lead) else 0
+
+
+def document_meta(document: Document) -> str:
+    """Issuer, date and numbers where known, escaped and joined."""
+    fields = [("发文单位", document.issuer), ("日期", document.date), ("文号", document.doc_number),
+              ("索引号", document.index_number)]
+    known = [f'<span class="pa-meta-item">{name}：{esc(value)}</span>' for name, value in fields if value]
+    return " ".join(known)
+
+
+def containing_clause(outline: Sequence[Clause], start: int) -> Clause | None:
+    """The whole clause of an outline that contains absolute offset `start`."""
+    for clause in outline:
+        if clause.start <= start < clause.end:
+            return clause
+    return None
+
+
+def render_source_card(number: int, citation: Citation, document: Document, clause: Clause | None = None) -> str:
+    """One cited clause: document title, issuer/date, file, clause path, full text with quotes marked."""
+    clause = clause or citation.clause
+    meta = document_meta(document)
+    marked = "pa-card-quoted" if citation.quotes else ""
+    return (
+        f'<div class="pa-card {marked}" id="source-{number}">'
+        f'<div class="pa-card-head">{open_link(citation, card_caption(number, citation), citation.quotes)}</div>'
+        f'<div class="pa-card-meta">{meta}{" " if meta else ""}<span class="pa-meta-item">文件：{esc(document.source)}</span></div>'
+        f'<div class="pa-card-path">{esc(clause.path_text or clause.label)}</div>'
+        f'<div class="pa-clause-text">{highlight(clause.text, clause.start, citation.quotes)}</div>'
+        f'<div class="pa-card-foot">{open_link(citation, "在文档中查看 →", citation.quotes)}</div>'
+        "</div>"
+    )
+
+
+def render_sources(answer: Answer | None, documents: dict[str, Document],
+                   outline: Callable[[str], Sequence[Clause]] = lambda source: ()) -> str:
+    """The sources panel for the latest answer (or its placeholder)."""
+    if answer is None or not answer.citations:
+        return f'<div class="pa-sources pa-empty">{esc(EMPTY_SOURCES)}</div>'
+    heading = "回答引用的条款" if answer.found else "未找到直接答案，可能相关的条款"
+    cards = []
+    for number, citation in enumerate(answer.citations, 1):
+        whole = containing_clause(outline(citation.source), citation.start)
+        cards.append(render_source_card(number, citation, documents[citation.source], whole))
+    return f'<div class="pa-sources"><div class="pa-sources-head">{heading}</div>{"".join(cards)}</div>'
+
+
+def render_document(document: Document | None, outline: Sequence[Clause], focus: int | None = None,
+                    quotes: Sequence[tuple[int, int]] = (), status: str = "") -> str:
+    """A whole document with its outline; the clause containing offset `focus` highlighted.
+
+    Each clause is an element with id `clause-<start>`; the focused one has class `pa-focus`.
+    An offset outside every clause (a metadata value: issuer, date, 文号) has its `quotes` marked
+    where they stand, and those marks are the focus.
+    """
+    status_html = f'<div class="pa-doc-status">{esc(status)}</div>' if status else ""
+    if document is None:
+        return f'<div class="pa-doc pa-empty">{status_html}{esc(EMPTY_DOCUMENT)}</div>'
+    focused = containing_clause(outline, focus) if focus is not None else None
+    loose = () if focused is not None or focus is None or not 0 <= focus < len(document.text) else quotes or ((focus, focus + 1),)
+    nav = []
+    for clause in outline:
+        depth = min(max(len(clause.path), 1), 5)
+        current = " pa-current" if clause is focused else ""
+        name = clause.path[-1] if clause.path else clause.label
+        nav.append(
+            f'<li class="pa-depth-{depth}{current}">'
+            f'{open_link(clause, _outline_entry(clause.label, name))}</li>'
+        )
+    body, pos = [], 0
+    for clause in outline:
+        if clause.start > pos:
+            body.append(_gap(document.text, pos, clause.start, loose))
+        cls = "pa-clause pa-focus" if clause is focused else "pa-clause"
+        spans = quotes if clause is focused else ()
+        body.append(
+            f'<span class="{cls}" id="clause-{clause.start}" data-label="{esc(clause.label)}">'
+            f"{highlight(clause.text, clause.start, spans)}</span>"
+        )
+        pos = max(pos, clause.end)
+    if pos < len(document.text):
+        body.append(_gap(document.text, pos, len(document.text), loose))
+    meta = document_meta(document)
+    return (
+        f'<div class="pa-doc" data-source="{esc(document.source)}">'
+        f'<div class="pa-doc-head"><div class="pa-doc-title">{esc(document.title)}</div>'
+        f'<div class="pa-card-meta">{meta}{" " if meta else ""}<span class="pa-meta-item">文件：{esc(document.source)}</span></div>'
+        f"{status_html}</div>"
+        f'<div class="pa-doc-body"><nav class="pa-outline"><div class="pa-outline-head">目录</div><ul>{"".join(nav)}</ul></nav>'
+        f'<div class="pa-doc-text">{"".join(body)}</div></div></div>'
+    )
+
+
+def _gap(text: str, start: int, end: int, marks: Sequence[tuple[int, int]]) -> str:
+    """Text between clauses (title, issuer, date, signature), with any metadata value shown marked."""
+    return f'<span class="pa-gap">{highlight(text[start:end], start, marks, "pa-quote pa-focus")}</span>'
+
+
+def _outline_entry(label: str, name: str) -> str:
+    """The heading as written (it carries its own number); the short label as a tooltip."""
+    return f'<span title="{esc(label)}">{esc(_short(name))}</span>'
+
+
+def _short(text: str, limit: int = 28) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+# ---------------------------------------------------------------------------------------------
+
+CSS = """
+.gradio-container { max-width: 1600px !important; }
+#pa-title h1 { font-size: 1.35rem; margin: 0; }
+#pa-title p { margin: 2px 0 0; color: var(--body-text-color-subdued); font-size: .9rem; }
+.pa-msg { white-space: normal; overflow-wrap: anywhere; line-height: 1.65; }
+.pa-notice { color: var(--body-text-color-subdued); }
+.pa-note { font-size: .8rem; color: var(--body-text-color-subdued); }
+.pa-cites { margin-top: .5em; font-size: .88rem; border-top: 1px solid var(--border-color-primary); padding-top: .35em; }
+.pa-cites-head { font-weight: 600; margin-bottom: .15em; }
+.pa-cites ol { list-style: none; margin: 0; padding: 0; }
+.pa-cites li { margin: .15em 0; }
+a.pa-open { cursor: pointer; color: var(--link-text-color); text-decoration: none; padding: 0; margin: 0; }
+a.pa-open .pa-num, a.pa-open .pa-label { color: inherit; }
+a.pa-open:hover, a.pa-open:focus-visible { text-decoration: underline; }
+.pa-num { font-weight: 600; }
+.pa-label { font-weight: 600; }
+.pa-file { font-family: var(--font-mono); font-size: .8em; color: var(--body-text-color-subdued); overflow-wrap: anywhere; }
+mark.pa-quote { background: rgba(255, 214, 0, .45); color: inherit; padding: 0 1px; border-radius: 2px; }
+.pa-sources { display: flex; flex-direction: column; gap: 10px; }
+.pa-sources-head { font-weight: 600; }
+.pa-empty { color: var(--body-text-color-subdued); padding: 12px 4px; }
+.pa-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 12px; background: var(--background-fill-secondary); }
+.pa-card-quoted { border-left: 4px solid var(--color-accent); }
+.pa-card-head { font-size: .95rem; }
+.pa-card-meta { font-size: .8rem; color: var(--body-text-color-subdued); margin-top: 2px; display: flex; flex-wrap: wrap; gap: 2px 12px; }
+.pa-card-path { font-size: .82rem; margin-top: 4px; color: var(--body-text-color-subdued); }
+.pa-clause-text { white-space: pre-wrap; overflow-wrap: anywhere; margin-top: 6px; line-height: 1.7; max-height: 260px; overflow-y: auto; }
+.pa-card-foot { margin-top: 6px; font-size: .85rem; text-align: right; }
+.pa-doc-head { margin-bottom: 8px; }
+.pa-doc-title { font-weight: 600; font-size: 1.05rem; }
+.pa-doc-status { margin-top: 4px; color: var(--body-text-color-subdued); font-size: .88rem; }
+.pa-doc-body { display: grid; grid-template-columns: minmax(150px, 30%) 1fr; gap: 12px; }
+.pa-outline, .pa-doc-text { max-height: 64vh; overflow-y: auto; border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 10px; }
+.pa-outline { font-size: .82rem; }
+.pa-outline-head { font-weight: 600; margin-bottom: 4px; }
+.pa-outline ul { list-style: none; margin: 0; padding: 0; }
+.pa-outline li { margin: 2px 0; line-height: 1.4; overflow-wrap: anywhere; }
+.pa-outline .pa-depth-2 { padding-left: .9em; }
+.pa-outline .pa-depth-3 { padding-left: 1.8em; }
+.pa-outline .pa-depth-4, .pa-outline .pa-depth-5 { padding-left: 2.7em; }
+.pa-outline .pa-current { background: rgba(59, 130, 246, .15); border-radius: 4px; }
+.pa-outline-label { font-weight: 600; }
+.pa-doc-text { white-space: pre-wrap; overflow-wrap: anywhere; line-height: 1.75; }
+.pa-focus { background: rgba(59, 130, 246, .12); outline: 2px solid rgba(59, 130, 246, .7); border-radius: 3px; }
+.pa-gap { color: var(--body-text-color-subdued); }
+#pa-hidden { display: none !important; }
+#pa-lookup-row { align-items: flex-end; }
+#pa-find { align-self: flex-end; }
+"""
