@@ -280,6 +280,89 @@ def test_new_conversation_clears_the_chat(session):
     shot(page, "09-new-conversation-example")
 
 
+def wait_focus_text(page, expected: str, selector: str = "#pa-document .pa-focus") -> None:
+    """Until the document view's focus (a clause, or a marked metadata value) starts with `expected`."""
+    page.wait_for_function(
+        "([sel, want]) => (document.querySelector(sel)?.textContent || '').startsWith(want)", arg=[selector, expected])
+
+
+def test_outline_answer_is_a_list_whose_marks_open_their_clauses(session):
+    page, record, _ = session
+    ask(page, "云州区方案的保障措施有哪几条？")
+    message = answers(page).last
+    assert "四、保障措施下分为四项" in message.locator(".pa-para").first.inner_text()
+    items = message.locator("ul.pa-list > li")
+    assert items.all_inner_texts() == ["（一）强化组织领导[1]", "（二）加大资金投入[2]", "（三）部门联动协同[3]",
+                                       "（四）营造舆论氛围[4]"]
+    # one item per line, its mark on the same line
+    boxes = [items.nth(i).bounding_box() for i in range(4)]
+    assert all(a["y"] + a["height"] <= b["y"] + 1 for a, b in zip(boxes, boxes[1:]))
+    assert all(box["height"] < 40 for box in boxes)
+    shot(page, "10-outline-list")
+
+    for n, name in ((1, "强化组织领导"), (3, "部门联动协同")):
+        items.nth(n - 1).locator("a.pa-open").click()
+        wait_focus_text(page, f"({'一二三'[n - 1]}){name}")
+        wait_focus_in_view(page)
+        assert page.locator("#pa-document .pa-outline .pa-current").inner_text() == f"（{'一二三'[n - 1]}）{name}"
+        assert page.locator("#pa-label-box input").input_value() == f"四（{'一二三'[n - 1]}）"
+    shot(page, "11-outline-item-opened")
+
+
+def test_metadata_citation_opens_the_document_at_the_value(session):
+    page, record, _ = session
+    ask(page, "广州18项重点工程是哪个单位发布的？什么时候？")
+    items = answers(page).last.locator("ul.pa-list > li")
+    assert items.all_inner_texts() == ["发文单位：广州市卫生健康委员会[1]", "日期：2023-03-01[2]"]
+    card = page.locator("#pa-sources .pa-card").first  # the sources tab comes forward with the answer
+    card.wait_for(state="visible")
+    assert card.locator(".pa-card-path").inner_text() == "文件信息 › 发文单位"
+    assert card.locator(".pa-clause-text mark.pa-quote").inner_text() == "广州市卫生健康委员会"
+    shot(page, "12-metadata-answer")
+
+    items.first.locator("a.pa-open").click()
+    mark = page.locator("#pa-document mark.pa-focus")
+    mark.wait_for(state="visible")
+    wait_focus_text(page, "广州市卫生健康委员会")
+    assert mark.count() == 1 and mark.inner_text() == "广州市卫生健康委员会"
+    wait_focus_in_view(page)
+    assert "文件信息" in page.locator("#pa-document .pa-doc-status").inner_text()
+    assert page.locator("#pa-document .pa-doc").get_attribute("data-source") == "004_7019475e6841841c.txt"
+    assert page.locator("#pa-document .pa-clause.pa-focus").count() == 0
+    shot(page, "13-metadata-opened")
+
+    items.nth(1).locator("a.pa-open").click()  # the date: another value of the same file
+    wait_focus_text(page, "2023-03-01")
+    wait_focus_in_view(page)
+
+
+def test_help_examples_ask_their_question_when_clicked(session):
+    page, record, _ = session
+    before = answers(page).count()
+    page.fill("#pa-input textarea", "谢谢，你能做什么？")
+    page.get_by_role("button", name="发送").click()
+    page.wait_for_function(f"() => document.querySelectorAll('#pa-chat .pa-answer-text').length > {before}"
+                           " && document.querySelectorAll('#pa-chat .pa-answer-text a.pa-ask').length >= 4")
+    examples = answers(page).last.locator("a.pa-ask")
+    question = "哪些文件提到了家庭医生签约？"
+    assert question in examples.all_inner_texts()
+    assert answers(page).last.locator("a.pa-ask", has_text=question).is_visible()
+    shot(page, "14-help")
+
+    cites_before = page.locator("#pa-chat .pa-cites").count()
+    answers(page).last.locator("a.pa-ask", has_text=question).click()
+    page.wait_for_function(f"() => document.querySelectorAll('#pa-chat .pa-cites').length > {cites_before}")
+    assert answers(page).count() == before + 2
+    asked = page.locator("#pa-chat .pa-msg:not(.pa-answer-text):not(.pa-notice)").last
+    assert asked.inner_text() == question  # asked as if typed
+    reply = answers(page).last
+    assert "家庭医生签约" in reply.locator(".pa-para").first.inner_text()
+    assert reply.locator("ol.pa-list > li").count() >= 1  # the documents that say it, each with its mark
+    assert page.locator("#pa-input textarea").input_value() == ""
+    assert record["errors"] == []
+    shot(page, "15-help-example-asked")
+
+
 def test_each_browser_session_has_its_own_conversation(session):
     page, record, base = session
     assert answers(page).count() >= 1

@@ -5,11 +5,12 @@ import html
 import re
 import socket
 from html.parser import HTMLParser
+from urllib.parse import parse_qs
 
 import pytest
 
 from assistant import ui
-from assistant.models import Answer, Citation, Clause, Document
+from assistant.models import Answer, AnswerItem, Citation, Clause, Document, Intent
 
 Q2022 = "2022年孕产妇死亡率的目标是多少？"
 BADA = "000_a7ee23972fa017a8.txt"  # the 八大工程 plan
@@ -60,7 +61,7 @@ def assert_inert(markup: str) -> None:
             assert not name.startswith("on"), (tag, name)
             assert name in {"class", "id", "role", "href", "title", "data-source", "data-label"}, (tag, name)
             if name == "href":
-                assert value.startswith("#pa-open?"), value
+                assert value.startswith(("#pa-open?", "#pa-ask?")), value
     for raw in ("${", "{{", "`"):
         assert raw not in markup
 
@@ -70,9 +71,14 @@ def plain(markup: str) -> str:
     return html.unescape(re.sub(r"<br>", "\n", re.sub(r"<(?!br>)[^>]+>", "", markup)))
 
 
+def answer_body(markup: str) -> str:
+    """The HTML of an answer's words (lead, lists, prose), without the citation list under them."""
+    match = re.search(r'<div class="pa-msg pa-answer-text">(.*?)</div>(?=<div class="pa-cites">|$)', markup, re.S)
+    return match.group(1) if match else ""
+
+
 def answer_text(message: dict) -> str:
-    match = re.search(r'<div class="pa-msg pa-answer-text">(.*?)</div>', message["content"], re.S)
-    return plain(match.group(1)) if match else ""
+    return plain(answer_body(message["content"]))
 
 
 def ask_all(assistant, question, chat=None, history=None):
@@ -146,6 +152,113 @@ def test_not_found_lists_possibly_related_clauses():
     assert "可能相关" in sources and "pa-quote" not in sources
 
 
+# --- list answers ----------------------------------------------------------------------------
+
+OUTLINE_Q = "云州区方案的保障措施有哪几条？"
+METADATA_Q = "广州18项重点工程是哪个单位发布的？什么时候？"
+GUANGZHOU = "004_7019475e6841841c.txt"
+LIST_QUESTIONS = [  # one per kind of list answer
+    OUTLINE_Q, METADATA_Q, "云州政办发〔2023〕26号是什么文件？", "广州18项重点工程是哪个单位发布的？文号是什么？",
+    "哪些文件提到了远程医疗？", "木垒和广州在中医药方面各有什么安排？", "钦州和广州对地中海贫血防治分别有什么安排？",
+    "简单介绍一下木垒县的落实情况报告", "谢谢，你能做什么？",
+]
+
+
+def squeezed(text: str) -> str:
+    """Text without white space and the '·' bullets a list takes over."""
+    return re.sub(r"[\s·]", "", text)
+
+
+def list_entries(markup: str) -> list[str]:
+    """The HTML of each <li> of the answer's lists (not of the citation list under it)."""
+    return re.findall(r"<li(?: class=\"[^\"]*\")?>(.*?)</li>", answer_body(markup), re.S)
+
+
+def link_target(link_html: str) -> dict:
+    href = html.unescape(re.search(r'href="([^"]+)"', link_html).group(1))
+    kind, _, query = href.partition("?")
+    return {"kind": kind, **{k: v[0] for k, v in parse_qs(query).items()}}
+
+
+@pytest.mark.parametrize("question", LIST_QUESTIONS)
+def test_list_answers_show_every_item_and_all_their_text(assistant, question):
+    answer = assistant.ask(question, [])
+    assert answer.items, answer.intent
+    markup = ui.render_answer_message(answer)
+    assert_inert(markup)
+    entries = list_entries(markup)
+    assert len(entries) == len(answer.items)
+    for item, entry in zip(answer.items, entries):
+        assert plain(entry) == item.text + "".join(f"[{n}]" for n in item.citations)
+    # nothing of the plain-text answer is lost: lead, items, marks and lines between or after them
+    assert squeezed(plain(answer_body(markup))) == squeezed(answer.text)
+    if answer.lead:
+        assert plain(re.search(r'<div class="pa-para">(.*?)</div>', markup, re.S).group(1)) == answer.lead
+
+
+def test_outline_items_are_a_list_whose_marks_open_their_clauses(assistant):
+    answer = assistant.ask(OUTLINE_Q, [])
+    markup = ui.render_answer_message(answer)
+    assert '<ul class="pa-list pa-numbered">' in markup  # the items carry their own numbers (（一）…)
+    entries = list_entries(markup)
+    assert [plain(e) for e in entries][:2] == ["（一）强化组织领导[1]", "（二）加大资金投入[2]"]
+    for number, entry in enumerate(entries, 1):
+        citation = answer.citations[number - 1]
+        target = link_target(entry)
+        assert target == {"kind": "#pa-open", "s": YUNZHOU, "at": str(citation.start), "q": ui.quotes_attr(citation.quotes)}
+        doc, source, label = ui.open_clause(assistant, target["s"], target["at"], target["q"])
+        assert source == YUNZHOU and label == f"四（{'一二三四'[number - 1]}）"
+        heading = answer.items[number - 1].text[3:]  # '强化组织领导' of '（一）强化组织领导'
+        assert focused_text(doc)[3:].startswith(heading)  # the file writes '(一)强化组织领导。…'
+
+
+def test_prose_around_the_items_stays(assistant):
+    summary = assistant.ask("简单介绍一下木垒县的落实情况报告", [])
+    paras = [plain(p) for p in re.findall(r'<div class="pa-para">(.*?)</div>', ui.render_answer_message(summary), re.S)]
+    assert paras[0] == summary.lead and "文中的主要数字：" in paras  # two lists, the heading between them
+    no_number = assistant.ask("广州18项重点工程是哪个单位发布的？文号是什么？", [])
+    markup = ui.render_answer_message(no_number)
+    assert re.findall(r'<div class="pa-para">(.*?)</div>', markup)[-1] == "文件中未载明文号。"
+
+
+def test_answer_whose_items_are_not_in_its_text_is_shown_as_text():
+    clause = Clause("f.txt", "一", ("一、总则",), "总则", "一、总则", 0, 5)
+    answer = Answer("问", "第一行[1]\n第二行", True, (Citation(clause, "某规划", 1.0),), intent=Intent.OUTLINE,
+                    lead="第一行", items=(AnswerItem("别处的文字", (1,)),))
+    markup = ui.render_answer_message(answer)
+    assert "<li>" not in answer_body(markup) and answer_text({"content": markup}) == answer.text
+    assert ui.streamed_chars(answer) == len(answer.text)
+
+
+def test_a_side_that_does_not_say_it_is_subdued(assistant):
+    answer = assistant.ask("钦州和广州对地中海贫血防治分别有什么安排？", [])
+    assert answer.not_stated == (GUANGZHOU,)
+    silent = re.findall(r'<li class="pa-not-stated">(.*?)</li>', ui.render_answer_message(answer), re.S)
+    assert len(silent) == 1 and "广州" in plain(silent[0]) and "pa-open" not in silent[0]
+
+
+def test_help_examples_are_links_that_ask_them(assistant):
+    answer = assistant.ask("谢谢，你能做什么？", [])
+    assert answer.intent is Intent.CONVERSATION and not answer.citations
+    markup = ui.render_answer_message(answer)
+    assert "pa-cites" not in markup and "pa-open" not in answer_body(markup)
+    entries = list_entries(markup)
+    assert [link_target(e) for e in entries] == [{"kind": "#pa-ask", "q": i.text} for i in answer.items]
+    assert all('class="pa-ask" role="button"' in e for e in entries)
+
+
+def test_list_answer_streams_its_lead_then_shows_the_list(assistant):
+    updates = ask_all(assistant, OUTLINE_Q)
+    answer = assistant.ask(OUTLINE_Q, [])
+    partial = [chat[-1]["content"] for chat, *_ in updates[1:-1]]
+    assert len(partial) > 3
+    for content in partial:
+        assert "<li>" not in content and "pa-cites" not in content
+        assert answer.lead.startswith(answer_text({"content": content}))
+    final = updates[-1][0][-1]["content"]
+    assert final == ui.render_answer_message(answer) and len(list_entries(final)) == 4
+
+
 # --- bad input -------------------------------------------------------------------------------
 
 
@@ -208,8 +321,14 @@ def test_xss_in_documents_is_escaped_everywhere(payload):
     doc = Document("x.txt", payload, text, "0" * 64, issuer=payload, date=payload, doc_number=payload)
     citation = Citation(second, payload, 1.0, ((start + 3, len(text)),))
     answer = Answer(payload, f"根据《{payload}》：“{payload}”[1]", True, (citation,))
+    listed = Answer(payload, f"{payload}\n{payload}[1]\n{payload}", True, (citation,), intent=Intent.OUTLINE,
+                    lead=payload, items=(AnswerItem(payload, (1,)),))
+    helped = Answer(payload, f"{payload}\n· {payload}", True, (), intent=Intent.CONVERSATION, lead=payload,
+                    items=(AnswerItem(payload),))
     outputs = [
         ui.render_answer_message(answer),
+        ui.render_answer_message(listed),
+        ui.render_answer_message(helped),
         ui.render_answer_message(answer, shown_chars=7),
         ui.render_sources(answer, {"x.txt": doc}, lambda s: (first, second)),
         ui.render_document(doc, (first, second), focus=start, quotes=citation.quotes, status=payload),
@@ -218,7 +337,9 @@ def test_xss_in_documents_is_escaped_everywhere(payload):
     ]
     for markup in outputs:
         assert_inert(markup)
-    assert payload in plain(outputs[3])
+    assert payload in plain(outputs[5])
+    assert list_entries(outputs[1]) and list_entries(outputs[2])
+    assert link_target(list_entries(outputs[2])[0]) == {"kind": "#pa-ask", "q": payload}
 
 
 def test_lookup_label_is_escaped(assistant):
@@ -289,6 +410,34 @@ def test_open_clause_from_a_citation(assistant):
     assert "孕产妇死亡率" in focused_text(markup)
     assert f'id="clause-{citation.start}"' in markup
     assert '<mark class="pa-quote">' in markup and "pa-current" in markup
+
+
+def test_metadata_citation_opens_the_document_at_the_value(assistant):
+    answer = assistant.ask(METADATA_Q, [])
+    issuer = answer.citations[0]
+    assert issuer.clause.path == ("文件信息", "发文单位") and issuer.clause.text == "广州市卫生健康委员会"
+    assert ui.containing_clause(assistant.outline(GUANGZHOU), issuer.start) is None  # no clause holds it
+    target = link_target(list_entries(ui.render_answer_message(answer))[0])
+    markup, source, label = ui.open_clause(assistant, target["s"], target["at"], target["q"])
+    assert_inert(markup)
+    assert source == GUANGZHOU and label == ""
+    assert re.findall(r'<mark class="pa-quote pa-focus">(.*?)</mark>', markup) == ["广州市卫生健康委员会"]
+    assert "pa-clause pa-focus" not in markup and "pa-current" not in markup
+    assert ui.OUTSIDE_CLAUSES in plain(markup)
+    body = re.search(r'<div class="pa-doc-text">(.*)</div></div></div>$', markup, re.S).group(1)
+    assert plain(body) == assistant.documents[GUANGZHOU].text  # the whole file, the value marked in place
+    # the value marked where it stands: what precedes the mark is the file up to its offset
+    assert plain(body.split('<mark class="pa-quote pa-focus">')[0]) == assistant.documents[GUANGZHOU].text[:issuer.start]
+
+
+def test_metadata_source_card_shows_the_value_under_file_information(assistant):
+    answer = assistant.ask(METADATA_Q, [])
+    sources = ui.render_sources(answer, assistant.documents, assistant.outline)
+    assert_inert(sources)
+    assert re.findall(r'<div class="pa-card-path">(.*?)</div>', sources) == [
+        "文件信息 › 发文单位", "文件信息 › 日期"]
+    bodies = re.findall(r'<div class="pa-clause-text">(.*?)</div>', sources, re.S)
+    assert bodies == ['<mark class="pa-quote">广州市卫生健康委员会</mark>', '<mark class="pa-quote">2023-03-01</mark>']
 
 
 @pytest.mark.parametrize("source,start,quotes", [

@@ -20,6 +20,8 @@ VERIFY_TOP = 3  # how many of the best clauses may stand in for the first when i
 VERIFY_MARGIN = 0.03  # ... if they score at most this much lower
 
 Idf = Callable[[str], float]
+# A clause that can answer 'how many': digits, or a Chinese number with a measure word (两家, 三级).
+_STATES_FIGURE = re.compile(r"\d|[一二三四五六七八九十两百千万]+\s*[个家所名级项张人次岁倍成]")
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _YEAR_SPAN = re.compile(r"(?:19|20)\d{2}\s*年?\s*[—–\-~至到]\s*(?:19|20)\d{2}")
 
@@ -74,6 +76,8 @@ def check_hit(query: Query, top: Hit, documents: dict[str, Document], idf: Idf, 
         return Verdict(False, NOT_FOUND)
     if query.translations and not any(fold(w) in fold(top.clause.text) for w in query.translations):
         return Verdict(False, NOT_FOUND)  # none of the English question's words, in Chinese, is in the clause
+    if query.indicators and not comparison and not _STATES_FIGURE.search(top.clause.text):
+        return Verdict(False, f"文件中未给出“{'、'.join(query.indicators)}”的具体数字。")
     missing = missing_indicators(query, top, documents[top.clause.source])
     if missing and not comparison:
         return Verdict(False, f"文件中未找到关于“{'、'.join(missing)}”的具体数字。")
@@ -221,3 +225,9 @@ def silent_documents(query: Query, named: Sequence[str], all_sources: Iterable[s
     if len(silent) < len(named) or not any(states(s) for s in all_sources if s not in named):
         return []
     return silent
+
+
+def unknown_acronyms(query: Query, folded_document: Callable[[str], str], sources: Iterable[str]) -> list[str]:
+    """Latin-letter terms of the topic ('DRG') that no document uses: such terms are not paraphrased."""
+    words = [w for p in query.topic for w in p.split() if re.fullmatch(r"[a-z]{2,6}\d?", w)]
+    return [w for w in words if not any(w in folded_document(s) for s in sources)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from assistant.answering.base import AnswerContext, Understood, register
-from assistant.answering.checks import Verdict, judge, silent_documents, verified_first
+from assistant.answering.checks import Verdict, judge, silent_documents, unknown_acronyms, verified_first
 from assistant.answering.quotes import best_sentences, quote_line, whole_clause
 from assistant.models import Answer, Intent
 from assistant.retrieval import Hit, Retrieval
@@ -28,8 +28,11 @@ def quoted_answer(understood: Understood, context: AnswerContext, intent: Intent
     retrieval = verified_first(understood.retrieval, documents, idf)
     silent = silent_documents(retrieval.query, understood.named, documents, context.folded_document, idf)
     missing = missing_clause(understood, context)
+    acronyms = unknown_acronyms(retrieval.query, context.folded_document, documents)
     if missing:
         verdict = Verdict(False, missing)
+    elif acronyms:
+        verdict = Verdict(False, f"文件中未找到关于“{'、'.join(a.upper() for a in acronyms)}”的内容。")
     elif silent:
         verdict = not_mentioned(understood, silent, context)
     else:

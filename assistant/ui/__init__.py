@@ -1,12 +1,10 @@
 """The browser UI: a Gradio Blocks app over assistant.service. It holds no retrieval logic.
 
 Three layers, top to bottom:
-- pure HTML renderers (strings in, escaped HTML out), testable without Gradio;
+- pure HTML renderers (strings in, escaped HTML out), testable without Gradio: assistant/ui/render.py,
+  which escapes every piece of document text and every question;
 - event handlers (module-level functions taking the Assistant first), testable without a browser;
 - Gradio wiring (`build_app`) and the process entry point (`serve`).
-
-Every piece of document text and every question is escaped here (`esc`), so nothing a user
-types or a file contains is ever interpreted as HTML, markdown or a template.
 """
 from __future__ import annotations
 
@@ -17,20 +15,22 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("GRADIO_TELEMETRY_ENABLED", "False")
 
 import errno
-import html
-import re
 import socket
 import sys
 import time
 import traceback
-from typing import Any, Callable, Iterator, Sequence
-from urllib.parse import quote
+from typing import Any, Iterator
 
 import gradio as gr
 
 from assistant.config import Config
-from assistant.models import Answer, Citation, Clause, Document
 from assistant.service import Assistant, InvalidQuestion
+from assistant.ui.render import (  # the pure renderers; tests call them as ui.<name>
+    CSS, EMPTY_DOCUMENT, EMPTY_SOURCES, OUTSIDE_CLAUSES, QUESTION_PREVIEW_CHARS, answer_blocks, ask_link,
+    card_caption, citation_caption, containing_clause, document_meta, esc, esc_lines, highlight, mark_link,
+    open_link, parse_quotes, quotes_attr, render_answer_message, render_document, render_notice, render_source_card,
+    render_sources, render_user_message, streamed_chars, with_marks,
+)
 
 # ---------------------------------------------------------------------------------------------
 # Texts shown to the user
@@ -147,6 +147,9 @@ def open_clause(assistant: Assistant, source: Any, start: Any, quotes: Any = "")
         return render_document(None, (), status="未找到该文件。"), gr.skip(), gr.skip()
     outline = assistant.outline(source)
     clause = containing_clause(outline, offset)
+    if clause is None and 0 <= offset < len(document.text):  # a metadata value: shown marked where it stands
+        return render_document(document, outline, focus=offset, quotes=parse_quotes(quotes),
+                               status=OUTSIDE_CLAUSES), source, ""
     if clause is None:
         return render_document(document, outline, status="未找到该条款。"), source, ""
     return render_document(document, outline, focus=offset, quotes=parse_quotes(quotes)), source, clause.label
@@ -180,16 +183,21 @@ def lookup_clause(assistant: Assistant, source: Any, label: Any) -> str:
 # ---------------------------------------------------------------------------------------------
 
 # Installed once by a hidden gr.HTML: any a.pa-open link (citations in the chat and the sources
-# panel, outline entries) opens its clause through that component's click event.
+# panel, outline entries) opens its clause through that component's click event; any a.pa-ask
+# link (the example questions of a help answer) asks its question through its submit event.
 BRIDGE_JS = """
 const openFrom = (event) => {
-  const el = event.target && event.target.closest ? event.target.closest('a.pa-open') : null;
+  const el = event.target && event.target.closest ? event.target.closest('a.pa-open, a.pa-ask') : null;
   if (!el) return;
   if (event.type === 'keydown' && event.key !== 'Enter' && event.key !== ' ') return;
   event.preventDefault();
   event.stopPropagation();
   const href = el.getAttribute('href') || '';
   const params = new URLSearchParams(href.slice(href.indexOf('?') + 1));
+  if (el.classList.contains('pa-ask')) {
+    trigger('submit', {question: params.get('q') || ''});
+    return;
+  }
   trigger('click', {source: params.get('s') || '', start: Number(params.get('at') || -1), quotes: params.get('q') || ''});
 };
 if (window.__paOpen) {
@@ -299,9 +307,13 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         def on_send(message, chat, past):
             yield from with_sources_tab(respond(assistant, message, chat, past))
 
-        def on_example(chat, past, evt: gr.SelectData):
+        def on_example(chat, past, evt: gr.SelectData):  # an example of the empty chat
             value = evt.value if isinstance(evt.value, dict) else {}
             yield from with_sources_tab(respond(assistant, value.get("text", ""), chat, past))
+
+        def on_ask_link(chat, past, evt: gr.EventData):  # an example question in a help answer (a.pa-ask)
+            data = evt._data if isinstance(evt._data, dict) else {}
+            yield from with_sources_tab(respond(assistant, data.get("question", ""), chat, past))
 
         answer_outputs = [chatbot, history, sources, tabs]
         # The textbox is emptied in the browser the moment a question is sent (CLEAR_INPUT_JS), so
@@ -309,11 +321,13 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         asked = gr.on([textbox.submit, send.click], on_send, inputs=[textbox, chatbot, history],
                       outputs=answer_outputs, js=CLEAR_INPUT_JS, trigger_mode="always_last",
                       concurrency_id="answer", show_progress="hidden", api_name="ask")
-        example_asked = chatbot.example_select(on_example, inputs=[chatbot, history], outputs=answer_outputs,
-                                               trigger_mode="always_last", concurrency_id="answer",
-                                               show_progress="hidden", api_visibility="private")
+        asked_too = [
+            event(handler, inputs=[chatbot, history], outputs=answer_outputs, trigger_mode="always_last",
+                  concurrency_id="answer", show_progress="hidden", api_visibility="private")
+            for event, handler in ((chatbot.example_select, on_example), (bridge.submit, on_ask_link))
+        ]
         for trigger in (clear.click, chatbot.clear):  # the button and the chat's own trash icon
-            trigger(new_conversation, outputs=[chatbot, history, sources, textbox], cancels=[asked, example_asked],
+            trigger(new_conversation, outputs=[chatbot, history, sources, textbox], cancels=[asked, *asked_too],
                     queue=False, api_visibility="private")
 
         def on_open(evt: gr.EventData):

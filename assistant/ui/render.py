@@ -326,6 +326,19 @@ CSS = """
 .pa-msg { white-space: normal; overflow-wrap: anywhere; line-height: 1.65; }
 .pa-notice { color: var(--body-text-color-subdued); }
 .pa-note { font-size: .8rem; color: var(--body-text-color-subdued); }
+.pa-para { margin: 0 0 .2em; }
+.pa-list { margin: .15em 0 .5em; padding-left: 1.6em; }
+.pa-list > li { margin: .2em 0; padding-left: .1em; }
+ol.pa-list { list-style: decimal; }
+ul.pa-list { list-style: disc; }
+ul.pa-list.pa-numbered, ul.pa-list.pa-examples { list-style: none; padding-left: .3em; }
+.pa-list a.pa-open, .pa-answer-text a.pa-open { margin-left: 1px; white-space: nowrap; }
+.pa-not-stated { color: var(--body-text-color-subdued); }
+.pa-examples { display: flex; flex-direction: column; align-items: flex-start; gap: 6px; margin-top: .4em; }
+.pa-examples > li { margin: 0; }
+a.pa-ask { display: inline-block; cursor: pointer; text-decoration: none; color: var(--link-text-color);
+  border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 3px 10px; background: var(--background-fill-secondary); }
+a.pa-ask:hover, a.pa-ask:focus-visible { border-color: var(--link-text-color); }
 .pa-cites { margin-top: .5em; font-size: .88rem; border-top: 1px solid var(--border-color-primary); padding-top: .35em; }
 .pa-cites-head { font-weight: 600; margin-bottom: .15em; }
 .pa-cites ol { list-style: none; margin: 0; padding: 0; }
