@@ -56,6 +56,7 @@ class Retrieval:
     unknown_places: tuple[str, ...]  # places named that no document mentions
     off_topic: bool = False  # nothing the question asks about occurs in the corpus at all
     ranked: tuple[Hit, ...] = ()  # every candidate, best first (`hits` is its top k)
+    named: tuple[str, ...] = ()  # documents the question names: about a place it names, or by a title's name
 
 
 def home_places(document: Document, folded: str) -> set[str]:
@@ -97,7 +98,7 @@ class Retriever:
 
     def retrieve(self, question: str, history=(), k: int = 5) -> Retrieval:
         query = make_query(question, history, self.known_places, QUESTION_TERMS, self._translate)
-        pinned, unknown, incidental = self._pin_documents(query)
+        pinned, named, unknown, incidental = self._pin_documents(query)
         scores = self._scores(query)
         rows = self._candidate_rows(pinned)
         hits = sorted((self._hit(query, r, scores, incidental) for r in rows), key=lambda h: -h.score)
@@ -105,7 +106,7 @@ class Retriever:
         if len(pinned) > 1:
             hits = _best_of_each_first(hits, pinned)
         return Retrieval(query, tuple(hits[: max(k, 1)]), tuple(pinned), tuple(unknown), self._off_topic(query),
-                         tuple(hits))
+                         tuple(hits), tuple(named))
 
     def folded_document(self, source: str) -> str:
         """A whole document's text, script-folded, whitespace removed (for phrase tests)."""
@@ -137,14 +138,16 @@ class Retriever:
         """How telling a term is in this corpus (BM25's idf; unseen terms count like the rarest)."""
         return self.index.bm25.idf(term)
 
-    def _pin_documents(self, query: Query) -> tuple[list[str], list[str], list[str]]:
-        """(documents about the places named, places no document mentions, places only mentioned in passing)."""
-        pinned, unknown, incidental = [], [], []
+    def _pin_documents(self, query: Query) -> tuple[list[str], list[str], list[str], list[str]]:
+        """(documents searched: about the places named or mentioning them; documents named: about the
+        places; places no document mentions; places only mentioned in passing)."""
+        pinned, named, unknown, incidental = [], [], [], []
         for place in query.places:
             homes = [s for s, places in self.home.items() if place in places]
             mentions = [s for s, text in self.folded_text.items() if place in text]
             if homes:
                 pinned.extend(homes)
+                named.extend(homes)
             elif not mentions:
                 unknown.append(place)
             else:
@@ -152,8 +155,8 @@ class Retriever:
                 if len(mentions) < len(self.folded_text):
                     pinned.extend(mentions)
         if not query.places:  # '八大工程行动计划分哪几个部分': a name the title puts in quotation marks
-            pinned = [s for s, names in self.title_names.items() if any(n in query.folded for n in names)]
-        return list(dict.fromkeys(pinned)), unknown, incidental
+            pinned = named = [s for s, names in self.title_names.items() if any(n in query.folded for n in names)]
+        return list(dict.fromkeys(pinned)), list(dict.fromkeys(named)), unknown, incidental
 
     def _candidate_rows(self, pinned: list[str]) -> list[int]:
         clauses = self.index.clauses

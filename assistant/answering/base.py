@@ -66,7 +66,7 @@ def register(cls):
 
 
 def understand(question: str, retrieval: Retrieval) -> Understood:
-    named = tuple(retrieval.pinned)
+    named = tuple(retrieval.named)
     return Understood(question, retrieval.query, classify(retrieval.query, len(named)), retrieval, named)
 
 

@@ -69,11 +69,14 @@ def heading_match(words: Sequence[str], clause: Clause, outline: Sequence[Clause
     return min(1.0, 2 * best) if len(parts) in counts else best
 
 
-def named_counts(folded: str) -> set[int]:
-    """Counts a question names: '哪八个' → {8}, '18项重点工程' → {18}."""
-    found = {int(n) for n in re.findall(r"(\d{1,3})\s*[项个条大类]", folded)}
-    for cn in re.findall(rf"([{_CN}]{{1,3}})[项个条大类]", folded):
-        found |= {n for n in range(1, 100) if chinese_number(n) == cn}
+def named_counts(folded: str, title: str = "") -> set[int]:
+    """Counts a question names: '哪八个' → {8}, '18项重点工程' → {18}; not those of the title ('八大工程')."""
+    found = set()
+    for m in re.finditer(rf"(\d{{1,3}}|[{_CN}]{{1,3}})\s*[项个条大类]", folded):
+        if folded[m.start(): m.end() + 2] in title:
+            continue
+        number = m.group(1)
+        found |= {int(number)} if number.isdigit() else {n for n in range(1, 100) if chinese_number(n) == number}
     return found
 
 
@@ -88,7 +91,7 @@ def asked_heading(understood: Understood, title: str, outline: Sequence[Clause])
     own = [w for w in words if w not in fold(title)]  # words the document's name does not explain
     if not own and WHOLE_STRUCTURE.search(query.folded):  # '八大工程行动计划分哪几部分': the whole of it
         return None
-    counts = named_counts(query.folded)
+    counts = named_counts(query.folded, fold(title))
     parents = [c for c in outline if len(children(outline, c)) >= 2]
     # Words the title does not explain decide which heading is meant; without them, all words must fit.
     wanted, enough = (own, LOOSE) if own else (words, STRONG)

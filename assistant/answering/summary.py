@@ -31,7 +31,9 @@ class Summary:
             return None
         outline = list(context.outline(source))
         parent = asked_heading(understood, context.documents[source].title, outline)
-        if parent == "":
+        if parent == "" and not understood.retrieval.hits[0].exact:
+            parent = None  # '…那篇报道主要说了啥': words no heading answers to describe the document, not a part
+        elif parent == "":
             return None
         structure = outline_answer(understood, context, source, parent, Intent.SUMMARY)
         within = outline if parent is None else [c for c in outline if c.path[: len(parent.path)] == parent.path]
