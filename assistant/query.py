@@ -45,6 +45,10 @@ class Query:
         return bool(self.translations)
 
 
+# '哪些文件提到了…' asks the whole collection: it leans on no earlier turn's place.
+_ACROSS_DOCUMENTS = re.compile(r"哪(些|几个|几份)(文件|地方|地区|计划|方案|材料)|which (documents|plans|places|files)")
+
+
 def is_followup(question: str) -> bool:
     """A turn that leans on the one before: '那2022年呢？', 'what about 2025?', '牵头科室是哪个？'."""
     q = fold(question).strip()
@@ -99,7 +103,8 @@ def resolve_followups(question: str, history, places_in) -> Turn:
             current = Turn(turn)
             continue
         places = places_in(current.text)
-        leans = is_followup(turn) or (places and not places_in(turn) and len(_own_words(turn)) <= 15)
+        leans = not _ACROSS_DOCUMENTS.search(fold(turn)) and (
+            is_followup(turn) or (places and not places_in(turn) and len(_own_words(turn)) <= 15))
         current = merge_followup(current, turn, places) if leans else Turn(turn)
     return current or Turn(question)
 
@@ -211,10 +216,7 @@ TOPIC_STOP = frozenset(
 )
 
 
-_ORDINAL = re.compile(rf"^第[{_CN_NUM}\d]+|^(几|多少)[\u4e00-\u9fff]?$|^[{_CN_NUM}]+$|^[{_CN_NUM}几哪些]*(部分|大块|块|大项|条|项|点|个|方面|章|节)$")
-
-
-_ACRONYM = re.compile(r"[a-z]{2,6}\d?")  # HPV, DRG, ICU, 5G: subjects written in Latin letters
+_ORDINAL = re.compile(rf"^第[{_CN_NUM}\d]+|^(几|多少)[\u4e00-\u9fff]?$|^[{_CN_NUM}]+大$|^[{_CN_NUM}]+$|^[{_CN_NUM}几哪些]*(部分|大块|块|大项|条|项|点|个|方面|章|节)$")
 
 
 def without_places(folded: str, places) -> str:
@@ -224,7 +226,12 @@ def without_places(folded: str, places) -> str:
     return _YEAR.sub(" ", folded)
 
 
-def topic_phrases(folded: str) -> tuple[str, ...]:
+def acronyms_in(text: str) -> frozenset[str]:
+    """Words written in capitals ('DRG', 'HPV'), folded: the only Latin words a Chinese topic keeps."""
+    return frozenset(w.lower() for w in re.findall(r"(?<![A-Za-z])[A-Z]{2,6}\d?(?![A-Za-z])", text))
+
+
+def topic_phrases(folded: str, acronyms: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """What a (folded) question is about: its runs of words between frame words, each as "w1 w2".
 
     '哪些文件提到了远程医疗' → ('远程 医疗',); '木垒和广州在中医药方面各有什么安排' (places
@@ -233,7 +240,7 @@ def topic_phrases(folded: str) -> tuple[str, ...]:
     phrases, run = [], []
     for word in _posseg().lcut(folded, HMM=False):
         w = word.word.strip()
-        if w and (re.fullmatch(r"[\u4e00-\u9fff]+", w) or _ACRONYM.fullmatch(w)) and w not in TOPIC_STOP and not _ORDINAL.match(w):
+        if w and (re.fullmatch(r"[\u4e00-\u9fff]+", w) or w in acronyms) and w not in TOPIC_STOP and not _ORDINAL.match(w):
             # Characters the dictionary leaves alone, side by side, make one word: '托'+'育', '控'+'烟'.
             if run and len(w) == 1 and len(run[-1]) == 1:
                 run[-1] += w
@@ -281,6 +288,6 @@ def make_query(
     terms = tuple(t for t in dict.fromkeys(tokens(topic)) if t not in question_terms and not t[0].isdigit())
     indicators = figure_nouns(folded, known_places) if not translations else ()
     focus = topic_phrases(fold(turn.focus))
-    phrases = topic_phrases(without_places(folded, places)) if not translations else ()
+    phrases = topic_phrases(without_places(folded, places), acronyms_in(text)) if not translations else ()
     return Query(text, folded, fold(turn.context), named, clause_references(folded), tuple(places), terms, translations,
                  indicators, phrases, focus, fold(question))

@@ -24,4 +24,4 @@ __all__ = ["STRATEGIES", "AnswerContext", "Understood", "answer", "help_answer",
 
 
 def answer(question: str, retrieval: Retrieval, context: AnswerContext) -> Answer:
-    return dispatch(understand(question, retrieval), context)
+    return dispatch(understand(question, retrieval, context.documents), context)

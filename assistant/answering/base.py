@@ -7,13 +7,14 @@ naming no heading that has parts), and the look-up strategy answers instead.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, ClassVar, Mapping, Protocol, Sequence
 
 from assistant.answering.intent import classify
 from assistant.models import Answer, Citation, Clause, Document, Intent
 from assistant.query import Query
 from assistant.retrieval import Hit, Retrieval
+from assistant.textnorm import fold
 
 Idf = Callable[[str], float]
 
@@ -25,7 +26,7 @@ class Understood:
     question: str  # as asked
     query: Query
     intent: Intent
-    retrieval: Retrieval  # its hits are the top k; `ranked` holds every candidate, best first
+    retrieval: Retrieval  # as searched (its query keeps the whole topic); `ranked` holds every candidate
     named: tuple[str, ...]  # documents the question names (by place or title), in the order named
 
     def hits_in(self, source: str) -> list[Hit]:
@@ -65,9 +66,14 @@ def register(cls):
     return cls
 
 
-def understand(question: str, retrieval: Retrieval) -> Understood:
+def understand(question: str, retrieval: Retrieval, documents: Mapping[str, Document]) -> Understood:
+    """The question's intent and the documents it names; words that only name those documents
+    ('贵州八大工程里对DRG…' → 八大工程) are taken out of its topic."""
     named = tuple(retrieval.named)
-    return Understood(question, retrieval.query, classify(retrieval.query, len(named)), retrieval, named)
+    titles = [fold(documents[s].title) for s in named]
+    topic = tuple(p for p in retrieval.query.topic if not any(all(w in t for w in p.split()) for t in titles))
+    query = replace(retrieval.query, topic=topic)
+    return Understood(question, query, classify(query, len(named)), retrieval, named)
 
 
 def dispatch(understood: Understood, context: AnswerContext) -> Answer:

@@ -21,7 +21,7 @@ VERIFY_MARGIN = 0.03  # ... if they score at most this much lower
 
 Idf = Callable[[str], float]
 # A clause that can answer 'how many': digits, or a Chinese number with a measure word (两家, 三级).
-_STATES_FIGURE = re.compile(r"\d|[一二三四五六七八九十两百千万]+\s*[个家所名级项张人次岁倍成]")
+_STATES_FIGURE = re.compile(r"(?<![\d.])(?!(?:19|20)\d{2}\s*年)\d+|[一二三四五六七八九十两百千万]+\s*[个家所名级项张人次岁倍成]")
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _YEAR_SPAN = re.compile(r"(?:19|20)\d{2}\s*年?\s*[—–\-~至到]\s*(?:19|20)\d{2}")
 

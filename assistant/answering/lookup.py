@@ -26,9 +26,9 @@ def quoted_answer(understood: Understood, context: AnswerContext, intent: Intent
     """The reply: quoted sentence(s) with numbered citations, or a plain 'not found' and leads."""
     documents, idf = context.documents, context.idf
     retrieval = verified_first(understood.retrieval, documents, idf)
-    silent = silent_documents(retrieval.query, understood.named, documents, context.folded_document, idf)
+    silent = silent_documents(understood.query, understood.named, documents, context.folded_document, idf)
     missing = missing_clause(understood, context)
-    acronyms = unknown_acronyms(retrieval.query, context.folded_document, documents)
+    acronyms = unknown_acronyms(understood.query, context.folded_document, documents)
     if missing:
         verdict = Verdict(False, missing)
     elif acronyms:

@@ -38,7 +38,7 @@ def children(outline: Sequence[Clause], parent: Clause | None) -> list[Clause]:
 def item_text(clause: Clause) -> str:
     """A part as listed: its heading as written ('一、主要任务完成情况'); an article with its first words."""
     head = clause.path[-1] if clause.path else clause.label
-    if len(head) <= len(clause.label) + 1 and clause.title and clause.title != clause.label:
+    if head.strip() == clause.label and clause.title and clause.title != clause.label:
         head = f"{clause.label} {clause.title}"
     return head
 
@@ -80,19 +80,32 @@ def named_counts(folded: str, title: str = "") -> set[int]:
     return found
 
 
-def asked_heading(understood: Understood, title: str, outline: Sequence[Clause]) -> Clause | None | str:
-    """The heading whose parts are asked for; None for the whole document; "" when none fits the question."""
+def asked_heading(understood: Understood, title: str, outline: Sequence[Clause],
+                  of_document: bool = False) -> Clause | None | str:
+    """The heading whose parts are asked for; None for the whole document; "" when none fits the question.
+
+    With no words of its own beyond the document's name, a count the question names picks the one
+    heading with that many parts ('广州那18项重点工程都是哪些' → the 18 projects, though the title says
+    18项 too). `of_document` (a summary): without such words it is the whole document.
+    """
     query = understood.query
     for ref in query.clause_refs:
         named = [c for c in outline if label_matches(c.label, ref) and children(outline, c)]
         if named:
             return min(named, key=lambda c: c.label != ref)
-    words = [w for phrase in query.topic for w in phrase.split() if len(w) >= 2]
+    # The question's own topic, words naming the document included: '18项重点工程' names a heading too.
+    words = [w for phrase in understood.retrieval.query.topic for w in phrase.split() if len(w) >= 2]
     own = [w for w in words if w not in fold(title)]  # words the document's name does not explain
     if not own and WHOLE_STRUCTURE.search(query.folded):  # '八大工程行动计划分哪几部分': the whole of it
         return None
-    counts = named_counts(query.folded, fold(title))
+    if not own and of_document:
+        return None
     parents = [c for c in outline if len(children(outline, c)) >= 2]
+    if not own:
+        counted = [c for c in parents if len(children(outline, c)) in named_counts(query.folded)]
+        if len(counted) == 1:
+            return counted[0]
+    counts = named_counts(query.folded, fold(title))
     # Words the title does not explain decide which heading is meant; without them, all words must fit.
     wanted, enough = (own, LOOSE) if own else (words, STRONG)
     scored = sorted(((heading_match(wanted, c, outline, counts), -i, c) for i, c in enumerate(parents)),

@@ -30,7 +30,7 @@ class Summary:
         if source is None:
             return None
         outline = list(context.outline(source))
-        parent = asked_heading(understood, context.documents[source].title, outline)
+        parent = asked_heading(understood, context.documents[source].title, outline, of_document=True)
         if parent == "" and not understood.retrieval.hits[0].exact:
             parent = None  # '…那篇报道主要说了啥': words no heading answers to describe the document, not a part
         elif parent == "":

@@ -219,7 +219,7 @@ CLEAR_INPUT_JS = """
 }
 """
 
-# Scroll the document pane (and, if needed, the page) to the highlighted clause once it is visible.
+# Scroll the document pane (and, if needed, the page) to the highlighted clause or value once it is visible.
 SCROLL_JS = """
 () => {
   let tries = 0;
@@ -230,10 +230,10 @@ SCROLL_JS = """
     if (!pane || pane.offsetParent === null) { if (tries++ < 40) setTimeout(go, 50); return; }
     const top = focus.getBoundingClientRect().top - pane.getBoundingClientRect().top + pane.scrollTop;
     pane.scrollTop = Math.max(0, top - 16);
-    const current = document.querySelector('#pa-document .pa-outline .pa-current');
-    const nav = current && current.closest('.pa-outline');
-    if (nav) {
-      const t = current.getBoundingClientRect().top - nav.getBoundingClientRect().top + nav.scrollTop;
+    const nav = document.querySelector('#pa-document .pa-outline');
+    const current = nav && nav.querySelector('.pa-current');
+    if (nav) {  // the outline shows the current clause; with none (a metadata value), its top
+      const t = current ? current.getBoundingClientRect().top - nav.getBoundingClientRect().top + nav.scrollTop : 0;
       nav.scrollTop = Math.max(0, t - nav.clientHeight / 3);
     }
     const r = pane.getBoundingClientRect();
