@@ -165,7 +165,16 @@ class Outline:
             if part is None:
                 return missing_part(understood, context, source, asked)
             return outline_answer(understood, context, source, part) if children(outline, part) else None
-        parent = asked_heading(understood, context.documents[source].title, outline)
-        if parent == "":
-            return None
-        return outline_answer(understood, context, source, parent)
+        found = document_heading(understood, context)
+        return outline_answer(understood, context, *found) if found else None
+
+
+def document_heading(understood: Understood, context: AnswerContext,
+                     of_document: bool = False) -> tuple[str, Clause | None] | None:
+    """(the document asked about, the heading whose parts are asked for or None for all of it);
+    None when the question names no one document or no heading fits its words."""
+    source = target_document(understood)
+    if source is None:
+        return None
+    parent = asked_heading(understood, context.documents[source].title, context.outline(source), of_document)
+    return None if parent == "" else (source, parent)

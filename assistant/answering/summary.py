@@ -1,8 +1,8 @@
 """Summaries: a document's top-level structure and the key figures it states, every line cited."""
 from __future__ import annotations
 
-from assistant.answering.base import AnswerContext, Understood, register, target_document
-from assistant.answering.outline import asked_heading, children, outline_answer
+from assistant.answering.base import AnswerContext, Understood, register
+from assistant.answering.outline import document_heading, outline_answer
 from assistant.answering.quotes import figure_sentences, quote_text
 from assistant.models import Answer, AnswerItem, Clause, Intent
 
@@ -26,15 +26,11 @@ class Summary:
     intent = Intent.SUMMARY
 
     def answer(self, understood: Understood, context: AnswerContext) -> Answer | None:
-        source = target_document(understood)
-        if source is None:
+        found = document_heading(understood, context, of_document=True)
+        if found is None:
             return None
+        source, parent = found
         outline = list(context.outline(source))
-        parent = asked_heading(understood, context.documents[source].title, outline, of_document=True)
-        if parent == "" and not understood.retrieval.hits[0].exact:
-            parent = None  # '…那篇报道主要说了啥': words no heading answers to describe the document, not a part
-        elif parent == "":
-            return None
         structure = outline_answer(understood, context, source, parent, Intent.SUMMARY)
         within = outline if parent is None else [c for c in outline if c.path[: len(parent.path)] == parent.path]
         figures = key_figures(within)
