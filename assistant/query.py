@@ -168,7 +168,8 @@ def _posseg():
 
 
 # Dictionary words jieba tags as places that, in a question, are not one.
-_NOT_PLACES = {"东西", "中国", "全国", "国家", "城市", "城乡", "乡村", "农村", "社区", "本市", "全市", "全省", "全县", "全区", "各地", "地方"}
+_NOT_PLACES = {"东西", "中国", "全国", "国家", "城市", "城乡", "乡村", "农村", "社区", "本市", "全市", "全省", "全县", "全区", "各地", "地方",
+               "惠及", "地中海"}  # a verb, and the 地中海 of 地中海贫血 (thalassaemia)
 
 
 def tagged_places(folded: str) -> list[str]:
@@ -274,7 +275,7 @@ def make_query(
         folded = fold(text)
         found = set(tagged_places(folded))
         found |= {p for p in known_places if p in folded or re.search(rf"(?<![a-z]){pinyin(p)}(?![a-z])", folded)}
-        return sorted(found)
+        return sorted(found, key=lambda p: (folded.find(p) if p in folded else len(folded), p))  # as named
 
     turn = resolve_followups(question, history, places_in)
     text, folded = turn.text, _MARKUP.sub(" ", fold(turn.text))  # tags are not what anyone asks about

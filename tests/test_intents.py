@@ -130,7 +130,6 @@ def test_an_english_question_for_the_parts_is_an_outline(question):
     assert intent_of(question) is Intent.OUTLINE
 
 
-@pytest.mark.xfail(reason="'what can i ask' is not in _ABOUT_ASSISTANT though 能问什么 is", strict=True)
 def test_asking_in_english_what_one_can_ask_is_conversation():
     assert is_conversation(fold("What can I ask?"))
 
@@ -218,8 +217,6 @@ def test_the_query_of_a_question_carries_its_topic():
     assert query("钦州要点第三十六条说了啥？").clause_refs == ("第三十六条", "（三十六）")
 
 
-@pytest.mark.xfail(reason="jieba tags 地中海 as a place (ns), so make_query drops it from the topic: "
-                          "'哪些文件提到了地中海贫血' is answered as '提到“贫血”'", strict=True)
 def test_a_disease_named_after_a_sea_keeps_its_name_in_the_topic():
     assert query("哪些文件提到了地中海贫血？").topic == ("地中海 贫血",)
 

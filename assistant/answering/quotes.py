@@ -83,7 +83,8 @@ def heading_span(clause: Clause) -> Span:
         if 0 < at < end:
             end = at + (1 if stop == "。" else 0)
     end = min(end, 80)
-    return (clause.start, clause.start + len(text[:end].rstrip()))
+    lead = len(text) - len(text.lstrip("# \t"))  # a Markdown heading's marks are not its words
+    return (clause.start + min(lead, end), clause.start + len(text[:end].rstrip()))
 
 
 def figure_sentences(clause: Clause) -> list[Span]:
