@@ -9,6 +9,7 @@ instead by passing its path.
 """
 from __future__ import annotations
 
+import functools
 import importlib.util
 import io
 import json
@@ -33,6 +34,7 @@ BUILTIN_FOLDER = "e5-small-st"
 WEIGHTS_FILE = "e5-small-q4.bin"
 E5_PROMPTS = {"query": "query: ", "document": "passage: "}
 MAX_SEQ_LENGTH = 512
+QUERY_CACHE = 256  # query vectors kept (1.5 KB each)
 TORCH_THREADS = 2  # the target machines have 2 cores; more threads only add contention
 
 _Q4_BLOCK_BYTES = 18  # 32 weights: fp16 scale + 16 bytes of nibbles
@@ -511,7 +513,15 @@ class Embedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def encode_query(self, text: str) -> np.ndarray:
-        """(dimension,) float32 unit vector."""
+        """(dimension,) float32 unit vector, read-only. The last few hundred are kept: a follow-up's
+        earlier turn, searched again as its context, was encoded when it was asked."""
+        return self._encode_query_cached(text)
+
+    def clear_query_cache(self) -> None:
+        self._encode_query_cached.cache_clear()
+
+    @functools.lru_cache(maxsize=QUERY_CACHE)
+    def _encode_query_cached(self, text: str) -> np.ndarray:
         vector = self.model.encode(
             [text],
             prompt_name=self._query_prompt,
@@ -520,4 +530,6 @@ class Embedder:
             convert_to_numpy=True,
             normalize_embeddings=True,
         )
-        return np.ascontiguousarray(vector[0], dtype=np.float32)
+        vector = np.ascontiguousarray(vector[0], dtype=np.float32)
+        vector.flags.writeable = False  # shared by every caller of the cache
+        return vector

@@ -21,10 +21,12 @@ def _t2s():
     return OpenCC("t2s")
 
 
+@lru_cache(maxsize=1 << 15)
 def fold(text: str) -> str:
     """Traditional→Simplified, full-width→half-width, lower case: the form used for matching.
 
-    Only ever used for comparing and scoring; citations quote the original characters.
+    Only ever used for comparing and scoring; citations quote the original characters. Cached:
+    the same clause and sentence texts are folded again for every question that finds them.
     """
     return unicodedata.normalize("NFKC", _t2s().convert(text)).lower()
 
