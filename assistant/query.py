@@ -187,7 +187,7 @@ def leading_places(title: str) -> list[str]:
     return [strip_admin_suffix(p) for p in re.findall(r"[\u4e00-\u9fff]{2,3}?(?:省|市|县|区)", m.group(1))]
 
 
-_ASKS_FIGURE = re.compile(r"多少|几[个家项所名级张人次岁年]|比例|比率|百分之")
+ASKS_FIGURE = re.compile(r"多少|几[个家项所名级张人次岁年]|比例|比率|百分之|how (many|much)|what percentage")
 # Nouns that set a question's scope or name the document, not the thing counted.
 _SCOPE_NOUNS = {"目标", "计划", "方案", "要点", "工作", "情况", "文件", "全省", "全市", "全县", "全区", "总体", "重点",
                 "水平", "指标", "数量", "数字", "任务", "要求", "内容", "项目", "比例", "比率"}
@@ -195,7 +195,7 @@ _SCOPE_NOUNS = {"目标", "计划", "方案", "要点", "工作", "情况", "文
 
 def figure_nouns(folded: str, known_places: frozenset[str]) -> tuple[str, ...]:
     """For a question asking for a figure ('…床位数目标是多少'), the nouns naming what is counted."""
-    if not _ASKS_FIGURE.search(folded):
+    if not ASKS_FIGURE.search(folded):
         return ()
     words = _posseg().lcut(folded)
     nouns = (w for w, flag in words if (flag.startswith("n") or flag == "vn") and flag != "ns" and len(w) >= 2)

@@ -178,21 +178,6 @@ def _words_near(words: list[str], near: str, idf: Idf | None) -> bool:
     return weight[missing[0]] < max(weight.values())
 
 
-TOUCH_SHARE = 0.5  # share of the topic's weight (idf) a comparison side's clause must name
-
-
-def touches_topic(query: Query, folded_clause: str, idf: Idf) -> bool:
-    """Looser than `states_topic`: the clause names the most telling half of the topic's words.
-
-    '木垒县的家庭医生总体签约率…' is answered by a clause with 家庭医生 and 签约率 but not 总体.
-    """
-    words = [w for phrase in query.topic for w in phrase.split() if len(w) >= 2]
-    if not words:
-        return True
-    weights = {w: max(idf(t) for t in tokens(w)) for w in words}
-    return sum(weights[w] for w in words if w in folded_clause) >= TOUCH_SHARE * sum(weights.values())
-
-
 def first_stating(query: Query, hits: Iterable[Hit], documents: dict[str, Document], idf: Idf,
                   folded: Callable[[Clause], str], limit: int | None = VERIFY_TOP, mention: bool = False) -> Hit | None:
     """The best of a document's clauses that names the topic and passes the checks.

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from assistant.models import Intent
-from assistant.query import Query
+from assistant.query import ASKS_FIGURE, Query
 
 _GREETING = re.compile(
     r"你好|您好|哈喽|嗨|早上好|下午好|晚上好|在吗|谢谢|多谢|感谢|谢了|辛苦了|再见|拜拜|好的|明白了|"
@@ -69,7 +69,6 @@ _WHICH = re.compile(
     r"哪(个|些)(提到|提及|说到|讲到|涉及|写到|有)|有没有文件|是否有文件|"
     r"which (documents?|plans?|files?|places?|cities|regulations?)"
 )
-_ASKS_FIGURE = re.compile(r"多少|几[个家项所名级张人次岁年]|比例|比率|百分之|how (many|much)|what percentage")
 
 
 def is_conversation(asked: str) -> bool:
@@ -121,6 +120,6 @@ def classify(query: Query, named_documents: int) -> Intent:
         return Intent.OUTLINE
     if query.clause_refs:
         return Intent.CLAUSE_REF
-    if _ASKS_FIGURE.search(text):
+    if ASKS_FIGURE.search(text):
         return Intent.FIGURE
     return Intent.LOOKUP
