@@ -29,6 +29,7 @@ class Config:
     host: str = "127.0.0.1"
     port: int = 7860
     max_question_chars: int = 2000
+    query_encoder: str = "onnx"  # "onnx": questions through ONNX Runtime when it agrees with torch; or "torch"
 
     @property
     def model_id(self) -> str:

@@ -484,11 +484,19 @@ class Embedder:
     """Query / passage encoding that uses the model's own prompts when it has them
     (e5 needs "query: " / "passage: "; bge and most others have none)."""
 
-    def __init__(self, model: "SentenceTransformer") -> None:
+    def __init__(self, model: "SentenceTransformer", fast_query: Callable[[str], np.ndarray] | None = None) -> None:
         self.model = model
         prompts = getattr(model, "prompts", None) or {}
         self._query_prompt = "query" if "query" in prompts else None
         self._passage_prompt = next((p for p in ("document", "passage") if p in prompts), None)
+        self.query_prompt = prompts.get(self._query_prompt, "") if self._query_prompt else ""  # e5: "query: "
+        self.fast_query = fast_query  # e.g. assistant.onnx_query: the same vectors, faster
+
+    def torch_query(self, text: str) -> np.ndarray:
+        """A question through the torch model (with the model's query prompt)."""
+        vector = self.model.encode([text], prompt_name=self._query_prompt, batch_size=1, show_progress_bar=False,
+                                   convert_to_numpy=True, normalize_embeddings=True)
+        return np.ascontiguousarray(vector[0], dtype=np.float32)
 
     @property
     def dimension(self) -> int:
@@ -522,14 +530,6 @@ class Embedder:
 
     @functools.lru_cache(maxsize=QUERY_CACHE)
     def _encode_query_cached(self, text: str) -> np.ndarray:
-        vector = self.model.encode(
-            [text],
-            prompt_name=self._query_prompt,
-            batch_size=1,
-            show_progress_bar=False,
-            convert_to_numpy=True,
-            normalize_embeddings=True,
-        )
-        vector = np.ascontiguousarray(vector[0], dtype=np.float32)
+        vector = (self.fast_query or self.torch_query)(text)
         vector.flags.writeable = False  # shared by every caller of the cache
         return vector

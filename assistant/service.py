@@ -39,6 +39,20 @@ def validate_question(question: object, max_chars: int) -> str:
     return stripped
 
 
+def open_embedder(config: Config, progress: bool = True):
+    """The model for answering: torch for passages; questions through ONNX Runtime when it agrees with torch
+    (`query_encoder = "onnx"`, the default; "torch" keeps them on torch)."""
+    from assistant.embedding import TORCH_THREADS, Embedder, load_model
+
+    embedder = Embedder(load_model(config.model, config.cache_dir, progress=progress))
+    if config.query_encoder == "onnx":
+        from assistant.onnx_query import onnx_query_encoder
+
+        embedder.fast_query = onnx_query_encoder(embedder.model, embedder.query_prompt, embedder.torch_query,
+                                                 config.cache_dir, config.model_id, TORCH_THREADS, progress)
+    return embedder
+
+
 class Assistant:
     """Loads the index and the model once; answers questions; looks clauses up."""
 
@@ -52,10 +66,8 @@ class Assistant:
     @classmethod
     def open(cls, config: Config | None = None, progress: bool = True) -> "Assistant":
         """Load the model, bring the index up to date (embedding only what changed) and load it."""
-        from assistant.embedding import Embedder, load_model
-
         config = config or Config.from_env()
-        embedder = Embedder(load_model(config.model, config.cache_dir, progress=progress))
+        embedder = open_embedder(config, progress)
         index, _ = build_index(config, lambda: embedder, progress=progress)
         return cls(config, index, embedder)
 

@@ -95,8 +95,7 @@ def test_a_stale_index_is_never_used_silently(small):
 def test_opening_the_assistant_brings_a_stale_index_up_to_date(small, monkeypatch):
     config, embedder = small
     (config.corpus_dir / "new.txt").write_text("某市卫生工作要点\n\n一、目标\n\n孕产妇系统管理率达到92%。\n", encoding="utf-8")
-    monkeypatch.setattr("assistant.embedding.load_model", lambda *a, **k: None)
-    monkeypatch.setattr("assistant.embedding.Embedder", lambda model: embedder)
+    monkeypatch.setattr("assistant.service.open_embedder", lambda config, progress=True: embedder)
     assistant = Assistant.open(config, progress=False)
     answer = assistant.ask("孕产妇系统管理率要达到多少？")
     assert embedder.embedded == 1  # the new file has one clause; nothing else is embedded again

@@ -63,11 +63,10 @@ def combined_config(config: Config, extra_dir: Path, progress: bool = True) -> C
 
 def open_with_extra_corpus(config: Config, extra_dir: Path, progress: bool = True):
     """An Assistant over the configured corpus plus DIR, embedding only what the cache lacks."""
-    from assistant.embedding import Embedder, load_model
-    from assistant.service import Assistant
+    from assistant.service import Assistant, open_embedder
 
     combined = combined_config(config, extra_dir, progress)
-    embedder = Embedder(load_model(config.model, config.cache_dir, progress=progress))
+    embedder = open_embedder(config, progress)
     index, embedded = build_index(combined, lambda: embedder, progress=progress)
     _say(progress, f"extra corpus: index of {len(index.documents)} files ready ({embedded} clause parts embedded now)")
     return Assistant(combined, index, embedder)
