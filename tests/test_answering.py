@@ -355,3 +355,14 @@ def test_a_follow_up_with_a_new_subject_quotes_a_sentence_naming_it(assistant):
     quotes = quoted(assistant, answer)
     assert quotes and all(s == GUIZHOU and "村医" in squash(q) for s, q in quotes)
     assert_cited_exactly(assistant, answer)
+
+
+def test_the_parts_of_a_markdown_document_come_from_its_headings():
+    from assistant.answering.outline import children, item_text
+    from assistant.parser import parse_document
+
+    text = "# 某市卫生健康工作方案\n\n## 总体要求\n\n坚持人民至上。\n\n## 主要任务\n\n### 基层能力\n\n建设中心。\n\n### 人才队伍\n\n培养医生。\n\n## 保障措施\n\n加强领导。\n"
+    clauses = parse_document("plan.md", text).clauses
+    top = children(clauses, None)
+    assert [item_text(c) for c in top] == ["总体要求", "主要任务", "保障措施"]
+    assert [item_text(c) for c in children(clauses, top[1])] == ["基层能力", "人才队伍"]
