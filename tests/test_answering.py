@@ -366,3 +366,12 @@ def test_the_parts_of_a_markdown_document_come_from_its_headings():
     top = children(clauses, None)
     assert [item_text(c) for c in top] == ["总体要求", "主要任务", "保障措施"]
     assert [item_text(c) for c in children(clauses, top[1])] == ["基层能力", "人才队伍"]
+
+
+def test_a_two_word_topic_must_stand_in_its_order():
+    """'健康中国' is not named by '…中国居民健康素养…' (the same two words, the other way round)."""
+    from assistant.answering.checks import phrase_in
+
+    assert phrase_in("健康 中国", "紧紧围绕健康中国2030规划纲要")
+    assert not phrase_in("健康 中国", "推广普及中国居民健康素养66条")
+    assert not phrase_in("远程 医疗", "推动远程会诊中心建设和医疗卫生信息化")

@@ -154,9 +154,9 @@ def phrase_in(phrase: str, folded_text: str, idf: Idf | None = None) -> bool:
     if whole in folded_text:
         return True
     words = phrase.split()
-    # Two words must stand almost together ('远程…医疗' twenty characters apart is another thing);
-    # a longer description may spread over its clause.
-    window = len(whole) + 4 if len(words) <= 2 else 3 * len(whole) + 10
+    if len(words) == 2:  # two words stand in order, almost together: '远程…医疗' far apart, or '中国…健康', is another thing
+        return re.search(re.escape(words[0]) + ".{0,4}" + re.escape(words[1]), folded_text) is not None
+    window = 3 * len(whole) + 10  # a longer description may spread over its clause
     anchor = max(words, key=len)[:2]
     anchors = [m.start() for m in re.finditer(re.escape(anchor), folded_text)]
     return any(_words_near(words, folded_text[max(0, at - window): at + window], idf) for at in anchors)

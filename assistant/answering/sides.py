@@ -25,13 +25,10 @@ def topic_words(query: Query) -> str:
 
 def side_query(query: Query, source: str, sources, documents) -> Query:
     """A comparison's question as it applies to one side: a year that names another document
-    ('钦州2019年要点和云州区方案…') is not asked of this one, and words that only name the
-    documents ('北京中医药条例和上海精神卫生条例…') are no topic."""
-    titles = [fold(documents[s].title) for s in sources]
-    others = " ".join(t for s, t in zip(sources, titles) if s != source)
-    years = tuple(y for y in query.years if y not in others or y in fold(documents[source].title))
-    topic = tuple(p for p in query.topic if not any(all(w in t for w in p.split()) for t in titles))
-    return replace(query, years=years, topic=topic)
+    ('钦州2019年要点和云州区方案…') is not asked of this one. (Words that only name the documents
+    are out of the topic already: `base.understand`.)"""
+    others = " ".join(fold(documents[s].title) for s in sources if s != source)
+    return replace(query, years=tuple(y for y in query.years if y not in others or y in fold(documents[source].title)))
 
 
 def find_sides(understood: Understood, context: AnswerContext, sources, mention: bool, limit: int | None) -> list[Side]:
@@ -48,8 +45,6 @@ def sides_answer(understood: Understood, context: AnswerContext, sides: list[Sid
     With `quote_topic` the quote is a sentence that names the topic (for '哪些文件提到…').
     """
     query = understood.query
-    sources = [s.source for s in sides]
-    shown = side_query(query, sources[0], sources, context.documents) if sources else query  # no document names
     narrowed = replace(query, focus=query.topic) if quote_topic else query
     citations: list[Citation] = []
     items: list[AnswerItem] = []
@@ -59,7 +54,7 @@ def sides_answer(understood: Understood, context: AnswerContext, sides: list[Sid
         if side.hit is None:
             if silent_when_named:
                 not_stated.append(side.source)
-                items.append(AnswerItem(f"《{title}》未提及{topic_words(shown)}。"))
+                items.append(AnswerItem(f"《{title}》未提及{topic_words(query)}。"))
             continue
         clause = side.hit.clause
         quotes = best_sentences(narrowed, clause.text, clause.start, context.idf)
@@ -72,10 +67,10 @@ def sides_answer(understood: Understood, context: AnswerContext, sides: list[Sid
     for hit in understood.retrieval.hits:
         if len(citations) >= context.top_k:
             break
-        if hit.clause.key not in cited and (not not_stated or hit.clause.source not in not_stated):
+        if hit.clause.key not in cited and hit.clause.source not in not_stated:
             citations.append(context.cite(hit.clause, (), hit.score))
     if not found:
-        lead = f"文件中未找到关于“{topic_words(shown)}”的内容。"
+        lead = f"文件中未找到关于“{topic_words(query)}”的内容。"
     lines = [f"{i.text}[{i.citations[0]}]" if i.citations else i.text for i in items]
     text = "\n".join([lead, *lines]) if lines else lead
     return Answer(understood.question, text, found, tuple(citations), query.text, intent, lead, tuple(items),
