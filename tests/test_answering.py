@@ -375,3 +375,10 @@ def test_a_two_word_topic_must_stand_in_its_order():
     assert phrase_in("健康 中国", "紧紧围绕健康中国2030规划纲要")
     assert not phrase_in("健康 中国", "推广普及中国居民健康素养66条")
     assert not phrase_in("远程 医疗", "推动远程会诊中心建设和医疗卫生信息化")
+
+
+def test_a_follow_up_asks_what_the_earlier_turn_asked(assistant):
+    """After the parts of one project group, '那…呢？' with another group asks for that group's parts."""
+    answer = assistant.ask("那妇幼服务提升工程呢？", ["贵州八大工程的乡村能力提升工程包括哪些内容？"])
+    assert answer.intent is Intent.OUTLINE and answer.found
+    assert labels(answer) == ["二（十七）", "二（十八）", "二（十九）", "二（二十）", "二（二十一）"]

@@ -101,12 +101,37 @@ def names_document_number(folded: str) -> str | None:
 
 
 def classify(query: Query, named_documents: int) -> Intent:
-    """The intent of a question, given how many documents it names (by place or title)."""
-    text = query.folded
-    if is_conversation(query.asked or text):
+    """The intent of a question, given how many documents it names (by place or title).
+
+    A follow-up with a subject of its own and no cue of its own ('那妇幼服务提升工程呢？' after
+    '…乡村能力提升工程包括哪些内容？') asks what the earlier turn asked: it takes that turn's cue.
+    """
+    if is_conversation(query.asked or query.folded):
         return Intent.CONVERSATION
+    cued = cue_intent(query.folded, bool(query.years))
+    if cued is None and query.context and not _asks_figure_or_clause(query):
+        cued = cue_intent(query.context, False)
+    if cued is not None:
+        return cued
+    if named_documents > 1:
+        return Intent.COMPARISON
+    if LIST_CUE.search(query.folded):
+        return Intent.OUTLINE
+    if query.clause_refs:
+        return Intent.CLAUSE_REF
+    if ASKS_FIGURE.search(query.folded):
+        return Intent.FIGURE
+    return Intent.LOOKUP
+
+
+def _asks_figure_or_clause(query: Query) -> bool:
+    return bool(query.clause_refs or ASKS_FIGURE.search(query.folded))
+
+
+def cue_intent(text: str, names_year: bool) -> Intent | None:
+    """Rules 2–5: metadata, outline, summary, which-documents, when the text says so."""
     if metadata_fields(text) or (names_document_number(text) and _WHICH_DOCUMENT.search(text)) or (
-            asks_published_documents(text) and (query.years or _ORG.search(text))):
+            asks_published_documents(text) and (names_year or _ORG.search(text))):
         return Intent.METADATA
     if _OUTLINE.search(text):
         return Intent.OUTLINE
@@ -114,12 +139,4 @@ def classify(query: Query, named_documents: int) -> Intent:
         return Intent.SUMMARY
     if _WHICH.search(text):
         return Intent.WHICH_DOCUMENTS
-    if named_documents > 1:
-        return Intent.COMPARISON
-    if LIST_CUE.search(text):
-        return Intent.OUTLINE
-    if query.clause_refs:
-        return Intent.CLAUSE_REF
-    if ASKS_FIGURE.search(text):
-        return Intent.FIGURE
-    return Intent.LOOKUP
+    return None
