@@ -110,7 +110,7 @@ def classify(query: Query, named_documents: int) -> Intent:
         return Intent.CONVERSATION
     cued = cue_intent(query.folded, bool(query.years))
     if cued is None and query.context and not _asks_figure_or_clause(query):
-        cued = cue_intent(query.context, False)
+        cued = cue_intent(query.context, False) or (Intent.OUTLINE if LIST_CUE.search(query.context) else None)
     if cued is not None:
         return cued
     if named_documents > 1:
