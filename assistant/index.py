@@ -10,13 +10,14 @@ clauses of files whose bytes changed; everything else is copied from the previou
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import sys
 import time
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -32,6 +33,11 @@ from assistant.textnorm import compact, fold, tokens
 
 INDEX_FORMAT = 1
 MANIFEST = "manifest.json"
+ARTEFACTS = ("chunks.jsonl", "vectors.npy", "faiss.index", "bm25.json")
+
+
+# What reading damaged index files raises: FAISS's C++ errors come through as RuntimeError.
+UNREADABLE = (OSError, ValueError, RuntimeError, KeyError, TypeError, EOFError)
 
 
 class StaleIndex(Exception):
@@ -49,6 +55,7 @@ class Manifest:
     generation: str
     built_at: str
     clauses: int
+    artefacts: dict[str, dict] = field(default_factory=dict)  # file name -> {"bytes": n, "sha256": hex}
 
     @classmethod
     def read(cls, index_dir: Path) -> "Manifest | None":
@@ -62,7 +69,8 @@ class Manifest:
 
 
 def staleness(manifest: Manifest | None, config: Config, files: dict[str, str]) -> list[str]:
-    """Why an index cannot serve this corpus and model; empty when it can. Pure."""
+    """Why an index cannot serve this corpus and model; empty when it can. (Reads only the manifest;
+    `damaged_artefacts` checks the files.)"""
     if manifest is None:
         return ["no index has been built"]
     reasons = []
@@ -80,6 +88,33 @@ def staleness(manifest: Manifest | None, config: Config, files: dict[str, str]) 
         elif files[name] != manifest.files[name]:
             reasons.append(f"{name} changed")
     return reasons
+
+
+def file_digest(path: Path) -> dict:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return {"bytes": path.stat().st_size, "sha256": digest.hexdigest()}
+
+
+def damaged_artefacts(index_dir: Path, manifest: Manifest) -> list[str]:
+    """The generation's files that are missing or differ from what the build wrote ('faiss.index is cut short').
+
+    Checked by size, then by hash: a few milliseconds for the five plans. A manifest from before the
+    check was recorded has nothing to compare against and is trusted.
+    """
+    gen = index_dir / manifest.generation
+    problems = []
+    for name, expected in manifest.artefacts.items():
+        path = gen / name
+        if not path.is_file():
+            problems.append(f"{name} is missing")
+        elif path.stat().st_size != expected.get("bytes"):
+            problems.append(f"{name} is damaged ({path.stat().st_size} bytes, the build wrote {expected.get('bytes')})")
+        elif file_digest(path)["sha256"] != expected.get("sha256"):
+            problems.append(f"{name} is damaged (its contents changed since the build)")
+    return problems
 
 
 def passage_text(document: Document, clause: Clause) -> str:
@@ -119,13 +154,17 @@ def _load_corpus(config: Config):
     return documents, tuple(clauses), whole
 
 
+def _read_rows(gen: Path):
+    rows = [json.loads(line) for line in (gen / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
+    clauses = tuple(Clause(**{**r, "path": tuple(r["path"])}) for r in rows)
+    return clauses, np.load(gen / "vectors.npy")
+
+
 def _read_generation(index_dir: Path, manifest: Manifest):
     import faiss
 
     gen = index_dir / manifest.generation
-    rows = [json.loads(line) for line in (gen / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
-    clauses = tuple(Clause(**{**r, "path": tuple(r["path"])}) for r in rows)
-    vectors = np.load(gen / "vectors.npy")
+    clauses, vectors = _read_rows(gen)
     bm25 = BM25.from_json(json.loads((gen / "bm25.json").read_text(encoding="utf-8")))
     return clauses, vectors, faiss.read_index(str(gen / "faiss.index")), bm25
 
@@ -134,13 +173,19 @@ def load_index(config: Config) -> SearchIndex:
     """The index as built, or StaleIndex saying exactly what changed and what to run."""
     manifest = Manifest.read(config.index_dir)
     reasons = staleness(manifest, config, _corpus_hashes(config))
+    if not reasons:
+        reasons = damaged_artefacts(config.index_dir, manifest)
     if reasons:
         raise StaleIndex(
             f"index in {config.index_dir} is out of date ({'; '.join(reasons)}); "
             f"run: python -m assistant build --corpus {config.corpus_dir} --index {config.index_dir}"
         )
     documents, _, whole = _load_corpus(config)
-    return _assemble(config.index_dir, manifest, documents, whole)
+    try:
+        return _assemble(config.index_dir, manifest, documents, whole)
+    except UNREADABLE as exc:
+        raise StaleIndex(f"index in {config.index_dir} cannot be read ({type(exc).__name__}); "
+                         f"run: python -m assistant build --corpus {config.corpus_dir} --index {config.index_dir}") from None
 
 
 def _assemble(index_dir: Path, manifest: Manifest, documents, whole) -> SearchIndex:
@@ -163,9 +208,15 @@ def build_index(
     documents, clauses, whole = _load_corpus(config)
     hashes = {name: doc.sha256 for name, doc in documents.items()}
     old = Manifest.read(config.index_dir)
-    if not staleness(old, config, hashes):
-        return _assemble(config.index_dir, old, documents, whole), 0
-    reusable = _reusable_vectors(config, old, hashes)
+    damage = damaged_artefacts(config.index_dir, old) if old else []
+    if not staleness(old, config, hashes) and not damage:
+        try:
+            return _assemble(config.index_dir, old, documents, whole), 0
+        except UNREADABLE as exc:  # an index from before artefacts were recorded, damaged since
+            damage = [f"the index files cannot be read ({type(exc).__name__})"]
+    if damage:
+        _say(progress, f"repairing the index: {'; '.join(damage)}")
+    reusable = _reusable_vectors(config, old, hashes, damage)
     todo = [i for i, c in enumerate(clauses) if (c.source, c.start, c.end) not in reusable]
     dimension = old.dimension if old and reusable else 0
     vectors = None
@@ -190,26 +241,34 @@ def build_index(
         INDEX_FORMAT, PARSER_VERSION, config.model_id, dimension, config.max_clause_chars,
         hashes, f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}", time.strftime("%Y-%m-%dT%H:%M:%S"), len(clauses),
     )
-    _write_generation(config.index_dir, manifest, clauses, vectors, faiss_index, bm25)
+    manifest = _write_generation(config.index_dir, manifest, clauses, vectors, faiss_index, bm25)
     _say(progress, f"index written to {config.index_dir} ({len(clauses)} clause parts, {len(documents)} files)")
     return SearchIndex(manifest, documents, clauses, vectors, faiss_index, bm25, whole), len(todo)
 
 
-def _reusable_vectors(config: Config, old: Manifest | None, hashes: dict[str, str]) -> dict:
-    """Vectors of unchanged files from the previous generation, keyed by clause position."""
+def _reusable_vectors(config: Config, old: Manifest | None, hashes: dict[str, str], damage=()) -> dict:
+    """Vectors of unchanged files from the previous generation, keyed by clause position.
+
+    Only the stored clause rows and vectors are needed: a damaged FAISS or BM25 file is derived
+    anew from them, with nothing embedded again; damaged rows or vectors cannot be trusted.
+    """
     if old is None or old.model_id != config.model_id or old.format != INDEX_FORMAT:
         return {}
     if old.parser_version != PARSER_VERSION or old.max_clause_chars != config.max_clause_chars:
         return {}
+    if any(problem.startswith(("chunks.jsonl", "vectors.npy")) for problem in damage):
+        return {}
     try:
-        clauses, vectors, _, _ = _read_generation(config.index_dir, old)
-    except (OSError, ValueError, RuntimeError):
+        clauses, vectors = _read_rows(config.index_dir / old.generation)
+    except UNREADABLE:
+        return {}
+    if len(vectors) != len(clauses):
         return {}
     unchanged = {name for name, sha in hashes.items() if old.files.get(name) == sha}
     return {(c.source, c.start, c.end): vectors[i] for i, c in enumerate(clauses) if c.source in unchanged}
 
 
-def _write_generation(index_dir: Path, manifest: Manifest, clauses, vectors, faiss_index, bm25: BM25) -> None:
+def _write_generation(index_dir: Path, manifest: Manifest, clauses, vectors, faiss_index, bm25: BM25) -> Manifest:
     import faiss
 
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -223,6 +282,7 @@ def _write_generation(index_dir: Path, manifest: Manifest, clauses, vectors, fai
     np.save(tmp / "vectors.npy", vectors)
     faiss.write_index(faiss_index, str(tmp / "faiss.index"))
     (tmp / "bm25.json").write_text(json.dumps(bm25.to_json(), ensure_ascii=False), encoding="utf-8")
+    manifest = replace(manifest, artefacts={name: file_digest(tmp / name) for name in ARTEFACTS})
     os.replace(tmp, gen)
     manifest_tmp = index_dir / (MANIFEST + ".partial")
     manifest_tmp.write_text(json.dumps(asdict(manifest), ensure_ascii=False, indent=1), encoding="utf-8")
@@ -230,6 +290,7 @@ def _write_generation(index_dir: Path, manifest: Manifest, clauses, vectors, fai
     for stale in index_dir.glob("gen-*"):
         if stale.name != manifest.generation:
             shutil.rmtree(stale, ignore_errors=True)
+    return manifest
 
 
 def _say(progress: bool, message: str) -> None:

@@ -127,3 +127,55 @@ def test_a_crash_mid_build_leaves_the_previous_index_usable(small, monkeypatch):
     assert (config.index_dir / "manifest.json").read_text(encoding="utf-8") == manifest_before
     plan.write_bytes(original)
     assert load_index(config).faiss_index.ntotal > 0
+
+
+def _cut_in_half(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _answer_of(config, embedder, question="家庭医生签约率要达到多少？"):
+    index = load_index(config)
+    return Assistant(config, index, embedder).ask(question)
+
+
+@pytest.mark.parametrize("name, re_embedded", [("faiss.index", False), ("bm25.json", False),
+                                                ("vectors.npy", True), ("chunks.jsonl", True)])
+def test_a_damaged_index_file_is_named_and_build_repairs_it(small, name, re_embedded):
+    config, embedder = small
+    before = _answer_of(config, embedder.embedder)
+    manifest = Manifest.read(config.index_dir)
+    _cut_in_half(config.index_dir / manifest.generation / name)
+    with pytest.raises(StaleIndex) as refused:
+        load_index(config)
+    message = str(refused.value)
+    assert name in message and "python -m assistant build" in message and "\n" not in message
+    index, embedded = build_index(config, lambda: embedder, progress=False)
+    # FAISS and BM25 are derived again from the stored rows and vectors; damaged rows or vectors are embedded anew.
+    assert embedded == (len(index.clauses) if re_embedded else 0)
+    after = _answer_of(config, embedder.embedder)
+    assert after.text == before.text and [c.clause.key for c in after.citations] == [c.clause.key for c in before.citations]
+
+
+def test_an_unreadable_manifest_means_a_fresh_build(small):
+    config, embedder = small
+    (config.index_dir / "manifest.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(StaleIndex):
+        load_index(config)
+    index, embedded = build_index(config, lambda: embedder, progress=False)
+    assert embedded == len(index.clauses) and load_index(config).clauses == index.clauses
+
+
+def test_the_manifest_records_each_artefact_by_size_and_hash(small):
+    from assistant.index import ARTEFACTS, damaged_artefacts
+
+    config, _ = small
+    manifest = Manifest.read(config.index_dir)
+    assert set(manifest.artefacts) == set(ARTEFACTS)
+    assert all(entry["bytes"] > 0 and len(entry["sha256"]) == 64 for entry in manifest.artefacts.values())
+    assert damaged_artefacts(config.index_dir, manifest) == []
+    faiss_file = config.index_dir / manifest.generation / "faiss.index"
+    data = bytearray(faiss_file.read_bytes())
+    data[-1] ^= 0xFF  # same size, other contents
+    faiss_file.write_bytes(bytes(data))
+    assert damaged_artefacts(config.index_dir, manifest) == ["faiss.index is damaged (its contents changed since the build)"]
