@@ -130,11 +130,11 @@ def cmd_build(args) -> int:
     return 0
 
 
-def _open(args, questions: str = "many"):
+def _open(args, one_question: bool = False):
     from assistant.service import Assistant
 
     config = config_from(args)
-    if questions == "one" and not os.environ.get("PLAN_QUERY_ENCODER"):
+    if one_question and not os.environ.get("PLAN_QUERY_ENCODER"):
         config = config.override(query_encoder="torch")  # loading ONNX Runtime costs more than it saves on one question
     return Assistant.open(config, progress=not args.quiet)
 
@@ -147,7 +147,7 @@ def cmd_ask(args) -> int:
     from assistant.service import validate_question
 
     validate_question(args.question, config_from(args).max_question_chars)  # fail fast, before the model loads
-    answer = _open(args, questions="one").ask(args.question, args.history)
+    answer = _open(args, one_question=True).ask(args.question, args.history)
     print(json.dumps(answer.to_json(), ensure_ascii=False, indent=1) if args.json else format_answer(answer))
     return 0
 

@@ -99,21 +99,28 @@ def file_digest(path: Path) -> dict:
 
 
 def damaged_artefacts(index_dir: Path, manifest: Manifest) -> list[str]:
-    """The generation's files that are missing or differ from what the build wrote ('faiss.index is cut short').
+    """What is wrong with the generation's files, one line each ('faiss.index is damaged (…)')."""
+    return list(artefact_problems(index_dir, manifest).values())
+
+
+def artefact_problems(index_dir: Path, manifest: Manifest | None) -> dict[str, str]:
+    """File name -> what is wrong with it, for the files missing or unlike what the build wrote.
 
     Checked by size, then by hash: a few milliseconds for the five plans. A manifest from before the
     check was recorded has nothing to compare against and is trusted.
     """
+    if manifest is None:
+        return {}
     gen = index_dir / manifest.generation
-    problems = []
+    problems = {}
     for name, expected in manifest.artefacts.items():
         path = gen / name
         if not path.is_file():
-            problems.append(f"{name} is missing")
+            problems[name] = f"{name} is missing"
         elif path.stat().st_size != expected.get("bytes"):
-            problems.append(f"{name} is damaged ({path.stat().st_size} bytes, the build wrote {expected.get('bytes')})")
+            problems[name] = f"{name} is damaged ({path.stat().st_size} bytes, the build wrote {expected.get('bytes')})"
         elif file_digest(path)["sha256"] != expected.get("sha256"):
-            problems.append(f"{name} is damaged (its contents changed since the build)")
+            problems[name] = f"{name} is damaged (its contents changed since the build)"
     return problems
 
 
@@ -208,15 +215,15 @@ def build_index(
     documents, clauses, whole = _load_corpus(config)
     hashes = {name: doc.sha256 for name, doc in documents.items()}
     old = Manifest.read(config.index_dir)
-    damage = damaged_artefacts(config.index_dir, old) if old else []
+    damage = artefact_problems(config.index_dir, old)
     if not staleness(old, config, hashes) and not damage:
         try:
             return _assemble(config.index_dir, old, documents, whole), 0
         except UNREADABLE as exc:  # an index from before artefacts were recorded, damaged since
-            damage = [f"the index files cannot be read ({type(exc).__name__})"]
+            damage = {MANIFEST: f"the index files cannot be read ({type(exc).__name__})"}
     if damage:
-        _say(progress, f"repairing the index: {'; '.join(damage)}")
-    reusable = _reusable_vectors(config, old, hashes, damage)
+        _say(progress, f"repairing the index: {'; '.join(damage.values())}")
+    reusable = _reusable_vectors(config, old, hashes, set(damage))
     todo = [i for i, c in enumerate(clauses) if (c.source, c.start, c.end) not in reusable]
     dimension = old.dimension if old and reusable else 0
     vectors = None
@@ -246,7 +253,7 @@ def build_index(
     return SearchIndex(manifest, documents, clauses, vectors, faiss_index, bm25, whole), len(todo)
 
 
-def _reusable_vectors(config: Config, old: Manifest | None, hashes: dict[str, str], damage=()) -> dict:
+def _reusable_vectors(config: Config, old: Manifest | None, hashes: dict[str, str], damaged=frozenset()) -> dict:
     """Vectors of unchanged files from the previous generation, keyed by clause position.
 
     Only the stored clause rows and vectors are needed: a damaged FAISS or BM25 file is derived
@@ -256,7 +263,7 @@ def _reusable_vectors(config: Config, old: Manifest | None, hashes: dict[str, st
         return {}
     if old.parser_version != PARSER_VERSION or old.max_clause_chars != config.max_clause_chars:
         return {}
-    if any(problem.startswith(("chunks.jsonl", "vectors.npy")) for problem in damage):
+    if damaged & {"chunks.jsonl", "vectors.npy"}:
         return {}
     try:
         clauses, vectors = _read_rows(config.index_dir / old.generation)

@@ -204,20 +204,23 @@ def figure_nouns(folded: str, known_places: frozenset[str]) -> tuple[str, ...]:
 
 # Words that frame a question ("哪些文件提到了…", "…各有什么安排") rather than say what it is about.
 TOPIC_STOP = frozenset(
-    "哪些 哪几个 哪几 哪个 哪份 哪家 哪里 哪 什么 啥 多少 几个 几项 几条 几 怎么样 怎么 怎样 如何 是否 有没有 有无 "
-    "吗 呢 吧 啊 呀 请问 一下 简单 介绍 概括 总结 文件 文档 里面 里 之中 提到 提及 讲到 讲 说到 说 涉及 写 写到 "
-    "关于 对于 方面 各有 各自 分别 各 都 和 与 及 以及 跟 同 在 的 了 是 有 要 将 会 能 对 把 被 为 安排 计划 方案 "
-    "行动计划 要点 工作要点 报告 部署 规划 目标 内容 情况 具体 主要 措施 打算 准备 做 做了 做法 工作 那 那么 还有 "
-    "另外 这个 那个 该 其 这 此 地方 地区 城市 一共 个 项 条 份 家 达到 要求 规定 提出 举措 相关 有关 什么样 "
-    "我 你 想 知道 了解 一些 些 哪方面 这方面 年 上 下 时候 啥样 是不是 没有 过 吗 今年 去年 明年 实际 对比 比较 "
-    "分别 各自 区别 异同 相比 一样 不同 定 定了 提了 怎么说 说法 进展 进度 成效 做法 搞 干 "
-    "怎么搞 怎么干 打算 整体 总体上 总的来说 分别 啥 几条 几项 写 写的 组成 构成 包括 包含 分为 分成 分 哪几块 "
-    "哪些地方 哪几份 几份 出现 出现过 提过 说过 材料 文章 哪天 哪一天 什么时候 何时 开始 起 指标 大概 大致 篇 "
-    "那篇 这篇 报道 说了啥 个什么".split()
+    "哪些 哪几个 哪几 哪个 哪份 哪家 哪里 哪 什么 啥 多少 几个 几项 几条 几 怎么样 怎么 "
+    "怎样 如何 是否 有没有 有无 吗 呢 吧 啊 呀 请问 一下 简单 介绍 概括 总结 文件 文档 "
+    "里面 里 之中 提到 提及 讲到 讲 说到 说 涉及 写 写到 关于 对于 方面 各有 各自 分别 各 "
+    "都 和 与 及 以及 跟 同 在 的 了 是 有 要 将 会 能 对 把 被 为 安排 计划 方案 "
+    "行动计划 要点 工作要点 报告 部署 规划 目标 内容 情况 具体 主要 措施 打算 准备 做 做了 "
+    "做法 工作 那 那么 还有 另外 这个 那个 该 其 这 此 地方 地区 城市 一共 个 项 条 份 "
+    "家 达到 要求 规定 提出 举措 相关 有关 什么样 我 你 想 知道 了解 一些 些 哪方面 这方面 "
+    "年 上 下 时候 啥样 是不是 没有 过 今年 去年 明年 实际 对比 比较 区别 异同 相比 一样 "
+    "不同 定 定了 提了 怎么说 说法 进展 进度 成效 搞 干 怎么搞 怎么干 整体 总体上 总的来说 "
+    "写的 组成 构成 包括 包含 分为 分成 分 哪几块 哪些地方 哪几份 几份 出现 出现过 提过 说过 "
+    "材料 文章 哪天 哪一天 什么时候 何时 开始 起 指标 大概 大致 篇 那篇 这篇 报道 说了啥 "
+    "个什么".split()
 )
 
 
-_ORDINAL = re.compile(rf"^第[{_CN_NUM}\d]+|^(几|多少)[\u4e00-\u9fff]?$|^[{_CN_NUM}]+大$|^[{_CN_NUM}]+$|^[{_CN_NUM}几哪些]*(部分|大块|块|大项|条|项|点|个|方面|章|节)$")
+# Words that count or number rather than name: 第三, 几家, 六大, 十八, 哪几项, 一部分, 哪些方面.
+_COUNTING_WORD = re.compile(rf"^第[{_CN_NUM}\d]+|^(几|多少)[\u4e00-\u9fff]?$|^[{_CN_NUM}]+大$|^[{_CN_NUM}]+$|^[{_CN_NUM}几哪些]*(部分|大块|块|大项|条|项|点|个|方面|章|节)$")
 
 
 def without_places(folded: str, places) -> str:
@@ -241,7 +244,7 @@ def topic_phrases(folded: str, acronyms: frozenset[str] = frozenset()) -> tuple[
     phrases, run = [], []
     for word in _posseg().lcut(folded, HMM=False):
         w = word.word.strip()
-        if w and (re.fullmatch(r"[\u4e00-\u9fff]+", w) or w in acronyms) and w not in TOPIC_STOP and not _ORDINAL.match(w):
+        if w and (re.fullmatch(r"[\u4e00-\u9fff]+", w) or w in acronyms) and w not in TOPIC_STOP and not _COUNTING_WORD.match(w):
             # Characters the dictionary leaves alone, side by side, make one word: '托'+'育', '控'+'烟'.
             if run and len(w) == 1 and len(run[-1]) == 1:
                 run[-1] += w

@@ -88,12 +88,8 @@ class Retriever:
         self.title_names = {s: [n for n in quoted_names(fold(d.title))
                                 if not any(n in text for o, text in self.folded_text.items() if o != s)]
                             for s, d in index.documents.items()}
-        paths = {p: fold(p) for p in {c.path_text for c in index.clauses}}
-        # Whitespace removed: a page break inside a word ('法定传\n\n染病') must not hide it from a phrase test.
-        self.clause_folded = {c.key: re.sub(r"\s+", "", paths[c.path_text] + "｜" + self.row_folded[i])
-                              for i, c in enumerate(index.clauses)}
         self.corpus_folded = "\n".join(self.folded_text.values())
-        self.document_squashed = {s: re.sub(r"\s+", "", t) for s, t in self.folded_text.items()}
+        self._squashed: dict = {}  # phrase-test texts, made on first use: most clauses never need one
         self._glossary: dict | None = None  # CC-CEDICT, read on the first English question
 
     def retrieve(self, question: str, history=(), k: int = 5) -> Retrieval:
@@ -110,11 +106,17 @@ class Retriever:
 
     def folded_document(self, source: str) -> str:
         """A whole document's text, script-folded, whitespace removed (for phrase tests)."""
-        return self.document_squashed[source]
+        return self._squash(source, lambda: self.folded_text[source])
 
     def folded(self, clause: Clause) -> str:
-        """A clause part's headings and text, script-folded (computed once at start-up)."""
-        return self.clause_folded.get(clause.key) or re.sub(r"\s+", "", fold(clause.path_text + "｜" + clause.text))
+        """A clause part's headings and text, script-folded, whitespace removed: a page break inside a
+        word ('法定传\n\n染病') must not hide it from a phrase test."""
+        return self._squash(clause.key, lambda: fold(clause.path_text) + "｜" + fold(clause.text))
+
+    def _squash(self, key, folded_text) -> str:
+        if key not in self._squashed:
+            self._squashed[key] = re.sub(r"\s+", "", folded_text())
+        return self._squashed[key]
 
     def _off_topic(self, query: Query) -> bool:
         """No Chinese word of the question occurs in any document; or, in English, no word of it

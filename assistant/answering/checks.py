@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from assistant.models import Clause, Document
 from assistant.query import Query
@@ -178,7 +178,7 @@ def _words_near(words: list[str], near: str, idf: Idf | None) -> bool:
     return weight[missing[0]] < max(weight.values())
 
 
-def first_stating(query: Query, hits: Iterable[Hit], documents: dict[str, Document], idf: Idf,
+def first_stating(query: Query, hits: Iterable[Hit], documents: Mapping[str, Document], idf: Idf,
                   folded: Callable[[Clause], str], limit: int | None = VERIFY_TOP, mention: bool = False) -> Hit | None:
     """The best of a document's clauses that names the topic and passes the checks.
 

@@ -3,6 +3,7 @@ the file; and the reverse — the document with a given 文号, or the documents
 from __future__ import annotations
 
 import re
+from typing import Mapping
 
 from assistant.answering.base import AnswerContext, Understood, numbered_lines, register, target_document
 from assistant.answering.intent import asks_published_documents, metadata_fields, names_document_number
@@ -23,10 +24,10 @@ def cite_field(context: AnswerContext, source: str, field: MetaField) -> Citatio
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", fold(text)).replace("號", "号")
+    return re.sub(r"\s+", "", fold(text))  # fold makes 欽衛發…號 钦卫发…号
 
 
-def documents_given(understood: Understood, documents: dict[str, Document]) -> tuple[str, list[str]] | None:
+def documents_given(understood: Understood, documents: Mapping[str, Document]) -> tuple[str, list[str]] | None:
     """For a reverse question, (what was given, the documents that have it); None if nothing is given.
 
     A 文号 names one document; an issuer named in the question, or a year with a publishing verb
@@ -97,7 +98,7 @@ class Metadata:
     intent = Intent.METADATA
 
     def answer(self, understood: Understood, context: AnswerContext) -> Answer | None:
-        given = documents_given(understood, dict(context.documents))
+        given = documents_given(understood, context.documents)
         if given is not None:
             return reverse_answer(understood, context, *given)
         source = target_document(understood)

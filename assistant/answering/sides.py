@@ -32,7 +32,7 @@ def side_query(query: Query, source: str, sources, documents) -> Query:
 
 
 def find_sides(understood: Understood, context: AnswerContext, sources, mention: bool, limit: int | None) -> list[Side]:
-    documents = dict(context.documents)
+    documents = context.documents
     return [Side(source, first_stating(side_query(understood.query, source, sources, documents),
                                        understood.hits_in(source), documents, context.idf, context.folded, limit,
                                        mention)) for source in sources]
