@@ -56,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--host", help="default 127.0.0.1 (env PLAN_HOST)")
     p.add_argument("--port", type=int, help="default 7860 (env PLAN_PORT)")
+    p.add_argument("--concurrency", type=int, help="answers composed at once, default 2 (env PLAN_QUEUE_CONCURRENCY)")
+    p.add_argument("--queue-size", type=int, help="questions that may wait, default 256 (env PLAN_QUEUE_SIZE)")
     return parser
 
 
@@ -69,6 +71,8 @@ def config_from(args: argparse.Namespace) -> Config:
         top_k=getattr(args, "top_k", None),
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
+        queue_concurrency=getattr(args, "concurrency", None),
+        queue_size=getattr(args, "queue_size", None),
     )
 
 

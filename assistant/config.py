@@ -29,6 +29,8 @@ class Config:
     host: str = "127.0.0.1"
     port: int = 7860
     max_question_chars: int = 2000
+    queue_concurrency: int = 2  # answers composed at once by the server (measured: bench/load.py)
+    queue_size: int = 256  # questions waiting beyond those; more are told the server is busy
     query_encoder: str = "onnx"  # "onnx": questions through ONNX Runtime when it agrees with torch; or "torch"
 
     @property

@@ -172,11 +172,12 @@ _NOT_PLACES = {"东西", "中国", "全国", "国家", "城市", "城乡", "乡�
                "惠及", "地中海"}  # a verb, and the 地中海 of 地中海贫血 (thalassaemia)
 
 
-def tagged_places(folded: str) -> list[str]:
+@lru_cache(maxsize=1024)  # a question and its history are looked at several times while it is understood
+def tagged_places(folded: str) -> tuple[str, ...]:
     """Place names jieba recognises (tag ns), suffix stripped: '深圳市' → '深圳'."""
     # Dictionary words only (HMM off): guessed words like '里省' in '计划里省互联网医院' are no places.
     words = _posseg().lcut(folded, HMM=False)
-    return [strip_admin_suffix(w) for w, flag in words if flag == "ns" and len(w) >= 2 and w not in _NOT_PLACES]
+    return tuple(strip_admin_suffix(w) for w, flag in words if flag == "ns" and len(w) >= 2 and w not in _NOT_PLACES)
 
 
 def leading_places(title: str) -> list[str]:

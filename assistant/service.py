@@ -36,6 +36,9 @@ def validate_question(question: object, max_chars: int) -> str:
     bad = [ch for ch in stripped if ch not in "\t\n\r" and unicodedata.category(ch) == "Cc"]
     if bad:
         raise InvalidQuestion(f"问题含有控制字符 U+{ord(bad[0]):04X}，请删除后重试", "control character in question")
+    if not any(unicodedata.category(ch)[0] in "LN" for ch in stripped):
+        # Emoji or punctuation alone ('👍', '？？'): no words to search for, and no follow-up of anything.
+        raise InvalidQuestion("没有看到文字，请用文字输入问题，例如“2022年孕产妇死亡率的目标是多少？”", "no words in question")
     return stripped
 
 

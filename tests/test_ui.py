@@ -81,33 +81,31 @@ def answer_text(message: dict) -> str:
     return plain(answer_body(message["content"]))
 
 
-def ask_all(assistant, question, chat=None, history=None):
-    return list(ui.respond(assistant, question, chat or [], history or [], delay=0))
+def ask(assistant, question, session=None):
+    """(chat messages, session, sources) after asking `question` in `session` (a new one by default)."""
+    return ui.respond(assistant, question, session)
+
+
+def session_with(assistant, *questions):
+    session = None
+    for question in questions:
+        _, session, _ = ask(assistant, question, session)
+    return session
 
 
 # --- answering -------------------------------------------------------------------------------
 
 
-def test_answer_streams_growing_text_ending_with_citations(assistant):
-    updates = ask_all(assistant, Q2022)
-    first_chat, first_history, first_sources = updates[0]
-    assert first_chat[0]["role"] == "user" and plain(first_chat[0]["content"]) == Q2022
-    assert ui.SEARCHING in plain(first_chat[-1]["content"])
-
-    texts = [answer_text(chat[-1]) for chat, *_ in updates[1:]]
-    assert len(texts) > 5, "the answer should arrive in several pieces"
-    assert all(len(a) < len(b) for a, b in zip(texts, texts[1:])), "each update adds text"
-    assert all(b.startswith(a) for a, b in zip(texts, texts[1:]))
-    for chat, *_ in updates[1:-1]:
-        assert "pa-cites" not in chat[-1]["content"]
-
-    chat, history, sources = updates[-1]
+def test_answer_comes_whole_with_its_citations(assistant):
+    chat, session, sources = ask(assistant, Q2022)
+    assert [m["role"] for m in chat] == ["user", "assistant"]
+    assert plain(chat[0]["content"]) == Q2022
     final = chat[-1]["content"]
     assert "18/10" in answer_text(chat[-1])
     assert "pa-cites" in final and "引用" in final
     assert re.search(r"\[1\]</span> 《卫生健康服务能力提升“八大工程”行动计划", final)
     assert BADA in final and "一（三）" in final
-    assert history == [Q2022]
+    assert session.questions == [Q2022]
     assert_inert(final)
     assert_inert(sources)
 
@@ -133,11 +131,11 @@ def test_sources_show_each_cited_clause_escaped_with_highlight(assistant):
 
 
 def test_follow_up_uses_earlier_questions(assistant):
-    *_, (chat, history, _) = ask_all(assistant, "2020年孕产妇死亡率的目标是多少？")
+    chat, session, _ = ask(assistant, "2020年孕产妇死亡率的目标是多少？")
     assert "20/10" in answer_text(chat[-1])
-    *_, (chat, history, _) = ask_all(assistant, "那2022年呢？", chat, history)
+    chat, session, _ = ask(assistant, "那2022年呢？", session)
     assert "18/10" in answer_text(chat[-1])
-    assert history == ["2020年孕产妇死亡率的目标是多少？", "那2022年呢？"]
+    assert session.questions == ["2020年孕产妇死亡率的目标是多少？", "那2022年呢？"]
     assert len(chat) == 4
 
 
@@ -229,7 +227,6 @@ def test_answer_whose_items_are_not_in_its_text_is_shown_as_text():
                     lead="第一行", items=(AnswerItem("别处的文字", (1,)),))
     markup = ui.render_answer_message(answer)
     assert "<li>" not in answer_body(markup) and answer_text({"content": markup}) == answer.text
-    assert ui.streamed_chars(answer) == len(answer.text)
 
 
 def test_a_side_that_does_not_say_it_is_subdued(assistant):
@@ -249,16 +246,52 @@ def test_help_examples_are_links_that_ask_them(assistant):
     assert all('class="pa-ask" role="button"' in e for e in entries)
 
 
-def test_list_answer_streams_its_lead_then_shows_the_list(assistant):
-    updates = ask_all(assistant, OUTLINE_Q)
+def test_list_answer_shows_its_list(assistant):
+    chat, _, _ = ask(assistant, OUTLINE_Q)
     answer = assistant.ask(OUTLINE_Q, [])
-    partial = [chat[-1]["content"] for chat, *_ in updates[1:-1]]
-    assert len(partial) > 3
-    for content in partial:
-        assert "<li>" not in content and "pa-cites" not in content
-        assert answer.lead.startswith(answer_text({"content": content}))
-    final = updates[-1][0][-1]["content"]
+    final = chat[-1]["content"]
     assert final == ui.render_answer_message(answer) and len(list_entries(final)) == 4
+
+
+# --- sessions --------------------------------------------------------------------------------
+
+
+def test_the_conversation_is_kept_on_the_server_and_bounded(assistant):
+    """The chat keeps its newest MAX_TURNS turns; a follow-up still leans on the latest question."""
+    from assistant.ui.session import MAX_CONTEXT_QUESTIONS, MAX_TURNS
+
+    session = None
+    for year in range(MAX_TURNS + 5):
+        chat, session, _ = ask(assistant, f"{2000 + year}年孕产妇死亡率的目标是多少？", session)
+    assert len(session.turns) == MAX_TURNS and len(chat) == 2 * MAX_TURNS
+    assert plain(chat[0]["content"]) == "2005年孕产妇死亡率的目标是多少？"  # the oldest five scrolled away
+    assert len(session.questions) == MAX_CONTEXT_QUESTIONS
+    chat, session, _ = ask(assistant, "那2022年呢？", session_with(assistant, "2020年孕产妇死亡率的目标是多少？"))
+    assert "18/10" in answer_text(chat[-1])
+
+
+def test_a_chat_is_capped_by_size_too():
+    from assistant.ui.session import MAX_CHAT_CHARS, Session, Turn
+
+    big = Turn("问", "问", "答" * (MAX_CHAT_CHARS // 3), answered=True)
+    session = Session()
+    for _ in range(5):
+        session = session.add(big)
+    assert len(session.turns) == 2 and sum(t.chars for t in session.turns) <= MAX_CHAT_CHARS
+    huge = Turn("问", "问", "答" * (MAX_CHAT_CHARS * 2), answered=True)
+    assert session.add(huge).turns == (huge,)  # the newest turn is always kept
+
+
+def test_a_session_gets_one_answer_at_a_time(assistant):
+    in_flight = ui.InFlight()
+    with in_flight.claim("session-a") as free:
+        assert free
+        chat, session, sources = ui.respond_in_turn(assistant, in_flight, "session-a", Q2022, None)
+        assert plain(chat[-1]["content"]) == ui.BUSY and session.turns == () and sources == {"__type__": "update"}
+        other, _, _ = ui.respond_in_turn(assistant, in_flight, "session-b", Q2022, None)
+        assert "18/10" in answer_text(other[-1])
+    chat, session, _ = ui.respond_in_turn(assistant, in_flight, "session-a", Q2022, None)
+    assert "18/10" in answer_text(chat[-1]) and session.questions == [Q2022]
 
 
 # --- bad input -------------------------------------------------------------------------------
@@ -266,28 +299,36 @@ def test_list_answer_streams_its_lead_then_shows_the_list(assistant):
 
 @pytest.mark.parametrize("question", ["", "   \n ", None])
 def test_empty_question_gets_a_short_message(assistant, question):
-    updates = ask_all(assistant, question, history=["earlier"])
-    chat, history, _ = updates[-1]
-    assert len(chat) == 1 and chat[0]["role"] == "assistant"
-    assert "请输入问题" in plain(chat[0]["content"])
-    assert history == ["earlier"]
+    earlier = session_with(assistant, Q2022)
+    chat, session, _ = ask(assistant, question, earlier)
+    assert len(chat) == 3 and chat[-1]["role"] == "assistant"
+    assert "请输入问题" in plain(chat[-1]["content"])
+    assert session.questions == [Q2022]
 
 
 def test_huge_question_gets_a_short_message(assistant):
     question = "孕产妇" * 34000  # 102,000 characters
-    updates = ask_all(assistant, question)
-    chat, history, _ = updates[-1]
+    chat, session, _ = ask(assistant, question)
     reply = plain(chat[-1]["content"])
     assert "问题过长" in reply and len(reply) < 80
     assert "question too long" not in reply  # Chinese only
     assert len(chat[0]["content"]) < 1000  # the pasted text is not echoed whole
     assert "102000" in chat[0]["content"]
-    assert history == []
+    assert session.questions == []
 
 
 def test_control_character_gets_a_short_message(assistant):
-    chat, history, _ = ask_all(assistant, "孕产妇\x00死亡率")[-1]
-    assert "控制字符" in plain(chat[-1]["content"]) and history == []
+    chat, session, _ = ask(assistant, "孕产妇\x00死亡率")
+    assert "控制字符" in plain(chat[-1]["content"]) and session.questions == []
+
+
+@pytest.mark.parametrize("message", ["👍", "🙂🙂", "？？", "…"])
+def test_emoji_alone_is_no_follow_up(assistant, message):
+    """Inside a conversation, a message with no words gets a one-line request for words; the
+    earlier question is not asked again."""
+    chat, session, sources = ask(assistant, message, session_with(assistant, Q2022))
+    assert "请用文字输入问题" in plain(chat[-1]["content"]) and "18/10" not in answer_text(chat[-1])
+    assert session.questions == [Q2022] and sources == {"__type__": "update"}
 
 
 def test_unexpected_error_is_a_short_message_and_logged(capsys):
@@ -297,20 +338,20 @@ def test_unexpected_error_is_a_short_message_and_logged(capsys):
         def ask(self, question, history):
             raise RuntimeError("boom")
 
-    chat, history, _ = list(ui.respond(Broken(), "问题", [], [], delay=0))[-1]
+    chat, session, _ = ui.respond(Broken(), "问题", None)
     assert plain(chat[-1]["content"]) == ui.FAILED
     assert "Traceback" not in chat[-1]["content"]
     assert "RuntimeError: boom" in capsys.readouterr().err
-    assert history == []
+    assert session.questions == []
 
 
 @pytest.mark.parametrize("payload", XSS)
 def test_xss_in_question_is_shown_literally(assistant, payload):
-    for chat, _, sources in ask_all(assistant, payload):
-        for message in chat:
-            assert_inert(message["content"])
-        if isinstance(sources, str):
-            assert_inert(sources)
+    chat, _, sources = ask(assistant, payload)
+    for message in chat:
+        assert_inert(message["content"])
+    if isinstance(sources, str):
+        assert_inert(sources)
     assert plain(chat[0]["content"]) == payload
 
 
@@ -331,7 +372,6 @@ def test_xss_in_documents_is_escaped_everywhere(payload):
         ui.render_answer_message(answer),
         ui.render_answer_message(listed),
         ui.render_answer_message(helped),
-        ui.render_answer_message(answer, shown_chars=7),
         ui.render_sources(answer, {"x.txt": doc}, lambda s: (first, second)),
         ui.render_document(doc, (first, second), focus=start, quotes=citation.quotes, status=payload),
         ui.render_user_message(payload),
@@ -353,19 +393,11 @@ def test_lookup_label_is_escaped(assistant):
 # --- conversation ----------------------------------------------------------------------------
 
 
-def test_sources_tab_comes_forward_with_a_new_question(assistant):
-    import gradio as gr
-
-    updates = list(ui.with_sources_tab(ui.respond(assistant, Q2022, [], [], delay=0)))
-    assert isinstance(updates[0][3], gr.Tabs) and updates[0][3].selected == "sources"
-    assert all(update[3] == {"__type__": "update"} for update in updates[1:])  # gr.skip()
-
-
 def test_new_conversation_clears_everything(assistant):
-    *_, (chat, history, sources) = ask_all(assistant, Q2022)
-    assert chat and history and "pa-card" in sources
-    chat, history, sources, box = ui.new_conversation()
-    assert chat == [] and history == [] and box == ""
+    chat, session, sources = ask(assistant, Q2022)
+    assert chat and session.questions and "pa-card" in sources
+    chat, session, sources, box = ui.new_conversation()
+    assert chat == [] and session.turns == () and box == ""
     assert "pa-card" not in sources and ui.EMPTY_SOURCES in sources
 
 

@@ -13,15 +13,22 @@ import os
 # Before gradio is imported: no analytics, no version check, nothing fetched from the internet.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("GRADIO_TELEMETRY_ENABLED", "False")
+# Gradio's queue rebuilds a pandas table of its last GRADIO_ANALYTICS_MAX_EVENTS events after every
+# GRADIO_ANALYTICS_CACHE_FREQUENCY-th event, for a monitoring page this app does not show: at the
+# defaults (10000, 1) that is the costliest step of an answer once an office has asked a few thousand.
+os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "500")
+os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "500")
 
 import errno
 import socket
 import sys
-import time
+import threading
 import traceback
+from contextlib import contextmanager
 from typing import Any, Iterator
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from assistant.config import Config
 from assistant.service import Assistant, InvalidQuestion
@@ -29,8 +36,10 @@ from assistant.ui.render import (  # the pure renderers; tests call them as ui.<
     CSS, EMPTY_DOCUMENT, EMPTY_SOURCES, OUTSIDE_CLAUSES, QUESTION_PREVIEW_CHARS, answer_blocks, ask_link,
     card_caption, citation_caption, containing_clause, document_meta, esc, esc_lines, highlight, mark_link,
     open_link, parse_quotes, quotes_attr, render_answer_message, render_document, render_notice, render_source_card,
-    render_sources, render_user_message, streamed_chars, with_marks,
+    render_sources, render_user_message, with_marks,
 )
+from assistant.ui.limits import MAX_BODY_BYTES, Endpoints, RequestLimits
+from assistant.ui.session import Session, Turn, session_of
 
 # ---------------------------------------------------------------------------------------------
 # Texts shown to the user
@@ -43,87 +52,89 @@ EXAMPLES = (
     "广州2023年计划培养多少名基层医生？",
     "云州区方案的二（二）4讲什么",
 )
-SEARCHING = "正在检索文件……"
 FAILED = "抱歉，处理这个问题时出错了，请稍后重试。"
-
-# Streaming: the answer appears a few characters at a time.
-STREAM_CHUNK = 4  # characters per update, at least
-STREAM_MAX_UPDATES = 60  # long answers take bigger steps, so streaming stays under about a second
-STREAM_DELAY = 0.012  # seconds between updates; tests pass 0
+SESSION_TTL = 4 * 3600  # seconds a conversation is kept after its last answer
+MAX_SESSIONS = 2000  # conversations kept at once (the oldest go first): at most ~1 GB of chats
 
 # ---------------------------------------------------------------------------------------------
 # Event handlers (no Gradio components needed to call them)
 # ---------------------------------------------------------------------------------------------
 
 
+BUSY = "上一个问题还在回答中，请稍候再问。"
+
+
 def log_error(where: str) -> None:
     print(f"plan-assistant ui: error in {where}:\n{traceback.format_exc()}", file=sys.stderr, flush=True)
 
 
-def _user(content: str) -> dict:
-    return {"role": "user", "content": content}
+def respond(assistant: Assistant, message: Any, session: Any) -> tuple[list, Session, Any]:
+    """Answer `message` with the session's earlier questions as context.
 
-
-def _bot(content: str) -> dict:
-    return {"role": "assistant", "content": content}
-
-
-def respond(assistant: Assistant, message: Any, chat: list | None, history: list | None,
-            delay: float | None = None) -> Iterator[tuple[list, list, Any]]:
-    """Answer `message` with the earlier questions as context, streaming the reply.
-
-    Yields (chat messages, history, sources HTML or `gr.skip()`); the first update comes at
-    once (the question and a 'searching' note), then the answer a few characters at a time.
+    Returns (chat messages, the session with this turn, sources HTML or `gr.skip()`): the answer
+    goes out whole as soon as it is composed, in one update (nothing here is produced over time,
+    so nothing is trickled out; a question waiting in the queue shows its place instead).
     """
-    delay = STREAM_DELAY if delay is None else delay
-    chat = list(chat or [])
-    history = [h for h in (history or []) if isinstance(h, str)]
+    session = session_of(session)
     question = message if isinstance(message, str) else ""
-    docs = assistant.documents
     if not question.strip():
-        chat.append(_bot(render_notice("请输入问题后再发送。")))
-        yield list(chat), list(history), gr.skip()
-        return
-    chat.append(_user(render_user_message(question)))
-    chat.append(_bot(render_notice(SEARCHING)))
-    yield list(chat), list(history), gr.skip()
+        session = session.add(Turn("", "", render_notice("请输入问题后再发送。"), answered=False))
+        return session.messages(), session, gr.skip()
+    question_html = render_user_message(question)
     try:
-        answer = assistant.ask(question, history)
+        answer = assistant.ask(question, session.questions)
     except InvalidQuestion as exc:
-        chat[-1] = _bot(render_notice(exc.reason))
-        yield list(chat), list(history), gr.skip()
-        return
+        session = session.add(Turn(question, question_html, render_notice(exc.reason), answered=False))
+        return session.messages(), session, gr.skip()
     except Exception:  # the page shows a short message; the details go to stderr
         log_error("ask")
-        chat[-1] = _bot(render_notice(FAILED))
-        yield list(chat), list(history), gr.skip()
-        return
-    history = history + [question]
+        session = session.add(Turn(question, question_html, render_notice(FAILED), answered=False))
+        return session.messages(), session, gr.skip()
     try:
-        sources = render_sources(answer, docs, assistant.outline)
+        sources = render_sources(answer, assistant.documents, assistant.outline)
     except Exception:
         log_error("render_sources")
-        sources = render_sources(None, docs)
-    streamed = streamed_chars(answer)  # a list answer streams its lead; its list then comes whole
-    step = max(STREAM_CHUNK, -(-streamed // STREAM_MAX_UPDATES))
-    for shown in range(step, streamed, step):
-        chat[-1] = _bot(render_answer_message(answer, shown))
-        yield list(chat), list(history), sources
-        if delay:
-            time.sleep(delay)
-    chat[-1] = _bot(render_answer_message(answer))
-    yield list(chat), list(history), sources
+        sources = render_sources(None, assistant.documents)
+    session = session.add(Turn(question, question_html, render_answer_message(answer), answered=True))
+    return session.messages(), session, sources
 
 
-def with_sources_tab(updates: Iterator[tuple]) -> Iterator[tuple]:
-    """respond()'s updates plus the tab selection: the first one brings the sources panel forward."""
-    for number, update in enumerate(updates):
-        yield (*update, gr.Tabs(selected="sources") if number == 0 else gr.skip())
+class InFlight:
+    """The sessions with an answer being composed: each gets one at a time, so no client can take
+    every worker, and two answers of one session cannot race to update its conversation."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._sessions: set[str] = set()
+
+    @contextmanager
+    def claim(self, session_id: str | None) -> Iterator[bool]:
+        with self._lock:
+            free = session_id is None or session_id not in self._sessions
+            if free and session_id is not None:
+                self._sessions.add(session_id)
+        try:
+            yield free
+        finally:
+            if free and session_id is not None:
+                with self._lock:
+                    self._sessions.discard(session_id)
 
 
-def new_conversation() -> tuple[list, list, str, str]:
-    """Clear the chat, the earlier questions, the sources panel and the textbox."""
-    return [], [], render_sources(None, {}), ""
+def respond_in_turn(assistant: Assistant, in_flight: InFlight, session_id: str | None, message: Any,
+                    session: Any) -> tuple[list, Session, Any]:
+    """respond(), unless this session already has an answer under way (then a one-line notice)."""
+    with in_flight.claim(session_id) as free:
+        if free:
+            return respond(assistant, message, session)
+    session = session_of(session)
+    pending = (render_user_message(message if isinstance(message, str) else ""), render_notice(BUSY))
+    return session.messages(pending=pending), session, gr.skip()
+
+
+def new_conversation() -> tuple[list, Session, str, str]:
+    """Clear the chat, the session's conversation, the sources panel and the textbox."""
+    return [], Session(), render_sources(None, {}), ""
 
 
 def show_document(assistant: Assistant, source: Any, status: str = "") -> str:
@@ -209,13 +220,27 @@ document.addEventListener('click', openFrom, true);
 document.addEventListener('keydown', openFrom, true);
 """
 
-# Runs in the browser before a question goes to the server: empties the textbox at once and
-# passes the inputs (question, chat, history) on unchanged.
-CLEAR_INPUT_JS = """
+# Runs in the browser before a question goes to the server: brings the sources panel forward
+# (its citations are about to change) and passes the event's inputs on unchanged.
+SHOW_SOURCES_JS = """
 (...args) => {
+  const tab = document.querySelector('#pa-sources-tab-button');
+  if (tab && tab.getAttribute('aria-selected') !== 'true') tab.click();
+  return args;
+}
+"""
+
+# The same for a typed question, which also empties the textbox at once, unless the question is
+# too long to be answered: then it stays there to be shortened (the chat says why).
+SEND_JS = """
+(...args) => {
+  const tab = document.querySelector('#pa-sources-tab-button');
+  if (tab && tab.getAttribute('aria-selected') !== 'true') tab.click();
   const box = document.querySelector('#pa-input textarea');
-  if (box) { box.value = ''; box.dispatchEvent(new Event('input', {bubbles: true})); }
-  return args.slice(0, 3);
+  if (box && box.value.trim().length <= MAX_QUESTION_CHARS) {
+    box.value = ''; box.dispatchEvent(new Event('input', {bubbles: true}));
+  }
+  return args;
 }
 """
 
@@ -253,8 +278,11 @@ def make_theme() -> gr.themes.Base:
                              font_mono=["SFMono-Regular", "Consolas", "DejaVu Sans Mono", "monospace"])
 
 
-def launch_options() -> dict:
-    """Everything `launch()` needs besides host and port; shared by serve() and the browser tests."""
+def launch_options(demo: gr.Blocks | None = None, config: Config | None = None) -> dict:
+    """Everything `launch()` needs besides host and port."""
+    config = config or Config()
+    limits = Middleware(RequestLimits, max_body_bytes=MAX_BODY_BYTES, max_question_chars=config.max_question_chars,
+                        endpoints=lambda: endpoints_of(demo))
     return {
         "theme": make_theme(),
         "css": CSS,
@@ -264,7 +292,25 @@ def launch_options() -> dict:
         "quiet": True,
         "share": False,
         "inbrowser": False,
+        "max_file_size": "1mb",  # the upload route is closed (RequestLimits); this is a second bound
+        "state_session_capacity": MAX_SESSIONS,
+        "app_kwargs": {"middleware": [limits]},
     }
+
+
+def endpoints_of(demo: gr.Blocks | None) -> Endpoints:
+    """The app's endpoints as its queue knows them (RequestLimits checks calls against them)."""
+    fns = demo.fns if demo is not None else {}
+    ask = next((fn_id for fn_id, fn in fns.items() if fn.api_name == "ask"), None)
+    return Endpoints(ask, {fn_id: len(fn.inputs) for fn_id, fn in fns.items()})
+
+
+def launch(assistant: Assistant, config: Config, host: str, port: int) -> gr.Blocks:
+    """Build the app and serve it in the background on host:port (OSError if the port is taken)."""
+    demo = build_app(assistant)
+    demo.queue(default_concurrency_limit=config.queue_concurrency, max_size=config.queue_size)
+    demo.launch(server_name=host, server_port=port, prevent_thread_lock=True, **launch_options(demo, config))
+    return demo
 
 
 def build_app(assistant: Assistant) -> gr.Blocks:
@@ -272,7 +318,10 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     doc_choices = [(d.title, source) for source, d in sorted(documents.items())]
 
     with gr.Blocks(title=APP_TITLE, analytics_enabled=False) as demo:
-        history = gr.State([])  # this session's earlier questions, oldest first
+        # This session's conversation, kept on the server (the client sends only its new question),
+        # forgotten SESSION_TTL seconds after its last answer.
+        conversation = gr.State(Session(), time_to_live=SESSION_TTL)
+        in_flight = InFlight()
         gr.HTML(f"<h1>{esc(APP_TITLE)}</h1><p>就卫生健康规划文件提问，回答会引用原文条款；点击引用可查看条款在文件中的位置。</p>",
                 elem_id="pa-title")
         bridge = gr.HTML("", js_on_load=BRIDGE_JS, elem_id="pa-hidden", visible="hidden")
@@ -304,30 +353,33 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                             find = gr.Button("查找条款", scale=1, min_width=90, elem_id="pa-find")
                         document_view = gr.HTML(render_document(None, ()), elem_id="pa-document")
 
-        def on_send(message, chat, past):
-            yield from with_sources_tab(respond(assistant, message, chat, past))
+        def answer(message, session, request: gr.Request):  # `message`: the name scripts pass it by
+            return respond_in_turn(assistant, in_flight, getattr(request, "session_hash", None), message, session)
 
-        def on_example(chat, past, evt: gr.SelectData):  # an example of the empty chat
+        def on_example(session, evt: gr.SelectData, request: gr.Request):  # an example of the empty chat
             value = evt.value if isinstance(evt.value, dict) else {}
-            yield from with_sources_tab(respond(assistant, value.get("text", ""), chat, past))
+            return answer(value.get("text", ""), session, request)
 
-        def on_ask_link(chat, past, evt: gr.EventData):  # an example question in a help answer (a.pa-ask)
+        def on_ask_link(session, evt: gr.EventData, request: gr.Request):  # an example question in a help answer
             data = evt._data if isinstance(evt._data, dict) else {}
-            yield from with_sources_tab(respond(assistant, data.get("question", ""), chat, past))
+            return answer(data.get("question", ""), session, request)
 
-        answer_outputs = [chatbot, history, sources, tabs]
-        # The textbox is emptied in the browser the moment a question is sent (CLEAR_INPUT_JS), so
-        # a question typed while the previous answer streams is kept, and sent after it ("always_last").
-        asked = gr.on([textbox.submit, send.click], on_send, inputs=[textbox, chatbot, history],
-                      outputs=answer_outputs, js=CLEAR_INPUT_JS, trigger_mode="always_last",
-                      concurrency_id="answer", show_progress="hidden", api_name="ask")
+        answer_outputs = [chatbot, conversation, sources]
+        # The textbox is emptied in the browser the moment a question is sent (SEND_JS), so a question
+        # typed while the previous one is answered is kept, and sent after it ("always_last").
+        # While a question waits in the queue, the chat shows its place ("minimal" progress).
+        send_js = SEND_JS.replace("MAX_QUESTION_CHARS", str(int(assistant.config.max_question_chars)))
+        asked = gr.on([textbox.submit, send.click], answer, inputs=[textbox, conversation],
+                      outputs=answer_outputs, js=send_js, trigger_mode="always_last",
+                      concurrency_id="answer", show_progress="minimal", api_name="ask")
         asked_too = [
-            event(handler, inputs=[chatbot, history], outputs=answer_outputs, trigger_mode="always_last",
-                  concurrency_id="answer", show_progress="hidden", api_visibility="private")
+            event(handler, inputs=[conversation], outputs=answer_outputs, js=SHOW_SOURCES_JS,
+                  trigger_mode="always_last", concurrency_id="answer", show_progress="minimal",
+                  api_visibility="private")
             for event, handler in ((chatbot.example_select, on_example), (bridge.submit, on_ask_link))
         ]
         for trigger in (clear.click, chatbot.clear):  # the button and the chat's own trash icon
-            trigger(new_conversation, outputs=[chatbot, history, sources, textbox], cancels=[asked, *asked_too],
+            trigger(new_conversation, outputs=[chatbot, conversation, sources, textbox], cancels=[asked, *asked_too],
                     queue=False, api_visibility="private")
 
         def on_open(evt: gr.EventData):
@@ -383,10 +435,8 @@ def serve(config: Config) -> int:
         return 2
     assistant = Assistant.open(config, progress=True)
     warm_up(assistant)
-    demo = build_app(assistant)
-    demo.queue(default_concurrency_limit=2, max_size=64)
     try:
-        demo.launch(server_name=host, server_port=port, prevent_thread_lock=True, **launch_options())
+        demo = launch(assistant, config, host, port)
     except OSError as exc:  # the port was taken between the check and the launch
         print(f"error: 无法在 {host}:{port} 启动服务：{exc}", file=sys.stderr)
         return 2

@@ -179,12 +179,11 @@ def render_list(answer: Answer, entries: list[tuple[AnswerItem, tuple[int, ...]]
     return f'<{tag} class="pa-list">{"".join(lis)}</{tag}>'
 
 
-def render_answer_body(answer: Answer, shown_chars: int | None = None) -> str:
-    """The answer's words: its lead and lists when complete, else (and while streaming) its text."""
-    blocks = answer_blocks(answer) if shown_chars is None else None
+def render_answer_body(answer: Answer) -> str:
+    """The answer's words: its lead and lists, or its text as it is when it has no lists."""
+    blocks = answer_blocks(answer)
     if blocks is None:
-        text = answer.text if shown_chars is None else answer.text[:shown_chars]
-        return with_marks(text, answer.citations)
+        return with_marks(answer.text, answer.citations)
     return "".join(
         f'<div class="pa-para">{with_marks(block, answer.citations)}</div>' if isinstance(block, str)
         else render_list(answer, block)
@@ -192,23 +191,16 @@ def render_answer_body(answer: Answer, shown_chars: int | None = None) -> str:
     )
 
 
-def render_answer_message(answer: Answer, shown_chars: int | None = None) -> str:
-    """The chat message for an answer: its text (the first `shown_chars` while streaming), then citations."""
-    parts = [f'<div class="pa-msg pa-answer-text">{render_answer_body(answer, shown_chars)}</div>']
-    if (shown_chars is None or shown_chars >= len(answer.text)) and answer.citations:
+def render_answer_message(answer: Answer) -> str:
+    """The chat message for an answer: its words, then its citations."""
+    parts = [f'<div class="pa-msg pa-answer-text">{render_answer_body(answer)}</div>']
+    if answer.citations:
         heading = "引用" if answer.found else "可能相关"
         items = "".join(
             f'<li>{open_link(c, citation_caption(i, c), c.quotes)}</li>' for i, c in enumerate(answer.citations, 1)
         )
         parts.append(f'<div class="pa-cites"><div class="pa-cites-head">{heading}</div><ol>{items}</ol></div>')
     return "".join(parts)
-
-
-def streamed_chars(answer: Answer) -> int:
-    """How much of the text appears a few characters at a time: a list answer's lead only (its list then at once)."""
-    if answer_blocks(answer) is None:
-        return len(answer.text)
-    return len(answer.lead) if answer.lead and answer.text.startswith(answer.lead) else 0
 
 
 def document_meta(document: Document) -> str:
