@@ -2,11 +2,16 @@
 
 Layout under the index folder:
     manifest.json      what the index was built from; names the live generation
-    gen-<id>/          chunks.jsonl, vectors.npy, faiss.index, bm25.json
+    gen-<id>/          chunks.jsonl, vectors.npy, faiss.index, bm25.json, documents.jsonl,
+                       and manifest.json (a copy, so the generation can be checked on its own)
 
 A build writes a new generation folder and only then replaces manifest.json (os.replace is
 atomic), so a crash mid-build leaves the previous index usable. A build re-embeds only the
 clauses of files whose bytes changed; everything else is copied from the previous generation.
+
+A generation holds everything needed to answer (the parsed documents too), so the server can
+answer from the last intact one while a newer one is built or a damaged one repaired. The build
+keeps the newest intact earlier generation beside the live one for that, and deletes the rest.
 """
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ import shutil
 import sys
 import time
 import uuid
+from datetime import datetime
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -27,13 +33,13 @@ from assistant.bm25 import BM25
 from assistant.chunking import split_long_clauses
 from assistant.config import Config
 from assistant.corpus import corpus_files, file_sha256, load_document
-from assistant.models import Clause, Document
+from assistant.models import Clause, Document, MetaField
 from assistant.parser import PARSER_VERSION
 from assistant.textnorm import compact, fold, tokens
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2  # 2: generations carry their documents (documents.jsonl) and a manifest copy
 MANIFEST = "manifest.json"
-ARTEFACTS = ("chunks.jsonl", "vectors.npy", "faiss.index", "bm25.json")
+ARTEFACTS = ("chunks.jsonl", "vectors.npy", "faiss.index", "bm25.json", "documents.jsonl")
 
 
 # What reading damaged index files raises: FAISS's C++ errors come through as RuntimeError.
@@ -58,13 +64,14 @@ class Manifest:
     artefacts: dict[str, dict] = field(default_factory=dict)  # file name -> {"bytes": n, "sha256": hex}
 
     @classmethod
-    def read(cls, index_dir: Path) -> "Manifest | None":
-        path = index_dir / MANIFEST
+    def read(cls, folder: Path) -> "Manifest | None":
+        """The manifest in `folder` (the index folder, or a generation's own copy); None if absent or unreadable."""
+        path = folder / MANIFEST
         if not path.exists():
             return None
         try:
             return cls(**json.loads(path.read_text(encoding="utf-8")))
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, OSError):
             return None  # unreadable or from another format: treated as no index
 
 
@@ -176,6 +183,17 @@ def _read_generation(index_dir: Path, manifest: Manifest):
     return clauses, vectors, faiss.read_index(str(gen / "faiss.index")), bm25
 
 
+def _read_documents(gen: Path) -> tuple[dict[str, Document], dict[str, tuple[Clause, ...]]]:
+    documents, whole = {}, {}
+    for line in (gen / "documents.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        d = row["document"]
+        document = Document(**{**d, "fields": tuple(MetaField(**f) for f in d["fields"])})
+        documents[document.source] = document
+        whole[document.source] = tuple(Clause(**{**c, "path": tuple(c["path"])}) for c in row["outline"])
+    return documents, whole
+
+
 def load_index(config: Config) -> SearchIndex:
     """The index as built, or StaleIndex saying exactly what changed and what to run."""
     manifest = Manifest.read(config.index_dir)
@@ -187,17 +205,42 @@ def load_index(config: Config) -> SearchIndex:
             f"index in {config.index_dir} is out of date ({'; '.join(reasons)}); "
             f"run: python -m assistant build --corpus {config.corpus_dir} --index {config.index_dir}"
         )
-    documents, _, whole = _load_corpus(config)
     try:
-        return _assemble(config.index_dir, manifest, documents, whole)
+        return load_generation(config.index_dir, manifest)
     except UNREADABLE as exc:
         raise StaleIndex(f"index in {config.index_dir} cannot be read ({type(exc).__name__}); "
                          f"run: python -m assistant build --corpus {config.corpus_dir} --index {config.index_dir}") from None
 
 
-def _assemble(index_dir: Path, manifest: Manifest, documents, whole) -> SearchIndex:
+def load_generation(index_dir: Path, manifest: Manifest) -> SearchIndex:
+    """One generation, whole, from its folder alone (the corpus files are not read)."""
     clauses, vectors, faiss_index, bm25 = _read_generation(index_dir, manifest)
+    documents, whole = _read_documents(index_dir / manifest.generation)
     return SearchIndex(manifest, documents, clauses, vectors, faiss_index, bm25, whole)
+
+
+def index_problems(config: Config) -> list[str]:
+    """Why the live index cannot serve the corpus as it is now (stale or damaged); empty when it can."""
+    manifest = Manifest.read(config.index_dir)
+    return staleness(manifest, config, _corpus_hashes(config)) or damaged_artefacts(config.index_dir, manifest)
+
+
+def intact_generations(config: Config) -> list[Manifest]:
+    """Generations in the index folder that verify against their own manifest and were built with
+    this model, parser and clause limit (whatever the corpus was then), newest first."""
+    return [m for m in _verified_generations(config.index_dir) if not staleness(m, config, m.files)]
+
+
+def _verified_generations(index_dir: Path) -> list[Manifest]:
+    """Generation folders whose own manifest copy is readable and whose files match it, newest first."""
+    found = []
+    for folder in index_dir.glob("gen-*"):
+        manifest = Manifest.read(folder)
+        if manifest is None or manifest.generation != folder.name or set(manifest.artefacts) != set(ARTEFACTS):
+            continue
+        if not artefact_problems(index_dir, manifest):
+            found.append(manifest)
+    return sorted(found, key=lambda m: (m.built_at, m.generation), reverse=True)
 
 
 def build_index(
@@ -218,14 +261,17 @@ def build_index(
     damage = artefact_problems(config.index_dir, old)
     if not staleness(old, config, hashes) and not damage:
         try:
-            return _assemble(config.index_dir, old, documents, whole), 0
+            return load_generation(config.index_dir, old), 0
         except UNREADABLE as exc:  # an index from before artefacts were recorded, damaged since
             damage = {MANIFEST: f"the index files cannot be read ({type(exc).__name__})"}
     if damage:
         _say(progress, f"repairing the index: {'; '.join(damage.values())}")
-    reusable = _reusable_vectors(config, old, hashes, set(damage))
+    source = old
+    if damage.keys() & {"chunks.jsonl", "vectors.npy"}:  # the live rows cannot be trusted: the last intact ones can
+        source = next(iter(intact_generations(config)), None)
+    reusable = _reusable_vectors(config, source, hashes)
     todo = [i for i, c in enumerate(clauses) if (c.source, c.start, c.end) not in reusable]
-    dimension = old.dimension if old and reusable else 0
+    dimension = source.dimension if source and reusable else 0
     vectors = None
     if todo:
         embedder = embedder_factory()
@@ -246,24 +292,22 @@ def build_index(
     bm25 = BM25.build([lexical_terms(documents[c.source], c) for c in clauses])
     manifest = Manifest(
         INDEX_FORMAT, PARSER_VERSION, config.model_id, dimension, config.max_clause_chars,
-        hashes, f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}", time.strftime("%Y-%m-%dT%H:%M:%S"), len(clauses),
+        hashes, f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}", datetime.now().isoformat(timespec="microseconds"), len(clauses),
     )
-    manifest = _write_generation(config.index_dir, manifest, clauses, vectors, faiss_index, bm25)
+    manifest = _write_generation(config.index_dir, manifest, clauses, vectors, faiss_index, bm25, documents, whole)
     _say(progress, f"index written to {config.index_dir} ({len(clauses)} clause parts, {len(documents)} files)")
     return SearchIndex(manifest, documents, clauses, vectors, faiss_index, bm25, whole), len(todo)
 
 
-def _reusable_vectors(config: Config, old: Manifest | None, hashes: dict[str, str], damaged=frozenset()) -> dict:
-    """Vectors of unchanged files from the previous generation, keyed by clause position.
+def _reusable_vectors(config: Config, old: Manifest | None, hashes: dict[str, str]) -> dict:
+    """Vectors of files unchanged since generation `old`, keyed by clause position.
 
-    Only the stored clause rows and vectors are needed: a damaged FAISS or BM25 file is derived
-    anew from them, with nothing embedded again; damaged rows or vectors cannot be trusted.
+    Only the stored clause rows and vectors are needed: a damaged FAISS, BM25 or documents file is
+    derived anew from them and the corpus, with nothing embedded again.
     """
-    if old is None or old.model_id != config.model_id or old.format != INDEX_FORMAT:
-        return {}
+    if old is None or old.model_id != config.model_id or old.format not in (1, INDEX_FORMAT):
+        return {}  # format 1 stored the same rows and vectors, only not the documents
     if old.parser_version != PARSER_VERSION or old.max_clause_chars != config.max_clause_chars:
-        return {}
-    if damaged & {"chunks.jsonl", "vectors.npy"}:
         return {}
     try:
         clauses, vectors = _read_rows(config.index_dir / old.generation)
@@ -275,7 +319,8 @@ def _reusable_vectors(config: Config, old: Manifest | None, hashes: dict[str, st
     return {(c.source, c.start, c.end): vectors[i] for i, c in enumerate(clauses) if c.source in unchanged}
 
 
-def _write_generation(index_dir: Path, manifest: Manifest, clauses, vectors, faiss_index, bm25: BM25) -> Manifest:
+def _write_generation(index_dir: Path, manifest: Manifest, clauses, vectors, faiss_index, bm25: BM25,
+                      documents: dict[str, Document], whole: dict[str, tuple[Clause, ...]]) -> Manifest:
     import faiss
 
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -289,15 +334,27 @@ def _write_generation(index_dir: Path, manifest: Manifest, clauses, vectors, fai
     np.save(tmp / "vectors.npy", vectors)
     faiss.write_index(faiss_index, str(tmp / "faiss.index"))
     (tmp / "bm25.json").write_text(json.dumps(bm25.to_json(), ensure_ascii=False), encoding="utf-8")
+    with open(tmp / "documents.jsonl", "w", encoding="utf-8") as out:
+        for source, document in documents.items():
+            row = {"document": asdict(document), "outline": [asdict(c) for c in whole.get(source, ())]}
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
     manifest = replace(manifest, artefacts={name: file_digest(tmp / name) for name in ARTEFACTS})
+    (tmp / MANIFEST).write_text(json.dumps(asdict(manifest), ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(tmp, gen)
     manifest_tmp = index_dir / (MANIFEST + ".partial")
     manifest_tmp.write_text(json.dumps(asdict(manifest), ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(manifest_tmp, index_dir / MANIFEST)  # the switch: atomic
-    for stale in index_dir.glob("gen-*"):
-        if stale.name != manifest.generation:
-            shutil.rmtree(stale, ignore_errors=True)
+    _prune_generations(index_dir, manifest)
     return manifest
+
+
+def _prune_generations(index_dir: Path, live: Manifest) -> None:
+    """Keep the live generation and the newest intact one before it (to answer from while a
+    later build runs); delete every other generation folder."""
+    keep = {live.generation, *[m.generation for m in _verified_generations(index_dir) if m.generation != live.generation][:1]}
+    for folder in index_dir.glob("gen-*"):
+        if folder.name not in keep:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _say(progress: bool, message: str) -> None:

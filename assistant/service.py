@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import re
+import sys
+import threading
 import unicodedata
+from dataclasses import dataclass
 from typing import Sequence
 
 from assistant import answering
 from assistant.config import Config
-from assistant.index import SearchIndex, build_index
+from assistant.index import SearchIndex, build_index, index_problems, intact_generations, load_generation
 from assistant.models import Answer, Clause, Document
 from assistant.retrieval import Retriever, label_matches
 from assistant.textnorm import fold
@@ -56,15 +59,47 @@ def open_embedder(config: Config, progress: bool = True):
     return embedder
 
 
+@dataclass(frozen=True)
+class Live:
+    """What answers come from, replaced as a whole when a newer index is ready (one reference
+    swap, so a question being answered keeps the generation it started with)."""
+
+    index: SearchIndex
+    retriever: Retriever
+    context: answering.AnswerContext
+
+
 class Assistant:
     """Loads the index and the model once; answers questions; looks clauses up."""
 
     def __init__(self, config: Config, index: SearchIndex, embedder):
         self.config = config
-        self.index = index
-        self.retriever = Retriever(index, embedder)
-        self.context = answering.AnswerContext(index.documents, self.outline, self.retriever.idf,
-                                               self.retriever.folded, self.retriever.folded_document, config.top_k)
+        self.embedder = embedder
+        self.updating: threading.Thread | None = None  # a background build, when serving an earlier generation
+        self._live = self._prepare(index)
+
+    def _prepare(self, index: SearchIndex) -> Live:
+        retriever = Retriever(index, self.embedder)
+        outline = lambda source: index.whole_clauses.get(source, ())  # noqa: E731
+        context = answering.AnswerContext(index.documents, outline, retriever.idf, retriever.folded,
+                                          retriever.folded_document, self.config.top_k)
+        return Live(index, retriever, context)
+
+    def use_index(self, index: SearchIndex) -> None:
+        """Answer from `index` from now on (questions already being answered finish on the old one)."""
+        self._live = self._prepare(index)
+
+    @property
+    def index(self) -> SearchIndex:
+        return self._live.index
+
+    @property
+    def retriever(self) -> Retriever:
+        return self._live.retriever
+
+    @property
+    def context(self) -> answering.AnswerContext:
+        return self._live.context
 
     @classmethod
     def open(cls, config: Config | None = None, progress: bool = True) -> "Assistant":
@@ -74,14 +109,46 @@ class Assistant:
         index, _ = build_index(config, lambda: embedder, progress=progress)
         return cls(config, index, embedder)
 
+    @classmethod
+    def open_for_serving(cls, config: Config | None = None, progress: bool = True) -> "Assistant":
+        """Like open(), except that when the index needs work (a changed corpus, a damaged file) and an
+        intact earlier generation exists, it answers from that one at once and brings the index up to
+        date in a background thread (`updating`), switching to it when it is done."""
+        config = config or Config.from_env()
+        embedder = open_embedder(config, progress)
+        problems = index_problems(config)
+        fallback = next(iter(intact_generations(config)), None) if problems else None
+        if fallback is None:
+            return cls(config, build_index(config, lambda: embedder, progress=progress)[0], embedder)
+        assistant = cls(config, load_generation(config.index_dir, fallback), embedder)
+        _say(f"index needs work ({'; '.join(problems)}); answering meanwhile from generation "
+             f"{fallback.generation} (built {fallback.built_at}, {fallback.clauses} clause parts)")
+        assistant.updating = threading.Thread(target=assistant._catch_up, args=(progress,), daemon=True,
+                                              name="index-update")
+        assistant.updating.start()
+        return assistant
+
+    def _catch_up(self, progress: bool) -> None:
+        """The background build of open_for_serving(); on failure the earlier generation keeps answering."""
+        try:
+            index, embedded = build_index(self.config, lambda: self.embedder, progress=progress)
+        except Exception as exc:  # one line: the server goes on answering from what it has
+            _say(f"the index could not be brought up to date ({type(exc).__name__}: {exc}); "
+                 f"still answering from generation {self.index.manifest.generation}")
+            return
+        self.use_index(index)
+        _say(f"index up to date ({embedded} clause parts embedded); now answering from generation "
+             f"{index.manifest.generation}")
+
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
         question = validate_question(question, self.config.max_question_chars)
+        live = self._live  # one generation for the whole answer, even if a newer one arrives meanwhile
         if answering.is_conversation(fold(question)):  # no search: a greeting is not a follow-up of anything
-            return answering.help_answer(question, self.context)
+            return answering.help_answer(question, live.context)
         # Greetings and thanks earlier in the conversation are no subject a follow-up could lean on.
         history = [h for h in history if isinstance(h, str) and h.strip() and not answering.is_conversation(fold(h))]
-        retrieval = self.retriever.retrieve(question, history, self.config.top_k)
-        return answering.answer(question, retrieval, self.context)
+        retrieval = live.retriever.retrieve(question, history, self.config.top_k)
+        return answering.answer(question, retrieval, live.context)
 
     def warm_up(self) -> None:
         """Load what loads on first use (jieba, OpenCC, pinyin, the English dictionary) before a user waits."""
@@ -101,3 +168,7 @@ class Assistant:
         wanted = re.sub(r"\s+", "", label)
         clauses = [c for c in self.outline(source) if label_matches(c.label, wanted)]
         return sorted(clauses, key=lambda c: (c.label != wanted.replace("(", "（").replace(")", "）"), c.start))
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)

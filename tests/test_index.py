@@ -63,7 +63,8 @@ def test_build_writes_faiss_bm25_and_a_manifest_of_file_hashes(small):
     assert set(manifest["files"]) == {"tiny.txt", "广东省母婴保健管理条例(2023-03-30).md"}
     assert manifest["model_id"] == config.model_id and manifest["dimension"] == 384
     generation = config.index_dir / manifest["generation"]
-    assert {p.name for p in generation.iterdir()} == {"chunks.jsonl", "vectors.npy", "faiss.index", "bm25.json"}
+    assert {p.name for p in generation.iterdir()} == {"chunks.jsonl", "vectors.npy", "faiss.index", "bm25.json",
+                                                      "documents.jsonl", "manifest.json"}
     assert np.allclose(np.linalg.norm(index.vectors, axis=1), 1.0, atol=1e-4)
 
 
@@ -129,32 +130,106 @@ def test_a_crash_mid_build_leaves_the_previous_index_usable(small, monkeypatch):
     assert load_index(config).faiss_index.ntotal > 0
 
 
-def _cut_in_half(path: Path) -> None:
-    data = path.read_bytes()
-    path.write_bytes(data[: len(data) // 2])
-
-
 def _answer_of(config, embedder, question="家庭医生签约率要达到多少？"):
     index = load_index(config)
     return Assistant(config, index, embedder).ask(question)
 
 
-@pytest.mark.parametrize("name, re_embedded", [("faiss.index", False), ("bm25.json", False),
-                                                ("vectors.npy", True), ("chunks.jsonl", True)])
-def test_a_damaged_index_file_is_named_and_build_repairs_it(small, name, re_embedded):
+DAMAGE = {
+    "cut in half": lambda path: path.write_bytes(path.read_bytes()[: path.stat().st_size // 2]),
+    "emptied": lambda path: path.write_bytes(b""),
+    "garbage": lambda path: path.write_bytes(bytes(range(256)) * (1 + path.stat().st_size // 256)),
+    "deleted": lambda path: path.unlink(),
+}
+# Rows and vectors are the only things that cost embedding; the rest is derived from them or the corpus.
+RE_EMBEDDED = {"faiss.index": False, "bm25.json": False, "documents.jsonl": False, "vectors.npy": True,
+               "chunks.jsonl": True}
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+@pytest.mark.parametrize("name", RE_EMBEDDED)
+def test_a_damaged_index_file_is_named_and_build_repairs_it(small, name, damage):
     config, embedder = small
     before = _answer_of(config, embedder.embedder)
     manifest = Manifest.read(config.index_dir)
-    _cut_in_half(config.index_dir / manifest.generation / name)
+    DAMAGE[damage](config.index_dir / manifest.generation / name)
     with pytest.raises(StaleIndex) as refused:
         load_index(config)
     message = str(refused.value)
     assert name in message and "python -m assistant build" in message and "\n" not in message
     index, embedded = build_index(config, lambda: embedder, progress=False)
     # FAISS and BM25 are derived again from the stored rows and vectors; damaged rows or vectors are embedded anew.
-    assert embedded == (len(index.clauses) if re_embedded else 0)
+    assert embedded == (len(index.clauses) if RE_EMBEDDED[name] else 0)
     after = _answer_of(config, embedder.embedder)
     assert after.text == before.text and [c.clause.key for c in after.citations] == [c.clause.key for c in before.citations]
+
+
+class GatedEmbedder(CountingEmbedder):
+    """The real embedder, whose passage embedding waits until the test lets it go on."""
+
+    def __init__(self, embedder):
+        super().__init__(embedder)
+        import threading
+
+        self.started, self.go = threading.Event(), threading.Event()
+
+    def encode_passages(self, texts, **kwargs):
+        self.started.set()
+        assert self.go.wait(120)
+        return super().encode_passages(texts, **kwargs)
+
+
+NEW_PLAN = "某市卫生工作要点\n\n一、目标\n\n孕产妇系统管理率达到92%。\n"
+
+
+def test_serving_answers_from_the_last_good_generation_while_the_index_is_repaired(small, monkeypatch):
+    """The corpus gained a plan and the live generation's vectors were then damaged: the server
+    answers at once from the generation before, while the build repairs in the background, then
+    switches to the repaired one."""
+    config, embedder = small
+    earlier = Manifest.read(config.index_dir)
+    question = "家庭医生签约率要达到多少？"
+    before = _answer_of(config, embedder.embedder, question)
+    (config.corpus_dir / "new.txt").write_text(NEW_PLAN, encoding="utf-8")
+    build_index(config, lambda: embedder, progress=False)
+    live = Manifest.read(config.index_dir)
+    DAMAGE["cut in half"](config.index_dir / live.generation / "vectors.npy")
+
+    gated = GatedEmbedder(embedder.embedder)
+    monkeypatch.setattr("assistant.service.open_embedder", lambda config, progress=True: gated)
+    assistant = Assistant.open_for_serving(config, progress=False)
+    assert assistant.updating is not None and gated.started.wait(60)  # the repair is under way ...
+    assert assistant.index.manifest.generation == earlier.generation  # ... and answers come from before
+    answer = assistant.ask(question)
+    assert answer.text == before.text and "new.txt" not in assistant.documents
+    gated.go.set()
+    assistant.updating.join(120)
+    repaired = Manifest.read(config.index_dir)
+    assert assistant.index.manifest.generation == repaired.generation not in (earlier.generation, live.generation)
+    assert gated.embedded == 1  # only new.txt's clause: the rest comes from the intact generation before
+    assert "92%" in assistant.ask("孕产妇系统管理率要达到多少？").text
+    assert assistant.ask(question).text == before.text
+    assert sorted(p.name for p in config.index_dir.glob("gen-*")) == sorted({repaired.generation, earlier.generation})
+
+
+def test_with_no_good_generation_serving_repairs_first(small, monkeypatch):
+    config, embedder = small
+    live = Manifest.read(config.index_dir)
+    DAMAGE["garbage"](config.index_dir / live.generation / "faiss.index")
+    monkeypatch.setattr("assistant.service.open_embedder", lambda config, progress=True: embedder)
+    assistant = Assistant.open_for_serving(config, progress=False)
+    assert assistant.updating is None and embedder.embedded == 0  # repaired from the stored vectors
+    assert "75%" in assistant.ask("家庭医生签约率要达到多少？").text
+
+
+def test_a_build_keeps_the_live_generation_and_the_one_before(small, real_embedder):
+    config, embedder = small
+    names = []
+    for n in range(3):
+        (config.corpus_dir / "new.txt").write_text(NEW_PLAN + f"\n二、第{n}次修订。\n", encoding="utf-8")
+        build_index(config, lambda: embedder, progress=False)
+        names.append(Manifest.read(config.index_dir).generation)
+    assert sorted(p.name for p in config.index_dir.glob("gen-*")) == sorted(names[-2:])
 
 
 def test_an_unreadable_manifest_means_a_fresh_build(small):

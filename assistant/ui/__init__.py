@@ -137,6 +137,11 @@ def new_conversation() -> tuple[list, Session, str, str]:
     return [], Session(), render_sources(None, {}), ""
 
 
+def document_choices(assistant: Assistant) -> list[tuple[str, str]]:
+    """(title, file name) of each document, for the document picker."""
+    return [(d.title, source) for source, d in sorted(assistant.documents.items())]
+
+
 def show_document(assistant: Assistant, source: Any, status: str = "") -> str:
     document = assistant.documents.get(source) if isinstance(source, str) else None
     if document is None:
@@ -315,7 +320,6 @@ def launch(assistant: Assistant, config: Config, host: str, port: int) -> gr.Blo
 
 def build_app(assistant: Assistant) -> gr.Blocks:
     documents = assistant.documents
-    doc_choices = [(d.title, source) for source, d in sorted(documents.items())]
 
     with gr.Blocks(title=APP_TITLE, analytics_enabled=False) as demo:
         # This session's conversation, kept on the server (the client sends only its new question),
@@ -346,7 +350,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                         sources = gr.HTML(render_sources(None, documents), elem_id="pa-sources")
                     with gr.Tab("文档", id="document", elem_id="pa-document-tab"):
                         with gr.Row(equal_height=False, elem_id="pa-lookup-row"):
-                            doc_pick = gr.Dropdown(choices=doc_choices, value=None, label="文件", scale=4,
+                            doc_pick = gr.Dropdown(choices=document_choices(assistant), value=None, label="文件", scale=4,
                                                    elem_id="pa-doc-pick", filterable=False)
                             label_box = gr.Textbox(label="条款编号", placeholder="如 二（三）2、（十一）、第三条",
                                                    scale=2, elem_id="pa-label-box", max_lines=1)
@@ -399,6 +403,11 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         def on_find(source, label):
             return lookup_clause(assistant, source, label)
 
+        def on_load():  # the documents as they are now: the index may have been brought up to date since start
+            return gr.Dropdown(choices=document_choices(assistant))
+
+        demo.load(on_load, outputs=doc_pick, show_progress="hidden", api_visibility="private")
+
         gr.on([find.click, label_box.submit], on_find, inputs=[doc_pick, label_box], outputs=document_view,
               show_progress="hidden", api_visibility="private").then(None, js=SCROLL_JS)
     return demo
@@ -433,7 +442,7 @@ def serve(config: Config) -> int:
         print(f"error: 端口 {port} 已被占用（port {port} on {host} is in use）; 请用 --port 或 PLAN_PORT 换一个端口",
               file=sys.stderr)
         return 2
-    assistant = Assistant.open(config, progress=True)
+    assistant = Assistant.open_for_serving(config, progress=True)
     warm_up(assistant)
     try:
         demo = launch(assistant, config, host, port)
