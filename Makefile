@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install index serve test eval bench clean
+.PHONY: install index serve test eval bench bench-load clean
 
 # torch first: the pinned CPU wheel, so sentence-transformers does not pull CUDA.
 $(STAMP): pyproject.toml
@@ -40,6 +40,11 @@ eval: index
 
 bench: index
 	$(PY) bench/run.py
+
+# The served app under 20 and 60 sessions, a flood of 10 MB requests and a burst (about 3 minutes).
+bench-load: index
+	$(PY) bench/load.py --sessions 20,60 --seconds 30
+	$(PY) bench/load.py --sessions 1 --seconds 20 --hostile --burst 400
 
 clean:
 	rm -rf index .cache eval/reports test-artifacts
