@@ -188,7 +188,8 @@ def _read_documents(gen: Path) -> tuple[dict[str, Document], dict[str, tuple[Cla
     for line in (gen / "documents.jsonl").read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         d = row["document"]
-        document = Document(**{**d, "fields": tuple(MetaField(**f) for f in d["fields"])})
+        document = Document(**{**d, "fields": tuple(MetaField(**f) for f in d["fields"]),
+                                 "pages": tuple(d.get("pages", ())), "ocr_pages": tuple(d.get("ocr_pages", ()))})
         documents[document.source] = document
         whole[document.source] = tuple(Clause(**{**c, "path": tuple(c["path"])}) for c in row["outline"])
     return documents, whole

@@ -1,6 +1,7 @@
 """Domain records shared by every layer. Small, frozen, defined once."""
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -33,9 +34,22 @@ class Document:
     doc_number: str | None = None  # 文号, e.g. 欽衛發〔2019〕14號
     index_number: str | None = None  # 索引号
     fields: tuple[MetaField, ...] = ()  # where each metadata value stands in `text`, for exact citations
+    pages: tuple[int, ...] = ()  # offset in `text` where each page starts, for paged formats (PDF)
+    ocr_pages: tuple[int, ...] = ()  # 1-based pages whose text was recognised from an image
 
     def field(self, name: str) -> MetaField | None:
         return next((f for f in self.fields if f.name == name), None)
+
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based page holding `offset`, or None for a document without pages."""
+        if not self.pages:
+            return None
+        return max(1, bisect_right(self.pages, offset))
+
+    def is_ocr(self, offset: int) -> bool:
+        """Whether the text at `offset` was recognised from a page image (OCR)."""
+        page = self.page_at(offset)
+        return page is not None and page in self.ocr_pages
 
 
 @dataclass(frozen=True)
@@ -54,6 +68,8 @@ class Clause:
     end: int
     part: int = 0  # index of this part when a clause was split
     parts: int = 1
+    page: int = 0  # 1-based page where the clause starts, for paged formats (PDF); 0 for the rest
+    ocr: bool = False  # its text was recognised from a page image
 
     @property
     def path_text(self) -> str:

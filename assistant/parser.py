@@ -467,8 +467,12 @@ def node_label(node: _Node) -> str:
     return label
 
 
-def parse_document(source: str, text: str, sha256: str = "") -> ParsedDocument:
-    """The whole parse: metadata, title and every clause with exact offsets into `text`."""
+def parse_document(source: str, text: str, sha256: str = "", pages: tuple[int, ...] = (),
+                   ocr_pages: tuple[int, ...] = ()) -> ParsedDocument:
+    """The whole parse: metadata, title and every clause with exact offsets into `text`.
+
+    `pages` and `ocr_pages` come from the format's reader (see assistant.ingest.Extracted) and are kept
+    on the Document, so a citation can name its page."""
     lines = split_lines(text)
     scanned = scan(lines, source)
     nodes = _OutlineBuilder(lines, scanned).build()
@@ -487,6 +491,8 @@ def parse_document(source: str, text: str, sha256: str = "") -> ParsedDocument:
         doc_number=meta.get("doc_number"),
         index_number=meta.get("index_number"),
         fields=fields,
+        pages=tuple(pages),
+        ocr_pages=tuple(ocr_pages),
     )
     clauses = []
     for node in nodes:
@@ -494,8 +500,10 @@ def parse_document(source: str, text: str, sha256: str = "") -> ParsedDocument:
         path = tuple(n.heading for n in node.ancestors()) or (node.heading,)
         segments = [(s, e) for s, e in node.segments if e > s]
         for part, (start, end) in enumerate(segments):
+            page = document.page_at(start) or 0
             clauses.append(
-                Clause(source, label, path, node.title or label, text[start:end], start, end, part, len(segments))
+                Clause(source, label, path, node.title or label, text[start:end], start, end, part, len(segments),
+                       page=page, ocr=page in document.ocr_pages)
             )
     return ParsedDocument(document, tuple(clauses))
 

@@ -77,6 +77,10 @@ def answer_body(markup: str) -> str:
     return match.group(1) if match else ""
 
 
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
 def answer_text(message: dict) -> str:
     return plain(answer_body(message["content"]))
 
@@ -121,7 +125,8 @@ def test_sources_show_each_cited_clause_escaped_with_highlight(assistant):
     bodies = re.findall(r'<div class="pa-clause-text">(.*?)</div>', sources, re.S)
     for citation, body in zip(answer.citations, bodies):
         whole = ui.containing_clause(assistant.outline(citation.source), citation.start)
-        assert plain(body) == whole.text
+        gaps = ui.page_break_gaps(whole.text)  # shown joined (see the page-break test below)
+        assert plain(body) == "".join(whole.text[s:e] for s, e in zip([0] + [e for _, e in gaps], [s for s, _ in gaps] + [len(whole.text)]))
     assert "000_a7ee23972fa017a8.txt" in sources
     assert "一、目标任务 › （三）诊疗技术更加先进" in plain(sources)
     # issuer and date appear where the document has them
@@ -420,7 +425,7 @@ def test_lookup_by_label(assistant):
     # the whole document is there, with its outline
     doc = assistant.documents[YUNZHOU]
     body = re.search(r'<div class="pa-doc-text">(.*)</div></div></div>$', markup, re.S).group(1)
-    assert plain(body) == doc.text
+    assert squash(plain(body)) == squash(doc.text)  # page breaks inside sentences are shown joined
     assert markup.count('<li class="pa-depth') == len(assistant.outline(YUNZHOU))
 
 
@@ -459,7 +464,7 @@ def test_metadata_citation_opens_the_document_at_the_value(assistant):
     assert "pa-clause pa-focus" not in markup and "pa-current" not in markup
     assert ui.OUTSIDE_CLAUSES in plain(markup)
     body = re.search(r'<div class="pa-doc-text">(.*)</div></div></div>$', markup, re.S).group(1)
-    assert plain(body) == assistant.documents[GUANGZHOU].text  # the whole file, the value marked in place
+    assert squash(plain(body)) == squash(assistant.documents[GUANGZHOU].text)  # the whole file, the value marked in place
     # the value marked where it stands: what precedes the mark is the file up to its offset
     assert plain(body.split('<mark class="pa-quote pa-focus">')[0]) == assistant.documents[GUANGZHOU].text[:issuer.start]
 
@@ -532,3 +537,32 @@ def test_serve_reports_a_busy_port(capsys):
     assert status != 0
     assert f"端口 {port} 已被占用" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+
+
+# --- page breaks and pages -------------------------------------------------------------------
+
+
+def test_a_sentence_broken_by_a_page_break_is_shown_whole(assistant):
+    """000 breaks sentences across blank lines (its page breaks): the sources panel and the document
+    view join them, while the clause's offsets and text stay the file's own."""
+    document = assistant.documents[BADA]
+    clause = next(c for c in assistant.outline(BADA) if "常住人口的\n\n30%以上" in c.text)
+    assert document.text[clause.start:clause.end] == clause.text
+    shown = plain(ui.highlight(clause.text, clause.start, (), join_breaks=True))
+    assert "常住人口的30%以上" in shown
+    view = plain(ui.render_document(document, assistant.outline(BADA), focus=clause.start))
+    assert "常住人口的30%以上" in view
+
+
+def test_headings_and_numbered_lines_are_not_joined():
+    text = "一、目标任务\n\n以按期打赢脱贫攻坚战为统领\n\n（九）推进建设。改造升级全省未达\n\n到平均建设标准的乡镇卫生院\n\n（十）下一条"
+    gaps = ui.page_break_gaps(text)
+    assert [text[s - 3:s] + "|" + text[e:e + 3] for s, e in gaps] == ["省未达|到平均"]
+
+
+def test_a_citation_of_a_paged_document_names_its_page_and_ocr():
+    clause = Clause("plan.pdf", "二（一）", ("二、任务", "（一）基层"), "基层", "（一）基层。", 10, 16, page=3, ocr=True)
+    caption = plain(ui.card_caption(1, Citation(clause, "某规划", 1.0)))
+    assert caption == "[1] 《某规划》 二（一） 第3页（OCR识别）"
+    unpaged = Clause("plan.txt", "二（一）", ("二、任务",), "基层", "（一）基层。", 10, 16)
+    assert "页" not in plain(ui.card_caption(1, Citation(unpaged, "某规划", 1.0)))

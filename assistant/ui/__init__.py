@@ -35,7 +35,7 @@ from assistant.service import Assistant, InvalidQuestion
 from assistant.ui.render import (  # the pure renderers; tests call them as ui.<name>
     CSS, EMPTY_DOCUMENT, EMPTY_SOURCES, OUTSIDE_CLAUSES, QUESTION_PREVIEW_CHARS, answer_blocks, ask_link,
     card_caption, citation_caption, containing_clause, document_meta, esc, esc_lines, highlight, mark_link,
-    open_link, parse_quotes, quotes_attr, render_answer_message, render_document, render_notice, render_source_card,
+    open_link, page_break_gaps, page_note, parse_quotes, quotes_attr, render_answer_message, render_document, render_notice, render_source_card,
     render_sources, render_user_message, with_marks,
 )
 from assistant.ui.limits import MAX_BODY_BYTES, Endpoints, RequestLimits

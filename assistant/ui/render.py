@@ -31,19 +31,68 @@ def esc_lines(text: str) -> str:
     return "<br>".join(esc(line) for line in text.split("\n"))
 
 
-def highlight(text: str, base: int, spans: Sequence[tuple[int, int]], css_class: str = "pa-quote") -> str:
-    """`text` (which starts at absolute offset `base`) escaped, with absolute `spans` wrapped in <mark>."""
+def highlight(text: str, base: int, spans: Sequence[tuple[int, int]], css_class: str = "pa-quote",
+              join_breaks: bool = False) -> str:
+    """`text` (which starts at absolute offset `base`) escaped, with absolute `spans` wrapped in <mark>.
+
+    With `join_breaks` (a clause's text), blank lines that only break a sentence (a page break in the
+    source, see `page_break_gaps`) are not shown, so the sentence reads whole; every offset still
+    points at the file's own characters.
+    """
     cuts = []
     for start, end in sorted(spans):
         s, e = max(start - base, 0), min(end - base, len(text))
         if s < e and (not cuts or s >= cuts[-1][1]):
             cuts.append((s, e))
+    gaps = page_break_gaps(text) if join_breaks else []
     out, pos = [], 0
     for s, e in cuts:
-        out.append(esc(text[pos:s]))
-        out.append(f'<mark class="{css_class}">{esc(text[s:e])}</mark>')
+        out.append(_shown(text, pos, s, gaps))
+        out.append(f'<mark class="{css_class}">{_shown(text, s, e, gaps)}</mark>')
         pos = e
-    out.append(esc(text[pos:]))
+    out.append(_shown(text, pos, len(text), gaps))
+    return "".join(out)
+
+
+_BREAK = re.compile(r"\n[ \t\u3000]*\n[\s\u3000]*")
+_SENTENCE_END = set("。！？!?；;：:…”」）)")
+_FULL_LINE = 16  # a line cut by a page break runs (nearly) to the margin: shorter ones end a headline
+
+
+def page_break_gaps(text: str) -> list[tuple[int, int]]:
+    """Spans of blank lines inside a sentence: a page break of the source (000: '…常住人口的\\n\\n30%以上').
+
+    A break is inside a sentence when the line before does not end a sentence, is not a heading
+    (a numbered line with no full stop) and is not short (a headline), and the line after is not
+    indented and does not start a numbered item or a '——' group. Pure: offsets into `text`.
+    """
+    from assistant.parser import match_marker
+
+    gaps = []
+    for m in _BREAK.finditer(text):
+        before = text[text.rfind("\n", 0, m.start()) + 1:m.start()].strip()
+        after = text[m.end():text.find("\n", m.end()) if "\n" in text[m.end():] else len(text)].strip()
+        if not before or not after or before[-1] in _SENTENCE_END:
+            continue
+        if match_marker(after) or after.startswith(("——", "--", "#")):
+            continue
+        if match_marker(before) and not any(ch in before for ch in "。；;"):
+            continue  # a heading such as '一、目标任务': its text follows on a line of its own
+        if len(before) < _FULL_LINE or text[text.rfind("\n", m.start(), m.end()) + 1:m.end()]:
+            continue  # a short headline ('人均期望寿命达83.18岁'), or an indented new paragraph
+        gaps.append((m.start(), m.end()))
+    return gaps
+
+
+def _shown(text: str, start: int, end: int, gaps: Sequence[tuple[int, int]]) -> str:
+    """text[start:end] escaped, without the characters of `gaps`."""
+    out, pos = [], start
+    for s, e in gaps:
+        if e <= pos or s >= end:
+            continue
+        out.append(esc(text[pos:max(s, pos)]))
+        pos = min(e, end)
+    out.append(esc(text[pos:end]))
     return "".join(out)
 
 
@@ -69,11 +118,20 @@ def open_link(citation_or_clause: Citation | Clause, inner_html: str, quotes: Se
 
 
 def card_caption(number: int, citation: Citation) -> str:
-    """'[1] 《title》 label' as escaped HTML."""
+    """'[1] 《title》 label 第3页' as escaped HTML (the page, and an OCR note, for paged formats)."""
     return (
         f'<span class="pa-num">[{number}]</span> 《{esc(citation.document_title)}》'
-        f' <span class="pa-label">{esc(citation.clause.label)}</span>'
+        f' <span class="pa-label">{esc(citation.clause.label)}</span>{page_note(citation.clause)}'
     )
+
+
+def page_note(clause: Clause) -> str:
+    """' 第3页' for a clause of a paged document, ' 第3页（OCR识别）' when its text came from a page image."""
+    if not clause.page:
+        return ""
+    ocr = '<span class="pa-ocr" title="此页文字由图像识别（OCR）得到，可能有个别错字">（OCR识别）</span>' if clause.ocr else ""
+    return f' <span class="pa-page">第{int(clause.page)}页{ocr}</span>'
+
 
 
 def citation_caption(number: int, citation: Citation) -> str:
@@ -229,7 +287,7 @@ def render_source_card(number: int, citation: Citation, document: Document, clau
         f'<div class="pa-card-head">{open_link(citation, card_caption(number, citation), citation.quotes)}</div>'
         f'<div class="pa-card-meta">{meta}{" " if meta else ""}<span class="pa-meta-item">文件：{esc(document.source)}</span></div>'
         f'<div class="pa-card-path">{esc(clause.path_text or clause.label)}</div>'
-        f'<div class="pa-clause-text">{highlight(clause.text, clause.start, citation.quotes)}</div>'
+        f'<div class="pa-clause-text">{highlight(clause.text, clause.start, citation.quotes, join_breaks=True)}</div>'
         f'<div class="pa-card-foot">{open_link(citation, "在文档中查看 →", citation.quotes)}</div>'
         "</div>"
     )
@@ -278,7 +336,7 @@ def render_document(document: Document | None, outline: Sequence[Clause], focus:
         spans = quotes if clause is focused else ()
         body.append(
             f'<span class="{cls}" id="clause-{clause.start}" data-label="{esc(clause.label)}">'
-            f"{highlight(clause.text, clause.start, spans)}</span>"
+            f"{highlight(clause.text, clause.start, spans, join_breaks=True)}</span>"
         )
         pos = max(pos, clause.end)
     if pos < len(document.text):
@@ -326,6 +384,8 @@ ul.pa-list { list-style: disc; }
 ul.pa-list.pa-numbered, ul.pa-list.pa-examples { list-style: none; padding-left: .3em; }
 .pa-list a.pa-open, .pa-answer-text a.pa-open { margin-left: 1px; white-space: nowrap; }
 .pa-not-stated { color: var(--body-text-color-subdued); }
+.pa-page { font-size: .85em; color: var(--body-text-color-subdued); white-space: nowrap; }
+.pa-ocr { color: #b45309; }
 .pa-examples { display: flex; flex-direction: column; align-items: flex-start; gap: 6px; margin-top: .4em; }
 .pa-examples > li { margin: 0; }
 a.pa-ask { display: inline-block; cursor: pointer; text-decoration: none; color: var(--link-text-color);
