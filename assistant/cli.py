@@ -34,6 +34,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="build or update the index (only changed files are embedded)")
     _common(p)
 
+    p = sub.add_parser("add", help="add documents to the corpus (checked one by one), then update the index")
+    _common(p)
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="documents to add (.txt .md .pdf .docx .html)")
+
+    p = sub.add_parser("remove", help="remove documents from the corpus by file name, then update the index")
+    _common(p)
+    p.add_argument("names", nargs="+", metavar="NAME", help="file names as listed by the corpus folder")
+
     p = sub.add_parser("ask", help="answer a question (or JSON lines from stdin with --jsonl)")
     _common(p)
     p.add_argument("question", nargs="?", help="the question; omit for an interactive prompt")
@@ -120,6 +128,40 @@ def cmd_clauses(args) -> int:
             part = f" ({c.part + 1}/{c.parts})" if c.parts > 1 else ""
             print(f"{c.label}{part}\t{c.path_text}\t{c.start}-{c.end}\t{c.text[:60].replace(chr(10), ' ')}")
     return 0
+
+
+def cmd_add(args) -> int:
+    """Each file checked and copied on its own (a refusal names the file and the reason), then one build."""
+    from assistant.collection import add_files
+
+    config = config_from(args)
+    outcomes = []
+    for path in args.files:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            print(f"{path}: refused ({exc.strerror or exc})", file=sys.stderr)
+            outcomes.append(None)
+            continue
+        outcomes += add_files(config.corpus_dir, [(path.name, data)])
+    return _report_and_build(args, [o for o in outcomes if o is not None], len(args.files))
+
+
+def cmd_remove(args) -> int:
+    from assistant.collection import remove_document
+
+    config = config_from(args)
+    return _report_and_build(args, [remove_document(config.corpus_dir, name) for name in args.names], len(args.names))
+
+
+def _report_and_build(args, outcomes, asked: int) -> int:
+    """One line per file (refusals on stderr); the index brought up to date if anything changed; 2 if any was refused."""
+    for outcome in outcomes:
+        print(outcome.line(), file=sys.stdout if outcome.ok else sys.stderr)
+    changed = any(o.status in ("added", "replaced", "removed") for o in outcomes)
+    if changed:
+        cmd_build(args)
+    return 0 if len(outcomes) == asked and all(o.ok for o in outcomes) else EXIT_USAGE
 
 
 def cmd_build(args) -> int:
@@ -223,4 +265,5 @@ def cmd_serve(args) -> int:
     return serve(config_from(args))
 
 
-COMMANDS = {"clauses": cmd_clauses, "build": cmd_build, "ask": cmd_ask, "eval": cmd_eval, "serve": cmd_serve}
+COMMANDS = {"clauses": cmd_clauses, "build": cmd_build, "add": cmd_add, "remove": cmd_remove, "ask": cmd_ask,
+            "eval": cmd_eval, "serve": cmd_serve}

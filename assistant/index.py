@@ -32,7 +32,7 @@ import numpy as np
 from assistant.bm25 import BM25
 from assistant.chunking import split_long_clauses
 from assistant.config import Config
-from assistant.corpus import corpus_files, file_sha256, load_document
+from assistant.corpus import CorpusError, corpus_files, file_sha256, load_document
 from assistant.models import Clause, Document, MetaField
 from assistant.parser import PARSER_VERSION
 from assistant.textnorm import compact, fold, tokens
@@ -62,6 +62,7 @@ class Manifest:
     built_at: str
     clauses: int
     artefacts: dict[str, dict] = field(default_factory=dict)  # file name -> {"bytes": n, "sha256": hex}
+    refused: dict[str, dict] = field(default_factory=dict)  # corpus file -> {"sha256": hex, "reason": one line}
 
     @classmethod
     def read(cls, folder: Path) -> "Manifest | None":
@@ -87,6 +88,8 @@ def staleness(manifest: Manifest | None, config: Config, files: dict[str, str]) 
         reasons.append(f"the index was built with model {manifest.model_id}, not {config.model_id}")
     if manifest.max_clause_chars != config.max_clause_chars:
         reasons.append("the clause length limit changed")
+    # A file the last build could not read is no news while its bytes stay the same.
+    files = {name: sha for name, sha in files.items() if manifest.refused.get(name, {}).get("sha256") != sha}
     for name in sorted(set(files) | set(manifest.files)):
         if name not in manifest.files:
             reasons.append(f"{name} is new")
@@ -157,15 +160,24 @@ def _corpus_hashes(config: Config) -> dict[str, str]:
     return {p.name: file_sha256(p) for p in corpus_files(config.corpus_dir)}
 
 
-def _load_corpus(config: Config):
-    """Documents, their clause parts (split to the length limit) and their whole clauses."""
-    documents, clauses, whole = {}, [], {}
+def _load_corpus(config: Config, progress: bool = False):
+    """Documents, their clause parts (split to the length limit), their whole clauses, and the files
+    that could not be read (name -> {"sha256", "reason"}): those are named, and the rest is indexed."""
+    documents, clauses, whole, refused = {}, [], {}, {}
     for path in corpus_files(config.corpus_dir):
-        parsed = load_document(path)
+        try:
+            parsed = load_document(path)
+        except CorpusError as exc:
+            refused[path.name] = {"sha256": file_sha256(path), "reason": str(exc)}
+            _say(progress, f"skipped {exc}")
+            continue
         documents[path.name] = parsed.document
         whole[path.name] = parsed.clauses
         clauses.extend(split_long_clauses(parsed.clauses, config.max_clause_chars))
-    return documents, tuple(clauses), whole
+    if not documents:
+        raise CorpusError(f"no document in {config.corpus_dir} could be read"
+                          + (f" ({'; '.join(r['reason'] for r in refused.values())})" if refused else ""))
+    return documents, tuple(clauses), whole, refused
 
 
 def _read_rows(gen: Path):
@@ -256,11 +268,12 @@ def build_index(
     """
     import faiss
 
-    documents, clauses, whole = _load_corpus(config)
+    documents, clauses, whole, refused = _load_corpus(config, progress)
     hashes = {name: doc.sha256 for name, doc in documents.items()}
     old = Manifest.read(config.index_dir)
     damage = artefact_problems(config.index_dir, old)
-    if not staleness(old, config, hashes) and not damage:
+    same_refusals = old is not None and _shas(refused) == _shas(old.refused)  # else the manifest must name them
+    if not staleness(old, config, hashes) and not damage and same_refusals:
         try:
             return load_generation(config.index_dir, old), 0
         except UNREADABLE as exc:  # an index from before artefacts were recorded, damaged since
@@ -294,10 +307,15 @@ def build_index(
     manifest = Manifest(
         INDEX_FORMAT, PARSER_VERSION, config.model_id, dimension, config.max_clause_chars,
         hashes, f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}", datetime.now().isoformat(timespec="microseconds"), len(clauses),
+        refused=refused,
     )
     manifest = _write_generation(config.index_dir, manifest, clauses, vectors, faiss_index, bm25, documents, whole)
     _say(progress, f"index written to {config.index_dir} ({len(clauses)} clause parts, {len(documents)} files)")
     return SearchIndex(manifest, documents, clauses, vectors, faiss_index, bm25, whole), len(todo)
+
+
+def _shas(refused: dict[str, dict]) -> dict[str, str]:
+    return {name: entry.get("sha256", "") for name, entry in refused.items()}
 
 
 def _reusable_vectors(config: Config, old: Manifest | None, hashes: dict[str, str]) -> dict:

@@ -46,7 +46,7 @@ def build_throughput(config: Config, embedder: Embedder) -> tuple[int, float, fl
         started = time.perf_counter()
         index, embedded = build_index(target, lambda: embedder, progress=False)
         build_seconds = time.perf_counter() - started
-    documents, clauses, _ = _load_corpus(config)
+    documents, clauses, _, _ = _load_corpus(config)
     texts = [passage_text(documents[c.source], c) for c in clauses]
     started = time.perf_counter()
     embedder.model.encode(texts, batch_size=32, prompt_name="document", normalize_embeddings=True)

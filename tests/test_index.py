@@ -254,3 +254,15 @@ def test_the_manifest_records_each_artefact_by_size_and_hash(small):
     data[-1] ^= 0xFF  # same size, other contents
     faiss_file.write_bytes(bytes(data))
     assert damaged_artefacts(config.index_dir, manifest) == ["faiss.index is damaged (its contents changed since the build)"]
+
+
+def test_an_unreadable_file_is_named_and_the_rest_is_indexed(small, capsys):
+    config, embedder = small
+    (config.corpus_dir / "broken.txt").write_bytes("caf\xe9 au lait".encode("latin-1"))
+    index, embedded = build_index(config, lambda: embedder, progress=True)
+    assert "skipped broken.txt: not UTF-8" in capsys.readouterr().err
+    assert "broken.txt" not in index.documents and "tiny.txt" in index.documents and embedded == 0
+    manifest = Manifest.read(config.index_dir)
+    assert "not UTF-8" in manifest.refused["broken.txt"]["reason"]
+    assert load_index(config).clauses == index.clauses  # not stale: the refusal is recorded
+    assert build_index(config, lambda: pytest.fail("nothing to embed"), progress=False)[1] == 0

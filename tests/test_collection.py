@@ -1,0 +1,61 @@
+"""Adding and removing documents: each file checked on its own, a refusal never stops the batch."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.collection import MAX_NAME_CHARS, add_files, remove_document, safe_name
+from assistant.ingest import CorpusError
+
+PLAN = "某县卫生健康工作要点\n\n一、基层服务\n\n（一）家庭医生签约率达到75%。\n".encode("utf-8")
+OTHER = "某市卫生工作要点\n\n一、目标\n\n孕产妇系统管理率达到92%。\n".encode("utf-8")
+
+
+@pytest.mark.parametrize("name", ["../etc/passwd", "a/b.txt", "..", ".hidden.txt", "x\\y.txt", "a\x00.txt",
+                                  "a\u202e.txt", "", "   ", "长" * (MAX_NAME_CHARS + 1) + ".txt"])
+def test_unsafe_names_are_refused_in_one_line(name):
+    with pytest.raises(CorpusError) as refused:
+        safe_name(name)
+    assert "\n" not in str(refused.value)
+
+
+def test_a_batch_adds_what_it_can_and_says_why_for_the_rest(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "kept.txt").write_bytes(OTHER)
+    outcomes = add_files(corpus, [
+        ("plan.txt", PLAN),
+        ("../escape.txt", PLAN),
+        ("copy.txt", OTHER),  # the same bytes as kept.txt
+        ("tool.exe", b"MZ\x90\x00"),
+        ("empty.txt", b""),
+        ("latin.txt", "caf\xe9".encode("latin-1")),
+        ("big.txt", PLAN * 100),
+    ], max_bytes=len(PLAN) * 10)
+    got = {o.name: (o.status, o.reason) for o in outcomes}
+    assert got["plan.txt"] == ("added", "")
+    assert got["../escape.txt"][0] == "refused" and "folders" in got["../escape.txt"][1]
+    assert got["copy.txt"] == ("refused", "the same bytes as kept.txt, already in the collection")
+    assert got["tool.exe"][0] == "refused" and "unsupported format '.exe'" in got["tool.exe"][1]
+    assert got["empty.txt"] == ("refused", "empty file")
+    assert got["latin.txt"][0] == "refused" and "not UTF-8" in got["latin.txt"][1]
+    assert got["big.txt"][0] == "refused" and "over the" in got["big.txt"][1]
+    assert sorted(p.name for p in corpus.iterdir()) == ["kept.txt", "plan.txt"]  # nothing else written, nothing lost
+    assert (corpus / "kept.txt").read_bytes() == OTHER and (corpus / "plan.txt").read_bytes() == PLAN
+    assert not (tmp_path / "escape.txt").exists()
+
+
+def test_the_same_file_again_is_unchanged_and_new_bytes_replace(tmp_path):
+    corpus = tmp_path / "corpus"
+    assert add_files(corpus, [("plan.txt", PLAN)])[0].status == "added"
+    assert add_files(corpus, [("plan.txt", PLAN)])[0].status == "unchanged"
+    assert add_files(corpus, [("plan.txt", OTHER)])[0].status == "replaced"
+    assert (corpus / "plan.txt").read_bytes() == OTHER
+
+
+def test_remove_deletes_one_document_by_name(tmp_path):
+    corpus = tmp_path / "corpus"
+    add_files(corpus, [("plan.txt", PLAN), ("other.txt", OTHER)])
+    assert remove_document(corpus, "plan.txt").status == "removed"
+    assert remove_document(corpus, "plan.txt").reason == "no such document in the collection"
+    assert remove_document(corpus, "../other.txt").status == "refused"
+    assert [p.name for p in corpus.iterdir()] == ["other.txt"]
