@@ -66,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, help="default 7860 (env PLAN_PORT)")
     p.add_argument("--concurrency", type=int, help="answers composed at once, default 2 (env PLAN_QUEUE_CONCURRENCY)")
     p.add_argument("--queue-size", type=int, help="questions that may wait, default 256 (env PLAN_QUEUE_SIZE)")
+    p.add_argument("--admin-secret", help="lets whoever types it upload and delete documents in the browser "
+                                          "(better: env PLAN_ADMIN_SECRET, which `ps` does not show)")
     return parser
 
 
@@ -81,6 +83,7 @@ def config_from(args: argparse.Namespace) -> Config:
         port=getattr(args, "port", None),
         queue_concurrency=getattr(args, "concurrency", None),
         queue_size=getattr(args, "queue_size", None),
+        admin_secret=getattr(args, "admin_secret", None),
     )
 
 

@@ -31,6 +31,7 @@ class Config:
     max_question_chars: int = 2000
     queue_concurrency: int = 2  # answers composed at once by the server (measured: bench/load.py)
     queue_size: int = 256  # questions waiting beyond those; more are told the server is busy
+    admin_secret: str = ""  # set it (env PLAN_ADMIN_SECRET) to let whoever types it upload and delete documents
     query_encoder: str = "onnx"  # "onnx": questions through ONNX Runtime when it agrees with torch; or "torch"
 
     @property

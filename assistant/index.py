@@ -160,11 +160,14 @@ def _corpus_hashes(config: Config) -> dict[str, str]:
     return {p.name: file_sha256(p) for p in corpus_files(config.corpus_dir)}
 
 
-def _load_corpus(config: Config, progress: bool = False):
+def _load_corpus(config: Config, progress: bool = False, on_progress: BuildProgress | None = None):
     """Documents, their clause parts (split to the length limit), their whole clauses, and the files
     that could not be read (name -> {"sha256", "reason"}): those are named, and the rest is indexed."""
     documents, clauses, whole, refused = {}, [], {}, {}
-    for path in corpus_files(config.corpus_dir):
+    files = corpus_files(config.corpus_dir)
+    for done, path in enumerate(files):
+        if on_progress is not None:
+            on_progress("reading", done, len(files))
         try:
             parsed = load_document(path)
         except CorpusError as exc:
@@ -256,19 +259,25 @@ def _verified_generations(index_dir: Path) -> list[Manifest]:
     return sorted(found, key=lambda m: (m.built_at, m.generation), reverse=True)
 
 
+# Called as the build goes: ("reading", files done, files) then ("embedding", parts done, parts to embed).
+BuildProgress = Callable[[str, int, int], None]
+EMBED_STEP = 64  # clause parts embedded between two progress reports
+
+
 def build_index(
     config: Config,
     embedder_factory: Callable[[], object],
     progress: bool = True,
+    on_progress: BuildProgress | None = None,
 ) -> tuple[SearchIndex, int]:
     """Build (or bring up to date) the index; returns it and how many clause parts were embedded.
 
     `embedder_factory` is called only if something needs embedding, so an up-to-date index
-    costs no model load.
+    costs no model load. `on_progress` (for a progress bar in the browser) hears each step.
     """
     import faiss
 
-    documents, clauses, whole, refused = _load_corpus(config, progress)
+    documents, clauses, whole, refused = _load_corpus(config, progress, on_progress)
     hashes = {name: doc.sha256 for name, doc in documents.items()}
     old = Manifest.read(config.index_dir)
     damage = artefact_problems(config.index_dir, old)
@@ -290,9 +299,16 @@ def build_index(
     if todo:
         embedder = embedder_factory()
         _say(progress, f"embedding {len(todo)} of {len(clauses)} clause parts")
-        fresh = embedder.encode_passages(
-            [passage_text(documents[clauses[i].source], clauses[i]) for i in todo], show_progress=progress
-        )
+        texts = [passage_text(documents[clauses[i].source], clauses[i]) for i in todo]
+        if on_progress is None:
+            fresh = embedder.encode_passages(texts, show_progress=progress)
+        else:  # in steps, so each can be reported
+            steps = []
+            for at in range(0, len(texts), EMBED_STEP):
+                on_progress("embedding", at, len(texts))
+                steps.append(embedder.encode_passages(texts[at:at + EMBED_STEP]))
+            on_progress("embedding", len(texts), len(texts))
+            fresh = np.concatenate(steps)
         dimension = fresh.shape[1]
         vectors = np.zeros((len(clauses), dimension), dtype=np.float32)
         vectors[todo] = fresh

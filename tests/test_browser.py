@@ -175,16 +175,16 @@ def test_citation_opens_the_clause_in_its_document(session):
 
 def test_a_question_asked_from_the_document_tab_brings_the_sources_forward(session):
     page, record, _ = session
-    assert page.get_by_role("tab", name="文档").get_attribute("aria-selected") == "true"
+    assert page.get_by_role("tab", name="文档", exact=True).get_attribute("aria-selected") == "true"
     ask(page, Q2022)
     assert page.get_by_role("tab", name="来源").get_attribute("aria-selected") == "true"
     assert BADA in page.locator("#pa-sources .pa-card").first.inner_text()
-    page.get_by_role("tab", name="文档").click()
+    page.get_by_role("tab", name="文档", exact=True).click()
 
 
 def test_lookup_by_document_and_label(session):
     page, record, _ = session
-    page.get_by_role("tab", name="文档").click()
+    page.get_by_role("tab", name="文档", exact=True).click()
     page.locator("#pa-doc-pick input").click()
     page.get_by_role("option", name="大同市云州区县级医疗机构综合能力提升三年行动方案").click()
     page.wait_for_function("() => document.querySelector('#pa-document .pa-doc')?.dataset.source === '003_0200143d345726b6.txt'")

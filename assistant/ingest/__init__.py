@@ -14,8 +14,20 @@ from assistant.ingest.text import TextReader, decode
 __all__ = ["CorpusError", "Extracted", "READERS", "Reader", "decode", "extract", "suffixes"]
 
 
+# (module, class) of each optional reader; a reader whose library is not installed is left out.
+OPTIONAL_READERS = (("assistant.ingest.pdf", "PdfReader"), ("assistant.ingest.docx", "DocxReader"),
+                    ("assistant.ingest.html", "HtmlReader"))
+
+
 def _readers() -> dict[str, Reader]:
+    import importlib
+
     readers: list[Reader] = [TextReader()]
+    for module, name in OPTIONAL_READERS:
+        try:
+            readers.append(getattr(importlib.import_module(module), name)())
+        except ImportError:
+            continue
     return {suffix: reader for reader in readers for suffix in reader.suffixes}
 
 

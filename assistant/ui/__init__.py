@@ -38,6 +38,9 @@ from assistant.ui.render import (  # the pure renderers; tests call them as ui.<
     open_link, page_break_gaps, page_note, parse_quotes, quotes_attr, render_answer_message, render_document, render_notice, render_source_card,
     render_sources, render_user_message, with_marks,
 )
+from assistant.collection import MAX_FILE_BYTES
+from assistant.librarian import Librarian
+from assistant.ui.documents import build_documents_tab, cookie_ok
 from assistant.ui.limits import MAX_BODY_BYTES, Endpoints, RequestLimits
 from assistant.ui.session import Session, Turn, session_of
 
@@ -287,7 +290,8 @@ def launch_options(demo: gr.Blocks | None = None, config: Config | None = None) 
     """Everything `launch()` needs besides host and port."""
     config = config or Config()
     limits = Middleware(RequestLimits, max_body_bytes=MAX_BODY_BYTES, max_question_chars=config.max_question_chars,
-                        endpoints=lambda: endpoints_of(demo))
+                        endpoints=lambda: endpoints_of(demo), may_upload=lambda cookie: cookie_ok(config, cookie),
+                        max_upload_bytes=MAX_FILE_BYTES * 2)  # a batch of files in one request
     return {
         "theme": make_theme(),
         "css": CSS,
@@ -297,7 +301,7 @@ def launch_options(demo: gr.Blocks | None = None, config: Config | None = None) 
         "quiet": True,
         "share": False,
         "inbrowser": False,
-        "max_file_size": "1mb",  # the upload route is closed (RequestLimits); this is a second bound
+        "max_file_size": MAX_FILE_BYTES,  # per file; the route is closed to all but the admin (RequestLimits)
         "state_session_capacity": MAX_SESSIONS,
         "app_kwargs": {"middleware": [limits]},
     }
@@ -318,8 +322,9 @@ def launch(assistant: Assistant, config: Config, host: str, port: int) -> gr.Blo
     return demo
 
 
-def build_app(assistant: Assistant) -> gr.Blocks:
+def build_app(assistant: Assistant, librarian: Librarian | None = None) -> gr.Blocks:
     documents = assistant.documents
+    librarian = librarian or Librarian(assistant)
 
     with gr.Blocks(title=APP_TITLE, analytics_enabled=False) as demo:
         # This session's conversation, kept on the server (the client sends only its new question),
@@ -356,6 +361,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                                                    scale=2, elem_id="pa-label-box", max_lines=1)
                             find = gr.Button("查找条款", scale=1, min_width=90, elem_id="pa-find")
                         document_view = gr.HTML(render_document(None, ()), elem_id="pa-document")
+                    build_documents_tab(librarian, assistant.config)
 
         def answer(message, session, request: gr.Request):  # `message`: the name scripts pass it by
             return respond_in_turn(assistant, in_flight, getattr(request, "session_hash", None), message, session)

@@ -3,7 +3,8 @@
 - Request bodies are capped (`max_body_bytes`): a question is a few KB, so a 10 MB body is refused
   with a one-line message before it is read in full, and costs nobody else anything. (The cap is
   far above any question so that a long paste is told it is too long, in the chat, by the app.)
-- Gradio's file upload route is closed: the app takes no files, so nobody may write to its disk.
+- Gradio's file upload route is closed, except for the admin's browser (its cookie, checked by
+  `may_upload`) when the server has an admin secret: nobody else may write to its disk.
 - A call of the `/ask` API gets its argument checked (a question as text) and, if wrong, a short
   message in the response instead of a traceback in the log; so does a call of no endpoint.
 - When the queue is full, the refusal says so in plain words (with how many are waiting).
@@ -78,26 +79,31 @@ class RequestLimits:
     """ASGI middleware enforcing the rules above; everything else passes through untouched."""
 
     def __init__(self, app, max_body_bytes: int = MAX_BODY_BYTES, max_question_chars: int = 2000,
-                 endpoints: Callable[[], Endpoints] = lambda: Endpoints(None, {})):
+                 endpoints: Callable[[], Endpoints] = lambda: Endpoints(None, {}),
+                 may_upload: Callable[[str], bool] = lambda cookie: False, max_upload_bytes: int = 0):
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.max_question_chars = max_question_chars
         self.endpoints = endpoints
+        self.may_upload = may_upload  # the request's Cookie header -> whether it is the admin's
+        self.max_upload_bytes = max_upload_bytes
 
     async def __call__(self, scope: dict, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST":
             await self.app(scope, receive, send)
             return
         path = scope["path"]
+        limit = self.max_body_bytes
         if _UPLOAD.search(path):
-            await _reply(send, 403, UPLOAD_CLOSED)
-            return
+            if not self.may_upload(_header(scope, b"cookie")):
+                await _reply(send, 403, UPLOAD_CLOSED)
+                return
+            limit = self.max_upload_bytes  # the admin's documents
         declared = _content_length(scope)
-        body = None if declared is not None and declared > self.max_body_bytes else await _read_body(
-            receive, self.max_body_bytes)
+        body = None if declared is not None and declared > limit else await _read_body(receive, limit)
         if body is None:
             await _discard_body(receive, DRAIN_BYTES)  # so the client reads the refusal, not a reset
-            await _reply(send, 413, self._too_large())
+            await _reply(send, 413, self._too_large(limit))
             return
         simple, join = bool(_ASK_ROUTE.search(path)), bool(_QUEUE_JOIN.search(path))
         if simple or join:
@@ -111,18 +117,24 @@ class RequestLimits:
                 return
         await self.app(scope, _replay(body, receive), _plain_queue_full(send) if join else send)
 
-    def _too_large(self) -> str:
-        return TOO_LARGE.format(limit=self.max_body_bytes // 1024, chars=self.max_question_chars)
+    def _too_large(self, limit: int) -> str:
+        if limit != self.max_body_bytes:
+            return f"文件过大（上限 {limit // (1024 * 1024)} MB），未上传。 (upload too large)"
+        return TOO_LARGE.format(limit=limit // 1024, chars=self.max_question_chars)
+
+
+def _header(scope: dict, wanted: bytes) -> str:
+    for name, value in scope.get("headers", ()):
+        if name == wanted:
+            return value.decode("latin-1")
+    return ""
 
 
 def _content_length(scope: dict) -> int | None:
-    for name, value in scope.get("headers", ()):
-        if name == b"content-length":
-            try:
-                return int(value)
-            except ValueError:
-                return None
-    return None
+    try:
+        return int(_header(scope, b"content-length"))
+    except ValueError:
+        return None
 
 
 async def _read_body(receive: Receive, limit: int) -> bytes | None:

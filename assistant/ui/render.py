@@ -384,6 +384,11 @@ ul.pa-list { list-style: disc; }
 ul.pa-list.pa-numbered, ul.pa-list.pa-examples { list-style: none; padding-left: .3em; }
 .pa-list a.pa-open, .pa-answer-text a.pa-open { margin-left: 1px; white-space: nowrap; }
 .pa-not-stated { color: var(--body-text-color-subdued); }
+.pa-states { width: 100%; border-collapse: collapse; font-size: .9rem; }
+.pa-states td, .pa-states th { border-bottom: 1px solid var(--border-color-primary); padding: 4px 6px; text-align: left; vertical-align: top; }
+.pa-state-refused td { color: #b91c1c; }
+.pa-manage-head { margin: 4px 0 6px; color: var(--body-text-color-subdued); }
+.pa-progress { width: 140px; vertical-align: middle; }
 .pa-page { font-size: .85em; color: var(--body-text-color-subdued); white-space: nowrap; }
 .pa-ocr { color: #b45309; }
 .pa-examples { display: flex; flex-direction: column; align-items: flex-start; gap: 6px; margin-top: .4em; }
