@@ -1,6 +1,7 @@
 """The library API that the CLI, the UI, the evaluation and the tests all use."""
 from __future__ import annotations
 
+import hashlib
 import re
 import sys
 import threading
@@ -162,6 +163,30 @@ class Assistant:
     def outline(self, source: str) -> tuple[Clause, ...]:
         """A document's whole clauses in order (not split into parts), for browsing."""
         return self.index.whole_clauses.get(source, ())
+
+    def page_image(self, source: str, offset: int) -> tuple[int, bytes] | None:
+        """(page number, PNG) of the PDF page holding `offset` in `source`, the passage there marked;
+        None for documents without pages or when the page cannot be shown (the reason goes to stderr)."""
+        from assistant.ingest import CorpusError
+        from assistant.ingest.pages import page_png
+
+        document = self.documents.get(source)
+        if document is None or not document.pages or not 0 <= offset < len(document.text):
+            return None
+        page = document.page_at(offset)
+        clause = next((c for c in self.outline(source) if c.start <= offset < c.end), None)
+        page_start = document.pages[page - 1]
+        page_end = document.pages[page] if page < len(document.pages) else len(document.text)
+        start, end = (clause.start, clause.end) if clause else (offset, offset + 1)
+        passage = document.text[max(start, page_start):min(end, page_end)]
+        try:
+            data = (self.config.corpus_dir / source).read_bytes()
+            if hashlib.sha256(data).hexdigest() != document.sha256:
+                return None  # the file changed since it was indexed: its page would not match the text
+            return page, page_png(source, data, page, passage)
+        except (OSError, CorpusError) as exc:
+            _say(f"cannot show page {page} of {source}: {exc}")
+            return None
 
     def lookup(self, source: str, label: str) -> list[Clause]:
         """Clauses of one document answering to a typed label: exact label first, then suffix."""

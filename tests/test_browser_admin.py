@@ -28,6 +28,22 @@ if not os.path.exists(CHROMIUM):
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
+PDF_PLAN = ("某市妇幼健康服务提升计划\n\n一、工作目标\n\n（一）到2025年，全市孕产妇系统管理率达到93%以上。\n\n"
+            "（二）新生儿访视率保持在95%以上。\n\n二、重点任务\n\n（一）加强妇幼保健机构建设。\n")
+
+
+def pdf_plan(folder: Path) -> Path:
+    """A small plan printed to a real PDF by Chromium (tests/pdf_fixtures.py)."""
+    from pdf_fixtures import cjk_font_installed, print_pdfs
+
+    if not cjk_font_installed():
+        pytest.skip("no CJK font: a printed PDF would have no Chinese text layer")
+    folder.mkdir(parents=True, exist_ok=True)
+    source = folder / "妇幼健康服务提升计划.txt"
+    source.write_text(PDF_PLAN, encoding="utf-8")
+    return print_pdfs([source], folder)[0].pdf
+
+
 def word_plan(path: Path) -> None:
     """A small plan as a real .docx (python-docx), its numbers typed."""
     import docx
@@ -40,7 +56,13 @@ def word_plan(path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def admin_server(tmp_path_factory, shared_assistant):
+def printed_plan(tmp_path_factory):
+    """Printed before the test's browser starts (Playwright's sync API runs one session at a time)."""
+    return pdf_plan(tmp_path_factory.mktemp("pdf"))
+
+
+@pytest.fixture(scope="module")
+def admin_server(tmp_path_factory, shared_assistant, printed_plan):
     from assistant import ui
     from assistant.index import build_index
     from assistant.service import Assistant
@@ -97,7 +119,7 @@ def test_a_wrong_secret_shows_no_tools(page):
     assert not page.locator("#pa-upload").is_visible()
 
 
-def test_an_admin_uploads_watches_and_asks(page, admin_server, tmp_path):
+def test_an_admin_uploads_watches_and_asks(page, admin_server, printed_plan, tmp_path):
     _, root = admin_server
     page.fill("#pa-secret input", SECRET)
     page.locator("#pa-login").click()
@@ -107,10 +129,20 @@ def test_an_admin_uploads_watches_and_asks(page, admin_server, tmp_path):
     junk = tmp_path / "notes.txt"
     junk.write_bytes("caf\xe9".encode("latin-1"))
     page.wait_for_function("() => document.cookie.includes('pa_admin=')")
+    seen = []
+    page.on("response", lambda r: seen.append((r.status, r.url.split("?")[0][-40:])) if "upload" in r.url else None)
+    page.on("console", lambda m: seen.append(("console", m.text[:200])))
     with page.expect_file_chooser() as chooser:  # as a user does: click the upload area, pick the files
         page.locator("#pa-upload button").first.click()
-    chooser.value.set_files([str(plan), str(junk)])
-    page.wait_for_function("() => document.querySelector('#pa-upload').innerText.includes('notes.txt')")
+    chooser.value.set_files([str(plan), str(printed_plan), str(junk)])
+    # all three listed (textContent: the list's layout may split a name over elements)
+    try:
+        page.wait_for_function("() => [...document.querySelectorAll('#pa-upload')].some(e => "
+                               "e.textContent.replace(/\\s/g, '').includes('notes.txt'))", timeout=30_000)
+    except sync_api.TimeoutError:
+        page.screenshot(path=str(ARTIFACTS / "admin-00-failed.png"))
+        raise AssertionError(f"upload did not complete: {seen}; the upload area reads "
+                             f"{page.evaluate('() => document.querySelector(`#pa-upload`).textContent')!r}")
     page.locator("#pa-upload-send").click()
     page.locator("#pa-manage-message").get_by_text("基层卫生服务提升方案.docx: added").wait_for()
     assert "notes.txt: refused" in page.locator("#pa-manage-message").inner_text()
@@ -120,6 +152,8 @@ def test_an_admin_uploads_watches_and_asks(page, admin_server, tmp_path):
     assert "未收录" in page.locator('#pa-states tr[data-name="notes.txt"]').inner_text()
     page.screenshot(path=str(ARTIFACTS / "admin-02-ready.png"))
     assert (root / "corpus" / "基层卫生服务提升方案.docx").exists() and not (root / "corpus" / "notes.txt").exists()
+
+    page.locator('#pa-states tr[data-name="妇幼健康服务提升计划.pdf"]').get_by_text("已就绪").wait_for()
 
     page.fill("#pa-input textarea", "到2025年家庭医生签约服务覆盖率要达到多少？")
     page.locator("#pa-send").click()
@@ -131,3 +165,17 @@ def test_an_admin_uploads_watches_and_asks(page, admin_server, tmp_path):
     focus.wait_for(state="visible")
     assert "85%" in focus.inner_text()
     page.screenshot(path=str(ARTIFACTS / "admin-03-answered.png"))
+
+    # the PDF: its citation names the page, and the document view shows that page with the clause marked
+    page.fill("#pa-input textarea", "到2025年孕产妇系统管理率要达到多少？")
+    page.locator("#pa-send").click()
+    page.wait_for_function("() => document.querySelectorAll('#pa-chat .pa-cites').length >= 2")
+    cites = page.locator("#pa-chat .pa-cites").last
+    assert "93%" in page.locator("#pa-chat .pa-answer-text").last.inner_text()
+    assert "妇幼健康服务提升计划.pdf" in cites.inner_text() and "第1页" in cites.inner_text()
+    cites.locator("a.pa-open").first.click()
+    image = page.locator("#pa-document img.pa-page-img")
+    image.wait_for(state="visible")
+    assert page.evaluate("() => document.querySelector('#pa-document img.pa-page-img').naturalWidth") > 700
+    assert "93%" in page.locator("#pa-document .pa-focus").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "admin-04-pdf-page.png"))

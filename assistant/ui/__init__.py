@@ -171,7 +171,8 @@ def open_clause(assistant: Assistant, source: Any, start: Any, quotes: Any = "")
                                status=OUTSIDE_CLAUSES), source, ""
     if clause is None:
         return render_document(document, outline, status="未找到该条款。"), source, ""
-    return render_document(document, outline, focus=offset, quotes=parse_quotes(quotes)), source, clause.label
+    return render_document(document, outline, focus=offset, quotes=parse_quotes(quotes),
+                           page_image=assistant.page_image(source, offset)), source, clause.label
 
 
 def lookup_clause(assistant: Assistant, source: Any, label: Any) -> str:
@@ -395,6 +396,8 @@ def build_app(assistant: Assistant, librarian: Librarian | None = None) -> gr.Bl
         def on_open(evt: gr.EventData):
             data = evt._data if isinstance(evt._data, dict) else {}
             doc_html, source, label = open_clause(assistant, data.get("source"), data.get("start"), data.get("quotes"))
+            if isinstance(source, str):  # the picker lists the documents as they are now (some may be new)
+                source = gr.Dropdown(choices=document_choices(assistant), value=source)
             return doc_html, source, label, gr.Tabs(selected="document")
 
         bridge.click(on_open, outputs=[document_view, doc_pick, label_box, tabs], show_progress="hidden",

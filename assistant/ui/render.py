@@ -6,6 +6,7 @@ needs Gradio or a browser; the CSS for these classes is at the end.
 """
 from __future__ import annotations
 
+import base64
 import html
 import re
 from typing import Callable, Sequence
@@ -307,7 +308,8 @@ def render_sources(answer: Answer | None, documents: dict[str, Document],
 
 
 def render_document(document: Document | None, outline: Sequence[Clause], focus: int | None = None,
-                    quotes: Sequence[tuple[int, int]] = (), status: str = "") -> str:
+                    quotes: Sequence[tuple[int, int]] = (), status: str = "",
+                    page_image: tuple[int, bytes] | None = None) -> str:
     """A whole document with its outline; the clause containing offset `focus` highlighted.
 
     Each clause is an element with id `clause-<start>`; the focused one has class `pa-focus`.
@@ -346,10 +348,20 @@ def render_document(document: Document | None, outline: Sequence[Clause], focus:
         f'<div class="pa-doc" data-source="{esc(document.source)}">'
         f'<div class="pa-doc-head"><div class="pa-doc-title">{esc(document.title)}</div>'
         f'<div class="pa-card-meta">{meta}{" " if meta else ""}<span class="pa-meta-item">文件：{esc(document.source)}</span></div>'
-        f"{status_html}</div>"
+        f"{status_html}{render_page_image(page_image)}</div>"
         f'<div class="pa-doc-body"><nav class="pa-outline"><div class="pa-outline-head">目录</div><ul>{"".join(nav)}</ul></nav>'
         f'<div class="pa-doc-text">{"".join(body)}</div></div></div>'
     )
+
+
+def render_page_image(page_image: tuple[int, bytes] | None) -> str:
+    """The original PDF page (a PNG, inline), with the cited passage marked, folded open under the head."""
+    if page_image is None:
+        return ""
+    page, png = page_image
+    data = base64.b64encode(png).decode("ascii")
+    return (f'<details class="pa-page-view" open><summary>原页面（第{int(page)}页，黄色为所引段落）</summary>'
+            f'<img class="pa-page-img" alt="第{int(page)}页" src="data:image/png;base64,{data}"></details>')
 
 
 def _gap(text: str, start: int, end: int, marks: Sequence[tuple[int, int]]) -> str:
@@ -389,6 +401,9 @@ ul.pa-list.pa-numbered, ul.pa-list.pa-examples { list-style: none; padding-left:
 .pa-state-refused td { color: #b91c1c; }
 .pa-manage-head { margin: 4px 0 6px; color: var(--body-text-color-subdued); }
 .pa-progress { width: 140px; vertical-align: middle; }
+.pa-page-view { margin: 6px 0; }
+.pa-page-view summary { cursor: pointer; color: var(--body-text-color-subdued); font-size: .9rem; }
+.pa-page-img { max-width: 100%; max-height: 420px; border: 1px solid var(--border-color-primary); margin-top: 4px; }
 .pa-page { font-size: .85em; color: var(--body-text-color-subdued); white-space: nowrap; }
 .pa-ocr { color: #b45309; }
 .pa-examples { display: flex; flex-direction: column; align-items: flex-start; gap: 6px; margin-top: .4em; }
