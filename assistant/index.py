@@ -89,6 +89,7 @@ def staleness(manifest: Manifest | None, config: Config, files: dict[str, str]) 
     if manifest.max_clause_chars != config.max_clause_chars:
         reasons.append("the clause length limit changed")
     # A file the last build could not read is no news while its bytes stay the same.
+    reasons += [f"{name} was removed" for name in sorted(manifest.refused) if name not in files]
     files = {name: sha for name, sha in files.items() if manifest.refused.get(name, {}).get("sha256") != sha}
     for name in sorted(set(files) | set(manifest.files)):
         if name not in manifest.files:
@@ -160,27 +161,59 @@ def _corpus_hashes(config: Config) -> dict[str, str]:
     return {p.name: file_sha256(p) for p in corpus_files(config.corpus_dir)}
 
 
-def _load_corpus(config: Config, progress: bool = False, on_progress: BuildProgress | None = None):
+def _load_corpus(config: Config, progress: bool = False, on_progress: BuildProgress | None = None,
+                 earlier: "Earlier | None" = None):
     """Documents, their clause parts (split to the length limit), their whole clauses, and the files
-    that could not be read (name -> {"sha256", "reason"}): those are named, and the rest is indexed."""
+    that could not be read (name -> {"sha256", "reason"}): those are named, and the rest is indexed.
+
+    A file whose bytes are those of `earlier` (the previous generation) is taken from it, parsed or
+    refused as it was then, so a rebuild reads (and OCRs) only what changed.
+    """
+    earlier = earlier or Earlier({}, {}, {})
     documents, clauses, whole, refused = {}, [], {}, {}
     files = corpus_files(config.corpus_dir)
     for done, path in enumerate(files):
         if on_progress is not None:
             on_progress("reading", done, len(files))
-        try:
-            parsed = load_document(path)
-        except CorpusError as exc:
-            refused[path.name] = {"sha256": file_sha256(path), "reason": str(exc)}
-            _say(progress, f"skipped {exc}")
+        sha = file_sha256(path)
+        if path.name in earlier.documents and earlier.documents[path.name].sha256 == sha:
+            documents[path.name], whole[path.name] = earlier.documents[path.name], earlier.whole[path.name]
+        elif earlier.refused.get(path.name, {}).get("sha256") == sha:
+            refused[path.name] = earlier.refused[path.name]
             continue
-        documents[path.name] = parsed.document
-        whole[path.name] = parsed.clauses
-        clauses.extend(split_long_clauses(parsed.clauses, config.max_clause_chars))
+        else:
+            try:
+                parsed = load_document(path)
+            except CorpusError as exc:
+                refused[path.name] = {"sha256": sha, "reason": str(exc)}
+                _say(progress, f"skipped {exc}")
+                continue
+            documents[path.name], whole[path.name] = parsed.document, parsed.clauses
+        clauses.extend(split_long_clauses(whole[path.name], config.max_clause_chars))
     if not documents:
         raise CorpusError(f"no document in {config.corpus_dir} could be read"
                           + (f" ({'; '.join(r['reason'] for r in refused.values())})" if refused else ""))
     return documents, tuple(clauses), whole, refused
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """What the previous generation read from the corpus: its documents, their clauses, its refusals."""
+
+    documents: dict[str, Document]
+    whole: dict[str, tuple[Clause, ...]]
+    refused: dict[str, dict]
+
+
+def _earlier(index_dir: Path, old: Manifest | None, damage: dict[str, str]) -> Earlier | None:
+    """The previous generation's reading of the corpus, when it was made by this parser and is intact."""
+    if old is None or old.format != INDEX_FORMAT or old.parser_version != PARSER_VERSION or "documents.jsonl" in damage:
+        return None
+    try:
+        documents, whole = _read_documents(index_dir / old.generation)
+    except UNREADABLE:
+        return None
+    return Earlier(documents, whole, old.refused)
 
 
 def _read_rows(gen: Path):
@@ -277,16 +310,16 @@ def build_index(
     """
     import faiss
 
-    documents, clauses, whole, refused = _load_corpus(config, progress, on_progress)
-    hashes = {name: doc.sha256 for name, doc in documents.items()}
     old = Manifest.read(config.index_dir)
     damage = artefact_problems(config.index_dir, old)
-    same_refusals = old is not None and _shas(refused) == _shas(old.refused)  # else the manifest must name them
-    if not staleness(old, config, hashes) and not damage and same_refusals:
+    if not staleness(old, config, _corpus_hashes(config)) and not damage:  # hashes only: nothing parsed
         try:
             return load_generation(config.index_dir, old), 0
         except UNREADABLE as exc:  # an index from before artefacts were recorded, damaged since
             damage = {MANIFEST: f"the index files cannot be read ({type(exc).__name__})"}
+    documents, clauses, whole, refused = _load_corpus(config, progress, on_progress,
+                                                      _earlier(config.index_dir, old, damage))
+    hashes = {name: doc.sha256 for name, doc in documents.items()}
     if damage:
         _say(progress, f"repairing the index: {'; '.join(damage.values())}")
     source = old
@@ -328,10 +361,6 @@ def build_index(
     manifest = _write_generation(config.index_dir, manifest, clauses, vectors, faiss_index, bm25, documents, whole)
     _say(progress, f"index written to {config.index_dir} ({len(clauses)} clause parts, {len(documents)} files)")
     return SearchIndex(manifest, documents, clauses, vectors, faiss_index, bm25, whole), len(todo)
-
-
-def _shas(refused: dict[str, dict]) -> dict[str, str]:
-    return {name: entry.get("sha256", "") for name, entry in refused.items()}
 
 
 def _reusable_vectors(config: Config, old: Manifest | None, hashes: dict[str, str]) -> dict:

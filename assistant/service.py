@@ -11,7 +11,7 @@ from typing import Sequence
 
 from assistant import answering
 from assistant.config import Config
-from assistant.index import SearchIndex, build_index, index_problems, intact_generations, load_generation
+from assistant.index import Manifest, SearchIndex, build_index, index_problems, intact_generations, load_generation
 from assistant.models import Answer, Clause, Document
 from assistant.retrieval import Retriever, label_matches
 from assistant.textnorm import fold
@@ -118,7 +118,9 @@ class Assistant:
         config = config or Config.from_env()
         embedder = open_embedder(config, progress)
         problems = index_problems(config)
-        fallback = next(iter(intact_generations(config)), None) if problems else None
+        if not problems:  # checked already: loaded as it is
+            return cls(config, load_generation(config.index_dir, Manifest.read(config.index_dir)), embedder)
+        fallback = next(iter(intact_generations(config)), None)
         if fallback is None:
             return cls(config, build_index(config, lambda: embedder, progress=progress)[0], embedder)
         assistant = cls(config, load_generation(config.index_dir, fallback), embedder)
