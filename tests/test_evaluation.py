@@ -628,3 +628,16 @@ def test_cli_exit_codes_end_to_end(tmp_path, small_set):
     assert done.returncode == 1, done.stderr
     assert "answer_accuracy: baseline 1.5000" in done.stderr
     assert "hit@1" in done.stdout and (tmp_path / "r" / "report.md").exists()
+
+
+def test_retarget_points_sources_at_the_converted_file_of_the_same_stem():
+    item = ev.parse_item({"id": "r1", "kind": "lookup", "question": "问？",
+                          "expected": [{"source": "000_a.txt", "label": "1."}, {"source": "x.md", "label": "第一条"}],
+                          "keys": ["k"], "not_stated": ["001_b.txt"]})
+    (moved,), mapping = ev.retarget([item], ["000_a.pdf", "001_b.docx", "x.md", "x.pdf"])
+    assert [e.source for e in moved.expected] == ["000_a.pdf", "x.md"]  # x.md is there itself
+    assert moved.not_stated == ("001_b.docx",)
+    assert mapping == {"000_a.txt": "000_a.pdf", "001_b.txt": "001_b.docx"}
+    # Two files of one stem: no guess; the span check then names the missing source.
+    (kept,), none = ev.retarget([item], ["000_a.pdf", "000_a.html"])
+    assert kept.expected[0].source == "000_a.txt" and none == {}

@@ -38,6 +38,7 @@ from assistant.eval.load import (
     EvalSetError,
     Expected,
     load_set,
+    retarget,
     parse_item,
     parse_set,
 )
@@ -62,7 +63,7 @@ __all__ = [
     "NO_DOCUMENT", "Baseline", "EvalItem", "EvalOptions", "EvalSetError", "Evaluation", "Expected", "GateOutcome",
     "ItemResult", "KindFigure", "Metrics", "Regression", "Requirement", "baseline_payload", "breakdown",
     "compare_to_baseline", "compute_metrics", "coverage_rank", "evaluate", "expected_spans", "format_report",
-    "format_summary", "invalid_result", "judge", "keys_present", "kind_accuracy", "load_baseline", "load_set",
+    "format_summary", "invalid_result", "judge", "keys_present", "kind_accuracy", "load_baseline", "load_set", "retarget",
     "markdown_table", "missing_keys", "parse_baseline", "parse_item", "parse_set", "percentile", "plot_by_kind",
     "requirements", "run_cli", "score_item", "squash", "summarize", "text_table", "write_report",
 ]

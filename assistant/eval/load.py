@@ -6,7 +6,7 @@ Whether its labels exist is checked against the loaded index in `score.expected_
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
 
@@ -181,3 +181,28 @@ def load_set(path: Path) -> list[EvalItem]:
     if not items:
         raise EvalSetError(f"{path}: the evaluation set has no items")
     return items
+
+
+def retarget(items: Iterable[EvalItem], names: Iterable[str]) -> tuple[list[EvalItem], dict[str, str]]:
+    """The items with each source that is not among `names` re-pointed to the one name of the same
+    stem, and that mapping: the set names `000_….txt`, a collection of the same plans converted to
+    PDF holds `000_….pdf`. A source with no such name, or with several, is left as it is (and
+    reported by the span check as missing)."""
+    by_stem: dict[str, list[str]] = {}
+    for name in names:
+        by_stem.setdefault(Path(name).stem, []).append(name)
+    known = {name for names_ in by_stem.values() for name in names_}
+    mapping: dict[str, str] = {}
+
+    def to(source: str) -> str:
+        if source in known:
+            return source
+        same = by_stem.get(Path(source).stem, [])
+        if len(same) != 1:
+            return source
+        mapping[source] = same[0]
+        return same[0]
+
+    moved = [replace(item, expected=tuple(replace(e, source=to(e.source)) for e in item.expected),
+                     not_stated=tuple(to(s) for s in item.not_stated)) for item in items]
+    return moved, mapping

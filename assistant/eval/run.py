@@ -16,7 +16,7 @@ from typing import Callable, Sequence, TextIO
 
 from assistant.config import PROJECT_ROOT
 from assistant.eval.gate import EXIT_USAGE, baseline_payload, describe, judge, load_baseline
-from assistant.eval.load import EvalItem, EvalSetError, Expected, load_set
+from assistant.eval.load import EvalItem, EvalSetError, Expected, load_set, retarget
 from assistant.eval.metrics import HEADLINE, Evaluation, summarize
 from assistant.eval.report import fmt, format_summary, write_report
 from assistant.eval.score import Span, expected_spans, invalid_result, score_item
@@ -41,8 +41,12 @@ def evaluate(assistant, items: Sequence[EvalItem], progress: bool = False, where
     """
     from assistant.service import InvalidQuestion
 
-    spans = resolve_spans(assistant, items, where)
     documents = assistant.documents
+    items, moved = retarget(items, documents)
+    if moved and progress:
+        print(f"{len(moved)} source(s) of the set matched by file stem, e.g. {next(iter(moved))} → "
+              f"{next(iter(moved.values()))}", file=sys.stderr)
+    spans = resolve_spans(assistant, items, where)
     bar = _progress(len(items)) if progress else None
     results = []
     began = time.perf_counter()
