@@ -1,8 +1,10 @@
 """Performance figures on this machine: build throughput, query latency, memory, cold start.
 
-    python bench/run.py [--questions eval/questions.jsonl] [--rounds 1]
+    python bench/run.py [--questions eval/questions.jsonl] [--rounds 1] [--no-pdf]
 
 Prints a table on stdout. Builds into a temporary index folder, so the real index is untouched.
+PDF throughput: the corpus and the regulations of tests/fixtures printed to PDF by Chromium (as the
+PDF tests print them), then read and indexed; one page of them as an image-only scan, read by OCR.
 """
 from __future__ import annotations
 
@@ -53,6 +55,36 @@ def build_throughput(config: Config, embedder: Embedder) -> tuple[int, float, fl
     return embedded, build_seconds, time.perf_counter() - started
 
 
+def pdf_throughput(config: Config, embedder: Embedder) -> tuple[int, int, float, float, float] | None:
+    """(pages, clause parts, text-layer read seconds, index build seconds, OCR seconds of one scanned
+    page) for the documents printed to PDF; None without Chromium and a Chinese font."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import pdf_fixtures as fx
+
+    from assistant.ingest.pdf import PdfReader
+
+    if not os.path.exists(fx.CHROMIUM) or not fx.cjk_font_installed():
+        return None
+    regulations = sorted(p for p in (ROOT / "tests" / "fixtures" / "regulations").glob("*.md") if p.name != "README.md")
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus"
+        corpus.mkdir()
+        printed = fx.print_pdfs(sorted(Path(config.corpus_dir).glob("*.txt")) + regulations, corpus)
+        reader = PdfReader(ocr=False)
+        started = time.perf_counter()
+        pages = sum(len(reader.extract(p.pdf.name, p.pdf.read_bytes()).pages) for p in printed)
+        read_seconds = time.perf_counter() - started
+        target = config.override(corpus_dir=corpus, index_dir=Path(tmp) / "index")
+        started = time.perf_counter()
+        index, _ = build_index(target, lambda: embedder, progress=False)
+        build_seconds = time.perf_counter() - started
+        scan = fx.image_pdf(printed[0].pdf.read_bytes(), 0)
+        started = time.perf_counter()
+        PdfReader().extract("scan.pdf", scan)
+        ocr_seconds = time.perf_counter() - started
+    return pages, len(index.clauses), read_seconds, build_seconds, ocr_seconds
+
+
 def warm_latency(assistant: Assistant, questions: list[dict], rounds: int) -> list[float]:
     """ms per question, asked as in a conversation: its earlier turns are asked first (not timed),
     and nothing any other question left in the query cache is reused."""
@@ -73,6 +105,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=Path, default=ROOT / "eval" / "questions.jsonl")
     parser.add_argument("--rounds", type=int, default=1, help="times to ask every question (warm latency)")
+    parser.add_argument("--no-pdf", action="store_true", help="skip printing and indexing PDFs")
     args = parser.parse_args()
     config = Config.from_env()
     questions = [json.loads(line) for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -82,6 +115,7 @@ def main() -> int:
     embedder = Embedder(load_model(config.model, config.cache_dir, progress=False))
     model_load = time.perf_counter() - started
     parts, build_seconds, encode_seconds = build_throughput(config, embedder)
+    pdf = None if args.no_pdf else pdf_throughput(config, embedder)
     assistant = Assistant.open(config, progress=False)
     assistant.warm_up()
     latencies = warm_latency(assistant, questions, args.rounds)
@@ -92,6 +126,7 @@ def main() -> int:
         ("model load (in process)", f"{model_load:.1f} s"),
         ("index build, 5 documents", f"{parts} clause parts in {build_seconds:.1f} s = {parts / build_seconds:.1f} clauses/s"),
         ("raw SentenceTransformer.encode, same texts", f"{encode_seconds:.1f} s = {parts / encode_seconds:.1f} passages/s"),
+        *_pdf_rows(pdf),
         (f"warm query latency ({len(latencies)} questions)", f"p50 {statistics.median(latencies):.0f} ms, p95 {percentile(latencies, 0.95):.0f} ms, max {max(latencies):.0f} ms"),
         ("peak RSS (this process: model + index + build)", f"{peak_mb:.0f} MB"),
         ("machine", f"{os.cpu_count()} cores, torch threads {__import__('torch').get_num_threads()}"),
@@ -100,6 +135,18 @@ def main() -> int:
     for name, value in rows:
         print(f"{name:<{width}}  {value}")
     return 0
+
+
+def _pdf_rows(pdf) -> list[tuple[str, str]]:
+    if pdf is None:
+        return [("PDF indexing", "not measured (--no-pdf, or no Chromium with a Chinese font to print PDFs)")]
+    pages, clauses, read_seconds, build_seconds, ocr_seconds = pdf
+    return [
+        ("PDF text layer read (printed corpus + regulations)", f"{pages} pages in {read_seconds:.1f} s = {pages / read_seconds:.1f} pages/s"),
+        ("PDF index build (read + parse + embed)", f"{pages} pages, {clauses} clause parts in {build_seconds:.1f} s = "
+                                                  f"{pages / build_seconds:.2f} pages/s, {clauses / build_seconds:.1f} clauses/s"),
+        ("scanned PDF page (OCR, 200 dpi)", f"{ocr_seconds:.1f} s/page"),
+    ]
 
 
 if __name__ == "__main__":
