@@ -408,6 +408,18 @@ def test_headers_footers_and_page_numbers_are_found():
     ]
 
 
+def test_a_one_page_file_loses_a_small_header_but_keeps_its_larger_title():
+    def sized(text: str, y: float, size: float) -> Line:
+        return Line(text, 0.0, 100.0, y, y + size)
+
+    page = [sized("妇幼健康服务提升计划 · 样本", 4, 3), sized("某市妇幼健康服务提升计划", 14, 8),
+            *(sized(f"正文第{n}行。", 30 + 8 * n, 5) for n in range(6))]
+    assert [ln.text for ln in strip_furniture([page], [200.0])[0]][:2] == ["某市妇幼健康服务提升计划", "正文第0行。"]
+    # The same small line with body text right under it (a note, not a header) stays.
+    close = [sized("小字说明", 10, 3), sized("紧接其后的正文。", 13.5, 5), *page[2:]]
+    assert strip_furniture([close], [200.0])[0][0].text == "小字说明"
+
+
 @pytest.mark.parametrize("text", ["3", "- 3 -", "— 12 —", "第3页", "第 3 页 共 10 页", "共10页 第3页", "3/10", "3 / 10", "Page 3 of 10"])
 def test_page_number_forms(text):
     assert is_page_number(text)

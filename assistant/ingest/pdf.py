@@ -39,7 +39,9 @@ line is joined to the next (nothing on the page tells them apart).
 Page furniture (`strip_furniture`): among the two top-most and two bottom-most lines of each page (in
 its outer 15 %), a line is dropped when it is a page number (`3`, `- 3 -`, `第3页`, `第3页 共10页`,
 `3/10`, `Page 3 of 10`), or when the same text with digits masked stands there on at least half of
-the pages (and at least 2): running headers and footers.
+the pages (and at least 2): running headers and footers. A header cannot repeat in a one-page file,
+so a top line is also dropped when it is set much smaller than the page's body lines (under 0.75 of
+their median height) and stands apart above them, as running headers are (a title is set larger).
 
 OCR (RapidOCR with the PP-OCRv4 Chinese models shipped in its wheel; offline; made once, on first
 use). A page is OCR'd when its text layer has no readable characters (none, or mostly unmapped
@@ -89,6 +91,7 @@ _INDENT_EM = 0.9
 _ROOM_EM = 0.5  # the next line's first word would have fitted with this much to spare: a paragraph end
 _ROOM_SENTENCE_EM = 0.15  # ... the same after a full stop, where less doubt is needed
 _FURNITURE_ZONE = 0.15  # fraction of the page height at the top and bottom where headers/footers live
+_SMALL_HEADER = 0.75  # × the body lines' median height: a top line this small is a running header
 _TERMINAL = "。！？!?；;：:…"
 _CLOSERS = "”’」』）)》〉】〕〗］｝]}\"'"
 _PDFIUM_LOCK = threading.Lock()  # PDFium is not thread-safe; a build may run in a background thread
@@ -280,10 +283,21 @@ def strip_furniture(pages: Sequence[Sequence[Line]], heights: Sequence[float]) -
     needed = max(2, (len(pages) + 1) // 2)
     repeated = {key for key, n in counts.items() if n >= needed}
     result = []
-    for lines, idx in zip(pages, edges):
-        drop = {i for i in idx if is_page_number(lines[i].text) or _furniture_key(lines[i].text) in repeated}
+    for lines, idx, height in zip(pages, edges, heights):
+        drop = {i for i in idx if is_page_number(lines[i].text) or _furniture_key(lines[i].text) in repeated
+                or _small_header(lines, i, height)}
         result.append([ln for i, ln in enumerate(lines) if i not in drop])
     return result
+
+
+def _small_header(lines: Sequence[Line], i: int, height: float) -> bool:
+    """Whether lines[i], in the top band, is set much smaller than the body and stands above it with a gap."""
+    line = lines[i]
+    if line.y1 > _FURNITURE_ZONE * height or len(lines) < 4:
+        return False
+    body = statistics.median(ln.y1 - ln.y0 for ln in lines)
+    below = [ln.y0 for ln in lines if ln.y0 >= line.y1]
+    return line.y1 - line.y0 < _SMALL_HEADER * body and bool(below) and min(below) - line.y1 >= body
 
 
 # ---------------------------------------------------------------- layout and re-flow

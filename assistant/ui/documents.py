@@ -20,6 +20,7 @@ from assistant.config import Config
 from assistant.ingest import suffixes
 from assistant.librarian import STATUS_NAMES, FileState, Librarian
 from assistant.ui.render import esc
+from assistant.ui.static import asset
 
 ADMIN_COOKIE = "pa_admin"
 LOCKED = "文档管理未开启：启动服务时设置管理密码（--admin-secret 或环境变量 PLAN_ADMIN_SECRET）后，管理员可在此上传和删除文件。"
@@ -118,13 +119,6 @@ def reindex(librarian: Librarian, admin: Any) -> str:
     return notice("已开始重新索引。")
 
 
-# Sets the admin cookie in the browser before the upload tools appear (an upload needs it at once).
-SET_COOKIE_JS = f"""
-(token, admin) => {{
-  if (token) document.cookie = '{ADMIN_COOKIE}=' + token + '; path=/; SameSite=Strict';
-  return [token, admin];
-}}
-"""
 
 
 def build_documents_tab(librarian: Librarian, config: Config) -> None:
@@ -154,12 +148,12 @@ def build_documents_tab(librarian: Librarian, config: Config) -> None:
             ok, text, cookie = login(config, given)
             return ok, text, cookie, _names(librarian), ""
 
-        def show_tools(_token, ok):  # after SET_COOKIE_JS has run in the browser
+        def show_tools(_token, ok):  # after set_cookie.js has run in the browser
             return gr.Column(visible=ok is True), gr.Timer(active=ok is True)
 
         gr.on([enter.click, secret.submit], on_login, inputs=secret, outputs=[admin, message, token, victim, secret],
               api_visibility="private").then(show_tools, inputs=[token, admin], outputs=[tools, timer],
-                                             js=SET_COOKIE_JS, api_visibility="private")
+                                             js=asset("set_cookie.js", ADMIN_COOKIE=ADMIN_COOKIE), api_visibility="private")
         send.click(lambda a, p: (upload(librarian, a, p), None, status_html(librarian), _names(librarian)),
                    inputs=[admin, files], outputs=[message, files, states, victim], api_visibility="private")
         again.click(lambda a: (reindex(librarian, a), status_html(librarian)), inputs=admin,

@@ -2,7 +2,7 @@
 
 Every piece of document text and every question is escaped here (`esc`), so nothing a user
 types or a file contains is ever interpreted as HTML, markdown or a template. Nothing here
-needs Gradio or a browser; the CSS for these classes is at the end.
+needs Gradio or a browser; the CSS for these classes is assistant/ui/static/app.css.
 """
 from __future__ import annotations
 
@@ -377,79 +377,3 @@ def _outline_entry(label: str, name: str) -> str:
 def _short(text: str, limit: int = 28) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit] + "…"
-
-
-# ---------------------------------------------------------------------------------------------
-
-CSS = """
-.gradio-container { max-width: 1600px !important; }
-#pa-title h1 { font-size: 1.35rem; margin: 0; }
-#pa-title p { margin: 2px 0 0; color: var(--body-text-color-subdued); font-size: .9rem; }
-.pa-msg { white-space: normal; overflow-wrap: anywhere; line-height: 1.65; }
-.pa-notice { color: var(--body-text-color-subdued); }
-.pa-note { font-size: .8rem; color: var(--body-text-color-subdued); }
-.pa-para { margin: 0 0 .2em; }
-.pa-list { margin: .15em 0 .5em; padding-left: 1.6em; }
-.pa-list > li { margin: .2em 0; padding-left: .1em; }
-ol.pa-list { list-style: decimal; }
-ul.pa-list { list-style: disc; }
-ul.pa-list.pa-numbered, ul.pa-list.pa-examples { list-style: none; padding-left: .3em; }
-.pa-list a.pa-open, .pa-answer-text a.pa-open { margin-left: 1px; white-space: nowrap; }
-.pa-not-stated { color: var(--body-text-color-subdued); }
-.pa-states { width: 100%; border-collapse: collapse; font-size: .9rem; }
-.pa-states td, .pa-states th { border-bottom: 1px solid var(--border-color-primary); padding: 4px 6px; text-align: left; vertical-align: top; }
-.pa-state-refused td { color: #b91c1c; }
-.pa-manage-head { margin: 4px 0 6px; color: var(--body-text-color-subdued); }
-.pa-progress { width: 140px; vertical-align: middle; }
-.pa-page-view { margin: 6px 0; }
-.pa-page-view summary { cursor: pointer; color: var(--body-text-color-subdued); font-size: .9rem; }
-.pa-page-img { max-width: 100%; max-height: 420px; border: 1px solid var(--border-color-primary); margin-top: 4px; }
-.pa-page { font-size: .85em; color: var(--body-text-color-subdued); white-space: nowrap; }
-.pa-ocr { color: #b45309; }
-.pa-examples { display: flex; flex-direction: column; align-items: flex-start; gap: 6px; margin-top: .4em; }
-.pa-examples > li { margin: 0; }
-a.pa-ask { display: inline-block; cursor: pointer; text-decoration: none; color: var(--link-text-color);
-  border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 3px 10px; background: var(--background-fill-secondary); }
-a.pa-ask:hover, a.pa-ask:focus-visible { border-color: var(--link-text-color); }
-.pa-cites { margin-top: .5em; font-size: .88rem; border-top: 1px solid var(--border-color-primary); padding-top: .35em; }
-.pa-cites-head { font-weight: 600; margin-bottom: .15em; }
-.pa-cites ol { list-style: none; margin: 0; padding: 0; }
-.pa-cites li { margin: .15em 0; }
-a.pa-open { cursor: pointer; color: var(--link-text-color); text-decoration: none; padding: 0; margin: 0; }
-a.pa-open .pa-num, a.pa-open .pa-label { color: inherit; }
-a.pa-open:hover, a.pa-open:focus-visible { text-decoration: underline; }
-.pa-num { font-weight: 600; }
-.pa-label { font-weight: 600; }
-.pa-file { font-family: var(--font-mono); font-size: .8em; color: var(--body-text-color-subdued); overflow-wrap: anywhere; }
-mark.pa-quote { background: rgba(255, 214, 0, .45); color: inherit; padding: 0 1px; border-radius: 2px; }
-.pa-sources { display: flex; flex-direction: column; gap: 10px; }
-.pa-sources-head { font-weight: 600; }
-.pa-empty { color: var(--body-text-color-subdued); padding: 12px 4px; }
-.pa-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 12px; background: var(--background-fill-secondary); }
-.pa-card-quoted { border-left: 4px solid var(--color-accent); }
-.pa-card-head { font-size: .95rem; }
-.pa-card-meta { font-size: .8rem; color: var(--body-text-color-subdued); margin-top: 2px; display: flex; flex-wrap: wrap; gap: 2px 12px; }
-.pa-card-path { font-size: .82rem; margin-top: 4px; color: var(--body-text-color-subdued); }
-.pa-clause-text { white-space: pre-wrap; overflow-wrap: anywhere; margin-top: 6px; line-height: 1.7; max-height: 260px; overflow-y: auto; }
-.pa-card-foot { margin-top: 6px; font-size: .85rem; text-align: right; }
-.pa-doc-head { margin-bottom: 8px; }
-.pa-doc-title { font-weight: 600; font-size: 1.05rem; }
-.pa-doc-status { margin-top: 4px; color: var(--body-text-color-subdued); font-size: .88rem; }
-.pa-doc-body { display: grid; grid-template-columns: minmax(150px, 30%) 1fr; gap: 12px; }
-.pa-outline, .pa-doc-text { max-height: 64vh; overflow-y: auto; border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 10px; }
-.pa-outline { font-size: .82rem; }
-.pa-outline-head { font-weight: 600; margin-bottom: 4px; }
-.pa-outline ul { list-style: none; margin: 0; padding: 0; }
-.pa-outline li { margin: 2px 0; line-height: 1.4; overflow-wrap: anywhere; }
-.pa-outline .pa-depth-2 { padding-left: .9em; }
-.pa-outline .pa-depth-3 { padding-left: 1.8em; }
-.pa-outline .pa-depth-4, .pa-outline .pa-depth-5 { padding-left: 2.7em; }
-.pa-outline .pa-current { background: rgba(59, 130, 246, .15); border-radius: 4px; }
-.pa-outline-label { font-weight: 600; }
-.pa-doc-text { white-space: pre-wrap; overflow-wrap: anywhere; line-height: 1.75; }
-.pa-focus { background: rgba(59, 130, 246, .12); outline: 2px solid rgba(59, 130, 246, .7); border-radius: 3px; }
-.pa-gap { color: var(--body-text-color-subdued); }
-#pa-hidden { display: none !important; }
-#pa-lookup-row { align-items: flex-end; }
-#pa-find { align-self: flex-end; }
-"""

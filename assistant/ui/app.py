@@ -1,0 +1,216 @@
+"""The Gradio app: layout and events (`build_app`), launch options, and the process entry point (`serve`).
+The handlers it wires are in chat.py, viewer.py and documents.py; the CSS and scripts in static/."""
+from __future__ import annotations
+
+import errno
+import socket
+import sys
+
+import gradio as gr
+from starlette.middleware import Middleware
+
+from assistant.collection import MAX_FILE_BYTES
+from assistant.config import Config
+from assistant.librarian import Librarian
+from assistant.service import Assistant
+from assistant.ui.chat import InFlight, log_error, new_conversation, respond_in_turn
+from assistant.ui.documents import build_documents_tab, cookie_ok
+from assistant.ui.limits import MAX_BODY_BYTES, Endpoints, RequestLimits
+from assistant.ui.render import esc, render_document, render_sources
+from assistant.ui.session import Session
+from assistant.ui.static import asset
+from assistant.ui.viewer import document_choices, lookup_clause, open_clause, show_document
+
+APP_TITLE = "规划文件问答助手"
+EXAMPLES = (
+    "2022年孕产妇死亡率的目标是多少？",
+    "What does Qinzhou plan for 家庭医生签约?",
+    "广州2023年计划培养多少名基层医生？",
+    "云州区方案的二（二）4讲什么",
+)
+SESSION_TTL = 4 * 3600  # seconds a conversation is kept after its last answer
+MAX_SESSIONS = 2000  # conversations kept at once (the oldest go first): at most ~1 GB of chats
+
+
+THEME_FONTS = ["PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC",
+               "WenQuanYi Micro Hei", "Segoe UI", "Helvetica Neue", "Arial", "sans-serif"]
+
+
+def make_theme() -> gr.themes.Base:
+    """System fonts only: nothing is fetched from Google Fonts or a CDN."""
+    return gr.themes.Default(primary_hue="blue", font=THEME_FONTS,
+                             font_mono=["SFMono-Regular", "Consolas", "DejaVu Sans Mono", "monospace"])
+
+
+def launch_options(demo: gr.Blocks | None = None, config: Config | None = None) -> dict:
+    """Everything `launch()` needs besides host and port."""
+    config = config or Config()
+    limits = Middleware(RequestLimits, max_body_bytes=MAX_BODY_BYTES, max_question_chars=config.max_question_chars,
+                        endpoints=lambda: endpoints_of(demo), may_upload=lambda cookie: cookie_ok(config, cookie),
+                        max_upload_bytes=MAX_FILE_BYTES * 2)  # a batch of files in one request
+    return {
+        "theme": make_theme(),
+        "css": asset("app.css"),
+        "footer_links": [],
+        "run_history": False,  # questions are not saved in the browser
+        "show_error": False,
+        "quiet": True,
+        "share": False,
+        "inbrowser": False,
+        "max_file_size": MAX_FILE_BYTES,  # per file; the route is closed to all but the admin (RequestLimits)
+        "state_session_capacity": MAX_SESSIONS,
+        "app_kwargs": {"middleware": [limits]},
+    }
+
+
+def endpoints_of(demo: gr.Blocks | None) -> Endpoints:
+    """The app's endpoints as its queue knows them (RequestLimits checks calls against them)."""
+    fns = demo.fns if demo is not None else {}
+    ask = next((fn_id for fn_id, fn in fns.items() if fn.api_name == "ask"), None)
+    return Endpoints(ask, {fn_id: len(fn.inputs) for fn_id, fn in fns.items()})
+
+
+def launch(assistant: Assistant, config: Config, host: str, port: int) -> gr.Blocks:
+    """Build the app and serve it in the background on host:port (OSError if the port is taken)."""
+    demo = build_app(assistant)
+    demo.queue(default_concurrency_limit=config.queue_concurrency, max_size=config.queue_size)
+    demo.launch(server_name=host, server_port=port, prevent_thread_lock=True, **launch_options(demo, config))
+    return demo
+
+
+def build_app(assistant: Assistant, librarian: Librarian | None = None) -> gr.Blocks:
+    documents = assistant.documents
+    librarian = librarian or Librarian(assistant)
+
+    with gr.Blocks(title=APP_TITLE, analytics_enabled=False) as demo:
+        # This session's conversation, kept on the server (the client sends only its new question),
+        # forgotten SESSION_TTL seconds after its last answer.
+        conversation = gr.State(Session(), time_to_live=SESSION_TTL)
+        in_flight = InFlight()
+        gr.HTML(f"<h1>{esc(APP_TITLE)}</h1><p>就卫生健康规划文件提问，回答会引用原文条款；点击引用可查看条款在文件中的位置。</p>",
+                elem_id="pa-title")
+        bridge = gr.HTML("", js_on_load=asset("bridge.js"), elem_id="pa-hidden", visible="hidden")
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=5, min_width=360):
+                chatbot = gr.Chatbot(
+                    label="对话", elem_id="pa-chat", height=560, render_markdown=False, sanitize_html=True,
+                    latex_delimiters=[], feedback_options=None, buttons=[], group_consecutive_messages=False,
+                    examples=[{"text": q, "display_text": q} for q in EXAMPLES],
+                    placeholder="<b>可以这样问：</b>点击下面的示例，或在下方输入问题。",
+                )
+                textbox = gr.Textbox(
+                    show_label=False, placeholder="输入问题，按回车发送（Shift+回车换行）", lines=1, max_lines=6,
+                    elem_id="pa-input", autofocus=True,
+                )
+                with gr.Row():
+                    send = gr.Button("发送", variant="primary", elem_id="pa-send", scale=3)
+                    clear = gr.Button("新对话", variant="secondary", elem_id="pa-new", scale=1)
+            with gr.Column(scale=6, min_width=420):
+                with gr.Tabs(selected="sources", elem_id="pa-tabs") as tabs:
+                    with gr.Tab("来源", id="sources", elem_id="pa-sources-tab"):
+                        sources = gr.HTML(render_sources(None, documents), elem_id="pa-sources")
+                    with gr.Tab("文档", id="document", elem_id="pa-document-tab"):
+                        with gr.Row(equal_height=False, elem_id="pa-lookup-row"):
+                            doc_pick = gr.Dropdown(choices=document_choices(assistant), value=None, label="文件", scale=4,
+                                                   elem_id="pa-doc-pick", filterable=False)
+                            label_box = gr.Textbox(label="条款编号", placeholder="如 二（三）2、（十一）、第三条",
+                                                   scale=2, elem_id="pa-label-box", max_lines=1)
+                            find = gr.Button("查找条款", scale=1, min_width=90, elem_id="pa-find")
+                        document_view = gr.HTML(render_document(None, ()), elem_id="pa-document")
+                    build_documents_tab(librarian, assistant.config)
+
+        def answer(message, session, request: gr.Request):  # `message`: the name scripts pass it by
+            return respond_in_turn(assistant, in_flight, getattr(request, "session_hash", None), message, session)
+
+        def on_example(session, evt: gr.SelectData, request: gr.Request):  # an example of the empty chat
+            value = evt.value if isinstance(evt.value, dict) else {}
+            return answer(value.get("text", ""), session, request)
+
+        def on_ask_link(session, evt: gr.EventData, request: gr.Request):  # an example question in a help answer
+            data = evt._data if isinstance(evt._data, dict) else {}
+            return answer(data.get("question", ""), session, request)
+
+        answer_outputs = [chatbot, conversation, sources]
+        # The textbox is emptied in the browser the moment a question is sent (before_answer.js), so a
+        # question typed while the previous one is answered is kept, and sent after it ("always_last").
+        # While a question waits in the queue, the chat shows its place ("minimal" progress).
+        limit = int(assistant.config.max_question_chars)
+        send_js = asset("before_answer.js", CLEAR_INPUT="true", MAX_QUESTION_CHARS=limit)
+        show_sources_js = asset("before_answer.js", CLEAR_INPUT="false", MAX_QUESTION_CHARS=limit)
+        asked = gr.on([textbox.submit, send.click], answer, inputs=[textbox, conversation],
+                      outputs=answer_outputs, js=send_js, trigger_mode="always_last",
+                      concurrency_id="answer", show_progress="minimal", api_name="ask")
+        asked_too = [
+            event(handler, inputs=[conversation], outputs=answer_outputs, js=show_sources_js,
+                  trigger_mode="always_last", concurrency_id="answer", show_progress="minimal",
+                  api_visibility="private")
+            for event, handler in ((chatbot.example_select, on_example), (bridge.submit, on_ask_link))
+        ]
+        for trigger in (clear.click, chatbot.clear):  # the button and the chat's own trash icon
+            trigger(new_conversation, outputs=[chatbot, conversation, sources, textbox], cancels=[asked, *asked_too],
+                    queue=False, api_visibility="private")
+
+        def on_open(evt: gr.EventData):
+            data = evt._data if isinstance(evt._data, dict) else {}
+            doc_html, source, label = open_clause(assistant, data.get("source"), data.get("start"), data.get("quotes"))
+            if isinstance(source, str):  # the picker lists the documents as they are now (some may be new)
+                source = gr.Dropdown(choices=document_choices(assistant), value=source)
+            return doc_html, source, label, gr.Tabs(selected="document")
+
+        bridge.click(on_open, outputs=[document_view, doc_pick, label_box, tabs], show_progress="hidden",
+                     api_visibility="private").then(None, js=asset("scroll.js"))
+
+        def on_pick(source):
+            return show_document(assistant, source), ""
+
+        doc_pick.input(on_pick, inputs=doc_pick, outputs=[document_view, label_box], show_progress="hidden",
+                       api_visibility="private")
+
+        def on_find(source, label):
+            return lookup_clause(assistant, source, label)
+
+        def on_load():  # the documents as they are now: the index may have been brought up to date since start
+            return gr.Dropdown(choices=document_choices(assistant))
+
+        demo.load(on_load, outputs=doc_pick, show_progress="hidden", api_visibility="private")
+
+        gr.on([find.click, label_box.submit], on_find, inputs=[doc_pick, label_box], outputs=document_view,
+              show_progress="hidden", api_visibility="private").then(None, js=asset("scroll.js"))
+    return demo
+
+
+def port_in_use(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return exc.errno in (errno.EADDRINUSE, errno.EACCES)
+    return False
+
+
+def warm_up(assistant: Assistant) -> None:
+    """Warm the assistant before the first user arrives; a failure here is logged, not fatal."""
+    try:
+        assistant.warm_up()
+    except Exception:
+        log_error("warm-up")
+
+
+def serve(config: Config) -> int:
+    """Open the assistant once, then serve the UI until interrupted. Returns an exit status."""
+    host, port = config.host, int(config.port)
+    if port_in_use(host, port):  # checked before the model loads, so the user hears at once
+        print(f"error: 端口 {port} 已被占用（port {port} on {host} is in use）; 请用 --port 或 PLAN_PORT 换一个端口",
+              file=sys.stderr)
+        return 2
+    assistant = Assistant.open_for_serving(config, progress=True)
+    warm_up(assistant)
+    try:
+        demo = launch(assistant, config, host, port)
+    except OSError as exc:  # the port was taken between the check and the launch
+        print(f"error: 无法在 {host}:{port} 启动服务：{exc}", file=sys.stderr)
+        return 2
+    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+    print(f"Plan Assistant UI: {url}  (Ctrl-C 退出)", file=sys.stderr, flush=True)
+    demo.block_thread()  # until Ctrl-C
+    return 0

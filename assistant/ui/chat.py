@@ -1,0 +1,91 @@
+"""The chat's event handlers: a question in, the session's conversation and the sources panel out.
+Module-level functions taking the Assistant first, so tests call them without a browser."""
+from __future__ import annotations
+
+import sys
+import threading
+import traceback
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+import gradio as gr
+
+from assistant.service import Assistant, InvalidQuestion
+from assistant.ui.render import render_answer_message, render_notice, render_sources, render_user_message
+from assistant.ui.session import Session, Turn, session_of
+
+FAILED = "抱歉，处理这个问题时出错了，请稍后重试。"
+BUSY = "上一个问题还在回答中，请稍候再问。"
+
+
+def log_error(where: str) -> None:
+    print(f"plan-assistant ui: error in {where}:\n{traceback.format_exc()}", file=sys.stderr, flush=True)
+
+
+def respond(assistant: Assistant, message: Any, session: Any) -> tuple[list, Session, Any]:
+    """Answer `message` with the session's earlier questions as context.
+
+    Returns (chat messages, the session with this turn, sources HTML or `gr.skip()`): the answer
+    goes out whole as soon as it is composed, in one update (nothing here is produced over time,
+    so nothing is trickled out; a question waiting in the queue shows its place instead).
+    """
+    session = session_of(session)
+    question = message if isinstance(message, str) else ""
+    if not question.strip():
+        session = session.add(Turn("", "", render_notice("请输入问题后再发送。"), answered=False))
+        return session.messages(), session, gr.skip()
+    question_html = render_user_message(question)
+    try:
+        answer = assistant.ask(question, session.questions)
+    except InvalidQuestion as exc:
+        session = session.add(Turn(question, question_html, render_notice(exc.reason), answered=False))
+        return session.messages(), session, gr.skip()
+    except Exception:  # the page shows a short message; the details go to stderr
+        log_error("ask")
+        session = session.add(Turn(question, question_html, render_notice(FAILED), answered=False))
+        return session.messages(), session, gr.skip()
+    try:
+        sources = render_sources(answer, assistant.documents, assistant.outline)
+    except Exception:
+        log_error("render_sources")
+        sources = render_sources(None, assistant.documents)
+    session = session.add(Turn(question, question_html, render_answer_message(answer), answered=True))
+    return session.messages(), session, sources
+
+
+class InFlight:
+    """The sessions with an answer being composed: each gets one at a time, so no client can take
+    every worker, and two answers of one session cannot race to update its conversation."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._sessions: set[str] = set()
+
+    @contextmanager
+    def claim(self, session_id: str | None) -> Iterator[bool]:
+        with self._lock:
+            free = session_id is None or session_id not in self._sessions
+            if free and session_id is not None:
+                self._sessions.add(session_id)
+        try:
+            yield free
+        finally:
+            if free and session_id is not None:
+                with self._lock:
+                    self._sessions.discard(session_id)
+
+
+def respond_in_turn(assistant: Assistant, in_flight: InFlight, session_id: str | None, message: Any,
+                    session: Any) -> tuple[list, Session, Any]:
+    """respond(), unless this session already has an answer under way (then a one-line notice)."""
+    with in_flight.claim(session_id) as free:
+        if free:
+            return respond(assistant, message, session)
+    session = session_of(session)
+    pending = (render_user_message(message if isinstance(message, str) else ""), render_notice(BUSY))
+    return session.messages(pending=pending), session, gr.skip()
+
+
+def new_conversation() -> tuple[list, Session, str, str]:
+    """Clear the chat, the session's conversation, the sources panel and the textbox."""
+    return [], Session(), render_sources(None, {}), ""
