@@ -144,8 +144,8 @@ def test_an_admin_uploads_watches_and_asks(page, admin_server, printed_plan, tmp
         raise AssertionError(f"upload did not complete: {seen}; the upload area reads "
                              f"{page.evaluate('() => document.querySelector(`#pa-upload`).textContent')!r}")
     page.locator("#pa-upload-send").click()
-    page.locator("#pa-manage-message").get_by_text("基层卫生服务提升方案.docx: added").wait_for()
-    assert "notes.txt: refused" in page.locator("#pa-manage-message").inner_text()
+    page.locator("#pa-manage-message").get_by_text("基层卫生服务提升方案.docx：已加入").wait_for()
+    assert "notes.txt：未收录（不是 UTF-8" in page.locator("#pa-manage-message").inner_text()
     page.screenshot(path=str(ARTIFACTS / "admin-01-uploading.png"))
     row = page.locator('#pa-states tr[data-name="基层卫生服务提升方案.docx"]')
     row.get_by_text("已就绪").wait_for()

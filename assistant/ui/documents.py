@@ -21,6 +21,7 @@ from assistant.ingest import suffixes
 from assistant.librarian import STATUS_NAMES, FileState, Librarian
 from assistant.ui.render import esc
 from assistant.ui.static import asset
+from assistant.ui.wording import zh_outcome, zh_reason
 
 ADMIN_COOKIE = "pa_admin"
 LOCKED = "文档管理未开启：启动服务时设置管理密码（--admin-secret 或环境变量 PLAN_ADMIN_SECRET）后，管理员可在此上传和删除文件。"
@@ -58,11 +59,11 @@ def render_states(states: list[FileState], busy: bool, error: str = "") -> str:
             share = min(100, round(100 * s.done / s.total))
             progress = (f'<progress class="pa-progress" max="100" value="{share}"></progress>'
                         f' <span class="pa-note">{s.done}/{s.total}</span>')
-        reason = f'<div class="pa-note">{esc(s.reason)}</div>' if s.reason else ""
+        reason = f'<div class="pa-note">{esc(zh_reason(s.reason))}</div>' if s.reason else ""
         rows.append(f'<tr class="pa-state-{esc(s.status)}" data-name="{esc(s.name)}"><td>{esc(s.name)}</td>'
                     f'<td>{esc(STATUS_NAMES.get(s.status, s.status))} {progress}{reason}</td></tr>')
     head = "正在更新索引……（更新期间仍按原索引回答）" if busy else "索引已是最新。"
-    failed = f'<div class="pa-doc-status">索引更新失败：{esc(error)}</div>' if error else ""
+    failed = f'<div class="pa-doc-status">索引更新失败：{esc(zh_reason(error))}</div>' if error else ""
     return (f'<div class="pa-manage"><div class="pa-manage-head">{head}</div>{failed}'
             f'<table class="pa-states"><thead><tr><th>文件</th><th>状态</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
@@ -100,7 +101,7 @@ def upload(librarian: Librarian, admin: Any, paths: Any) -> str:
     finally:
         for path in files:
             Path(path).unlink(missing_ok=True)
-    lines = [o.line() for o in outcomes]
+    lines = [zh_outcome(o) for o in outcomes]
     return notice("；".join(lines))
 
 
@@ -109,7 +110,7 @@ def delete(librarian: Librarian, admin: Any, name: Any) -> str:
         return notice(NEED_LOGIN)
     if not isinstance(name, str) or not name:
         return notice("请先选择要删除的文件。")
-    return notice(librarian.remove(name).line())
+    return notice(zh_outcome(librarian.remove(name)))
 
 
 def reindex(librarian: Librarian, admin: Any) -> str:
