@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install index serve test eval bench bench-load clean
+.PHONY: install prepare index serve test eval bench bench-load clean
 
 # torch first: the pinned CPU wheel, so sentence-transformers does not pull CUDA.
 $(STAMP): pyproject.toml
@@ -16,8 +16,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Once per model: convert the built-in weights and export the ONNX encoder (about a minute, with
+# progress); afterwards a check that the files are there.
+prepare: $(STAMP)
+	$(PY) -m assistant prepare
+
 # Incremental: only missing or changed files are embedded; a fresh index costs a hash check.
-index: $(STAMP)
+index: prepare
 	$(PY) -m assistant build
 
 serve: index

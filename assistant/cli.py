@@ -17,6 +17,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--corpus", metavar="DIR", help="folder of .txt/.md documents (env PLAN_CORPUS; default corpus/)")
     parser.add_argument("--index", metavar="DIR", help="index folder (env PLAN_INDEX; default index/)")
     parser.add_argument("--model", help="'e5-small' (built in) or a local sentence-transformers folder (env PLAN_MODEL)")
+    parser.add_argument("--encoder", choices=("onnx-int8", "onnx", "torch"),
+                        help="how texts are encoded: ONNX Runtime int8 (default), fp32, or torch (env PLAN_ENCODER)")
     parser.add_argument("--cache", metavar="DIR", help="where the built-in model is converted (env PLAN_CACHE)")
     parser.add_argument("--max-clause-chars", type=int, metavar="N", help="split clauses longer than this")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
@@ -30,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p.add_argument("--json", action="store_true", help="one JSON object per clause")
     p.add_argument("--max-clause-chars", type=int, metavar="N", help="also split clauses longer than N")
+
+    p = sub.add_parser("prepare", help="convert the model and export its ONNX encoder (once; build and serve need it)")
+    _common(p)
 
     p = sub.add_parser("build", help="build or update the index (only changed files are embedded)")
     _common(p)
@@ -76,6 +81,7 @@ def config_from(args: argparse.Namespace) -> Config:
         corpus_dir=getattr(args, "corpus", None),
         index_dir=getattr(args, "index", None),
         model=getattr(args, "model", None),
+        encoder=getattr(args, "encoder", None),
         cache_dir=getattr(args, "cache", None),
         max_clause_chars=getattr(args, "max_clause_chars", None),
         top_k=getattr(args, "top_k", None),
@@ -95,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
 
     handled = (CorpusError, StaleIndex, InvalidQuestion, OSError)
     try:
-        from assistant.embedding import ModelError
+        from assistant.model_prep import ModelError
 
         handled += (ModelError,)
         return COMMANDS[args.command](args)
@@ -167,25 +173,31 @@ def _report_and_build(args, outcomes, asked: int) -> int:
     return 0 if len(outcomes) == asked and all(o.ok for o in outcomes) else EXIT_USAGE
 
 
+def cmd_prepare(args) -> int:
+    from assistant.model_prep import prepare_encoder
+
+    config = config_from(args)
+    folder = prepare_encoder(config.model, config.base_model_id, config.cache_dir, progress=not args.quiet)
+    print(f"encoder ready: {folder}")
+    return 0
+
+
 def cmd_build(args) -> int:
-    from assistant.embedding import Embedder, load_model
     from assistant.index import build_index
+    from assistant.service import open_embedder
 
     config = config_from(args)
     progress = not args.quiet
-    index, embedded = build_index(config, lambda: Embedder(load_model(config.model, config.cache_dir, progress)), progress)
+    index, embedded = build_index(config, lambda: open_embedder(config, progress), progress)
     state = "built" if embedded else "up to date"
     print(f"index {state}: {len(index.clauses)} clause parts from {len(index.documents)} files; embedded {embedded}")
     return 0
 
 
-def _open(args, one_question: bool = False):
+def _open(args):
     from assistant.service import Assistant
 
-    config = config_from(args)
-    if one_question and not os.environ.get("PLAN_QUERY_ENCODER"):
-        config = config.override(query_encoder="torch")  # loading ONNX Runtime costs more than it saves on one question
-    return Assistant.open(config, progress=not args.quiet)
+    return Assistant.open(config_from(args), progress=not args.quiet)
 
 
 def cmd_ask(args) -> int:
@@ -196,7 +208,7 @@ def cmd_ask(args) -> int:
     from assistant.service import validate_question
 
     validate_question(args.question, config_from(args).max_question_chars)  # fail fast, before the model loads
-    answer = _open(args, one_question=True).ask(args.question, args.history)
+    answer = _open(args).ask(args.question, args.history)
     print(json.dumps(answer.to_json(), ensure_ascii=False, indent=1) if args.json else format_answer(answer))
     return 0
 
@@ -269,4 +281,4 @@ def cmd_serve(args) -> int:
 
 
 COMMANDS = {"clauses": cmd_clauses, "build": cmd_build, "add": cmd_add, "remove": cmd_remove, "ask": cmd_ask,
-            "eval": cmd_eval, "serve": cmd_serve}
+            "eval": cmd_eval, "prepare": cmd_prepare, "serve": cmd_serve}

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 import sys
 import threading
 import unicodedata
@@ -11,6 +12,7 @@ from typing import Sequence
 
 from assistant import answering
 from assistant.config import Config
+from assistant.model_prep import ModelError
 from assistant.index import Manifest, SearchIndex, build_index, index_problems, intact_generations, load_generation
 from assistant.models import Answer, Clause, Document
 from assistant.retrieval import Retriever, label_matches
@@ -46,18 +48,45 @@ def validate_question(question: object, max_chars: int) -> str:
     return stripped
 
 
+ENCODERS = ("onnx-int8", "onnx", "torch")
+
+
 def open_embedder(config: Config, progress: bool = True):
-    """The model for answering: torch for passages; questions through ONNX Runtime when it agrees with torch
-    (`query_encoder = "onnx"`, the default; "torch" keeps them on torch)."""
-    from assistant.embedding import TORCH_THREADS, Embedder, load_model
+    """The encoder `config.encoder` names. The ONNX ones never import torch: their prepared folder is
+    made, if missing, by `python -m assistant prepare` in a child process (set-up runs it first)."""
+    if config.encoder not in ENCODERS:
+        raise ModelError(f"unknown encoder {config.encoder!r}; choose one of {', '.join(ENCODERS)}")
+    if config.encoder == "torch":
+        from assistant.embedding import Embedder, load_model
 
-    embedder = Embedder(load_model(config.model, config.cache_dir, progress=progress))
-    if config.query_encoder == "onnx":
-        from assistant.onnx_query import onnx_query_encoder
+        return Embedder(load_model(config.model, config.cache_dir, progress=progress))
+    from assistant.model_prep import encoder_folder, encoder_ready
+    from assistant.onnx_encoder import OnnxEmbedder
 
-        embedder.fast_query = onnx_query_encoder(embedder.model, embedder.query_prompt, embedder.torch_query,
-                                                 config.cache_dir, config.model_id, TORCH_THREADS, progress)
-    return embedder
+    folder = encoder_folder(config.base_model_id, config.cache_dir)
+    precision = "int8" if config.encoder == "onnx-int8" else "fp32"
+    if encoder_ready(folder):
+        try:
+            return OnnxEmbedder(folder, precision)
+        except Exception as exc:  # noqa: BLE001 - onnxruntime's own error types for a damaged file
+            _say(f"the prepared encoder in {folder} cannot be read ({type(exc).__name__}); preparing it again")
+            shutil.rmtree(folder, ignore_errors=True)
+    _prepare_in_child(config, progress)
+    return OnnxEmbedder(folder, precision)
+
+
+def _prepare_in_child(config: Config, progress: bool) -> None:
+    """`python -m assistant prepare` for this model and cache, its progress on our stderr."""
+    import subprocess
+
+    command = [sys.executable, "-m", "assistant", "prepare", "--model", config.model, "--cache", str(config.cache_dir)]
+    if not progress:
+        command.append("--quiet")
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=None if progress else subprocess.PIPE, text=True)
+    if done.returncode != 0:
+        said = (done.stderr or "").strip().splitlines()
+        raise ModelError(f"preparing the ONNX encoder failed ({said[-1] if said else f'exit {done.returncode}'}); "
+                         "run: python -m assistant prepare, or use --encoder torch")
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.config import Config  # noqa: E402
-from assistant.embedding import Embedder, load_model  # noqa: E402
-from assistant.index import _load_corpus, build_index, passage_text  # noqa: E402
-from assistant.service import Assistant  # noqa: E402
+from assistant.index import build_index  # noqa: E402
+from assistant.service import Assistant, open_embedder  # noqa: E402
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -41,21 +40,70 @@ def cold_start(question: str) -> float:
     return time.perf_counter() - started
 
 
-def build_throughput(config: Config, embedder: Embedder) -> tuple[int, float, float]:
-    """(clause parts, index build seconds, raw encode seconds on the same texts)."""
+SERVING_SCRIPT = """
+import resource, sys, time
+from assistant.config import Config
+from assistant.service import Assistant
+started = time.perf_counter()
+assistant = Assistant.open(Config.from_env(), progress=False)
+assistant.ask(sys.argv[1])
+print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 'torch' in sys.modules)
+"""
+
+
+def serving_process(question: str) -> tuple[float, float, bool]:
+    """(seconds to open and answer, peak RSS MB, whether torch was imported) of a new process that
+    answers as `serve` does, the index built and the encoder prepared."""
+    out = subprocess.run([sys.executable, "-c", SERVING_SCRIPT, question], cwd=ROOT, check=True, capture_output=True,
+                         text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout.split()
+    return float(out[0]), float(out[1]), out[2] == "True"
+
+
+def build_throughput(config: Config, embedder) -> tuple[int, float]:
+    """(clause parts, index build seconds) with the configured encoder."""
     with tempfile.TemporaryDirectory() as tmp:
         target = config.override(index_dir=Path(tmp) / "index")
         started = time.perf_counter()
         index, embedded = build_index(target, lambda: embedder, progress=False)
-        build_seconds = time.perf_counter() - started
-    documents, clauses, _, _ = _load_corpus(config)
-    texts = [passage_text(documents[c.source], c) for c in clauses]
-    started = time.perf_counter()
-    embedder.model.encode(texts, batch_size=32, prompt_name="document", normalize_embeddings=True)
-    return embedded, build_seconds, time.perf_counter() - started
+        return embedded, time.perf_counter() - started
 
 
-def pdf_throughput(config: Config, embedder: Embedder) -> tuple[int, int, float, float, float] | None:
+ENCODE_SCRIPT = """
+import sys, time
+from assistant.config import Config
+from assistant.index import _load_corpus, passage_text
+config = Config.from_env()
+documents, clauses, _, _ = _load_corpus(config)
+texts = [passage_text(documents[c.source], c) for c in clauses]
+kind, batch = sys.argv[1], int(sys.argv[2])
+if kind == "torch":
+    from assistant.embedding import Embedder, load_model
+    embedder = Embedder(load_model(config.model, config.cache_dir, progress=False))
+else:
+    from assistant.model_prep import encoder_folder
+    from assistant.onnx_encoder import OnnxEmbedder
+    embedder = OnnxEmbedder(encoder_folder(config.base_model_id, config.cache_dir), kind)
+started = time.perf_counter()
+embedder.encode_passages(texts, batch_size=batch)
+print(time.perf_counter() - started)
+"""
+ENCODERS = [("torch fp32, batch 32 (before this encoder)", "torch", 32), ("torch fp32, batch 8", "torch", 8),
+            ("ONNX Runtime fp32, batch 8 (--encoder onnx)", "fp32", 8),
+            ("ONNX Runtime int8, batch 8 (--encoder onnx-int8, default)", "int8", 8)]
+
+
+def encoder_throughput() -> list[tuple[str, float]]:
+    """(encoder, seconds) to embed the corpus's clause parts, raw, each encoder in a process of its own
+    (torch's idle threads keep spinning for a while after it encodes, and would slow the next one)."""
+    timed = []
+    for name, kind, batch in ENCODERS:
+        out = subprocess.run([sys.executable, "-c", ENCODE_SCRIPT, kind, str(batch)], cwd=ROOT, check=True,
+                             capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout
+        timed.append((name, float(out.split()[-1])))
+    return timed
+
+
+def pdf_throughput(config: Config, embedder) -> tuple[int, int, float, float, float] | None:
     """(pages, clause parts, text-layer read seconds, index build seconds, OCR seconds of one scanned
     page) for the documents printed to PDF; None without Chromium and a Chinese font."""
     sys.path.insert(0, str(ROOT / "tests"))
@@ -110,11 +158,14 @@ def main() -> int:
     config = Config.from_env()
     questions = [json.loads(line) for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip()]
 
-    cold = cold_start("2022年孕产妇死亡率的目标是多少？")
+    question = "2022年孕产妇死亡率的目标是多少？"
+    cold = cold_start(question)
+    serving_seconds, serving_mb, serving_torch = serving_process(question)
     started = time.perf_counter()
-    embedder = Embedder(load_model(config.model, config.cache_dir, progress=False))
+    embedder = open_embedder(config, progress=False)
     model_load = time.perf_counter() - started
-    parts, build_seconds, encode_seconds = build_throughput(config, embedder)
+    parts, build_seconds = build_throughput(config, embedder)
+    encoders = encoder_throughput()
     pdf = None if args.no_pdf else pdf_throughput(config, embedder)
     assistant = Assistant.open(config, progress=False)
     assistant.warm_up()
@@ -122,13 +173,16 @@ def main() -> int:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     rows = [
-        ("cold start to first answer (CLI, index built)", f"{cold:.1f} s"),
-        ("model load (in process)", f"{model_load:.1f} s"),
-        ("index build, 5 documents", f"{parts} clause parts in {build_seconds:.1f} s = {parts / build_seconds:.1f} clauses/s"),
-        ("raw SentenceTransformer.encode, same texts", f"{encode_seconds:.1f} s = {parts / encode_seconds:.1f} passages/s"),
+        ("cold start to first answer (CLI `ask`, index built)", f"{cold:.1f} s"),
+        ("serving process: open + first answer", f"{serving_seconds:.1f} s, peak RSS {serving_mb:.0f} MB, "
+                                                 f"torch {'imported' if serving_torch else 'not imported'}"),
+        (f"encoder load ({config.encoder}, in process)", f"{model_load:.1f} s"),
+        (f"index build, {parts} clause parts ({config.encoder})", f"{build_seconds:.1f} s = {parts / build_seconds:.1f} clauses/s"),
+        *((f"raw encode: {name}", f"{seconds:.1f} s = {parts / seconds:.1f} passages/s "
+                                  f"({encoders[0][1] / seconds:.2f}x the first)") for name, seconds in encoders),
         *_pdf_rows(pdf),
         (f"warm query latency ({len(latencies)} questions)", f"p50 {statistics.median(latencies):.0f} ms, p95 {percentile(latencies, 0.95):.0f} ms, max {max(latencies):.0f} ms"),
-        ("peak RSS (this process: model + index + build)", f"{peak_mb:.0f} MB"),
+        ("peak RSS (this process: torch and ONNX models + index + builds)", f"{peak_mb:.0f} MB"),
         ("machine", f"{os.cpu_count()} cores, torch threads {__import__('torch').get_num_threads()}"),
     ]
     width = max(len(name) for name, _ in rows)

