@@ -1,9 +1,18 @@
-"""Okapi BM25 over folded character bigrams. Pure: built from token lists, saved as plain data."""
+"""Okapi BM25 over folded character bigrams, held as arrays: built from token lists, saved as one .npz,
+loaded without a Python object per term or posting.
+
+A term is known by a stable 64-bit key (`term_key`: the first 8 bytes of its BLAKE2b hash), so the
+vocabulary is one sorted uint64 array looked up with `searchsorted`; the postings of key i are
+`rows[starts[i]:starts[i + 1]]` with their term frequencies in `tfs`.
+"""
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -11,44 +20,92 @@ K1 = 1.2
 B = 0.75
 
 
-@dataclass(frozen=True)
+def term_key(term: str) -> int:
+    return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+@dataclass(frozen=True, eq=False)
 class BM25:
-    postings: dict[str, list[tuple[int, int]]]  # term -> [(row, term frequency)]
-    doc_lengths: tuple[int, ...]
+    keys: np.ndarray  # uint64, sorted: one per term
+    starts: np.ndarray  # int64, len(keys) + 1
+    rows: np.ndarray  # int32, the rows of each term's postings, term by term
+    tfs: np.ndarray  # float32, the term's frequency in each of those rows
+    doc_lengths: np.ndarray  # float32, tokens per row
 
     @classmethod
-    def build(cls, documents: list[list[str]]) -> "BM25":
-        postings: dict[str, list[tuple[int, int]]] = {}
+    def build(cls, documents: Sequence[Sequence[str]]) -> "BM25":
+        vocabulary: dict[str, int] = {}
+        term_ids, row_ids, counts = [], [], []
         for row, terms in enumerate(documents):
             for term, tf in Counter(terms).items():
-                postings.setdefault(term, []).append((row, tf))
-        return cls(postings, tuple(len(t) for t in documents))
+                term_ids.append(vocabulary.setdefault(term, len(vocabulary)))
+                row_ids.append(row)
+                counts.append(tf)
+        keys = np.fromiter((term_key(t) for t in vocabulary), dtype=np.uint64, count=len(vocabulary))
+        order = np.argsort(keys, kind="stable")  # term id -> rank among the sorted keys
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        by_term = rank[np.asarray(term_ids, dtype=np.int64)] if term_ids else np.zeros(0, dtype=np.int64)
+        postings = np.lexsort((np.asarray(row_ids, dtype=np.int64), by_term))
+        starts = np.zeros(len(keys) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(by_term, minlength=len(keys)), out=starts[1:])
+        return cls(keys[order], starts, np.asarray(row_ids, dtype=np.int32)[postings],
+                   np.asarray(counts, dtype=np.float32)[postings],
+                   np.asarray([len(t) for t in documents], dtype=np.float32))
+
+    @property
+    def size(self) -> int:
+        """Rows indexed."""
+        return len(self.doc_lengths)
+
+    def _slot(self, term: str) -> int:
+        key = np.uint64(term_key(term))
+        at = int(np.searchsorted(self.keys, key))
+        return at if at < len(self.keys) and self.keys[at] == key else -1
+
+    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, term frequencies) of the rows containing `term`; empty arrays when none does."""
+        at = self._slot(term)
+        if at < 0:
+            return self.rows[:0], self.tfs[:0]
+        return self.rows[self.starts[at]:self.starts[at + 1]], self.tfs[self.starts[at]:self.starts[at + 1]]
+
+    def __contains__(self, term: str) -> bool:
+        return self._slot(term) >= 0
+
+    def df(self, term: str) -> int:
+        at = self._slot(term)
+        return 0 if at < 0 else int(self.starts[at + 1] - self.starts[at])
 
     def idf(self, term: str) -> float:
-        n, df = len(self.doc_lengths), len(self.postings.get(term, ()))
+        n, df = self.size, self.df(term)
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
-    def scores(self, query_terms: list[str]) -> np.ndarray:
+    def scores(self, query_terms: Iterable[str]) -> np.ndarray:
         """BM25 score of every row for the query (repeated query terms count once)."""
-        n = len(self.doc_lengths)
-        out = np.zeros(n, dtype=np.float32)
-        if n == 0:
+        out = np.zeros(self.size, dtype=np.float32)
+        if self.size == 0:
             return out
-        lengths = np.asarray(self.doc_lengths, dtype=np.float32)
-        norm = K1 * (1 - B + B * lengths / max(lengths.mean(), 1.0))
+        norm = K1 * (1 - B + B * self.doc_lengths / max(float(self.doc_lengths.mean()), 1.0))
         for term in set(query_terms):
-            hits = self.postings.get(term)
-            if not hits:
-                continue
-            idf = self.idf(term)
-            rows = np.fromiter((r for r, _ in hits), dtype=np.int64, count=len(hits))
-            tfs = np.fromiter((tf for _, tf in hits), dtype=np.float32, count=len(hits))
-            out[rows] += idf * tfs * (K1 + 1) / (tfs + norm[rows])
+            rows, tfs = self.postings(term)
+            if len(rows):
+                out[rows] += self.idf(term) * tfs * (K1 + 1) / (tfs + norm[rows])
         return out
 
-    def to_json(self) -> dict:
-        return {"postings": {t: [list(p) for p in ps] for t, ps in self.postings.items()}, "doc_lengths": list(self.doc_lengths)}
+    def coverage(self, terms: Sequence[str]) -> np.ndarray:
+        """Per row, the share of `terms` (each occurrence counted) that the row contains (float64)."""
+        counts = np.zeros(self.size, dtype=np.float64)
+        for term in terms:
+            counts[self.postings(term)[0]] += 1.0
+        return counts / len(terms) if terms else counts
+
+    def save(self, path: Path) -> None:
+        with open(path, "wb") as out:  # a file object: np.savez would add ".npz" to a name without it
+            np.savez(out, keys=self.keys, starts=self.starts, rows=self.rows, tfs=self.tfs, doc_lengths=self.doc_lengths)
 
     @classmethod
-    def from_json(cls, data: dict) -> "BM25":
-        return cls({t: [tuple(p) for p in ps] for t, ps in data["postings"].items()}, tuple(data["doc_lengths"]))
+    def load(cls, path: Path) -> "BM25":
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {name: data[name] for name in ("keys", "starts", "rows", "tfs", "doc_lengths")}
+        return cls(**arrays)

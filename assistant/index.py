@@ -2,7 +2,8 @@
 
 Layout under the index folder:
     manifest.json      what the index was built from; names the live generation
-    gen-<id>/          chunks.jsonl, vectors.npy, faiss.index, bm25.json, documents.jsonl,
+    gen-<id>/          chunks.jsonl, vectors.npy, faiss.index, bm25.npz, documents.jsonl,
+                       features.json + doc_terms.npz (what retrieval derives from the corpus),
                        and manifest.json (a copy, so the generation can be checked on its own)
 
 A build writes a new generation folder and only then replaces manifest.json (os.replace is
@@ -22,6 +23,7 @@ import shutil
 import sys
 import time
 import uuid
+import zipfile
 from datetime import datetime
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -32,18 +34,22 @@ import numpy as np
 from assistant.bm25 import BM25
 from assistant.chunking import split_long_clauses
 from assistant.config import Config
+from assistant import features as corpus_features
+from assistant.features import Features
 from assistant.corpus import CorpusError, corpus_files, file_sha256, load_document
 from assistant.models import Clause, Document, MetaField
 from assistant.parser import PARSER_VERSION
 from assistant.textnorm import compact, fold, tokens
 
-INDEX_FORMAT = 2  # 2: generations carry their documents (documents.jsonl) and a manifest copy
+# 2: generations carry their documents (documents.jsonl) and a manifest copy; 3: BM25 as arrays, and
+# the features retrieval derives from the corpus
+INDEX_FORMAT = 3
 MANIFEST = "manifest.json"
-ARTEFACTS = ("chunks.jsonl", "vectors.npy", "faiss.index", "bm25.json", "documents.jsonl")
+ARTEFACTS = ("chunks.jsonl", "vectors.npy", "faiss.index", "bm25.npz", "documents.jsonl", *corpus_features.FILES)
 
 
 # What reading damaged index files raises: FAISS's C++ errors come through as RuntimeError.
-UNREADABLE = (OSError, ValueError, RuntimeError, KeyError, TypeError, EOFError)
+UNREADABLE = (OSError, ValueError, RuntimeError, KeyError, TypeError, EOFError, zipfile.BadZipFile)
 
 
 class StaleIndex(Exception):
@@ -155,6 +161,7 @@ class SearchIndex:
     faiss_index: object
     bm25: BM25
     whole_clauses: dict[str, tuple[Clause, ...]]  # unsplit outline per document, for browsing
+    features: Features
 
 
 def _corpus_hashes(config: Config) -> dict[str, str]:
@@ -169,7 +176,7 @@ def _load_corpus(config: Config, progress: bool = False, on_progress: BuildProgr
     A file whose bytes are those of `earlier` (the previous generation) is taken from it, parsed or
     refused as it was then, so a rebuild reads (and OCRs) only what changed.
     """
-    earlier = earlier or Earlier({}, {}, {})
+    earlier = earlier or Earlier({}, {}, {}, None)
     documents, clauses, whole, refused = {}, [], {}, {}
     files = corpus_files(config.corpus_dir)
     for done, path in enumerate(files):
@@ -203,17 +210,24 @@ class Earlier:
     documents: dict[str, Document]
     whole: dict[str, tuple[Clause, ...]]
     refused: dict[str, dict]
+    features: Features | None  # reused per unchanged document
 
 
 def _earlier(index_dir: Path, old: Manifest | None, damage: dict[str, str]) -> Earlier | None:
     """The previous generation's reading of the corpus, when it was made by this parser and is intact."""
-    if old is None or old.format != INDEX_FORMAT or old.parser_version != PARSER_VERSION or "documents.jsonl" in damage:
+    if old is None or old.format not in (2, INDEX_FORMAT) or old.parser_version != PARSER_VERSION or "documents.jsonl" in damage:
         return None
     try:
         documents, whole = _read_documents(index_dir / old.generation)
     except UNREADABLE:
         return None
-    return Earlier(documents, whole, old.refused)
+    features = None
+    if old.format == INDEX_FORMAT and not damage.keys() & set(corpus_features.FILES):
+        try:
+            features = Features.load(index_dir / old.generation)
+        except UNREADABLE:
+            pass
+    return Earlier(documents, whole, old.refused, features)
 
 
 def _read_rows(gen: Path):
@@ -227,7 +241,7 @@ def _read_generation(index_dir: Path, manifest: Manifest):
 
     gen = index_dir / manifest.generation
     clauses, vectors = _read_rows(gen)
-    bm25 = BM25.from_json(json.loads((gen / "bm25.json").read_text(encoding="utf-8")))
+    bm25 = BM25.load(gen / "bm25.npz")
     return clauses, vectors, faiss.read_index(str(gen / "faiss.index")), bm25
 
 
@@ -265,7 +279,8 @@ def load_generation(index_dir: Path, manifest: Manifest) -> SearchIndex:
     """One generation, whole, from its folder alone (the corpus files are not read)."""
     clauses, vectors, faiss_index, bm25 = _read_generation(index_dir, manifest)
     documents, whole = _read_documents(index_dir / manifest.generation)
-    return SearchIndex(manifest, documents, clauses, vectors, faiss_index, bm25, whole)
+    features = Features.load(index_dir / manifest.generation)
+    return SearchIndex(manifest, documents, clauses, vectors, faiss_index, bm25, whole, features)
 
 
 def index_problems(config: Config) -> list[str]:
@@ -317,8 +332,8 @@ def build_index(
             return load_generation(config.index_dir, old), 0
         except UNREADABLE as exc:  # an index from before artefacts were recorded, damaged since
             damage = {MANIFEST: f"the index files cannot be read ({type(exc).__name__})"}
-    documents, clauses, whole, refused = _load_corpus(config, progress, on_progress,
-                                                      _earlier(config.index_dir, old, damage))
+    earlier = _earlier(config.index_dir, old, damage)
+    documents, clauses, whole, refused = _load_corpus(config, progress, on_progress, earlier)
     hashes = {name: doc.sha256 for name, doc in documents.items()}
     if damage:
         _say(progress, f"repairing the index: {'; '.join(damage.values())}")
@@ -353,14 +368,16 @@ def build_index(
     faiss_index = faiss.IndexFlatIP(dimension)  # exact inner product on unit vectors = cosine
     faiss_index.add(vectors)
     bm25 = BM25.build([lexical_terms(documents[c.source], c) for c in clauses])
+    features = corpus_features.compute(documents, clauses, earlier.features if earlier else None)
     manifest = Manifest(
         INDEX_FORMAT, PARSER_VERSION, config.model_id, dimension, config.max_clause_chars,
         hashes, f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}", datetime.now().isoformat(timespec="microseconds"), len(clauses),
         refused=refused,
     )
-    manifest = _write_generation(config.index_dir, manifest, clauses, vectors, faiss_index, bm25, documents, whole)
+    manifest = _write_generation(config.index_dir, manifest, clauses, vectors, faiss_index, bm25, documents, whole,
+                                 features)
     _say(progress, f"index written to {config.index_dir} ({len(clauses)} clause parts, {len(documents)} files)")
-    return SearchIndex(manifest, documents, clauses, vectors, faiss_index, bm25, whole), len(todo)
+    return SearchIndex(manifest, documents, clauses, vectors, faiss_index, bm25, whole, features), len(todo)
 
 
 def _reusable_vectors(config: Config, old: Manifest | None, hashes: dict[str, str]) -> dict:
@@ -369,8 +386,8 @@ def _reusable_vectors(config: Config, old: Manifest | None, hashes: dict[str, st
     Only the stored clause rows and vectors are needed: a damaged FAISS, BM25 or documents file is
     derived anew from them and the corpus, with nothing embedded again.
     """
-    if old is None or old.model_id != config.model_id or old.format not in (1, INDEX_FORMAT):
-        return {}  # format 1 stored the same rows and vectors, only not the documents
+    if old is None or old.model_id != config.model_id or old.format not in (1, 2, INDEX_FORMAT):
+        return {}  # formats 1 and 2 stored the same rows and vectors
     if old.parser_version != PARSER_VERSION or old.max_clause_chars != config.max_clause_chars:
         return {}
     try:
@@ -384,7 +401,7 @@ def _reusable_vectors(config: Config, old: Manifest | None, hashes: dict[str, st
 
 
 def _write_generation(index_dir: Path, manifest: Manifest, clauses, vectors, faiss_index, bm25: BM25,
-                      documents: dict[str, Document], whole: dict[str, tuple[Clause, ...]]) -> Manifest:
+                      documents: dict[str, Document], whole: dict[str, tuple[Clause, ...]], features: Features) -> Manifest:
     import faiss
 
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -397,7 +414,8 @@ def _write_generation(index_dir: Path, manifest: Manifest, clauses, vectors, fai
             out.write(json.dumps(asdict(c), ensure_ascii=False) + "\n")
     np.save(tmp / "vectors.npy", vectors)
     faiss.write_index(faiss_index, str(tmp / "faiss.index"))
-    (tmp / "bm25.json").write_text(json.dumps(bm25.to_json(), ensure_ascii=False), encoding="utf-8")
+    bm25.save(tmp / "bm25.npz")
+    features.save(tmp)
     with open(tmp / "documents.jsonl", "w", encoding="utf-8") as out:
         for source, document in documents.items():
             row = {"document": asdict(document), "outline": [asdict(c) for c in whole.get(source, ())]}

@@ -267,6 +267,20 @@ def pinyin(name: str) -> str:
     return "".join(lazy_pinyin(name))
 
 
+@lru_cache(maxsize=8)
+def _by_pinyin(places: frozenset[str]) -> tuple[re.Pattern | None, dict[str, frozenset[str]]]:
+    """One pattern for every place's pinyin as a whole word, and the places each spelling names: one
+    scan of an English question, however many places the corpus knows."""
+    spellings: dict[str, set[str]] = {}
+    for place in places:
+        spellings.setdefault(pinyin(place), set()).add(place)
+    names = sorted((s for s in spellings if s), key=lambda s: (-len(s), s))
+    if not names:
+        return None, {}
+    pattern = re.compile(r"(?<![a-z])(" + "|".join(map(re.escape, names)) + r")(?![a-z])")
+    return pattern, {s: frozenset(p) for s, p in spellings.items()}
+
+
 def make_query(
     question: str,
     history: list[str] | tuple[str, ...],
@@ -277,8 +291,11 @@ def make_query(
     """Everything retrieval needs to know about a question; an English one gets Chinese words added."""
     def places_in(text: str) -> list[str]:
         folded = fold(text)
-        found = set(tagged_places(folded))
-        found |= {p for p in known_places if p in folded or re.search(rf"(?<![a-z]){pinyin(p)}(?![a-z])", folded)}
+        found = set(tagged_places(folded)) | {p for p in known_places if p in folded}
+        pattern, spelled = _by_pinyin(known_places)
+        if pattern is not None and re.search(r"[a-z]", folded):
+            for m in pattern.finditer(folded):
+                found |= spelled[m.group(1)]
         return sorted(found, key=lambda p: (folded.find(p) if p in folded else len(folded), p))  # as named
 
     turn = resolve_followups(question, history, places_in)

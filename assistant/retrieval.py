@@ -6,15 +6,15 @@ documents about those places; a named clause number resolves to that clause firs
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, replace
+from typing import Callable
 
 import numpy as np
 
 from assistant.crosslingual import load_glossary, translate
-from assistant.index import SearchIndex, lexical_terms
-from assistant.models import Clause, Document
-from assistant.query import Query, leading_places, make_query, strip_admin_suffix, tagged_places
+from assistant.index import SearchIndex
+from assistant.models import Clause
+from assistant.query import Query, make_query
 from assistant.textnorm import fold, is_cjk, tokens
 
 # Fusion weights: cosine carries meaning, BM25 (relative to the best row) carries exact wording,
@@ -24,6 +24,7 @@ W_COVERAGE = 0.06
 W_YEAR = 0.03
 HEADING_PENALTY = 0.04  # a clause that is only a heading ("三、保障措施") names a topic, answers nothing
 DENSE_CANDIDATES = 256
+RANKED = 300  # candidates made into Hit records per question (the rest cannot reach the answer)
 
 # Words that make a question a question but say nothing about the subject.
 QUESTION_TERMS = frozenset(
@@ -55,41 +56,34 @@ class Retrieval:
     pinned: tuple[str, ...]  # documents the question is about, by the places it names
     unknown_places: tuple[str, ...]  # places named that no document mentions
     off_topic: bool = False  # nothing the question asks about occurs in the corpus at all
-    ranked: tuple[Hit, ...] = ()  # every candidate, best first (`hits` is its top k)
+    ranked: tuple[Hit, ...] = ()  # the best candidates, best first (`hits` is its top k)
     named: tuple[str, ...] = ()  # documents the question names: about a place it names, or by a title's name
+    # Every candidate of one document, best first (a comparison reads each side's whole ranking).
+    of_document: Callable[[str], tuple[Hit, ...]] = lambda source: ()
 
 
-def home_places(document: Document, folded: str) -> set[str]:
-    """The places a document is about: those its title/issuer open with, and frequent named ones.
+@dataclass(frozen=True, eq=False)
+class Scores:
+    """One question's scores of every row, as arrays (nothing per row in Python)."""
 
-    `folded` is the document's text already script-folded.
-    """
-    places = set(leading_places(document.title)) | set(leading_places(document.issuer or ""))
-    counts = Counter(tagged_places(folded))
-    for name, n in counts.items():
-        with_suffix = any(name + s in folded for s in ("省", "市", "县", "区", "州"))
-        if folded.count(name) >= 5 and with_suffix and strip_admin_suffix(name) == name:
-            places.add(name)
-    return places
+    dense: np.ndarray  # cosine, -1 for rows outside FAISS's candidates
+    lexical: np.ndarray  # BM25 relative to the best row
+    coverage: np.ndarray  # share of the question's content terms in the row
+    fused: np.ndarray  # float64: dense + W_LEXICAL * lexical + W_COVERAGE * coverage
+    base: np.ndarray  # fused less the heading penalty: the ranking score before the year bonus
 
 
 class Retriever:
     def __init__(self, index: SearchIndex, embedder):
         self.index = index
         self.embedder = embedder
-        self.folded_text = {source: fold(doc.text) for source, doc in index.documents.items()}
-        self.home = {source: home_places(doc, self.folded_text[source]) for source, doc in index.documents.items()}
+        self.features = index.features
+        self.home = {source: set(d.places) for source, d in self.features.documents.items()}
         self.known_places = frozenset(p for places in self.home.values() for p in places)
-        self.row_terms = [set(lexical_terms(index.documents[c.source], c)) for c in index.clauses]
-        self.row_folded = [fold(c.text) for c in index.clauses]
-        self.heading_only = [is_heading_only(c.text) for c in index.clauses]
-        self.title_folded = {s: fold(d.title + " " + (d.date or "")) for s, d in index.documents.items()}
-        # A name in a title's quotation marks names that document when no other document uses it.
-        self.title_names = {s: [n for n in quoted_names(fold(d.title))
-                                if not any(n in text for o, text in self.folded_text.items() if o != s)]
-                            for s, d in index.documents.items()}
-        self.corpus_folded = "\n".join(self.folded_text.values())
+        self.labels = np.array([c.label for c in index.clauses], dtype=str)
+        self._rows_of: dict[str, np.ndarray] = {}
         self._squashed: dict = {}  # phrase-test texts, made on first use: most clauses never need one
+        self._contains: dict[str, bool] = {}
         self._glossary: dict | None = None  # CC-CEDICT, read on the first English question
 
     def retrieve(self, question: str, history=(), k: int = 5) -> Retrieval:
@@ -97,16 +91,22 @@ class Retriever:
         pinned, named, unknown, incidental = self._pin_documents(query)
         scores = self._scores(query)
         rows = self._candidate_rows(pinned)
-        hits = sorted((self._hit(query, r, scores, incidental) for r in rows), key=lambda h: -h.score)
+        chosen = self._best_rows(query, rows, scores, pinned)
+        hits = sorted((self._hit(query, int(r), scores, incidental) for r in chosen), key=lambda h: -h.score)
         hits = _named_first(query, hits)
         if len(pinned) > 1:
             hits = _best_of_each_first(hits, pinned)
+
+        def of_document(source: str) -> tuple[Hit, ...]:
+            mine = self.rows_of(source)
+            return tuple(sorted((self._hit(query, int(r), scores, incidental) for r in mine), key=lambda h: -h.score))
+
         return Retrieval(query, tuple(hits[: max(k, 1)]), tuple(pinned), tuple(unknown), self._off_topic(query),
-                         tuple(hits), tuple(named))
+                         tuple(hits), tuple(named), of_document)
 
     def folded_document(self, source: str) -> str:
         """A whole document's text, script-folded, whitespace removed (for phrase tests)."""
-        return self._squash(source, lambda: self.folded_text[source])
+        return self._squash(source, lambda: self.features.documents[source].folded)
 
     def folded(self, clause: Clause) -> str:
         """A clause part's headings and text, script-folded, whitespace removed: a page break inside a
@@ -118,6 +118,19 @@ class Retriever:
             self._squashed[key] = re.sub(r"\s+", "", folded_text())
         return self._squashed[key]
 
+    def rows_of(self, source: str) -> np.ndarray:
+        """The rows of one document's clause parts."""
+        if source not in self._rows_of:
+            at = self.features.sources.index(source)
+            self._rows_of[source] = np.flatnonzero(self.features.row_document == at)
+        return self._rows_of[source]
+
+    def in_corpus(self, word: str) -> bool:
+        """Whether any document contains the folded word."""
+        if word not in self._contains:
+            self._contains[word] = bool(self.features.containing(word))
+        return self._contains[word]
+
     def _off_topic(self, query: Query) -> bool:
         """No Chinese word of the question occurs in any document; or, in English, no word of it
         translates to a word the documents use, or it is no sentence ('asdf qwer', 'alert(1)').
@@ -126,7 +139,7 @@ class Retriever:
             return False
         chinese = [] if query.cross_lingual else [t for t in query.content_terms if is_cjk(t[0])]
         if chinese:
-            return not any(t in self.index.bm25.postings for t in chinese)
+            return not any(t in self.index.bm25 for t in chinese)
         return not query.translations or len(re.findall(r"[a-z]{2,}", query.folded)) < 3
 
     def _translate(self, folded: str) -> list[str]:
@@ -134,7 +147,7 @@ class Retriever:
             return []
         if self._glossary is None:
             self._glossary = load_glossary()
-        return translate(folded, self._glossary, lambda word: word in self.corpus_folded)
+        return translate(folded, self._glossary, self.in_corpus)
 
     def idf(self, term: str) -> float:
         """How telling a term is in this corpus (BM25's idf; unseen terms count like the rarest)."""
@@ -146,7 +159,7 @@ class Retriever:
         pinned, named, unknown, incidental = [], [], [], []
         for place in query.places:
             homes = [s for s, places in self.home.items() if place in places]
-            mentions = [s for s, text in self.folded_text.items() if place in text]
+            mentions = self.features.containing(place)
             if homes:
                 pinned.extend(homes)
                 named.extend(homes)
@@ -154,26 +167,48 @@ class Retriever:
                 unknown.append(place)
             else:
                 incidental.append(place)
-                if len(mentions) < len(self.folded_text):
+                if len(mentions) < len(self.features.sources):
                     pinned.extend(mentions)
         if not query.places:  # '八大工程行动计划分哪几个部分': a name the title puts in quotation marks
-            pinned = named = [s for s, names in self.title_names.items() if any(n in query.folded for n in names)]
+            pinned = named = [s for s, names in self.features.title_names.items() if any(n in query.folded for n in names)]
         return list(dict.fromkeys(pinned)), list(dict.fromkeys(named)), unknown, incidental
 
-    def _candidate_rows(self, pinned: list[str]) -> list[int]:
-        clauses = self.index.clauses
+    def _candidate_rows(self, pinned: list[str]) -> np.ndarray:
         if not pinned:
-            return list(range(len(clauses)))
-        return [i for i, c in enumerate(clauses) if c.source in pinned]
+            return np.arange(len(self.index.clauses))
+        return np.sort(np.concatenate([self.rows_of(s) for s in pinned]))
 
-    def _scores(self, query: Query) -> dict[str, np.ndarray]:
-        """Dense and lexical scores of every row; a follow-up's context counts a third."""
+    def _best_rows(self, query: Query, rows: np.ndarray, scores: Scores, pinned: list[str]) -> np.ndarray:
+        """The candidate rows that can rank among the first RANKED (the year bonus, up to W_YEAR, is only
+        known per row, so every row within W_YEAR of the RANKED-th base score is kept), the rows whose
+        number the question names, and the best row of each document it pins."""
+        base = scores.base[rows]
+        if len(rows) > RANKED:
+            floor = np.partition(base, len(base) - RANKED)[len(base) - RANKED] - (W_YEAR if query.years else 0.0)
+            keep = [rows[base >= floor]]
+        else:
+            keep = [rows]
+        for ref in query.clause_refs:
+            wanted = _label_form(ref)
+            if wanted:
+                ends = rows[np.char.endswith(self.labels[rows], wanted)]
+                keep.append(np.asarray([r for r in ends if label_matches(str(self.labels[r]), ref)], dtype=np.int64))
+        for source in pinned:
+            mine = self.rows_of(source)
+            if len(mine):
+                keep.append(mine[np.argsort(-scores.base[mine], kind="stable")[:1]])
+        return np.unique(np.concatenate(keep))
+
+    def _scores(self, query: Query) -> Scores:
+        """Dense, lexical and coverage scores of every row; a follow-up's context counts a third."""
         dense, lexical = self._scores_for(query.folded)
         if query.context:
             context_dense, context_lexical = self._scores_for(query.context)
             dense = (2 * dense + context_dense) / 3
             lexical = (2 * lexical + context_lexical) / 3
-        return {"dense": dense, "lexical": lexical}
+        coverage = self.index.bm25.coverage(query.content_terms)
+        fused = dense.astype(np.float64) + W_LEXICAL * lexical.astype(np.float64) + W_COVERAGE * coverage
+        return Scores(dense, lexical, coverage, fused, fused - HEADING_PENALTY * self.features.heading_only)
 
     def _scores_for(self, folded: str) -> tuple[np.ndarray, np.ndarray]:
         n = len(self.index.clauses)
@@ -186,20 +221,18 @@ class Retriever:
         top = float(lexical.max()) if n else 0.0
         return dense, (lexical / top if top > 0 else lexical)
 
-    def _hit(self, query: Query, row: int, scores: dict[str, np.ndarray], incidental: list[str]) -> Hit:
+    def _hit(self, query: Query, row: int, scores: Scores, incidental: list[str]) -> Hit:
         clause = self.index.clauses[row]
-        terms = query.content_terms
-        coverage = sum(t in self.row_terms[row] for t in terms) / len(terms) if terms else 0.0
-        context = self.row_folded[row] + self.title_folded[clause.source]
+        folded = self.features.row_folded[row]
+        context = folded + self.features.documents[clause.source].title_folded
         # A comparison may name one year per document; otherwise every year named must be there.
         years_ok = (any if len(query.years) > 1 else all)(y in context for y in query.years)
         # A place no document is about (but one mentions in passing) must be in the clause itself.
-        places_ok = all(p in self.row_folded[row] for p in incidental)
-        dense, lexical = float(scores["dense"][row]), float(scores["lexical"][row])
-        score = dense + W_LEXICAL * lexical + W_COVERAGE * coverage + (W_YEAR if query.years and years_ok else 0.0)
-        score -= HEADING_PENALTY if self.heading_only[row] else 0.0
-        return Hit(clause, score, dense, lexical, coverage, years_ok, places_ok)
-
+        places_ok = all(p in folded for p in incidental)
+        score = float(scores.fused[row]) + (W_YEAR if query.years and years_ok else 0.0)
+        score -= HEADING_PENALTY if self.features.heading_only[row] else 0.0
+        return Hit(clause, score, float(scores.dense[row]), float(scores.lexical[row]), float(scores.coverage[row]),
+                   years_ok, places_ok)
 
 
 def _named_first(query: Query, hits: list[Hit]) -> list[Hit]:
@@ -225,23 +258,18 @@ def _best_of_each_first(hits: list[Hit], pinned: list[str]) -> list[Hit]:
     return sorted(firsts, key=lambda h: -h.score) + [h for h in hits if id(h) not in chosen]
 
 
-def quoted_names(folded_title: str) -> list[str]:
-    """Names a title puts in quotation marks: '…“八大工程”行动计划' → ['八大工程'] (at least 3 characters)."""
-    return [n for n in re.findall(r"[“\"「『]([^”\"」』]{3,20})[”\"」』]", folded_title)]
-
-
-def is_heading_only(text: str) -> bool:
-    """A short single line without a full stop: an outline heading with no body."""
-    return "\n" not in text.strip() and len(text) <= 40 and not re.search(r"[。！？!?]", text)
-
-
 def label_matches(label: str, wanted: str) -> bool:
     """Whether a clause label answers to a label a person typed ('（十一）' matches '二（十一）').
 
     A number matches whole: '20' is the end of '二（六）20', not of '二（六）120'.
     """
-    wanted = re.sub(r"\s+", "", wanted).replace("(", "（").replace(")", "）").replace("、", "")
+    wanted = _label_form(wanted)
     if label == wanted:
         return True
     before = label[-len(wanted) - 1 : -len(wanted)]
     return bool(wanted) and label.endswith(wanted) and not (wanted[0].isdigit() and before.isdigit())
+
+
+def _label_form(label: str) -> str:
+    """A typed label as labels are written: no spaces, full-width brackets, no '、'."""
+    return re.sub(r"\s+", "", label).replace("(", "（").replace(")", "）").replace("、", "")

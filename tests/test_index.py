@@ -63,8 +63,9 @@ def test_build_writes_faiss_bm25_and_a_manifest_of_file_hashes(small):
     assert set(manifest["files"]) == {"tiny.txt", "广东省母婴保健管理条例(2023-03-30).md"}
     assert manifest["model_id"] == config.model_id and manifest["dimension"] == 384
     generation = config.index_dir / manifest["generation"]
-    assert {p.name for p in generation.iterdir()} == {"chunks.jsonl", "vectors.npy", "faiss.index", "bm25.json",
-                                                      "documents.jsonl", "manifest.json"}
+    assert {p.name for p in generation.iterdir()} == {"chunks.jsonl", "vectors.npy", "faiss.index", "bm25.npz",
+                                                      "documents.jsonl", "features.json", "doc_terms.npz",
+                                                      "manifest.json"}
     assert np.allclose(np.linalg.norm(index.vectors, axis=1), 1.0, atol=1e-4)
 
 
@@ -142,8 +143,8 @@ DAMAGE = {
     "deleted": lambda path: path.unlink(),
 }
 # Rows and vectors are the only things that cost embedding; the rest is derived from them or the corpus.
-RE_EMBEDDED = {"faiss.index": False, "bm25.json": False, "documents.jsonl": False, "vectors.npy": True,
-               "chunks.jsonl": True}
+RE_EMBEDDED = {"faiss.index": False, "bm25.npz": False, "documents.jsonl": False, "features.json": False,
+               "doc_terms.npz": False, "vectors.npy": True, "chunks.jsonl": True}
 
 
 @pytest.mark.parametrize("damage", DAMAGE)

@@ -26,12 +26,12 @@ class Understood:
     question: str  # as asked
     query: Query
     intent: Intent
-    retrieval: Retrieval  # as searched (its query keeps the whole topic); `ranked` holds every candidate
+    retrieval: Retrieval  # as searched (its query keeps the whole topic)
     named: tuple[str, ...]  # documents the question names (by place or title), in the order named
 
     def hits_in(self, source: str) -> list[Hit]:
         """This document's candidates, best first."""
-        return [h for h in self.retrieval.ranked if h.clause.source == source]
+        return list(self.retrieval.of_document(source))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,132 @@
+"""What retrieval derives from the corpus, computed when the index is built and stored in its generation,
+so opening an index reads it instead of working it out again (folding 10⁵ clauses and tagging every
+document's places took most of a minute at start-up).
+
+- per document: its text script-folded, its folded title and date, the places it is about
+  (`home_places`: jieba's place tags, the slowest part), its sha256 (what a rebuild reuses by);
+- per clause part: its folded text, whether it is only a heading, which document it is in;
+- `title_names`: names a title puts in quotation marks that no other document uses;
+- `terms`: which documents contain which folded bigrams and characters (a BM25 over documents), so
+  "which documents contain this word" looks up postings and then checks only those documents.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from assistant.bm25 import BM25
+from assistant.models import Clause, Document
+from assistant.query import leading_places, strip_admin_suffix, tagged_places
+from assistant.textnorm import fold, is_cjk, tokens
+
+FILES = ("features.json", "doc_terms.npz")
+
+
+@dataclass(frozen=True)
+class DocumentFeatures:
+    sha256: str
+    folded: str  # the whole text, script-folded
+    title_folded: str  # title and date, folded
+    places: tuple[str, ...]  # the places the document is about
+
+
+@dataclass(frozen=True, eq=False)
+class Features:
+    sources: tuple[str, ...]  # the documents, in index order
+    documents: dict[str, DocumentFeatures]
+    row_folded: tuple[str, ...]  # each clause part's text, folded
+    heading_only: np.ndarray  # bool per clause part
+    row_document: np.ndarray  # int32 per clause part: its document's position in `sources`
+    title_names: dict[str, tuple[str, ...]]
+    terms: BM25  # rows are documents: which contain which bigram or character
+
+    def containing(self, word: str) -> list[str]:
+        """The documents whose folded text contains `word` (already folded), in index order."""
+        keys = word_terms(word)
+        if not keys:
+            candidates = range(len(self.sources))
+        else:
+            found = None
+            for key in sorted(keys, key=self.terms.df):  # the rarest first: the smallest set
+                rows = set(self.terms.postings(key)[0].tolist())
+                found = rows if found is None else found & rows
+                if not found:
+                    return []
+            candidates = sorted(found)
+        return [self.sources[i] for i in candidates if word in self.documents[self.sources[i]].folded]
+
+    def save(self, folder: Path) -> None:
+        payload = {"sources": list(self.sources), "documents": {s: asdict(d) for s, d in self.documents.items()},
+                   "row_folded": list(self.row_folded), "heading_only": self.heading_only.astype(int).tolist(),
+                   "row_document": self.row_document.tolist(), "title_names": {s: list(n) for s, n in self.title_names.items()}}
+        (folder / "features.json").write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+        self.terms.save(folder / "doc_terms.npz")
+
+    @classmethod
+    def load(cls, folder: Path) -> "Features":
+        data = json.loads((folder / "features.json").read_text(encoding="utf-8"))
+        documents = {s: DocumentFeatures(d["sha256"], d["folded"], d["title_folded"], tuple(d["places"]))
+                     for s, d in data["documents"].items()}
+        return cls(tuple(data["sources"]), documents, tuple(data["row_folded"]),
+                   np.asarray(data["heading_only"], dtype=bool), np.asarray(data["row_document"], dtype=np.int32),
+                   {s: tuple(n) for s, n in data["title_names"].items()}, BM25.load(folder / "doc_terms.npz"))
+
+
+def word_terms(folded: str) -> set[str]:
+    """Terms every document containing `folded` has: the bigrams of its CJK runs, and the character of a
+    one-character run. (Latin words and numbers are left out: "202" lies inside the token "2022".)"""
+    return {t for t in tokens(folded) if is_cjk(t[0])}
+
+
+def document_terms(folded: str) -> list[str]:
+    """Every CJK bigram of a folded text, and each of its CJK characters (what `word_terms` asks for)."""
+    return [t for t in tokens(folded) if is_cjk(t[0])] + [ch for ch in set(folded) if is_cjk(ch)]
+
+
+def home_places(document: Document, folded: str) -> tuple[str, ...]:
+    """The places a document is about: those its title/issuer open with, and frequent named ones."""
+    places = set(leading_places(document.title)) | set(leading_places(document.issuer or ""))
+    counts = Counter(tagged_places(folded))
+    for name, n in counts.items():
+        with_suffix = any(name + s in folded for s in ("省", "市", "县", "区", "州"))
+        if folded.count(name) >= 5 and with_suffix and strip_admin_suffix(name) == name:
+            places.add(name)
+    return tuple(sorted(places))
+
+
+def is_heading_only(text: str) -> bool:
+    """A short single line without a full stop: an outline heading with no body."""
+    return "\n" not in text.strip() and len(text) <= 40 and not re.search(r"[。！？!?]", text)
+
+
+def quoted_names(folded_title: str) -> list[str]:
+    """Names a title puts in quotation marks: '…“八大工程”行动计划' → ['八大工程'] (at least 3 characters)."""
+    return [n for n in re.findall(r"[“\"「『]([^”\"」』]{3,20})[”\"」』]", folded_title)]
+
+
+def compute(documents: Mapping[str, Document], clauses: Sequence[Clause], earlier: "Features | None" = None) -> Features:
+    """The features of this corpus; a document whose bytes are those of `earlier` keeps its features."""
+    sources = tuple(documents)
+    made = {}
+    for source, document in documents.items():
+        old = earlier.documents.get(source) if earlier is not None else None
+        if old is not None and old.sha256 == document.sha256:
+            made[source] = old
+            continue
+        folded = fold(document.text)
+        made[source] = DocumentFeatures(document.sha256, folded, fold(document.title + " " + (document.date or "")),
+                                        home_places(document, folded))
+    position = {s: i for i, s in enumerate(sources)}
+    terms = BM25.build([document_terms(made[s].folded) for s in sources])
+    partial = Features(sources, made, (), np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int32), {}, terms)
+    title_names = {s: tuple(n for n in quoted_names(fold(documents[s].title)) if all(o == s for o in partial.containing(n)))
+                   for s in sources}
+    return Features(sources, made, tuple(fold(c.text) for c in clauses),
+                    np.asarray([is_heading_only(c.text) for c in clauses], dtype=bool),
+                    np.asarray([position[c.source] for c in clauses], dtype=np.int32), title_names, terms)
