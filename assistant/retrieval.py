@@ -89,8 +89,8 @@ class Retriever:
     def retrieve(self, question: str, history=(), k: int = 5) -> Retrieval:
         query = make_query(question, history, self.known_places, QUESTION_TERMS, self._translate)
         pinned, named, unknown, incidental = self._pin_documents(query)
-        scores = self._scores(query)
         rows = self._candidate_rows(pinned)
+        scores = self._scores(query, rows if pinned else None)
         chosen = self._best_rows(query, rows, scores, pinned)
         hits = sorted((self._hit(query, int(r), scores, incidental) for r in chosen), key=lambda h: -h.score)
         hits = _named_first(query, hits)
@@ -199,24 +199,27 @@ class Retriever:
                 keep.append(mine[np.argsort(-scores.base[mine], kind="stable")[:1]])
         return np.unique(np.concatenate(keep))
 
-    def _scores(self, query: Query) -> Scores:
-        """Dense, lexical and coverage scores of every row; a follow-up's context counts a third."""
-        dense, lexical = self._scores_for(query.folded)
+    def _scores(self, query: Query, pinned_rows: np.ndarray | None = None) -> Scores:
+        """Dense, lexical and coverage scores of every row; a follow-up's context counts a third.
+        The rows of pinned documents get their exact cosine, whether or not FAISS's candidates reach them."""
+        dense, lexical = self._scores_for(query.folded, pinned_rows)
         if query.context:
-            context_dense, context_lexical = self._scores_for(query.context)
+            context_dense, context_lexical = self._scores_for(query.context, pinned_rows)
             dense = (2 * dense + context_dense) / 3
             lexical = (2 * lexical + context_lexical) / 3
         coverage = self.index.bm25.coverage(query.content_terms)
         fused = dense.astype(np.float64) + W_LEXICAL * lexical.astype(np.float64) + W_COVERAGE * coverage
         return Scores(dense, lexical, coverage, fused, fused - HEADING_PENALTY * self.features.heading_only)
 
-    def _scores_for(self, folded: str) -> tuple[np.ndarray, np.ndarray]:
+    def _scores_for(self, folded: str, pinned_rows: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         n = len(self.index.clauses)
         qvec = self.embedder.encode_query(folded).astype(np.float32).reshape(1, -1)
         dense = np.full(n, -1.0, dtype=np.float32)
         sims, rows = self.index.faiss_index.search(qvec, min(n, DENSE_CANDIDATES))
         valid = rows[0] >= 0
         dense[rows[0][valid]] = sims[0][valid]
+        if pinned_rows is not None and len(pinned_rows):
+            dense[pinned_rows] = self.index.vectors[pinned_rows] @ qvec[0]
         lexical = self.index.bm25.scores(tokens(folded))
         top = float(lexical.max()) if n else 0.0
         return dense, (lexical / top if top > 0 else lexical)

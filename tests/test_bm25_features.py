@@ -87,3 +87,18 @@ def test_unchanged_documents_keep_their_features_and_a_round_trip_keeps_everythi
     again = compute(documents, clauses, earlier=loaded)
     assert all(again.documents[s] is loaded.documents[s] for s in documents)  # taken, not worked out again
     assert any(features.documents[s].places for s in documents)
+
+
+def test_a_pinned_documents_rows_get_their_cosine_when_faiss_candidates_miss_them(shared_assistant, monkeypatch):
+    """With many documents, FAISS's candidates can all come from other documents; the rows of the document a
+    question names must still be scored by meaning. Two candidates stand in for a large corpus here."""
+    from assistant import retrieval
+
+    retriever = shared_assistant.retriever
+    question = "云州区对病人在门诊排队太久有啥办法？"
+    before = retriever.retrieve(question)
+    monkeypatch.setattr(retrieval, "DENSE_CANDIDATES", 2)
+    after = retriever.retrieve(question)
+    assert after.pinned == before.pinned == ("003_0200143d345726b6.txt",)
+    assert [h.clause.key for h in after.hits] == [h.clause.key for h in before.hits]
+    assert all(h.dense > 0 for h in after.hits)
