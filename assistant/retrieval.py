@@ -88,9 +88,12 @@ class Retriever:
 
     def retrieve(self, question: str, history=(), k: int = 5) -> Retrieval:
         query = make_query(question, history, self.known_places, QUESTION_TERMS, self._translate)
-        pinned, named, unknown, incidental = self._pin_documents(query)
+        pinned, named, unknown, incidental, shared = self._pin_documents(query)
         rows = self._candidate_rows(pinned)
         scores = self._scores(query, rows if pinned else None)
+        if shared:
+            pinned, named = self._one_of_each(shared, scores, pinned, named)
+            rows = self._candidate_rows(pinned)
         chosen = self._best_rows(query, rows, scores, pinned)
         hits = sorted((self._hit(query, int(r), scores, incidental) for r in chosen), key=lambda h: -h.score)
         hits = _named_first(query, hits)
@@ -153,14 +156,19 @@ class Retriever:
         """How telling a term is in this corpus (BM25's idf; unseen terms count like the rarest)."""
         return self.index.bm25.idf(term)
 
-    def _pin_documents(self, query: Query) -> tuple[list[str], list[str], list[str], list[str]]:
+    def _pin_documents(self, query: Query) -> tuple[list[str], list[str], list[str], list[str], list[list[str]]]:
         """(documents searched: about the places named or mentioning them; documents named: about the
-        places; places no document mentions; places only mentioned in passing)."""
-        pinned, named, unknown, incidental = [], [], [], []
+        places; places no document mentions; places only mentioned in passing; for each place several
+        documents are about, those documents, narrowed to the ones whose titles share the most of the
+        question's words)."""
+        pinned, named, unknown, incidental, shared = [], [], [], [], []
         for place in query.places:
             homes = [s for s, places in self.home.items() if place in places]
             mentions = self.features.containing(place)
             if homes:
+                homes = self._by_title(query, homes)
+                if len(homes) > 1:
+                    shared.append(homes)
                 pinned.extend(homes)
                 named.extend(homes)
             elif not mentions:
@@ -171,7 +179,26 @@ class Retriever:
                     pinned.extend(mentions)
         if not query.places:  # '八大工程行动计划分哪几个部分': a name the title puts in quotation marks
             pinned = named = [s for s, names in self.features.title_names.items() if any(n in query.folded for n in names)]
-        return list(dict.fromkeys(pinned)), list(dict.fromkeys(named)), unknown, incidental
+        return list(dict.fromkeys(pinned)), list(dict.fromkeys(named)), unknown, incidental, shared
+
+    def _by_title(self, query: Query, sources: list[str]) -> list[str]:
+        """Of several documents about one place, those whose titles share the most of the question's
+        words (weighted by idf): '广州18项重点工程…' is the plan titled with 重点工程, not the city's
+        regulation on first aid. All of them when no title shares more than another."""
+        if len(sources) < 2:
+            return sources
+        terms = set(query.content_terms)
+        weight = {s: sum(self.idf(t) for t in terms if t in self.features.documents[s].title_folded) for s in sources}
+        best = max(weight.values())
+        return [s for s in sources if weight[s] == best] if best > 0 else sources
+
+    def _one_of_each(self, shared: list[list[str]], scores: "Scores", pinned: list[str], named: list[str]):
+        """A place is one document's: of several still about it, the one with the best-scoring clause."""
+        drop = set()
+        for group in shared:
+            best = max(group, key=lambda s: float(scores.base[self.rows_of(s)].max()) if len(self.rows_of(s)) else -9.0)
+            drop |= {s for s in group if s != best}
+        return [s for s in pinned if s not in drop], [s for s in named if s not in drop]
 
     def _candidate_rows(self, pinned: list[str]) -> np.ndarray:
         if not pinned:
