@@ -15,7 +15,7 @@ from pathlib import Path
 
 from assistant.config import Config
 from assistant.corpus import CorpusError, corpus_files, file_sha256
-from assistant.index import MANIFEST, Manifest, build_index, staleness
+from assistant.index import MANIFEST, Manifest, build_index
 
 
 def combined_config(config: Config, extra_dir: Path, progress: bool = True) -> Config:
@@ -53,9 +53,9 @@ def combined_config(config: Config, extra_dir: Path, progress: bool = True) -> C
         if not target.exists() or file_sha256(target) != hashes[name]:
             shutil.copy2(path, target)
     combined = config.override(corpus_dir=corpus, index_dir=index)
-    if staleness(Manifest.read(index), combined, hashes) and (Path(config.index_dir) / MANIFEST).exists():
-        # Not built yet (or built by another parser or model): start from the configured index,
-        # whose vectors of the unchanged plans build_index reuses.
+    if Manifest.read(index) is None and (Path(config.index_dir) / MANIFEST).exists():
+        # Not built yet: start from the configured index, whose vectors of the plans build_index reuses
+        # (once built, its own earlier generation gives the vectors of every unchanged file).
         shutil.rmtree(index, ignore_errors=True)
         shutil.copytree(config.index_dir, index)
     return combined

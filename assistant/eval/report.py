@@ -87,6 +87,25 @@ def format_summary(evaluation: Evaluation, baseline: Baseline | None = None) -> 
     return "\n".join(parts)
 
 
+SIDE_BY_SIDE = ("n", "hit@1", "hit@1 +extra", "Δ", "accuracy", "accuracy +extra", "Δ", "refusal P", "refusal P +extra")
+
+
+def _delta(before: float | None, after: float | None) -> str:
+    return "—" if before is None or after is None else f"{after - before:+.3f}"
+
+
+def format_side_by_side(alone: Evaluation, extra: Evaluation, extra_name: str) -> str:
+    """The set on the configured corpus and on it with `extra_name` beside it, per kind and overall."""
+    def row(name: str, a: Metrics, b: Metrics) -> list[str]:
+        return [name, str(a.items), fmt(a.hit_at_1), fmt(b.hit_at_1), _delta(a.hit_at_1, b.hit_at_1),
+                fmt(a.answer_accuracy), fmt(b.answer_accuracy), _delta(a.answer_accuracy, b.answer_accuracy),
+                fmt(a.refusal_precision), fmt(b.refusal_precision)]
+
+    rows = [row("all", alone.metrics, extra.metrics)]
+    rows += [row(kind, m, extra.by_kind[kind]) for kind, m in alone.by_kind.items() if kind in extra.by_kind]
+    return f"the corpus alone, and with {extra_name} beside it\n" + text_table(["kind", *SIDE_BY_SIDE], rows)
+
+
 def format_report(evaluation: Evaluation, baseline: Baseline | None, titles: Mapping[str, str], set_path: str = "",
                   gate: GateOutcome | None = None) -> str:
     """report.md: headline, halves, per-kind and per-document tables, the gate, then every failed item."""

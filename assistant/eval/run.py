@@ -18,7 +18,7 @@ from assistant.config import PROJECT_ROOT
 from assistant.eval.gate import EXIT_USAGE, baseline_payload, describe, judge, load_baseline
 from assistant.eval.load import EvalItem, EvalSetError, Expected, load_set, retarget
 from assistant.eval.metrics import HEADLINE, Evaluation, summarize
-from assistant.eval.report import fmt, format_summary, write_report
+from assistant.eval.report import fmt, format_side_by_side, format_summary, write_report
 from assistant.eval.score import Span, expected_spans, invalid_result, score_item
 
 
@@ -110,10 +110,14 @@ class EvalOptions:
     extra_corpus: Path | None = None  # a folder indexed beside the configured corpus
 
 
-def run(options: EvalOptions, open_assistant: Callable[[], object], out: TextIO | None = None, err: TextIO | None = None) -> int:
+def run(options: EvalOptions, open_assistant: Callable[[], object], out: TextIO | None = None, err: TextIO | None = None,
+        open_alone: Callable[[object], object] | None = None) -> int:
     """Load and check the set and baseline, evaluate, report, then gate (or update the baseline).
 
-    `open_assistant` is called only once the set and baseline are known to be well formed.
+    `open_assistant` is called only once the set and baseline are known to be well formed. With
+    `open_alone` (given the assistant, an assistant over the configured corpus without the extra
+    one), the set is asked of both and the two are printed side by side per kind (the gate judges
+    the first).
     """
     out = out or sys.stdout
     err = err or sys.stderr
@@ -142,6 +146,13 @@ def run(options: EvalOptions, open_assistant: Callable[[], object], out: TextIO 
         out.write(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
     else:
         out.write(format_summary(evaluation, None if options.update_baseline else baseline) + "\n")
+        if open_alone is not None:
+            alone_assistant = open_alone(assistant)
+            if all(e.source in alone_assistant.documents for item in items for e in item.expected):
+                alone = evaluate(alone_assistant, items, progress=not options.quiet, where=where)
+                out.write("\n" + format_side_by_side(alone, evaluation, str(options.extra_corpus)) + "\n")
+            else:
+                say("no side-by-side figures: the set asks about documents of the extra corpus")
     out.flush()
 
     for line in describe(gate, baseline):
@@ -194,4 +205,11 @@ def run_cli(args, config) -> int:
 
         return Assistant.open(config, progress=not options.quiet)
 
-    return run(options, open_assistant)
+    def open_alone(combined):  # the configured corpus with the same encoder
+        from assistant.index import build_index
+        from assistant.service import Assistant
+
+        index, _ = build_index(config, lambda: combined.embedder, progress=not options.quiet)
+        return Assistant(config, index, combined.embedder)
+
+    return run(options, open_assistant, open_alone=open_alone if options.extra_corpus is not None else None)
