@@ -641,3 +641,16 @@ def test_retarget_points_sources_at_the_converted_file_of_the_same_stem():
     # Two files of one stem: no guess; the span check then names the missing source.
     (kept,), none = ev.retarget([item], ["000_a.pdf", "000_a.html"])
     assert kept.expected[0].source == "000_a.txt" and none == {}
+
+
+def test_side_by_side_puts_each_kind_of_both_runs_in_one_row(shared_assistant):
+    from assistant.eval.report import format_side_by_side
+
+    items = ev.load_set(ROOT / "eval" / "questions.jsonl")[:40]
+    once = ev.evaluate(shared_assistant, items)
+    table = format_side_by_side(once, once, "extra/")
+    lines = table.splitlines()
+    assert lines[0] == "the corpus alone, and with extra/ beside it"
+    assert lines[1].split()[:4] == ["kind", "n", "hit@1", "hit@1"]
+    assert lines[3].split()[0] == "all" and lines[3].split()[4] == "+0.000"
+    assert {line.split()[0] for line in lines[4:]} == set(once.by_kind)
