@@ -230,19 +230,60 @@ def _earlier(index_dir: Path, old: Manifest | None, damage: dict[str, str]) -> E
     return Earlier(documents, whole, old.refused, features)
 
 
-def _read_rows(gen: Path):
+def _read_clauses(gen: Path) -> tuple[Clause, ...]:
     rows = [json.loads(line) for line in (gen / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
-    clauses = tuple(Clause(**{**r, "path": tuple(r["path"])}) for r in rows)
-    return clauses, np.load(gen / "vectors.npy")
+    return tuple(Clause(**{**r, "path": tuple(r["path"])}) for r in rows)
+
+
+def _read_rows(gen: Path):
+    return _read_clauses(gen), np.load(gen / "vectors.npy")
+
+
+EXACT_LIMIT = 20_000  # clause parts up to which FAISS searches exactly; above, an HNSW graph (bench/scale.py: recall)
+HNSW_LINKS, HNSW_BUILD_DEPTH, HNSW_SEARCH_DEPTH = 32, 80, 128
+
+
+def vector_index(vectors: np.ndarray):
+    """Inner product on unit vectors (= cosine): exact (flat) for a collection of up to EXACT_LIMIT
+    parts, where it costs a few milliseconds; an HNSW graph above, which stays ~1 ms at 10⁵."""
+    import faiss
+
+    dimension = vectors.shape[1] if vectors.ndim == 2 else 0
+    if len(vectors) <= EXACT_LIMIT:
+        index = faiss.IndexFlatIP(dimension)
+    else:
+        index = faiss.IndexHNSWFlat(dimension, HNSW_LINKS, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_BUILD_DEPTH
+        index.hnsw.efSearch = HNSW_SEARCH_DEPTH
+    index.add(vectors)
+    return index
+
+
+def stored_vectors(faiss_index) -> np.ndarray:
+    """The vectors inside a flat or HNSW index, as an array over its own memory (no second copy: 150 MB
+    at 10⁵ parts). Valid while the index lives; SearchIndex keeps both."""
+    import faiss
+
+    index = faiss.downcast_index(faiss_index)
+    flat = faiss.downcast_index(index.storage) if isinstance(index, faiss.IndexHNSW) else index
+    if flat.ntotal == 0:
+        return np.zeros((0, flat.d), dtype=np.float32)
+    return faiss.rev_swig_ptr(flat.get_xb(), flat.ntotal * flat.d).reshape(flat.ntotal, flat.d)
 
 
 def _read_generation(index_dir: Path, manifest: Manifest):
     import faiss
 
     gen = index_dir / manifest.generation
-    clauses, vectors = _read_rows(gen)
+    clauses = _read_clauses(gen)
+    faiss_index = faiss.read_index(str(gen / "faiss.index"))  # the owner: downcast views of it must not outlive it
+    concrete = faiss.downcast_index(faiss_index)
+    if isinstance(concrete, faiss.IndexHNSW):
+        concrete.hnsw.efSearch = HNSW_SEARCH_DEPTH
+    if faiss_index.ntotal != len(clauses):
+        raise ValueError("faiss.index does not hold one vector per clause part")
     bm25 = BM25.load(gen / "bm25.npz")
-    return clauses, vectors, faiss.read_index(str(gen / "faiss.index")), bm25
+    return clauses, stored_vectors(faiss_index), faiss_index, bm25
 
 
 def _read_documents(gen: Path) -> tuple[dict[str, Document], dict[str, tuple[Clause, ...]]]:
@@ -323,8 +364,6 @@ def build_index(
     `embedder_factory` is called only if something needs embedding, so an up-to-date index
     costs no model load. `on_progress` (for a progress bar in the browser) hears each step.
     """
-    import faiss
-
     old = Manifest.read(config.index_dir)
     damage = artefact_problems(config.index_dir, old)
     if not staleness(old, config, _corpus_hashes(config)) and not damage:  # hashes only: nothing parsed
@@ -365,8 +404,7 @@ def build_index(
     for i, c in enumerate(clauses):
         if (c.source, c.start, c.end) in reusable:
             vectors[i] = reusable[(c.source, c.start, c.end)]
-    faiss_index = faiss.IndexFlatIP(dimension)  # exact inner product on unit vectors = cosine
-    faiss_index.add(vectors)
+    faiss_index = vector_index(vectors)
     bm25 = BM25.build([lexical_terms(documents[c.source], c) for c in clauses])
     features = corpus_features.compute(documents, clauses, earlier.features if earlier else None)
     manifest = Manifest(
