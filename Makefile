@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install prepare index serve test eval bench bench-load clean
+.PHONY: install prepare index serve test eval bench bench-load bench-scale clean
 
 # torch first: the pinned CPU wheel, so sentence-transformers does not pull CUDA.
 $(STAMP): pyproject.toml
@@ -50,6 +50,10 @@ bench: index
 bench-load: index
 	$(PY) bench/load.py --sessions 20,60 --seconds 30
 	$(PY) bench/load.py --sessions 1 --seconds 20 --hostile --burst 400
+
+# Collections of 10^3, 10^4 and 10^5 clause parts (the 10^5 build takes most of an hour, once).
+bench-scale: index
+	$(PY) bench/scale.py --sizes 1000,10000,100000 --contended
 
 clean:
 	rm -rf index .cache eval/reports test-artifacts

@@ -128,7 +128,14 @@ for _ in range(int(sys.argv[2])):
         assistant.ask(item["question"], history)
         timings.append((time.perf_counter() - t) * 1000)
 timings.sort()
-print(json.dumps({"open": opened, "first": first, "p50": statistics.median(timings),
+import numpy as np
+index, hits, total = assistant.index, 0, 0
+for item in questions[:100]:  # FAISS's top 10 against exact search over the stored vectors
+    q = assistant.retriever.embedder.encode_query(item["question"]).reshape(1, -1)
+    exact = set(np.argsort(-(index.vectors @ q[0]))[:10].tolist())
+    hits += len(exact & set(index.faiss_index.search(q, 10)[1][0].tolist()))
+    total += 10
+print(json.dumps({"recall": hits / total, "open": opened, "first": first, "p50": statistics.median(timings),
                   "p95": timings[round(0.95 * (len(timings) - 1))], "max": timings[-1],
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "torch": "torch" in sys.modules}))
 """
@@ -185,7 +192,7 @@ def main() -> int:
     rate = encoder_rate(base)
     print(f"encoder {base.encoder}: {rate:.1f} passages/s raw (512 regulation passages, batch as built)")
     header = ("size", "docs", "parts", "build s", "clauses/s", "disk MB", "open s", "1st answer s", "RSS MB", "torch",
-              "p50 ms", "p95 ms", "p95 busy ms")
+              "p50 ms", "p95 ms", "p95 busy ms", "FAISS recall@10")
     print(" | ".join(header))
     print("|".join("---" for _ in header))
     for size in (int(s) for s in args.sizes.split(",")):
@@ -198,7 +205,8 @@ def main() -> int:
         rate_built = built["embedded"] / built["seconds"] if built["embedded"] else float("nan")
         row = (size, docs, parts, f"{built['seconds']:.0f}", f"{rate_built:.1f}", f"{disk_mb(Path(config.index_dir)):.0f}",
                f"{served['open']:.2f}", f"{served['first']:.2f}", f"{served['rss_mb']:.0f}", "yes" if served["torch"] else "no",
-               f"{served['p50']:.0f}", f"{served['p95']:.0f}", "–" if busy is None else f"{busy:.0f}")
+               f"{served['p50']:.0f}", f"{served['p95']:.0f}", "–" if busy is None else f"{busy:.0f}",
+               f"{served['recall']:.3f}")
         print(" | ".join(map(str, row)), flush=True)
     return 0
 
