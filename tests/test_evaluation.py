@@ -380,6 +380,12 @@ def test_the_gate_fails_when_a_kind_drops_by_more_than_one_item():
     assert str(regression) == "kind outline: answer_accuracy: baseline 0.8000, now 0.6000 (allowed drop 0.1)"
 
 
+def test_one_item_fewer_is_allowed_even_when_the_stored_figures_are_rounded():
+    base = Baseline({}, tolerance=0.02, by_kind={"comparison": KindFigure("answer_accuracy", 0.8182, 22)})  # 18/22
+    assert compare_to_baseline({}, base, breakdown(results_of_kind("comparison", 17, 22), "kind")) == []
+    assert len(compare_to_baseline({}, base, breakdown(results_of_kind("comparison", 16, 22), "kind"))) == 1
+
+
 def test_unanswerable_items_are_gated_on_refusal_recall_and_a_kind_gone_missing_fails():
     base = Baseline({}, by_kind={"unanswerable": KindFigure("refusal_recall", 1.0, 10),
                                  "summary": KindFigure("answer_accuracy", 1.0, 8)})
