@@ -48,18 +48,7 @@ class Features:
 
     def containing(self, word: str) -> list[str]:
         """The documents whose folded text contains `word` (already folded), in index order."""
-        keys = word_terms(word)
-        if not keys:
-            candidates = range(len(self.sources))
-        else:
-            found = None
-            for key in sorted(keys, key=self.terms.df):  # the rarest first: the smallest set
-                rows = set(self.terms.postings(key)[0].tolist())
-                found = rows if found is None else found & rows
-                if not found:
-                    return []
-            candidates = sorted(found)
-        return [self.sources[i] for i in candidates if word in self.documents[self.sources[i]].folded]
+        return containing(word, self.sources, self.documents, self.terms)
 
     def save(self, folder: Path) -> None:
         payload = {"sources": list(self.sources), "documents": {s: asdict(d) for s, d in self.documents.items()},
@@ -76,6 +65,23 @@ class Features:
         return cls(tuple(data["sources"]), documents, tuple(data["row_folded"]),
                    np.asarray(data["heading_only"], dtype=bool), np.asarray(data["row_document"], dtype=np.int32),
                    {s: tuple(n) for s, n in data["title_names"].items()}, BM25.load(folder / "doc_terms.npz"))
+
+
+def containing(word: str, sources: Sequence[str], documents: Mapping[str, DocumentFeatures], terms: BM25) -> list[str]:
+    """The documents whose folded text contains `word`: those whose postings hold all its terms, each
+    then checked by a substring search of its text."""
+    keys = word_terms(word)
+    if not keys:
+        candidates = range(len(sources))
+    else:
+        found = None
+        for key in sorted(keys, key=terms.df):  # the rarest first: the smallest set
+            rows = set(terms.postings(key)[0].tolist())
+            found = rows if found is None else found & rows
+            if not found:
+                return []
+        candidates = sorted(found)
+    return [sources[i] for i in candidates if word in documents[sources[i]].folded]
 
 
 def word_terms(folded: str) -> set[str]:
@@ -124,8 +130,8 @@ def compute(documents: Mapping[str, Document], clauses: Sequence[Clause], earlie
                                         home_places(document, folded))
     position = {s: i for i, s in enumerate(sources)}
     terms = BM25.build([document_terms(made[s].folded) for s in sources])
-    partial = Features(sources, made, (), np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int32), {}, terms)
-    title_names = {s: tuple(n for n in quoted_names(fold(documents[s].title)) if all(o == s for o in partial.containing(n)))
+    title_names = {s: tuple(n for n in quoted_names(fold(documents[s].title))
+                            if all(o == s for o in containing(n, sources, made, terms)))
                    for s in sources}
     return Features(sources, made, tuple(fold(c.text) for c in clauses),
                     np.asarray([is_heading_only(c.text) for c in clauses], dtype=bool),

@@ -93,14 +93,17 @@ class OnnxEmbedder:
         if not texts:
             return out
         prompted = [self.info.passage_prompt + t for t in texts]
-        lengths = [len(e.ids) for e in self.tokenizer.encode_batch(prompted)]
-        order = sorted(range(len(texts)), key=lambda i: -lengths[i])
         if self.precision == "int8":
             # int8 weights come with activations quantised per batch, at a scale set by the batch's
             # largest value: a passage's vector would depend on the passages beside it, so a file
             # re-embedded alone, or a build in other steps, would give other vectors. One at a time
             # they are the passage's own, as a question's are; it costs ~5% here (no padding either).
             batch_size = 1
+        if batch_size == 1:
+            order = list(range(len(texts)))
+        else:  # longest first, so each batch pads little
+            lengths = [len(e.ids) for e in self.tokenizer.encode_batch(prompted)]
+            order = sorted(range(len(texts)), key=lambda i: -lengths[i])
         if self._batch_session is None:
             self._batch_session = _session(self._path, self._threads)
         bar = _bar(len(texts)) if show_progress else None

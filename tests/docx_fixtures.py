@@ -18,6 +18,7 @@ children of w:lvl in schema order), so Word would show the same numbers.
 from __future__ import annotations
 
 import io
+import zipfile
 import re
 from dataclasses import dataclass
 
@@ -37,6 +38,15 @@ class Lvl:
     restart: int | None = None  # w:lvlRestart
     style: str | None = None  # w:pStyle
     suff: str = "nothing"
+
+
+def zip_of(members: dict[str, bytes]) -> bytes:
+    """A zip archive of the given members (for files that only look like Word documents)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member, content in members.items():
+            archive.writestr(member, content)
+    return out.getvalue()
 
 
 def body_lines(text: str) -> list[str]:

@@ -314,14 +314,6 @@ def _refused(name: str, data: bytes) -> str:
     return message
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for member, content in members.items():
-            archive.writestr(member, content)
-    return out.getvalue()
-
-
 def _valid() -> bytes:
     document = docx.Document()
     document.add_paragraph("一、总则")
@@ -361,19 +353,19 @@ def test_zip_bomb_is_refused_before_it_is_unpacked(tmp_path):
 
 
 def test_a_highly_packed_document_part_is_refused_even_under_the_total_limit():
-    data = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": bytes(20 * 2**20)})
+    data = fx.zip_of({"[Content_Types].xml": b"<Types/>", "word/document.xml": bytes(20 * 2**20)})
     message = _refused("dense.docx", data)
     assert "word/document.xml" in message and "100:1" in message
 
 
 def test_a_zip_that_is_not_a_word_document():
-    assert "a zip archive without word/document.xml" in _refused("notes.docx", _zip({"notes.txt": b"hello"}))
-    message = _refused("book.docx", _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}))
+    assert "a zip archive without word/document.xml" in _refused("notes.docx", fx.zip_of({"notes.txt": b"hello"}))
+    message = _refused("book.docx", fx.zip_of({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}))
     assert "Excel" in message and "word/document.xml" in message
 
 
 def test_a_package_python_docx_cannot_open():
-    data = _zip({"[Content_Types].xml": b"<Types/>", "_rels/.rels": b"<Relationships/>", "word/document.xml": b"<"})
+    data = fx.zip_of({"[Content_Types].xml": b"<Types/>", "_rels/.rels": b"<Relationships/>", "word/document.xml": b"<"})
     assert "cannot be read as a Word document" in _refused("broken.docx", data)
 
 

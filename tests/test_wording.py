@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import io
 import re
 import zipfile
 from pathlib import Path
@@ -54,14 +53,6 @@ def added(tmp_path: Path, name: str, data: bytes = PLAN) -> str:
     outcome, = add_files(tmp_path / "corpus", [(name, data)])
     assert outcome.status == "refused"
     return outcome.reason
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for member, content in members.items():
-            archive.writestr(member, content)
-    return out.getvalue()
 
 
 def _docx(*paragraphs: str) -> bytes:
@@ -120,18 +111,18 @@ REFUSALS = {
     "too-many-pages": (lambda t: refused("long.pdf", px.many_pages_pdf(500)), ["共 500 页，超过 400 页的上限；请拆分文件"]),
     "blank-pdf": (lambda t: refused("blank.pdf", _blank_pdf()), ["空白"]),
     "zip-bomb": (lambda t: refused("bomb.docx", _zip_bomb(t)), ["压缩炸弹", "200 MB"]),
-    "packed-too-tight": (lambda t: refused("dense.docx", _zip({"[Content_Types].xml": b"<Types/>",
+    "packed-too-tight": (lambda t: refused("dense.docx", fx.zip_of({"[Content_Types].xml": b"<Types/>",
                                                                  "word/document.xml": bytes(20 * 2**20)})),
                          ["word/document.xml", "100:1"]),
     "not-a-zip": (lambda t: refused("plain.docx", "只是文字".encode()), [".docx", "zip"]),
     "rtf-as-docx": (lambda t: refused("rtf.docx", b"{\\rtf1\\ansi hello}"), ["RTF 文件"]),
     "old-doc": (lambda t: refused("old.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512)), [".doc", "OLE"]),
     "cut-zip": (lambda t: refused("cut.docx", _docx("一、总则")[:2000]), ["zip 压缩包已损坏或不完整（"]),
-    "zip-without-word": (lambda t: refused("notes.docx", _zip({"notes.txt": b"hello"})),
+    "zip-without-word": (lambda t: refused("notes.docx", fx.zip_of({"notes.txt": b"hello"})),
                          ["word/document.xml", "zip 压缩包"]),
-    "excel-as-docx": (lambda t: refused("book.docx", _zip({"[Content_Types].xml": b"<Types/>",
+    "excel-as-docx": (lambda t: refused("book.docx", fx.zip_of({"[Content_Types].xml": b"<Types/>",
                                                            "xl/workbook.xml": b"<workbook/>"})), ["Excel"]),
-    "docx-python-docx-cannot-open": (lambda t: refused("broken.docx", _zip({
+    "docx-python-docx-cannot-open": (lambda t: refused("broken.docx", fx.zip_of({
         "[Content_Types].xml": b"<Types/>", "_rels/.rels": b"<Relationships/>", "word/document.xml": b"<"})),
         ["Word 文档"]),
     "docx-without-text": (lambda t: refused("empty.docx", _docx("", "   ")), ["没有文字"]),
