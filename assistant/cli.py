@@ -20,6 +20,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--encoder", choices=("onnx-int8", "onnx", "torch"),
                         help="how texts are encoded: ONNX Runtime int8 (default), fp32, or torch (env PLAN_ENCODER)")
     parser.add_argument("--cache", metavar="DIR", help="where the built-in model is converted (env PLAN_CACHE)")
+    parser.add_argument("--store", metavar="STORE",
+                        help="where rows are searched: local (FAISS + BM25, default), milvus (Milvus Lite in the index "
+                             "folder), FILE.db (Milvus Lite there) or http://host:19530 (a Milvus server; env PLAN_STORE)")
     parser.add_argument("--max-clause-chars", type=int, metavar="N", help="split clauses longer than this")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
 
@@ -82,6 +85,7 @@ def config_from(args: argparse.Namespace) -> Config:
         index_dir=getattr(args, "index", None),
         model=getattr(args, "model", None),
         encoder=getattr(args, "encoder", None),
+        store=getattr(args, "store", None),
         cache_dir=getattr(args, "cache", None),
         max_clause_chars=getattr(args, "max_clause_chars", None),
         top_k=getattr(args, "top_k", None),
@@ -99,7 +103,9 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.index import StaleIndex
     from assistant.service import InvalidQuestion
 
-    handled = (CorpusError, StaleIndex, InvalidQuestion, OSError)
+    from assistant.store import StoreError
+
+    handled = (CorpusError, StaleIndex, InvalidQuestion, StoreError, OSError)
     try:
         from assistant.model_prep import ModelError
 

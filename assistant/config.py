@@ -35,6 +35,10 @@ class Config:
     # How passages and questions are encoded: "onnx-int8" (ONNX Runtime, int8 weights: ~2x faster than
     # torch, evaluation within 0.01), "onnx" (ONNX Runtime fp32: torch's vectors) or "torch".
     encoder: str = "onnx-int8"
+    # Where the rows are searched (assistant/store/): "local" (FAISS + BM25 in this process), "milvus"
+    # (Milvus Lite inside the index folder), a path ending in .db (Milvus Lite there) or a Milvus server's URI.
+    store: str = "local"
+    milvus_token: str = ""  # for a Milvus server that wants one ("user:password" or an API key)
 
     @property
     def base_model_id(self) -> str:

@@ -15,6 +15,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -45,6 +46,25 @@ class Features:
     row_document: np.ndarray  # int32 per clause part: its document's position in `sources`
     title_names: dict[str, tuple[str, ...]]
     terms: BM25  # rows are documents: which contain which bigram or character
+
+    def rows_of(self, source: str) -> np.ndarray:
+        """The rows of one document's clause parts, in order."""
+        at = self._position.get(source)
+        if at is None:
+            return np.zeros(0, dtype=np.int64)
+        return self._row_order[self._row_bounds[at]:self._row_bounds[at + 1]]
+
+    @cached_property
+    def _position(self) -> dict[str, int]:
+        return {s: i for i, s in enumerate(self.sources)}
+
+    @cached_property
+    def _row_order(self) -> np.ndarray:  # rows grouped by document (a stable sort keeps their order)
+        return np.argsort(self.row_document, kind="stable").astype(np.int64)
+
+    @cached_property
+    def _row_bounds(self) -> np.ndarray:
+        return np.searchsorted(self.row_document[self._row_order], np.arange(len(self.sources) + 1))
 
     def containing(self, word: str) -> list[str]:
         """The documents whose folded text contains `word` (already folded), in index order."""

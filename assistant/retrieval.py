@@ -15,6 +15,7 @@ from assistant.crosslingual import load_glossary, translate
 from assistant.index import SearchIndex
 from assistant.models import Clause
 from assistant.query import Query, make_query
+from assistant.store import LocalStore, Store
 from assistant.textnorm import fold, is_cjk, tokens
 
 # Fusion weights: cosine carries meaning, BM25 (relative to the best row) carries exact wording,
@@ -24,6 +25,7 @@ W_COVERAGE = 0.06
 W_YEAR = 0.03
 HEADING_PENALTY = 0.04  # a clause that is only a heading ("三、保障措施") names a topic, answers nothing
 DENSE_CANDIDATES = 256
+LEXICAL_CANDIDATES = 1024  # rows a store that searches BM25 top-k (Milvus) returns; the local store scores all
 RANKED = 300  # candidates made into Hit records per question (the rest cannot reach the answer)
 
 # Words that make a question a question but say nothing about the subject.
@@ -74,14 +76,14 @@ class Scores:
 
 
 class Retriever:
-    def __init__(self, index: SearchIndex, embedder):
+    def __init__(self, index: SearchIndex, embedder, store: Store | None = None):
         self.index = index
         self.embedder = embedder
         self.features = index.features
+        self.store = store or LocalStore(index.faiss_index, index.vectors, index.bm25, index.features.rows_of)
         self.home = {source: set(d.places) for source, d in self.features.documents.items()}
         self.known_places = frozenset(p for places in self.home.values() for p in places)
         self.labels = np.array([c.label for c in index.clauses], dtype=str)
-        self._rows_of: dict[str, np.ndarray] = {}
         self._squashed: dict = {}  # phrase-test texts, made on first use: most clauses never need one
         self._contains: dict[str, bool] = {}
         self._glossary: dict | None = None  # CC-CEDICT, read on the first English question
@@ -90,7 +92,7 @@ class Retriever:
         query = make_query(question, history, self.known_places, QUESTION_TERMS, self._translate)
         pinned, named, unknown, incidental, shared = self._pin_documents(query)
         rows = self._candidate_rows(pinned)
-        scores = self._scores(query, rows if pinned else None)
+        scores = self._scores(query, pinned)
         if shared:
             pinned, named = self._one_of_each(shared, scores, pinned, named)
             rows = self._candidate_rows(pinned)
@@ -123,10 +125,7 @@ class Retriever:
 
     def rows_of(self, source: str) -> np.ndarray:
         """The rows of one document's clause parts."""
-        if source not in self._rows_of:
-            at = self.features.sources.index(source)
-            self._rows_of[source] = np.flatnonzero(self.features.row_document == at)
-        return self._rows_of[source]
+        return self.features.rows_of(source)
 
     def in_corpus(self, word: str) -> bool:
         """Whether any document contains the folded word."""
@@ -226,29 +225,23 @@ class Retriever:
                 keep.append(mine[np.argsort(-scores.base[mine], kind="stable")[:1]])
         return np.unique(np.concatenate(keep))
 
-    def _scores(self, query: Query, pinned_rows: np.ndarray | None = None) -> Scores:
+    def _scores(self, query: Query, pinned: list[str]) -> Scores:
         """Dense, lexical and coverage scores of every row; a follow-up's context counts a third.
-        The rows of pinned documents get their exact cosine, whether or not FAISS's candidates reach them."""
-        dense, lexical = self._scores_for(query.folded, pinned_rows)
+        The rows of pinned documents get their exact cosine, whether or not the nearest rows reach them."""
+        dense, lexical = self._scores_for(query.folded, pinned)
         if query.context:
-            context_dense, context_lexical = self._scores_for(query.context, pinned_rows)
+            context_dense, context_lexical = self._scores_for(query.context, pinned)
             dense = (2 * dense + context_dense) / 3
             lexical = (2 * lexical + context_lexical) / 3
         coverage = self.index.bm25.coverage(query.content_terms)
         fused = dense.astype(np.float64) + W_LEXICAL * lexical.astype(np.float64) + W_COVERAGE * coverage
         return Scores(dense, lexical, coverage, fused, fused - HEADING_PENALTY * self.features.heading_only)
 
-    def _scores_for(self, folded: str, pinned_rows: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-        n = len(self.index.clauses)
-        qvec = self.embedder.encode_query(folded).astype(np.float32).reshape(1, -1)
-        dense = np.full(n, -1.0, dtype=np.float32)
-        sims, rows = self.index.faiss_index.search(qvec, min(n, DENSE_CANDIDATES))
-        valid = rows[0] >= 0
-        dense[rows[0][valid]] = sims[0][valid]
-        if pinned_rows is not None and len(pinned_rows):
-            dense[pinned_rows] = self.index.vectors[pinned_rows] @ qvec[0]
-        lexical = self.index.bm25.scores(tokens(folded))
-        top = float(lexical.max()) if n else 0.0
+    def _scores_for(self, folded: str, pinned: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        vector = self.embedder.encode_query(folded).astype(np.float32)
+        dense = self.store.dense(vector, DENSE_CANDIDATES, pinned)
+        lexical = self.store.lexical(tokens(folded), LEXICAL_CANDIDATES, pinned)
+        top = float(lexical.max()) if len(lexical) else 0.0
         return dense, (lexical / top if top > 0 else lexical)
 
     def _hit(self, query: Query, row: int, scores: Scores, incidental: list[str]) -> Hit:

@@ -16,6 +16,7 @@ from assistant.model_prep import ModelError
 from assistant.index import Manifest, SearchIndex, build_index, index_problems, intact_generations, load_generation
 from assistant.models import Answer, Clause, Document
 from assistant.retrieval import Retriever, label_matches
+from assistant.store import open_store
 from assistant.textnorm import fold
 
 
@@ -102,14 +103,15 @@ class Live:
 class Assistant:
     """Loads the index and the model once; answers questions; looks clauses up."""
 
-    def __init__(self, config: Config, index: SearchIndex, embedder):
+    def __init__(self, config: Config, index: SearchIndex, embedder, progress: bool = False):
         self.config = config
         self.embedder = embedder
         self.updating: threading.Thread | None = None  # a background build, when serving an earlier generation
+        self.progress = progress
         self._live = self._prepare(index)
 
     def _prepare(self, index: SearchIndex) -> Live:
-        retriever = Retriever(index, self.embedder)
+        retriever = Retriever(index, self.embedder, open_store(self.config, index, progress=self.progress))
         outline = lambda source: index.whole_clauses.get(source, ())  # noqa: E731
         context = answering.AnswerContext(index.documents, outline, retriever.idf, retriever.folded,
                                           retriever.folded_document, self.config.top_k)
@@ -137,7 +139,7 @@ class Assistant:
         config = config or Config.from_env()
         embedder = open_embedder(config, progress)
         index, _ = build_index(config, lambda: embedder, progress=progress)
-        return cls(config, index, embedder)
+        return cls(config, index, embedder, progress)
 
     @classmethod
     def open_for_serving(cls, config: Config | None = None, progress: bool = True) -> "Assistant":
