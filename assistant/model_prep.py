@@ -498,6 +498,7 @@ def prepare_encoder(model: str, model_id: str, cache_dir: Path, progress: bool =
         source = model_folder(model, cache_dir, progress)
         st = _load_for_export(model, source)
         shutil.copy(source / "tokenizer.json", tmp / "tokenizer.json")
+        _write_sentencepiece(tmp)
         steps = 4
         say(f"[1/{steps}] exporting the model to ONNX (once)")
         export_graph(st, tmp / "raw.onnx")
@@ -519,6 +520,18 @@ def prepare_encoder(model: str, model_id: str, cache_dir: Path, progress: bool =
         shutil.rmtree(tmp, ignore_errors=True)
     say(f"ONNX encoder ready in {folder} ({time.perf_counter() - began:.0f} s)")
     return folder
+
+
+def _write_sentencepiece(folder: Path) -> None:
+    """tokenizer.model beside tokenizer.json when sentencepiece can run it (assistant/spm_tokens.py)."""
+    from assistant.onnx_encoder import write_sentencepiece_model
+    from assistant.spm_tokens import NotUnigram, sentencepiece_model
+
+    try:
+        model = sentencepiece_model(json.loads((folder / "tokenizer.json").read_text(encoding="utf-8")))
+    except NotUnigram:
+        return
+    write_sentencepiece_model(folder, model)
 
 
 def _load_for_export(model: str, path: Path) -> "SentenceTransformer":

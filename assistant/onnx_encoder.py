@@ -1,10 +1,11 @@
-"""The embedding model through ONNX Runtime and `tokenizers` alone: no torch, no sentence-transformers.
+"""The embedding model through ONNX Runtime and a tokenizer alone: no torch, no sentence-transformers.
 
 This is what serves questions and (by default) embeds passages. It reads a prepared folder
 (`assistant.model_prep` writes it once, with torch, at set-up):
 
     encoder.json      prompts ("query: " / "passage: "), max_seq_length, dimension, the model's id
-    tokenizer.json    the model's tokenizer
+    tokenizer.json    the model's tokenizer (an XLM-R unigram runs in sentencepiece: tokenizer.model,
+                      written from it on first use; any other in `tokenizers`)
     model.onnx        transformer + mean pooling + L2 normalisation as one graph (fp32)
     model-int8.onnx   the same with dynamically quantised int8 weights (optional)
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,15 +54,11 @@ class OnnxEmbedder:
     """encode_query / encode_passages / dimension, as `assistant.embedding.Embedder` offers them."""
 
     def __init__(self, folder: Path, precision: str = "fp32", threads: int = 2, query_threads: int = 1):
-        from tokenizers import Tokenizer
-
         self.folder = Path(folder)
         self.info = EncoderInfo.read(self.folder)
         self.precision = precision
         self.query_prompt = self.info.query_prompt
-        self.tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
-        self.tokenizer.enable_truncation(max_length=self.info.max_seq_length)
-        self.tokenizer.no_padding()
+        self.tokens = load_tokens(self.folder, self.info.max_seq_length)
         self._path = str(self.folder / MODEL_FILES[precision])
         self._threads = threads
         # A single question runs on one thread, so it is not slowed 5-20x when a build or another
@@ -68,21 +66,20 @@ class OnnxEmbedder:
         # own made on first use (a serving process never embeds, and each session holds the model).
         self._query_session = _session(self._path, query_threads)
         self._batch_session = self._query_session if query_threads == threads else None
-        pad = self.tokenizer.token_to_id("<pad>")
-        self._pad = 1 if pad is None else pad
+        self._pad = self.tokens.pad
 
     @property
     def dimension(self) -> int:
         return self.info.dimension
 
     def _run(self, session, texts: list[str]) -> np.ndarray:
-        encodings = self.tokenizer.encode_batch(texts)
-        width = max(len(e.ids) for e in encodings)
+        encodings = [self.tokens.encode(t) for t in texts]
+        width = max(len(e) for e in encodings)
         ids = np.full((len(texts), width), self._pad, dtype=np.int64)
         mask = np.zeros((len(texts), width), dtype=np.int64)
         for row, e in enumerate(encodings):
-            ids[row, : len(e.ids)] = e.ids
-            mask[row, : len(e.ids)] = 1
+            ids[row, : len(e)] = e
+            mask[row, : len(e)] = 1
         feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         return session.run(None, feed)[0].astype(np.float32, copy=False)
 
@@ -102,7 +99,7 @@ class OnnxEmbedder:
         if batch_size == 1:
             order = list(range(len(texts)))
         else:  # longest first, so each batch pads little
-            lengths = [len(e.ids) for e in self.tokenizer.encode_batch(prompted)]
+            lengths = [len(self.tokens.encode(t)) for t in prompted]
             order = sorted(range(len(texts)), key=lambda i: -lengths[i])
         if self._batch_session is None:
             self._batch_session = _session(self._path, self._threads)
@@ -128,6 +125,61 @@ class OnnxEmbedder:
         vector = np.ascontiguousarray(self._run(self._query_session, [self.query_prompt + text])[0])
         vector.flags.writeable = False  # shared by every caller of the cache
         return vector
+
+
+SENTENCEPIECE_FILE = "tokenizer.model"
+
+
+class _HuggingFaceTokens:
+    """The `tokenizers` pipeline of tokenizer.json, for tokenizers sentencepiece does not reproduce."""
+
+    def __init__(self, path: Path, max_length: int):
+        from tokenizers import Tokenizer
+
+        self.tokenizer = Tokenizer.from_file(str(path))
+        self.tokenizer.enable_truncation(max_length=max_length)
+        self.tokenizer.no_padding()
+        pad = self.tokenizer.token_to_id("<pad>")
+        self.pad = 1 if pad is None else pad
+
+    def encode(self, text: str) -> list[int]:
+        return self.tokenizer.encode(text).ids
+
+
+def load_tokens(folder: Path, max_length: int):
+    """The folder's tokenizer: sentencepiece when tokenizer.json is an XLM-R unigram (a quarter of the
+    memory; its model file is written beside tokenizer.json the first time), else `tokenizers`."""
+    from assistant.spm_tokens import NotUnigram, SentencePieceTokens, sentencepiece_model
+
+    model_file = folder / SENTENCEPIECE_FILE
+    if model_file.is_file():
+        return SentencePieceTokens(model_file.read_bytes(), max_length)
+    try:
+        model = sentencepiece_model(json.loads((folder / "tokenizer.json").read_text(encoding="utf-8")))
+    except NotUnigram:
+        return _HuggingFaceTokens(folder / "tokenizer.json", max_length)
+    write_sentencepiece_model(folder, model)
+    _release_freed_memory()  # parsing the 16 MB JSON left ~100 MB of freed heap behind
+    return SentencePieceTokens(model, max_length)
+
+
+def write_sentencepiece_model(folder: Path, model: bytes) -> None:
+    """tokenizer.model into the prepared folder (atomically; skipped if the folder is read-only)."""
+    partial = folder / f".{SENTENCEPIECE_FILE}.{os.getpid()}"
+    try:
+        partial.write_bytes(model)
+        partial.replace(folder / SENTENCEPIECE_FILE)
+    except OSError:
+        partial.unlink(missing_ok=True)
+
+
+def _release_freed_memory() -> None:
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def _session(path: str, threads: int):

@@ -129,3 +129,36 @@ def test_a_model_the_export_cannot_reproduce_is_refused_with_the_way_out(tmp_pat
     with pytest.raises(ModelError, match="--encoder torch"):
         prepare_encoder(str(model), f"path:{model}", tmp_path / "cache", progress=False)
     assert not any((tmp_path / "cache" / "encoders").iterdir())  # nothing half-made is left
+
+
+def test_sentencepiece_gives_the_ids_tokenizers_gives(shared_assistant, folder):
+    """The serving tokenizer (sentencepiece, a quarter of the memory) against the `tokenizers` pipeline
+    the model was exported with, on every plan passage and evaluation question and on awkward text."""
+    from tokenizers import Tokenizer
+
+    from assistant.index import passage_text
+    from assistant.spm_tokens import SentencePieceTokens, sentencepiece_model
+    from assistant.textnorm import fold
+
+    reference = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    reference.enable_truncation(max_length=512)
+    ours = SentencePieceTokens(sentencepiece_model(json.loads((folder / "tokenizer.json").read_text())), 512)
+    index = shared_assistant.index
+    questions = [json.loads(line)["question"] for line in (ROOT / "eval" / "questions.jsonl").open(encoding="utf-8")]
+    texts = (["passage: " + passage_text(index.documents[c.source], c) for c in index.clauses]
+             + ["query: " + q for q in questions] + ["query: " + fold(q) for q in questions]
+             + ["", " ", "  两个空格在前", "在后  ", "中间  两个", "tab\there", "全角　空格", "\n换行\n", "零宽\u200b",
+                "2022 年,孕产妇死亡率降到18/10 万", "①②③ ＡＢＣ １２３", "Ⅻ ㎡ ℃", "很长的一句话。" * 200])
+    differ = [t for t in texts if reference.encode(t).ids != ours.encode(t)]
+    assert len(texts) > 800 and differ == []
+
+
+def test_a_tokenizer_sentencepiece_cannot_run_stays_with_tokenizers(tmp_path, folder):
+    from assistant.onnx_encoder import load_tokens
+
+    spec = json.loads((folder / "tokenizer.json").read_text())
+    spec["pre_tokenizer"] = {"type": "Whitespace"}  # not the XLM-R pipeline
+    (tmp_path / "tokenizer.json").write_text(json.dumps(spec))
+    tokens = load_tokens(tmp_path, 64)
+    assert type(tokens).__name__ == "_HuggingFaceTokens" and not (tmp_path / "tokenizer.model").exists()
+    assert tokens.encode("一、总体要求")[0] == 0
