@@ -11,6 +11,7 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip uninstall -q -y opencc-python-reimplemented 2>/dev/null || true  # replaced by opencc: one package dir
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -46,6 +46,25 @@ class Features:
     row_document: np.ndarray  # int32 per clause part: its document's position in `sources`
     title_names: dict[str, tuple[str, ...]]
     terms: BM25  # rows are documents: which contain which bigram or character
+    # Each four-digit string in the clause parts' folded texts -> the rows holding it (a year question
+    # ranks by it); None in a generation saved before it was stored: then made on first use (0.3 s at 10⁵).
+    numbers: dict[str, np.ndarray] | None = None
+
+    def sharing_text(self, documents: Mapping[str, Document], clauses: Sequence[Clause]) -> "Features":
+        """These features with each folded text that equals its original (Simplified text with nothing
+        to fold) being the original string itself: one copy of the corpus in memory instead of two."""
+        rows = tuple(c.text if f == c.text else f for f, c in zip(self.row_folded, clauses))
+        made = {s: replace(d, folded=documents[s].text) if s in documents and d.folded == documents[s].text else d
+                for s, d in self.documents.items()}
+        return replace(self, row_folded=rows, documents=made)
+
+    def rows_with_year(self, year: str) -> np.ndarray:
+        """The rows whose folded text contains `year` (four digits), sorted."""
+        return self._numbers.get(year, _NO_ROWS)
+
+    @cached_property
+    def _numbers(self) -> dict[str, np.ndarray]:
+        return self.numbers if self.numbers is not None else four_digit_rows(self.row_folded)
 
     def rows_of(self, source: str) -> np.ndarray:
         """The rows of one document's clause parts, in order."""
@@ -73,7 +92,8 @@ class Features:
     def save(self, folder: Path) -> None:
         payload = {"sources": list(self.sources), "documents": {s: asdict(d) for s, d in self.documents.items()},
                    "row_folded": list(self.row_folded), "heading_only": self.heading_only.astype(int).tolist(),
-                   "row_document": self.row_document.tolist(), "title_names": {s: list(n) for s, n in self.title_names.items()}}
+                   "row_document": self.row_document.tolist(), "title_names": {s: list(n) for s, n in self.title_names.items()},
+                   "numbers": {n: rows.tolist() for n, rows in self._numbers.items()}}
         (folder / "features.json").write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
         self.terms.save(folder / "doc_terms.npz")
 
@@ -84,7 +104,8 @@ class Features:
                      for s, d in data["documents"].items()}
         return cls(tuple(data["sources"]), documents, tuple(data["row_folded"]),
                    np.asarray(data["heading_only"], dtype=bool), np.asarray(data["row_document"], dtype=np.int32),
-                   {s: tuple(n) for s, n in data["title_names"].items()}, BM25.load(folder / "doc_terms.npz"))
+                   {s: tuple(n) for s, n in data["title_names"].items()}, BM25.load(folder / "doc_terms.npz"),
+                   {n: np.asarray(rows, dtype=np.int64) for n, rows in data["numbers"].items()} if "numbers" in data else None)
 
 
 def containing(word: str, sources: Sequence[str], documents: Mapping[str, DocumentFeatures], terms: BM25) -> list[str]:
@@ -136,6 +157,21 @@ def quoted_names(folded_title: str) -> list[str]:
     return [n for n in re.findall(r"[“\"「『]([^”\"」』]{3,20})[”\"」』]", folded_title)]
 
 
+_NO_ROWS = np.zeros(0, dtype=np.int64)
+_DIGITS = re.compile(r"\d{4,}")
+
+
+def four_digit_rows(texts: Sequence[str]) -> dict[str, np.ndarray]:
+    """Each four-digit string occurring in `texts` (inside longer runs too: '20250' holds 2025 and 0250,
+    as a substring test would find them) -> the indexes of the texts holding it."""
+    found: dict[str, list[int]] = {}
+    for row, text in enumerate(texts):
+        for run in _DIGITS.findall(text):
+            for window in {run[i:i + 4] for i in range(len(run) - 3)}:
+                found.setdefault(window, []).append(row)
+    return {window: np.asarray(rows, dtype=np.int64) for window, rows in found.items()}
+
+
 def compute(documents: Mapping[str, Document], clauses: Sequence[Clause], earlier: "Features | None" = None) -> Features:
     """The features of this corpus; a document whose bytes are those of `earlier` keeps its features."""
     sources = tuple(documents)
@@ -153,6 +189,7 @@ def compute(documents: Mapping[str, Document], clauses: Sequence[Clause], earlie
     title_names = {s: tuple(n for n in quoted_names(fold(documents[s].title))
                             if all(o == s for o in containing(n, sources, made, terms)))
                    for s in sources}
-    return Features(sources, made, tuple(fold(c.text) for c in clauses),
-                    np.asarray([is_heading_only(c.text) for c in clauses], dtype=bool),
-                    np.asarray([position[c.source] for c in clauses], dtype=np.int32), title_names, terms)
+    row_folded = tuple(fold(c.text) for c in clauses)
+    return Features(sources, made, row_folded, np.asarray([is_heading_only(c.text) for c in clauses], dtype=bool),
+                    np.asarray([position[c.source] for c in clauses], dtype=np.int32), title_names, terms,
+                    four_digit_rows(row_folded))

@@ -230,9 +230,22 @@ def _earlier(index_dir: Path, old: Manifest | None, damage: dict[str, str]) -> E
     return Earlier(documents, whole, old.refused, features)
 
 
-def _read_clauses(gen: Path) -> tuple[Clause, ...]:
-    rows = [json.loads(line) for line in (gen / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
-    return tuple(Clause(**{**r, "path": tuple(r["path"])}) for r in rows)
+def _read_clauses(gen: Path, whole: dict[str, tuple[Clause, ...]] | None = None) -> tuple[Clause, ...]:
+    """The clause parts, one per row. A part that is a whole clause of `whole` (most are) is that
+    object, not a copy, and the strings parts repeat (file name, title, heading path) are held once:
+    at 10⁵ parts this is ~150 MB less than a Clause of its own per row."""
+    same = {c.key: c for clauses in (whole or {}).values() for c in clauses}
+    held: dict = {}
+    out = []
+    with open(gen / "chunks.jsonl", encoding="utf-8") as lines:
+        for line in lines:
+            r = json.loads(line)
+            path = tuple(held.setdefault(h, h) for h in r["path"])
+            clause = Clause(**{**r, "source": held.setdefault(r["source"], r["source"]),
+                               "title": held.setdefault(r["title"], r["title"]), "path": held.setdefault(path, path)})
+            whole_clause = same.get(clause.key)
+            out.append(whole_clause if whole_clause == clause else clause)
+    return tuple(out)
 
 
 def _read_rows(gen: Path):
@@ -271,11 +284,11 @@ def stored_vectors(faiss_index) -> np.ndarray:
     return faiss.rev_swig_ptr(flat.get_xb(), flat.ntotal * flat.d).reshape(flat.ntotal, flat.d)
 
 
-def _read_generation(index_dir: Path, manifest: Manifest):
+def _read_generation(index_dir: Path, manifest: Manifest, whole: dict[str, tuple[Clause, ...]] | None = None):
     import faiss
 
     gen = index_dir / manifest.generation
-    clauses = _read_clauses(gen)
+    clauses = _read_clauses(gen, whole)
     faiss_index = faiss.read_index(str(gen / "faiss.index"))  # the owner: downcast views of it must not outlive it
     concrete = faiss.downcast_index(faiss_index)
     if isinstance(concrete, faiss.IndexHNSW):
@@ -318,9 +331,9 @@ def load_index(config: Config) -> SearchIndex:
 
 def load_generation(index_dir: Path, manifest: Manifest) -> SearchIndex:
     """One generation, whole, from its folder alone (the corpus files are not read)."""
-    clauses, vectors, faiss_index, bm25 = _read_generation(index_dir, manifest)
     documents, whole = _read_documents(index_dir / manifest.generation)
-    features = Features.load(index_dir / manifest.generation)
+    clauses, vectors, faiss_index, bm25 = _read_generation(index_dir, manifest, whole)
+    features = Features.load(index_dir / manifest.generation).sharing_text(documents, clauses)
     return SearchIndex(manifest, documents, clauses, vectors, faiss_index, bm25, whole, features)
 
 

@@ -210,8 +210,9 @@ class Retriever:
         number the question names, and the best row of each document it pins."""
         base = scores.base[rows]
         if len(rows) > RANKED:
-            floor = np.partition(base, len(base) - RANKED)[len(base) - RANKED] - (W_YEAR if query.years else 0.0)
-            keep = [rows[base >= floor]]
+            if query.years:  # the bonus of the rows that will have it, before they are ranked
+                base = base + W_YEAR * self._years_ok(query, rows)
+            keep = [_top(rows, base, RANKED)]
         else:
             keep = [rows]
         for ref in query.clause_refs:
@@ -224,6 +225,15 @@ class Retriever:
             if len(mine):
                 keep.append(mine[np.argsort(-scores.base[mine], kind="stable")[:1]])
         return np.unique(np.concatenate(keep))
+
+    def _years_ok(self, query: Query, rows: np.ndarray) -> np.ndarray:
+        """Per row, what Hit.years_ok will say: the years the question names are in the row's folded
+        text or its document's title and date (any of them for a comparison naming several)."""
+        features, has = self.features, []
+        for year in query.years:
+            titled = [i for i, s in enumerate(features.sources) if year in features.documents[s].title_folded]
+            has.append(np.isin(rows, features.rows_with_year(year)) | np.isin(features.row_document[rows], titled))
+        return (np.logical_or if len(query.years) > 1 else np.logical_and).reduce(has)
 
     def _scores(self, query: Query, pinned: list[str]) -> Scores:
         """Dense, lexical and coverage scores of every row; a follow-up's context counts a third.
@@ -256,6 +266,14 @@ class Retriever:
         score -= HEADING_PENALTY if self.features.heading_only[row] else 0.0
         return Hit(clause, score, float(scores.dense[row]), float(scores.lexical[row]), float(scores.coverage[row]),
                    years_ok, places_ok)
+
+
+def _top(rows: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """The `n` rows of highest value; of rows tied at the last place, the first ones (a question with no
+    word the corpus has scores 10⁵ rows alike, and only `n` of them can be ranked)."""
+    floor = np.partition(values, len(values) - n)[len(values) - n]
+    above = rows[values > floor]
+    return np.concatenate([above, rows[values == floor][: n - len(above)]])
 
 
 def _named_first(query: Query, hits: list[Hit]) -> list[Hit]:
