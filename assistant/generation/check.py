@@ -1,0 +1,145 @@
+"""Which sentences of a generated answer may be shown: those that cite given clauses and state only
+figures those clauses state.
+
+    checked = check(generated, check_sources(answer.citations))  # prompt.check_sources: clause [n] is sources[n-1]
+    if checked.fell_back: show the extractive answer
+    else: show checked.text  # still carries its [n] marks, for a UI to link
+
+A sentence is dropped when it
+- cites a number that was not given ("cites [7], which was not given"): a link to nothing is worse than none;
+- states a figure that none of the clauses IT cites states ("unsupported figure 12%"): a figure taken from
+  another clause is still a figure attributed to the wrong source;
+- cites nothing ("cites nothing"). By default even a sentence without figures: the promise of this answer
+  is that every sentence can be checked against its clause. `allow_uncited=True` keeps uncited sentences
+  that state no figure (connectives such as "具体如下。"); an uncited figure is never kept;
+- echoes a clause heading of the prompt ("[2] 《…》 一、目标任务 › …"): small models copy the prompt, and
+  a heading passes the figure check while answering nothing;
+- repeats a sentence already kept (small models loop).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.generation.figures import unsupported
+from assistant.models import PATH_SEPARATOR
+from assistant.textnorm import compact
+
+MAX_DROPPED_SHARE = 0.5  # more than half the sentences dropped: what is left is not the answer the model meant
+
+_MARK = re.compile(r"[\[［【]\s*(\d+(?:\s*[,，、\-–]\s*\d+)*)\s*[\]］】]")
+# A sentence ends at 。！？； (and ! ? anywhere, . only before a space, a mark or the end: not in 95.5% or
+# 1.5万) or at a line break; closing quotes and the citation marks written after the stop on the same line
+# stay with it. A mark starting a line belongs to what follows it (the prompt's "[2] 《…》" form, echoed).
+_SENTENCE = re.compile(
+    r"(?:[^。！？；!?.\n]|\.(?![\s\[［【]|$))+"
+    r"(?:[。！？；!?]+|\.(?=[\s\[［【]|$)|\n|$)"
+    r"(?:[”’」』）)\"']*(?:[ \t\u3000]*[\[［【][\d\s,，、\-–]+[\]］】])*)"
+)
+# The prompt shows each clause as "[n] 《title》 path › path：text"; prose has neither form.
+_ECHO = re.compile(rf"^\s*[\[［【]\d+[\]］】]\s*《|{re.escape(PATH_SEPARATOR.strip())}")
+_WORDS = re.compile(r"[\u3400-\u9fffA-Za-z]")
+_LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}[.、)](?!\d)|[（(]?[一二三四五六七八九十\d]{1,2}[）)、])\s*")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One generated sentence, as written (with its [n] marks), and the clause numbers it cites."""
+
+    text: str
+    cites: tuple[int, ...]  # 1-based, in order of first mention
+
+
+@dataclass(frozen=True)
+class Dropped:
+    sentence: Sentence
+    reason: str  # "unsupported figure 12%", "cites [7], which was not given", "cites nothing", …
+
+
+@dataclass(frozen=True)
+class Checked:
+    kept: tuple[Sentence, ...]
+    dropped: tuple[Dropped, ...]
+    fell_back: bool  # nothing usable is left, or too much was dropped: show the extractive answer instead
+
+    @property
+    def text(self) -> str:
+        """The kept sentences joined, [n] marks included."""
+        out = ""
+        for sentence in self.kept:
+            spaced = out and out[-1].isascii() and not out[-1].isspace() and sentence.text[0].isascii()
+            out += (" " if spaced else "") + sentence.text
+        return out
+
+    @property
+    def cited(self) -> tuple[int, ...]:
+        """The clause numbers the kept sentences cite, ascending."""
+        return tuple(sorted({n for s in self.kept for n in s.cites}))
+
+
+def citation_numbers(text: str) -> tuple[int, ...]:
+    """The clause numbers cited by [n], ［n］, 【n】, [1,2], [1-3] or [1][2] marks, in order, without repeats."""
+    numbers: list[int] = []
+    for mark in _MARK.finditer(text):
+        for part in re.split(r"\s*[,，、]\s*", mark[1]):
+            low, _, high = re.sub(r"\s", "", part).replace("–", "-").partition("-")
+            span = range(int(low), int(high) + 1) if high and 0 <= int(high) - int(low) < 10 else [int(low)]
+            numbers += [n for n in span if n not in numbers]
+    return tuple(numbers)
+
+
+def sentences(text: str) -> tuple[Sentence, ...]:
+    """The sentences of `text`, each with the marks that follow its stop (marks alone on a line join the
+    sentence before them), without list markers ("1.", "（一）") and line breaks."""
+    out: list[str] = []
+    for piece in (m.group().strip() for m in _SENTENCE.finditer(text)):
+        if _WORDS.search(_MARK.sub("", piece)):
+            out.append(piece)
+        elif _MARK.search(piece) and out:
+            out[-1] += piece  # "[1]" on its own: it cites the sentence before it
+        # else empty, or a bare list marker ("1." before a space): nothing to say
+    # Prose, not a list: a list marker the model wrote anyway goes; line breaks inside a sentence too.
+    texts = [compact(_LIST_MARKER.sub("", s, count=1)) for s in out]
+    return tuple(Sentence(s, citation_numbers(s)) for s in texts if s)
+
+
+def check(text: str, sources: Sequence[str], allow_uncited: bool = False,
+          max_dropped_share: float = MAX_DROPPED_SHARE) -> Checked:
+    """Keep the sentences of `text` whose citations exist and whose figures their cited `sources` state
+    (sources[0] is clause [1]); see the module's docstring for what is dropped and why."""
+    kept: list[Sentence] = []
+    dropped: list[Dropped] = []
+    for sentence in sentences(text):
+        reason = _reason_to_drop(sentence, sources, allow_uncited)
+        if reason is None and _plain(sentence.text) in {_plain(k.text) for k in kept}:
+            reason = "repeats an earlier sentence"
+        if reason is None:
+            kept.append(sentence)
+        else:
+            dropped.append(Dropped(sentence, reason))
+    total = len(kept) + len(dropped)
+    fell_back = not kept or len(dropped) > max_dropped_share * total
+    return Checked(tuple(kept), tuple(dropped), fell_back)
+
+
+def _reason_to_drop(sentence: Sentence, sources: Sequence[str], allow_uncited: bool) -> str | None:
+    invalid = [n for n in sentence.cites if not 1 <= n <= len(sources)]
+    if invalid:
+        marks = "".join(f"[{n}]" for n in invalid)
+        return f"cites {marks}, which {'was' if len(invalid) == 1 else 'were'} not given"
+    if _ECHO.search(sentence.text):
+        return "echoes a clause heading of the prompt"
+    claim = _MARK.sub("", sentence.text)
+    cited = [sources[n - 1] for n in sentence.cites]
+    missing = unsupported(claim, cited)
+    if not sentence.cites and (missing or not allow_uncited):
+        return "cites nothing" + (f" and states {', '.join(missing)}" if missing else "")
+    if missing:
+        return f"unsupported figure{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
+    return None
+
+
+def _plain(text: str) -> str:
+    """A sentence without marks and spaces: what makes two sentences the same sentence."""
+    return re.sub(r"\s", "", _MARK.sub("", text))
