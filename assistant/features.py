@@ -49,6 +49,7 @@ class Features:
     # Each four-digit string in the clause parts' folded texts -> the rows holding it (a year question
     # ranks by it); None in a generation saved before it was stored: then made on first use (0.3 s at 10⁵).
     numbers: dict[str, np.ndarray] | None = None
+    squashed_terms: bool = True  # `terms` were taken with whitespace removed (False: saved before they were)
 
     def sharing_text(self, documents: Mapping[str, Document], clauses: Sequence[Clause]) -> "Features":
         """These features with each folded text that equals its original (Simplified text with nothing
@@ -57,6 +58,18 @@ class Features:
         made = {s: replace(d, folded=documents[s].text) if s in documents and d.folded == documents[s].text else d
                 for s, d in self.documents.items()}
         return replace(self, row_folded=rows, documents=made)
+
+    def documents_with(self, terms) -> set[str] | None:
+        """The documents holding every CJK bigram or character of `terms` once whitespace is removed;
+        None when the stored postings cannot tell."""
+        if not self.squashed_terms:
+            return None
+        found = set(range(len(self.sources)))
+        for term in sorted(set(terms), key=self.terms.df):
+            found &= set(self.terms.postings(term)[0].tolist())
+            if not found:
+                break
+        return {self.sources[i] for i in found}
 
     def rows_with_year(self, year: str) -> np.ndarray:
         """The rows whose folded text contains `year` (four digits), sorted."""
@@ -93,7 +106,7 @@ class Features:
         payload = {"sources": list(self.sources), "documents": {s: asdict(d) for s, d in self.documents.items()},
                    "row_folded": list(self.row_folded), "heading_only": self.heading_only.astype(int).tolist(),
                    "row_document": self.row_document.tolist(), "title_names": {s: list(n) for s, n in self.title_names.items()},
-                   "numbers": {n: rows.tolist() for n, rows in self._numbers.items()}}
+                   "numbers": {n: rows.tolist() for n, rows in self._numbers.items()}, "squashed_terms": self.squashed_terms}
         (folder / "features.json").write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
         self.terms.save(folder / "doc_terms.npz")
 
@@ -105,7 +118,8 @@ class Features:
         return cls(tuple(data["sources"]), documents, tuple(data["row_folded"]),
                    np.asarray(data["heading_only"], dtype=bool), np.asarray(data["row_document"], dtype=np.int32),
                    {s: tuple(n) for s, n in data["title_names"].items()}, BM25.load(folder / "doc_terms.npz"),
-                   {n: np.asarray(rows, dtype=np.int64) for n, rows in data["numbers"].items()} if "numbers" in data else None)
+                   {n: np.asarray(rows, dtype=np.int64) for n, rows in data["numbers"].items()} if "numbers" in data else None,
+                   data.get("squashed_terms", False))
 
 
 def containing(word: str, sources: Sequence[str], documents: Mapping[str, DocumentFeatures], terms: BM25) -> list[str]:
@@ -132,8 +146,11 @@ def word_terms(folded: str) -> set[str]:
 
 
 def document_terms(folded: str) -> list[str]:
-    """Every CJK bigram of a folded text, and each of its CJK characters (what `word_terms` asks for)."""
-    return [t for t in tokens(folded) if is_cjk(t[0])] + [ch for ch in set(folded) if is_cjk(ch)]
+    """Every CJK bigram of a folded text, and each of its CJK characters (what `word_terms` asks for).
+    Whitespace is removed first, as phrase tests remove it ('法定传\n\n染病' holds 传染), so a document
+    that lacks a bigram cannot have a clause whose squashed text holds it."""
+    squashed = re.sub(r"\s+", "", folded)
+    return [t for t in tokens(squashed) if is_cjk(t[0])] + [ch for ch in set(squashed) if is_cjk(ch)]
 
 
 def home_places(document: Document, folded: str) -> tuple[str, ...]:

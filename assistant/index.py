@@ -42,8 +42,9 @@ from assistant.parser import PARSER_VERSION
 from assistant.textnorm import compact, fold, tokens
 
 # 2: generations carry their documents (documents.jsonl) and a manifest copy; 3: BM25 as arrays, and
-# the features retrieval derives from the corpus
-INDEX_FORMAT = 3
+# the features retrieval derives from the corpus; 4: the documents' terms taken with whitespace removed
+# (what lets a which-documents question skip the documents that cannot name its topic), rows by year
+INDEX_FORMAT = 4
 MANIFEST = "manifest.json"
 ARTEFACTS = ("chunks.jsonl", "vectors.npy", "faiss.index", "bm25.npz", "documents.jsonl", *corpus_features.FILES)
 
@@ -215,14 +216,14 @@ class Earlier:
 
 def _earlier(index_dir: Path, old: Manifest | None, damage: dict[str, str]) -> Earlier | None:
     """The previous generation's reading of the corpus, when it was made by this parser and is intact."""
-    if old is None or old.format not in (2, INDEX_FORMAT) or old.parser_version != PARSER_VERSION or "documents.jsonl" in damage:
+    if old is None or old.format not in (2, 3, INDEX_FORMAT) or old.parser_version != PARSER_VERSION or "documents.jsonl" in damage:
         return None
     try:
         documents, whole = _read_documents(index_dir / old.generation)
     except UNREADABLE:
         return None
     features = None
-    if old.format == INDEX_FORMAT and not damage.keys() & set(corpus_features.FILES):
+    if old.format in (3, INDEX_FORMAT) and not damage.keys() & set(corpus_features.FILES):  # per document: the same in 3
         try:
             features = Features.load(index_dir / old.generation)
         except UNREADABLE:
@@ -437,8 +438,8 @@ def _reusable_vectors(config: Config, old: Manifest | None, hashes: dict[str, st
     Only the stored clause rows and vectors are needed: a damaged FAISS, BM25 or documents file is
     derived anew from them and the corpus, with nothing embedded again.
     """
-    if old is None or old.model_id != config.model_id or old.format not in (1, 2, INDEX_FORMAT):
-        return {}  # formats 1 and 2 stored the same rows and vectors
+    if old is None or old.model_id != config.model_id or old.format not in (1, 2, 3, INDEX_FORMAT):
+        return {}  # formats 1 to 3 stored the same rows and vectors
     if old.parser_version != PARSER_VERSION or old.max_clause_chars != config.max_clause_chars:
         return {}
     try:

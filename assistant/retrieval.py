@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Callable
 
 import numpy as np
@@ -84,8 +85,8 @@ class Retriever:
         self.home = {source: set(d.places) for source, d in self.features.documents.items()}
         self.known_places = frozenset(p for places in self.home.values() for p in places)
         self.labels = np.array([c.label for c in index.clauses], dtype=str)
-        self._squashed: dict = {}  # phrase-test texts, made on first use: most clauses never need one
         self._contains: dict[str, bool] = {}
+        self._starts: dict[str, np.ndarray] = {}  # per document, its rows' start offsets (for _row_of)
         self._glossary: dict | None = None  # CC-CEDICT, read on the first English question
 
     def retrieve(self, question: str, history=(), k: int = 5) -> Retrieval:
@@ -111,17 +112,22 @@ class Retriever:
 
     def folded_document(self, source: str) -> str:
         """A whole document's text, script-folded, whitespace removed (for phrase tests)."""
-        return self._squash(source, lambda: self.features.documents[source].folded)
+        return _squashed(self.features.documents[source].folded)
 
     def folded(self, clause: Clause) -> str:
         """A clause part's headings and text, script-folded, whitespace removed: a page break inside a
         word ('法定传\n\n染病') must not hide it from a phrase test."""
-        return self._squash(clause.key, lambda: fold(clause.path_text) + "｜" + fold(clause.text))
+        row = self._row_of(clause)
+        text = self.features.row_folded[row] if row is not None else fold(clause.text)  # folded at build time
+        return _squashed(fold(clause.path_text)) + "｜" + _squashed(text)
 
-    def _squash(self, key, folded_text) -> str:
-        if key not in self._squashed:
-            self._squashed[key] = re.sub(r"\s+", "", folded_text())
-        return self._squashed[key]
+    def _row_of(self, clause: Clause) -> int | None:
+        """The row of a clause part (None for a whole clause that was split): its document's rows are in
+        order of position, so a binary search over their starts finds it."""
+        if clause.source not in self._starts:
+            self._starts[clause.source] = np.asarray([self.index.clauses[r].start for r in self.rows_of(clause.source)])
+        rows, at = self.rows_of(clause.source), int(np.searchsorted(self._starts[clause.source], clause.start))
+        return next((int(r) for r in rows[at:at + 2] if self.index.clauses[r].key == clause.key), None)
 
     def rows_of(self, source: str) -> np.ndarray:
         """The rows of one document's clause parts."""
@@ -266,6 +272,13 @@ class Retriever:
         score -= HEADING_PENALTY if self.features.heading_only[row] else 0.0
         return Hit(clause, score, float(scores.dense[row]), float(scores.lexical[row]), float(scores.coverage[row]),
                    years_ok, places_ok)
+
+
+@lru_cache(maxsize=1 << 15)
+def _squashed(folded: str) -> str:
+    """Folded text without whitespace, for phrase tests; the last 32 768 are kept (at 10⁵ clauses a
+    store of every one would grow the server by the corpus again)."""
+    return re.sub(r"\s+", "", folded)
 
 
 def _top(rows: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:

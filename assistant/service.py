@@ -114,7 +114,7 @@ class Assistant:
         retriever = Retriever(index, self.embedder, open_store(self.config, index, progress=self.progress))
         outline = lambda source: index.whole_clauses.get(source, ())  # noqa: E731
         context = answering.AnswerContext(index.documents, outline, retriever.idf, retriever.folded,
-                                          retriever.folded_document, self.config.top_k)
+                                          retriever.folded_document, self.config.top_k, index.features.documents_with)
         return Live(index, retriever, context)
 
     def use_index(self, index: SearchIndex) -> None:

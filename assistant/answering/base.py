@@ -8,7 +8,7 @@ naming no heading that has parts), and the look-up strategy answers instead.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Callable, ClassVar, Mapping, Protocol, Sequence
+from typing import Callable, ClassVar, Iterable, Mapping, Protocol, Sequence
 
 from assistant.answering.intent import classify
 from assistant.models import Answer, Citation, Clause, Document, Intent
@@ -44,6 +44,9 @@ class AnswerContext:
     folded: Callable[[Clause], str]  # a clause's headings and text, folded, no whitespace (computed at start-up)
     folded_document: Callable[[str], str]  # a whole document's text, the same way
     top_k: int = 5
+    # The documents that hold every CJK bigram or character given (whitespace removed), None if unknown:
+    # a which-documents question reads only those of 2 000 that could name its topic.
+    documents_with: Callable[[Iterable[str]], "set[str] | None"] = lambda terms: None
 
     def cite(self, clause: Clause, quotes: tuple[tuple[int, int], ...] = (), score: float = 1.0) -> Citation:
         return Citation(clause, self.documents[clause.source].title, score, quotes)

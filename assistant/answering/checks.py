@@ -162,6 +162,16 @@ def phrase_in(phrase: str, folded_text: str, idf: Idf | None = None) -> bool:
     return any(_words_near(words, folded_text[max(0, at - window): at + window], idf) for at in anchors)
 
 
+def phrase_terms(phrase: str) -> list[str]:
+    """The CJK bigrams (a one-character word: its character) that every text in which `phrase_in`,
+    asked without idf, finds the phrase holds: those of each of its words of two or more characters
+    (of every word when none is that long). The whole phrase, two words in order and the nearby-words
+    test each need all of those words, or (`_word_in`) all their character pairs."""
+    words = phrase.split()
+    words = [w for w in words if len(w) >= 2] or words
+    return [t for w in words for t in tokens(w) if all(is_cjk(ch) for ch in t)]
+
+
 def _word_in(word: str, text: str) -> bool:
     return word in text or len(word) >= 3 and all(pair in text for pair in tokens(word))
 

@@ -23,19 +23,19 @@ def topic_words(query: Query) -> str:
     return "、".join(p.replace(" ", "") for p in query.topic) or "该内容"
 
 
-def side_query(query: Query, source: str, sources, documents) -> Query:
+def side_query(query: Query, source: str, titled: dict[str, set[str]]) -> Query:
     """A comparison's question as it applies to one side: a year that names another document
-    ('钦州2019年要点和云州区方案…') is not asked of this one. (Words that only name the documents
-    are out of the topic already: `base.understand`.)"""
-    others = " ".join(fold(documents[s].title) for s in sources if s != source)
-    return replace(query, years=tuple(y for y in query.years if y not in others or y in fold(documents[source].title)))
+    ('钦州2019年要点和云州区方案…') is not asked of this one. `titled`: each year, the sides whose
+    titles name it. (Words that only name the documents are out of the topic already: `base.understand`.)"""
+    return replace(query, years=tuple(y for y in query.years if source in titled[y] or not titled[y] - {source}))
 
 
 def find_sides(understood: Understood, context: AnswerContext, sources, mention: bool, limit: int | None) -> list[Side]:
-    documents = context.documents
-    return [Side(source, first_stating(side_query(understood.query, source, sources, documents),
-                                       understood.hits_in(source), documents, context.idf, context.folded, limit,
-                                       mention)) for source in sources]
+    documents, query = context.documents, understood.query
+    titles = {s: fold(documents[s].title) for s in sources} if query.years else {}
+    titled = {y: {s for s, title in titles.items() if y in title} for y in query.years}
+    return [Side(source, first_stating(side_query(query, source, titled), understood.hits_in(source), documents,
+                                       context.idf, context.folded, limit, mention)) for source in sources]
 
 
 def sides_answer(understood: Understood, context: AnswerContext, sides: list[Side], lead: str, intent: Intent,
