@@ -11,7 +11,6 @@ document's places took most of a minute at start-up).
 """
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, replace
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 import numpy as np
+import orjson
 
 from assistant.bm25 import BM25
 from assistant.models import Clause, Document
@@ -107,12 +107,12 @@ class Features:
                    "row_folded": list(self.row_folded), "heading_only": self.heading_only.astype(int).tolist(),
                    "row_document": self.row_document.tolist(), "title_names": {s: list(n) for s, n in self.title_names.items()},
                    "numbers": {n: rows.tolist() for n, rows in self._numbers.items()}, "squashed_terms": self.squashed_terms}
-        (folder / "features.json").write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+        (folder / "features.json").write_bytes(orjson.dumps(payload))
         self.terms.save(folder / "doc_terms.npz")
 
     @classmethod
     def load(cls, folder: Path) -> "Features":
-        data = json.loads((folder / "features.json").read_text(encoding="utf-8"))
+        data = orjson.loads((folder / "features.json").read_bytes())
         documents = {s: DocumentFeatures(d["sha256"], d["folded"], d["title_folded"], tuple(d["places"]))
                      for s, d in data["documents"].items()}
         return cls(tuple(data["sources"]), documents, tuple(data["row_folded"]),

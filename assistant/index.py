@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
+import orjson
 
 from assistant.bm25 import BM25
 from assistant.chunking import split_long_clauses
@@ -238,9 +239,9 @@ def _read_clauses(gen: Path, whole: dict[str, tuple[Clause, ...]] | None = None)
     same = {c.key: c for clauses in (whole or {}).values() for c in clauses}
     held: dict = {}
     out = []
-    with open(gen / "chunks.jsonl", encoding="utf-8") as lines:
+    with open(gen / "chunks.jsonl", "rb") as lines:
         for line in lines:
-            r = json.loads(line)
+            r = orjson.loads(line)
             path = tuple(held.setdefault(h, h) for h in r["path"])
             clause = Clause(**{**r, "source": held.setdefault(r["source"], r["source"]),
                                "title": held.setdefault(r["title"], r["title"]), "path": held.setdefault(path, path)})
@@ -305,8 +306,8 @@ def _read_generation(index_dir: Path, manifest: Manifest, whole: dict[str, tuple
 
 def _read_documents(gen: Path) -> tuple[dict[str, Document], dict[str, tuple[Clause, ...]]]:
     documents, whole = {}, {}
-    for line in (gen / "documents.jsonl").read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
+    for line in (gen / "documents.jsonl").read_bytes().splitlines():
+        row = orjson.loads(line)
         d = row["document"]
         document = Document(**{**d, "fields": tuple(MetaField(**f) for f in d["fields"]),
                                  "pages": tuple(d.get("pages", ())), "ocr_pages": tuple(d.get("ocr_pages", ()))})
@@ -464,17 +465,17 @@ def _write_generation(index_dir: Path, manifest: Manifest, clauses, vectors, fai
     tmp = index_dir / (manifest.generation + ".partial")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
-    with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as out:
+    # orjson writes dataclasses as objects, in UTF-8, ~10x faster than json.dumps(asdict(…)) (22 s at 10⁵ parts)
+    with open(tmp / "chunks.jsonl", "wb") as out:
         for c in clauses:
-            out.write(json.dumps(asdict(c), ensure_ascii=False) + "\n")
+            out.write(orjson.dumps(c) + b"\n")
     np.save(tmp / "vectors.npy", vectors)
     faiss.write_index(faiss_index, str(tmp / "faiss.index"))
     bm25.save(tmp / "bm25.npz")
     features.save(tmp)
-    with open(tmp / "documents.jsonl", "w", encoding="utf-8") as out:
+    with open(tmp / "documents.jsonl", "wb") as out:
         for source, document in documents.items():
-            row = {"document": asdict(document), "outline": [asdict(c) for c in whole.get(source, ())]}
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            out.write(orjson.dumps({"document": document, "outline": list(whole.get(source, ()))}) + b"\n")
     manifest = replace(manifest, artefacts={name: file_digest(tmp / name) for name in ARTEFACTS})
     (tmp / MANIFEST).write_text(json.dumps(asdict(manifest), ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(tmp, gen)
