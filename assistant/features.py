@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -51,25 +51,13 @@ class Features:
     numbers: dict[str, np.ndarray] | None = None
     squashed_terms: bool = True  # `terms` were taken with whitespace removed (False: saved before they were)
 
-    def sharing_text(self, documents: Mapping[str, Document], clauses: Sequence[Clause]) -> "Features":
-        """These features with each folded text that equals its original (Simplified text with nothing
-        to fold) being the original string itself: one copy of the corpus in memory instead of two."""
-        rows = tuple(c.text if f == c.text else f for f, c in zip(self.row_folded, clauses))
-        made = {s: replace(d, folded=documents[s].text) if s in documents and d.folded == documents[s].text else d
-                for s, d in self.documents.items()}
-        return replace(self, row_folded=rows, documents=made)
-
     def documents_with(self, terms) -> set[str] | None:
         """The documents holding every CJK bigram or character of `terms` once whitespace is removed;
         None when the stored postings cannot tell."""
         if not self.squashed_terms:
             return None
-        found = set(range(len(self.sources)))
-        for term in sorted(set(terms), key=self.terms.df):
-            found &= set(self.terms.postings(term)[0].tolist())
-            if not found:
-                break
-        return {self.sources[i] for i in found}
+        found = holding_all(set(terms), self.terms)
+        return set(self.sources) if found is None else {self.sources[i] for i in found}
 
     def rows_with_year(self, year: str) -> np.ndarray:
         """The rows whose folded text contains `year` (four digits), sorted."""
@@ -125,18 +113,20 @@ class Features:
 def containing(word: str, sources: Sequence[str], documents: Mapping[str, DocumentFeatures], terms: BM25) -> list[str]:
     """The documents whose folded text contains `word`: those whose postings hold all its terms, each
     then checked by a substring search of its text."""
-    keys = word_terms(word)
-    if not keys:
-        candidates = range(len(sources))
-    else:
-        found = None
-        for key in sorted(keys, key=terms.df):  # the rarest first: the smallest set
-            rows = set(terms.postings(key)[0].tolist())
-            found = rows if found is None else found & rows
-            if not found:
-                return []
-        candidates = sorted(found)
+    found = holding_all(word_terms(word), terms)
+    candidates = range(len(sources)) if found is None else sorted(found)
     return [sources[i] for i in candidates if word in documents[sources[i]].folded]
+
+
+def holding_all(keys: set[str], terms: BM25) -> set[int] | None:
+    """The documents (positions) whose postings hold every one of `keys`; None when no key is given."""
+    found = None
+    for key in sorted(keys, key=terms.df):  # the rarest first: the smallest set
+        rows = set(terms.postings(key)[0].tolist())
+        found = rows if found is None else found & rows
+        if not found:
+            return set()
+    return found
 
 
 def word_terms(folded: str) -> set[str]:

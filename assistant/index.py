@@ -338,7 +338,7 @@ def load_generation(index_dir: Path, manifest: Manifest) -> SearchIndex:
     """One generation, whole, from its folder alone (the corpus files are not read)."""
     documents, whole = _read_documents(index_dir / manifest.generation)
     clauses, vectors, faiss_index, bm25 = _read_generation(index_dir, manifest, whole)
-    features = Features.load(index_dir / manifest.generation).sharing_text(documents, clauses)
+    features = Features.load(index_dir / manifest.generation)
     return SearchIndex(manifest, documents, clauses, vectors, faiss_index, bm25, whole, features)
 
 

@@ -81,7 +81,7 @@ class Retriever:
         self.index = index
         self.embedder = embedder
         self.features = index.features
-        self.store = store or LocalStore(index.faiss_index, index.vectors, index.bm25, index.features.rows_of)
+        self.store = store or LocalStore.of(index)
         self.home = {source: set(d.places) for source, d in self.features.documents.items()}
         self.known_places = frozenset(p for places in self.home.values() for p in places)
         self.labels = np.array([c.label for c in index.clauses], dtype=str)

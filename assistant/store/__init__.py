@@ -33,7 +33,7 @@ def open_store(config, index, progress: bool = False) -> Store:
     from the generation's vectors the first time it is opened)."""
     uri = milvus_uri(config.store, config.index_dir)
     if uri is None:
-        return LocalStore(index.faiss_index, index.vectors, index.bm25, index.features.rows_of)
+        return LocalStore.of(index)
     from assistant.store.milvus import MilvusStore, collection_prefix
 
     return MilvusStore(uri, index, Path(config.index_dir), collection_prefix(config.index_dir),

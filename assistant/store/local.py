@@ -19,6 +19,11 @@ class LocalStore:
         self.bm25 = bm25
         self.rows_of = rows_of
 
+    @classmethod
+    def of(cls, index) -> "LocalStore":
+        """The store of a loaded generation (`index.SearchIndex`): its FAISS index, vectors and BM25."""
+        return cls(index.faiss_index, index.vectors, index.bm25, index.features.rows_of)
+
     def dense(self, vector: np.ndarray, k: int, pinned: Sequence[str]) -> np.ndarray:
         n = len(self.vectors)
         query = np.asarray(vector, dtype=np.float32).reshape(1, -1)
