@@ -27,6 +27,17 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
 
 
+def _llm(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--llm-url", metavar="URL",
+                        help="word found answers as prose with the OpenAI-compatible chat endpoint at URL, e.g. "
+                             "http://127.0.0.1:8080/v1 (env PLAN_LLM_URL; off by default)")
+    parser.add_argument("--llm-model", metavar="NAME", help="the model to ask (env PLAN_LLM_MODEL; default: the first "
+                                                            "the endpoint lists)")
+    parser.add_argument("--llm-timeout", type=float, metavar="S",
+                        help="seconds for a whole prose answer before the quoted one stands alone (env PLAN_LLM_TIMEOUT; "
+                             "default 20). The API key, if any, is read from env PLAN_LLM_API_KEY")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="plan-assistant", description="Answers questions about health-policy plans, citing the exact clause.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -57,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jsonl", action="store_true", help='read {"question":…, "history":[…]} lines from stdin')
     p.add_argument("-k", type=int, dest="top_k", metavar="N", help="number of citations (default 5)")
     p.add_argument("--history", action="append", default=[], metavar="Q", help="an earlier question (repeatable, oldest first)")
+    _llm(p)
 
     p = sub.add_parser("eval", help="score the assistant against the evaluation set; fails on regression")
     _common(p)
@@ -67,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--update-baseline", action="store_true", help="write the current metrics as the new baseline")
     p.add_argument("--extra-corpus", type=Path, metavar="DIR",
                    help="also index DIR's files (not its README.md) beside the corpus; the combined index is cached under --cache")
+    p.add_argument("--limit", type=int, metavar="N", help="ask only the first N items (with --llm-url: a quicker look)")
+    _llm(p)
 
     p = sub.add_parser("serve", help="start the browser UI")
     _common(p)
@@ -76,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--queue-size", type=int, help="questions that may wait, default 256 (env PLAN_QUEUE_SIZE)")
     p.add_argument("--admin-secret", help="lets whoever types it upload and delete documents in the browser "
                                           "(better: env PLAN_ADMIN_SECRET, which `ps` does not show)")
+    _llm(p)
     return parser
 
 
@@ -94,6 +109,9 @@ def config_from(args: argparse.Namespace) -> Config:
         queue_concurrency=getattr(args, "concurrency", None),
         queue_size=getattr(args, "queue_size", None),
         admin_secret=getattr(args, "admin_secret", None),
+        llm_url=getattr(args, "llm_url", None),
+        llm_model=getattr(args, "llm_model", None),
+        llm_timeout=getattr(args, "llm_timeout", None),
     )
 
 
@@ -103,9 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.index import StaleIndex
     from assistant.service import InvalidQuestion
 
+    from assistant.generation import GenerationError
     from assistant.store import StoreError
 
-    handled = (CorpusError, StaleIndex, InvalidQuestion, StoreError, OSError)
+    handled = (CorpusError, StaleIndex, InvalidQuestion, StoreError, OSError, GenerationError)
     try:
         from assistant.model_prep import ModelError
 
@@ -214,13 +233,48 @@ def cmd_ask(args) -> int:
     from assistant.service import validate_question
 
     validate_question(args.question, config_from(args).max_question_chars)  # fail fast, before the model loads
-    answer = _open(args).ask(args.question, args.history)
-    print(json.dumps(answer.to_json(), ensure_ascii=False, indent=1) if args.json else format_answer(answer))
+    assistant = _open(args)
+    if args.json:
+        answer = assistant.ask_with_prose(args.question, args.history)
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
+    else:
+        print_streamed(assistant.ask_stream(args.question, args.history), sys.stdout, sys.stderr, not args.quiet)
     return 0
 
 
-def format_answer(answer) -> str:
-    lines = [answer.text, "", "引用 (citations):" if answer.found else "可能相关 (possibly related):"]
+def print_streamed(answers, out, err, progress: bool = True):
+    """Print an answer from Assistant.ask_stream: its prose as checked sentences arrive, then the rest.
+    Returns the final answer."""
+    printed = ""
+    answer = None
+    for answer in answers:
+        prose = answer.prose
+        if prose is None:
+            continue
+        if not printed and not prose.text and progress and prose.received == 0:
+            print("（正在请语言模型组织回答…）", file=err, flush=True)
+        if len(prose.text) > len(printed) and prose.text.startswith(printed):
+            out.write(prose.text[len(printed):])
+            out.flush()
+            printed = prose.text
+    if printed:
+        out.write("\n")
+    out.write(format_answer(answer, prose_printed=bool(printed)) + "\n")
+    out.flush()
+    return answer
+
+
+def format_answer(answer, prose_printed: bool = False) -> str:
+    """The answer as plain text: its prose (unless printed already) and notice, the quoted answer, the citations."""
+    lines = []
+    prose = answer.prose
+    if prose is not None and prose.text and not prose_printed:
+        lines.append(prose.text)
+    if prose is not None and prose.notice:
+        lines.append(f"（{prose.notice.rstrip('。')}）")
+    if prose is not None and prose.text:
+        lines += ["", "原文摘录 (quoted):"]
+    lines += [answer.text, "", "引用 (citations):" if answer.found else "可能相关 (possibly related):"]
     for i, c in enumerate(answer.citations, 1):
         lines.append(f"[{i}] 《{c.document_title}》 {c.clause.label} — {c.clause.path_text} ({c.source}, {c.start}–{c.end})")
     return "\n".join(lines)
@@ -241,7 +295,7 @@ def _ask_jsonl(assistant, stdin, stdout) -> int:
             history = item.get("history") or []
             if not isinstance(history, list):
                 raise InvalidQuestion("history 必须是之前问题的列表", '"history" must be a list of earlier questions')
-            result = assistant.ask(item.get("question"), history).to_json()
+            result = assistant.ask_with_prose(item.get("question"), history).to_json()
         except (json.JSONDecodeError, InvalidQuestion) as exc:
             failures += 1
             message = f"line {number}: {'not valid JSON' if isinstance(exc, json.JSONDecodeError) else exc}"
@@ -255,7 +309,7 @@ def _ask_jsonl(assistant, stdin, stdout) -> int:
 def _ask_interactive(assistant) -> int:
     from assistant.service import InvalidQuestion
 
-    history: list[str] = []
+    conversation: list[tuple[str, str]] = []  # (question, what was answered), oldest first
     print("输入问题，回车提问；/new 开始新对话；Ctrl-D 退出。", file=sys.stderr)
     while True:
         try:
@@ -263,15 +317,17 @@ def _ask_interactive(assistant) -> int:
         except EOFError:
             return 0
         if question.strip() == "/new":
-            history.clear()
+            conversation.clear()
             continue
         try:
-            answer = assistant.ask(question, history)
+            answers = assistant.ask_stream(question, [q for q, _ in conversation], conversation)
+            answer = print_streamed(answers, sys.stdout, sys.stderr)
         except InvalidQuestion as exc:
             print(f"error: {exc}", file=sys.stderr)
             continue
-        history.append(question)
-        print(format_answer(answer) + "\n")
+        print()
+        said = answer.prose.text if answer.prose is not None and answer.prose.text else answer.text
+        conversation.append((question, said))
 
 
 def cmd_eval(args) -> int:

@@ -39,6 +39,13 @@ class Config:
     # (Milvus Lite inside the index folder), a path ending in .db (Milvus Lite there) or a Milvus server's URI.
     store: str = "local"
     milvus_token: str = ""  # for a Milvus server that wants one ("user:password" or an API key)
+    # Prose answers (assistant/generation/): off unless llm_url names an OpenAI-compatible endpoint
+    # (llama.cpp, vLLM, Ollama, a hosted API). The key is read from the variable llm_api_key_env names.
+    llm_url: str = ""
+    llm_model: str = ""  # "" = the first model the endpoint lists
+    llm_api_key_env: str = "PLAN_LLM_API_KEY"
+    llm_timeout: float = 20.0  # seconds for a whole prose answer; then the extractive one stands alone
+    llm_streams: int = 4  # prose answers streamed at once by the server, besides the answers being composed
 
     @property
     def base_model_id(self) -> str:

@@ -140,6 +140,29 @@ class AnswerItem:
 
 
 @dataclass(frozen=True)
+class Prose:
+    """A language model's wording of a found answer, after the figure and citation check.
+
+    `text` holds only sentences that cite given clauses ([n] marks into Answer.citations) and state only
+    figures those clauses state; it is empty when the answer fell back to the extractive one. A Prose
+    with `done=False` is a stream's state so far (the sentences checked up to now).
+    """
+
+    text: str
+    done: bool = True
+    fell_back: bool = False  # the extractive answer stands alone: the model failed, or its text failed the check
+    notice: str = ""  # one line for the reader: why it fell back, or how many sentences were dropped
+    generated: int = 0  # sentences the model wrote
+    dropped: tuple[tuple[str, str], ...] = ()  # (sentence, why it was dropped)
+    error: str = ""  # the endpoint's failure, for logs (the notice says it for readers)
+    received: int = 0  # characters received from the model so far (progress while nothing is checked yet)
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "fell_back": self.fell_back, "notice": self.notice, "generated": self.generated,
+                "dropped": [{"sentence": s, "reason": r} for s, r in self.dropped], "error": self.error}
+
+
+@dataclass(frozen=True)
 class Answer:
     """What the assistant says to one question.
 
@@ -156,8 +179,10 @@ class Answer:
     lead: str = ""  # the sentence before a list ("《…》共分三个部分：")
     items: tuple[AnswerItem, ...] = ()
     not_stated: tuple[str, ...] = ()  # sources named in the question that do not state what was asked
+    prose: Prose | None = None  # a language model's wording of it, when a generator is set and it was found
 
     def to_json(self) -> dict:
+        prose = {"prose": self.prose.to_json()} if self.prose is not None else {}
         return {
             "answer": self.text,
             "found": self.found,
@@ -165,4 +190,5 @@ class Answer:
             "citations": [c.to_json() for c in self.citations],
             "items": [{"text": i.text, "citations": list(i.citations)} for i in self.items],
             "not_stated": list(self.not_stated),
+            **prose,
         }

@@ -6,9 +6,10 @@ import re
 import shutil
 import sys
 import threading
+import traceback
 import unicodedata
-from dataclasses import dataclass
-from typing import Sequence
+from dataclasses import dataclass, replace
+from typing import Iterator, Sequence
 
 from assistant import answering
 from assistant.config import Config
@@ -108,6 +109,10 @@ class Assistant:
         self.embedder = embedder
         self.updating: threading.Thread | None = None  # a background build, when serving an earlier generation
         self.progress = progress
+        self.generator = open_generator(config)  # None: answers are extractive only, as without this feature
+        # Answers composed at once by ask_stream: the server gives prose streams workers beyond
+        # queue_concurrency (they wait on the endpoint), so the CPU-bound composing is bounded here.
+        self._composing = threading.BoundedSemaphore(max(1, int(config.queue_concurrency)))
         self._live = self._prepare(index)
 
     def _prepare(self, index: SearchIndex) -> Live:
@@ -184,6 +189,39 @@ class Assistant:
         retrieval = live.retriever.retrieve(question, history, self.config.top_k)
         return answering.answer(question, retrieval, live.context)
 
+    def ask_stream(self, question: str, history: Sequence[str] = (),
+                   conversation: Sequence[tuple[str, str]] = ()) -> Iterator[Answer]:
+        """The extractive answer at once, then (with a generator, for a found answer) the same answer with
+        its prose as the checked sentences arrive; the last one yielded is final. `conversation` is the
+        earlier (question, answer text) pairs the model may see; `history` is as for ask()."""
+        with self._composing:
+            answer = self.ask(question, history)
+        yield answer
+        if self.generator is None:
+            return
+        from assistant.generation.compose import failed_prose, wants_prose, write_prose
+
+        if not wants_prose(answer):
+            return
+        prose = None
+        try:
+            for prose in write_prose(answer, self.generator.stream, conversation):
+                yield replace(answer, prose=prose)
+        except Exception as exc:  # a fault of ours while wording: the extractive answer still stands
+            _say(f"prose answer failed:\n{traceback.format_exc()}")
+            yield replace(answer, prose=failed_prose(f"{type(exc).__name__}: {exc}", prose.received if prose else 0))
+            return
+        if prose is not None and prose.error:
+            _say(f"prose answer fell back: {prose.error}")
+
+    def ask_with_prose(self, question: str, history: Sequence[str] = (),
+                       conversation: Sequence[tuple[str, str]] = ()) -> Answer:
+        """The final answer of ask_stream()."""
+        answer = None
+        for answer in self.ask_stream(question, history, conversation):
+            pass
+        return answer
+
     def warm_up(self) -> None:
         """Load what loads on first use (jieba, OpenCC, pinyin, the English dictionary) before a user waits."""
         self.ask("家庭医生签约服务有什么安排？")
@@ -226,6 +264,16 @@ class Assistant:
         wanted = re.sub(r"\s+", "", label)
         clauses = [c for c in self.outline(source) if label_matches(c.label, wanted)]
         return sorted(clauses, key=lambda c: (c.label != wanted.replace("(", "（").replace(")", "）"), c.start))
+
+
+def open_generator(config: Config):
+    """The prose generator `config.llm_url` names, or None when it names none (the default)."""
+    if not config.llm_url:
+        return None
+    from assistant.generation.client import GeneratorConfig, check_url
+
+    return GeneratorConfig(check_url(config.llm_url), config.llm_model, config.llm_api_key_env,
+                           float(config.llm_timeout))
 
 
 def _say(message: str) -> None:

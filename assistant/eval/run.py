@@ -18,6 +18,7 @@ from assistant.config import PROJECT_ROOT
 from assistant.eval.gate import EXIT_USAGE, baseline_payload, describe, judge, load_baseline
 from assistant.eval.load import EvalItem, EvalSetError, Expected, load_set, retarget
 from assistant.eval.metrics import HEADLINE, Evaluation, summarize
+from assistant.eval.prose import format_prose, prose_figures
 from assistant.eval.report import fmt, format_side_by_side, format_summary, write_report
 from assistant.eval.score import Span, expected_spans, invalid_result, score_item
 
@@ -50,10 +51,13 @@ def evaluate(assistant, items: Sequence[EvalItem], progress: bool = False, where
     bar = _progress(len(items)) if progress else None
     results = []
     began = time.perf_counter()
+    # With a generator, each answer is asked for its prose too (the final answer of ask_stream); the
+    # extractive fields the gate reads are the same either way.
+    ask = assistant.ask_with_prose if getattr(assistant, "generator", None) is not None else assistant.ask
     for item, item_spans in zip(items, spans):
         start = time.perf_counter()
         try:
-            answer = assistant.ask(item.question, list(item.history))
+            answer = ask(item.question, list(item.history))
         except InvalidQuestion as exc:
             results.append(invalid_result(item, str(exc), (time.perf_counter() - start) * 1000))
         except Exception as exc:
@@ -108,6 +112,7 @@ class EvalOptions:
     as_json: bool = False
     quiet: bool = False
     extra_corpus: Path | None = None  # a folder indexed beside the configured corpus
+    limit: int | None = None  # ask only the first N items (no gate then: the figures are of part of the set)
 
 
 def run(options: EvalOptions, open_assistant: Callable[[], object], out: TextIO | None = None, err: TextIO | None = None,
@@ -129,6 +134,14 @@ def run(options: EvalOptions, open_assistant: Callable[[], object], out: TextIO 
     except EvalSetError as exc:
         say(f"error: {exc}")
         return EXIT_USAGE
+    if options.limit is not None:
+        if options.limit < 1:
+            say("error: --limit must be at least 1")
+            return EXIT_USAGE
+        if options.update_baseline:
+            say("error: --limit asks part of the set; a baseline must be recorded from all of it")
+            return EXIT_USAGE
+        items, baseline = items[:options.limit], None
     assistant = open_assistant()
     try:
         evaluation = evaluate(assistant, items, progress=not options.quiet, where=where)
@@ -141,11 +154,16 @@ def run(options: EvalOptions, open_assistant: Callable[[], object], out: TextIO 
     report = write_report(options.report_dir, evaluation, baseline, titles, str(options.set_path), gate)
     say(f"report: {report} (with by_kind.png, metrics.json, results.jsonl in {report.parent})")
 
+    prose = prose_figures(evaluation.results)
     if options.as_json:
-        payload = {**evaluation.to_json(), "gate": gate.to_json(), "report": str(report)}
+        payload = {**evaluation.to_json(), "gate": gate.to_json(), "report": str(report),
+                   **({"generation": prose.to_json()} if prose else {})}
         out.write(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
     else:
         out.write(format_summary(evaluation, None if options.update_baseline else baseline) + "\n")
+        if prose is not None:
+            worded_ms = [r.latency_ms for r in evaluation.results if r.prose is not None]
+            out.write("\n" + format_prose(prose, worded_ms) + "\n")
         if open_alone is not None:
             alone_assistant = open_alone(assistant)
             if all(e.source in alone_assistant.documents for item in items for e in item.expected):
@@ -155,8 +173,15 @@ def run(options: EvalOptions, open_assistant: Callable[[], object], out: TextIO 
                 say("no side-by-side figures: the set asks about documents of the extra corpus")
     out.flush()
 
+    if options.limit is not None:
+        say(f"no gate: --limit {options.limit} asked {len(items)} item(s) of the set")
     for line in describe(gate, baseline):
-        say(line)
+        if options.limit is None or not line.startswith("no baseline"):
+            say(line)
+    if prose is not None and prose.unsupported_after_check:
+        say(f"UNSUPPORTED: {prose.unsupported_after_check} figure(s) or mark(s) in shown prose are not in the "
+            "clauses cited (see results.jsonl, \"prose\")")
+        return max(gate.exit_code, 1)
     if gate.status == "updated":
         _write_baseline(options, evaluation, gate.tolerance, baseline, say)
     elif gate.status == "not updated":
@@ -194,6 +219,7 @@ def run_cli(args, config) -> int:
         as_json=bool(args.json),
         quiet=bool(args.quiet),
         extra_corpus=getattr(args, "extra_corpus", None),
+        limit=getattr(args, "limit", None),
     )
 
     def open_assistant():

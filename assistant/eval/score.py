@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Callable, Mapping, Sequence
 
 from assistant.eval.load import EvalItem, EvalSetError, Expected
-from assistant.models import Answer, Citation, Clause, Document, Intent
+from assistant.models import Answer, Citation, Clause, Document, Intent, Prose
 
 Span = tuple[int, int]
 ExpectedSpans = Mapping[Expected, tuple[Span, ...]]
@@ -167,6 +167,9 @@ class ItemResult:
     intent: str = ""  # Answer.intent as returned ("" when nothing was returned)
     not_stated: tuple[str, ...] = ()  # Answer.not_stated: the sources the answer says are silent
     uncovered: tuple[str, ...] = ()  # names of the requirements no citation covers
+    prose: Prose | None = None  # with a generator: the answer's prose as shown (or its fall-back)
+    prose_unsupported: tuple[str, ...] = ()  # figures and marks of the shown prose its citations do not back
+    prose_keys_missing: tuple[str, ...] = ()  # expected keys the shown prose does not state
 
     @property
     def refused(self) -> bool:
@@ -276,6 +279,8 @@ class ItemResult:
             "latency_ms": round(self.latency_ms, 1),
             "problems": list(self.problems),
             **({"error": self.error} if self.error else {}),
+            **({"prose": {**self.prose.to_json(), "unsupported": list(self.prose_unsupported),
+                          "keys_missing": list(self.prose_keys_missing)}} if self.prose is not None else {}),
         }
 
 
@@ -306,7 +311,21 @@ def score_item(
         intent=str(getattr(answer.intent, "value", answer.intent)),
         not_stated=tuple(answer.not_stated),
         uncovered=tuple(r.name for r, rank in zip(needs, ranks) if rank is None),
+        **_prose_fields(item, answer),
     )
+
+
+def _prose_fields(item: EvalItem, answer: Answer) -> dict:
+    prose = answer.prose
+    if prose is None:
+        return {}
+    from assistant.generation.check import audit
+    from assistant.generation.prompt import check_sources
+
+    shown = prose.text
+    return {"prose": prose,
+            "prose_unsupported": audit(shown, check_sources(answer.citations)) if shown else (),
+            "prose_keys_missing": missing_keys(item.keys, shown) if shown and not item.unanswerable else ()}
 
 
 def invalid_result(item: EvalItem, message: str, latency_ms: float = 0.0) -> ItemResult:

@@ -108,9 +108,17 @@ def check(text: str, sources: Sequence[str], allow_uncited: bool = False,
           max_dropped_share: float = MAX_DROPPED_SHARE) -> Checked:
     """Keep the sentences of `text` whose citations exist and whose figures their cited `sources` state
     (sources[0] is clause [1]); see the module's docstring for what is dropped and why."""
+    return check_sentences(sentences(text), sources, allow_uncited, max_dropped_share)
+
+
+def check_sentences(written: Sequence[Sentence], sources: Sequence[str], allow_uncited: bool = False,
+                    max_dropped_share: float = MAX_DROPPED_SHARE) -> Checked:
+    """check() of sentences already split. Each verdict depends only on the sentence, its sources and the
+    sentences kept before it, so checking a stream's complete sentences as they arrive gives a prefix of
+    what checking the whole text gives."""
     kept: list[Sentence] = []
     dropped: list[Dropped] = []
-    for sentence in sentences(text):
+    for sentence in written:
         reason = _reason_to_drop(sentence, sources, allow_uncited)
         if reason is None and _plain(sentence.text) in {_plain(k.text) for k in kept}:
             reason = "repeats an earlier sentence"
@@ -143,3 +151,15 @@ def _reason_to_drop(sentence: Sentence, sources: Sequence[str], allow_uncited: b
 def _plain(text: str) -> str:
     """A sentence without marks and spaces: what makes two sentences the same sentence."""
     return re.sub(r"\s", "", _MARK.sub("", text))
+
+
+def audit(text: str, sources: Sequence[str]) -> tuple[str, ...]:
+    """What a shown text states that its citations do not back: each figure missing from the clauses its
+    sentence cites, and each mark of a clause not given. Empty for any text `check` kept; the evaluation
+    re-reads the final shown prose with it, so a fault in streaming or joining sentences shows up."""
+    problems: list[str] = []
+    for sentence in sentences(text):
+        problems += [f"[{n}]" for n in sentence.cites if not 1 <= n <= len(sources)]
+        cited = [sources[n - 1] for n in sentence.cites if 1 <= n <= len(sources)]
+        problems += unsupported(_MARK.sub("", sentence.text), cited)
+    return tuple(problems)

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from assistant.generation import GenerationError
+
 TIMEOUT = 20.0  # seconds for a whole answer: after that the extractive answer is better than waiting
 CONNECT_TIMEOUT = 5.0
 # Seconds without a byte. It also bounds the wait for the first token, which comes after the whole prompt
@@ -28,17 +30,13 @@ IDLE_TIMEOUT = 15.0
 MAX_TOKENS = 256  # 2–3 Chinese sentences with their marks fit in well under this
 
 
-class GenerationError(Exception):
-    """The model server gave no (complete) answer; the message says why, in one line."""
-
-
 @dataclass(frozen=True)
 class GeneratorConfig:
     """Where and how to ask for prose answers. The key itself never sits in configuration: only the name
     of the environment variable that holds it."""
 
     url: str  # base URL, with or without /v1: "http://127.0.0.1:8080"
-    model: str
+    model: str = ""  # "" = the first model the endpoint lists (llama.cpp and a one-model vLLM serve one)
     api_key_env: str = "PLAN_LLM_API_KEY"
     timeout: float = TIMEOUT
     max_tokens: int = MAX_TOKENS
@@ -49,9 +47,46 @@ class GeneratorConfig:
         return (os.environ if environ is None else environ).get(self.api_key_env) or None
 
     def stream(self, messages: Sequence[dict[str, str]]) -> Iterator[str]:
-        return stream_chat(self.url, self.model, messages, api_key=self.api_key(), timeout=self.timeout,
+        key = self.api_key()
+        model = self.model or served_model(self.url, key, self.connect_timeout)
+        return stream_chat(self.url, model, messages, api_key=key, timeout=self.timeout,
                            connect_timeout=self.connect_timeout, idle_timeout=self.idle_timeout,
                            max_tokens=self.max_tokens)
+
+
+_SERVED: dict[str, str] = {}  # base URL -> the model it serves, asked once per process
+
+
+def served_model(base_url: str, api_key: str | None = None, timeout: float = CONNECT_TIMEOUT) -> str:
+    """The first model id the endpoint lists at /v1/models; GenerationError when it cannot say."""
+    url = completions_url(base_url).removesuffix("/chat/completions") + "/models"
+    if url in _SERVED:
+        return _SERVED[url]
+    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+    try:
+        response = httpx.get(url, headers=headers, timeout=timeout)
+        _raise_for_status(response)
+        listed = response.json().get("data") or []
+        model = next(m["id"] for m in listed if isinstance(m, dict) and isinstance(m.get("id"), str))
+    except GenerationError:
+        raise
+    except httpx.HTTPError as error:
+        raise GenerationError(f"cannot reach the model server at {url}: {_reason(error)}") from None
+    except (ValueError, AttributeError, StopIteration):
+        raise GenerationError(f"the model server at {url} lists no model; set PLAN_LLM_MODEL") from None
+    _SERVED[url] = model
+    return model
+
+
+def check_url(url: str) -> str:
+    """`url` if it can be an endpoint's base URL, else GenerationError saying what is wrong."""
+    try:
+        parsed = httpx.URL(url) if url.startswith(("http://", "https://")) else None
+    except (httpx.InvalidURL, ValueError, TypeError):
+        parsed = None
+    if parsed is None or not parsed.host:
+        raise GenerationError(f"the language model URL must be http(s)://host[:port][/v1], not {url!r}")
+    return url
 
 
 def completions_url(base_url: str) -> str:

@@ -3,6 +3,7 @@ The handlers it wires are in chat.py, viewer.py and documents.py; the CSS and sc
 from __future__ import annotations
 
 import errno
+import functools
 import socket
 import sys
 
@@ -13,7 +14,7 @@ from assistant.collection import MAX_FILE_BYTES
 from assistant.config import Config
 from assistant.librarian import Librarian
 from assistant.service import Assistant
-from assistant.ui.chat import InFlight, log_error, new_conversation, respond_in_turn
+from assistant.ui.chat import InFlight, log_error, new_conversation, respond_in_turn, respond_stream_in_turn
 from assistant.ui.documents import build_documents_tab, cookie_ok
 from assistant.ui.limits import MAX_BODY_BYTES, Endpoints, RequestLimits
 from assistant.ui.render import esc, render_document, render_sources
@@ -73,7 +74,10 @@ def endpoints_of(demo: gr.Blocks | None) -> Endpoints:
 def launch(assistant: Assistant, config: Config, host: str, port: int) -> gr.Blocks:
     """Build the app and serve it in the background on host:port (OSError if the port is taken)."""
     demo = build_app(assistant)
-    demo.queue(default_concurrency_limit=config.queue_concurrency, max_size=config.queue_size)
+    # A prose answer mostly waits on the model's endpoint: those streams get workers of their own, while
+    # Assistant.ask_stream keeps the composing itself to queue_concurrency at once.
+    streams = int(config.llm_streams) if assistant.generator is not None else 0
+    demo.queue(default_concurrency_limit=int(config.queue_concurrency) + streams, max_size=config.queue_size)
     demo.launch(server_name=host, server_port=port, prevent_thread_lock=True, **launch_options(demo, config))
     return demo
 
@@ -119,8 +123,10 @@ def build_app(assistant: Assistant, librarian: Librarian | None = None) -> gr.Bl
                         document_view = gr.HTML(render_document(None, ()), elem_id="pa-document")
                     build_documents_tab(librarian, assistant.config)
 
+        respond = respond_in_turn if assistant.generator is None else respond_stream_in_turn
+
         def answer(message, session, request: gr.Request):  # `message`: the name scripts pass it by
-            return respond_in_turn(assistant, in_flight, getattr(request, "session_hash", None), message, session)
+            return respond(assistant, in_flight, getattr(request, "session_hash", None), message, session)
 
         def on_example(session, evt: gr.SelectData, request: gr.Request):  # an example of the empty chat
             value = evt.value if isinstance(evt.value, dict) else {}
@@ -129,6 +135,9 @@ def build_app(assistant: Assistant, librarian: Librarian | None = None) -> gr.Bl
         def on_ask_link(session, evt: gr.EventData, request: gr.Request):  # an example question in a help answer
             data = evt._data if isinstance(evt._data, dict) else {}
             return answer(data.get("question", ""), session, request)
+
+        if assistant.generator is not None:  # prose streams: each yield goes to the browser
+            answer, on_example, on_ask_link = streamed(answer), streamed(on_example), streamed(on_ask_link)
 
         answer_outputs = [chatbot, conversation, sources]
         # The textbox is emptied in the browser the moment a question is sent (before_answer.js), so a
@@ -177,6 +186,16 @@ def build_app(assistant: Assistant, librarian: Librarian | None = None) -> gr.Bl
         gr.on([find.click, label_box.submit], on_find, inputs=[doc_pick, label_box], outputs=document_view,
               show_progress="hidden", api_visibility="private").then(None, js=asset("scroll.js"))
     return demo
+
+
+def streamed(handler):
+    """`handler`, which returns a generator, as a generator function: Gradio streams only those, and reads
+    the handler's parameters (what to inject) through functools.wraps."""
+    @functools.wraps(handler)
+    def stream(*args, **kwargs):
+        yield from handler(*args, **kwargs)
+
+    return stream
 
 
 def port_in_use(host: str, port: int) -> bool:

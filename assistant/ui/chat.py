@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 import traceback
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any, Iterator
 
 import gradio as gr
+
+from assistant.generation.compose import wants_prose
+from assistant.models import Prose
 
 from assistant.service import Assistant, InvalidQuestion
 from assistant.ui.render import render_answer_message, render_notice, render_sources, render_user_message
@@ -44,13 +49,58 @@ def respond(assistant: Assistant, message: Any, session: Any) -> tuple[list, Ses
         log_error("ask")
         session = session.add(Turn(question, question_html, render_notice(FAILED), answered=False))
         return session.messages(), session, gr.skip()
+    sources = _sources_html(assistant, answer)
+    session = session.add(Turn(question, question_html, render_answer_message(answer), answered=True, said=answer.text))
+    return session.messages(), session, sources
+
+
+STREAM_UPDATE_SECONDS = 0.25  # at most this often a streaming answer is sent again while nothing new is checked
+
+
+def respond_stream(assistant: Assistant, message: Any, session: Any) -> Iterator[tuple[list, Session, Any]]:
+    """respond() with a language model: the extractive answer and its sources at once, then the same
+    message with the prose as its checked sentences arrive (and how much the model has sent meanwhile),
+    then the final message. Only checked sentences are ever shown (see assistant/generation/compose.py)."""
+    session = session_of(session)
+    question = message if isinstance(message, str) else ""
+    if not question.strip():
+        yield respond(assistant, message, session)
+        return
+    question_html = render_user_message(question)
+    answers = assistant.ask_stream(question, session.questions, session.conversation)
     try:
-        sources = render_sources(answer, assistant.documents, assistant.outline)
+        answer = next(answers)
+    except InvalidQuestion as exc:
+        session = session.add(Turn(question, question_html, render_notice(exc.reason), answered=False))
+        yield session.messages(), session, gr.skip()
+        return
+    except Exception:
+        log_error("ask")
+        session = session.add(Turn(question, question_html, render_notice(FAILED), answered=False))
+        yield session.messages(), session, gr.skip()
+        return
+    shown = replace(answer, prose=Prose("", done=False)) if wants_prose(answer) else answer  # "wording…" at once
+    yield session.messages(pending=(question_html, render_answer_message(shown))), session, _sources_html(assistant, answer)
+    sent_at, sent_text = time.monotonic(), ""
+    for answer in answers:
+        prose = answer.prose
+        if prose is None or prose.done:
+            continue
+        if prose.text == sent_text and time.monotonic() - sent_at < STREAM_UPDATE_SECONDS:
+            continue
+        sent_at, sent_text = time.monotonic(), prose.text
+        yield session.messages(pending=(question_html, render_answer_message(answer))), session, gr.skip()
+    said = answer.prose.text if answer.prose is not None and answer.prose.text else answer.text
+    session = session.add(Turn(question, question_html, render_answer_message(answer), answered=True, said=said))
+    yield session.messages(), session, gr.skip()
+
+
+def _sources_html(assistant: Assistant, answer) -> str:
+    try:
+        return render_sources(answer, assistant.documents, assistant.outline)
     except Exception:
         log_error("render_sources")
-        sources = render_sources(None, assistant.documents)
-    session = session.add(Turn(question, question_html, render_answer_message(answer), answered=True))
-    return session.messages(), session, sources
+        return render_sources(None, assistant.documents)
 
 
 class InFlight:
@@ -81,6 +131,20 @@ def respond_in_turn(assistant: Assistant, in_flight: InFlight, session_id: str |
     with in_flight.claim(session_id) as free:
         if free:
             return respond(assistant, message, session)
+    return busy(message, session)
+
+
+def respond_stream_in_turn(assistant: Assistant, in_flight: InFlight, session_id: str | None, message: Any,
+                           session: Any) -> Iterator[tuple[list, Session, Any]]:
+    """respond_stream(), unless this session already has an answer under way (then a one-line notice)."""
+    with in_flight.claim(session_id) as free:
+        if free:
+            yield from respond_stream(assistant, message, session)
+            return
+    yield busy(message, session)
+
+
+def busy(message: Any, session: Any) -> tuple[list, Session, Any]:
     session = session_of(session)
     pending = (render_user_message(message if isinstance(message, str) else ""), render_notice(BUSY))
     return session.messages(pending=pending), session, gr.skip()

@@ -12,7 +12,7 @@ import re
 from typing import Callable, Sequence
 from urllib.parse import quote
 
-from assistant.models import Answer, AnswerItem, Citation, Clause, Document, Intent
+from assistant.models import Answer, AnswerItem, Citation, Clause, Document, Intent, Prose
 
 EMPTY_SOURCES = "提问后，这里会列出回答所引用的条款原文。"
 EMPTY_DOCUMENT = "点击回答中的引用，或在上方选择文件、输入条款编号，即可在这里查看原文。"
@@ -250,9 +250,31 @@ def render_answer_body(answer: Answer) -> str:
     )
 
 
+QUOTED_HEADING = "原文摘录"
+
+
+def render_prose(prose: Prose, citations: Sequence[Citation]) -> str:
+    """A language model's wording, as far as it is checked, with clickable [n] marks; while it streams, how
+    much the model has sent; its notice (sentences dropped, or why the quoted answer stands alone)."""
+    parts = []
+    if prose.text:
+        parts.append(f'<div class="pa-msg pa-prose">{with_marks(prose.text, citations)}</div>')
+    if not prose.done:
+        received = f"（已收到 {int(prose.received)} 字，逐句核对后显示）" if prose.received else ""
+        parts.append(f'<div class="pa-note pa-prose-pending">正在组织文字回答…{received}</div>')
+    elif prose.notice:
+        parts.append(f'<div class="pa-note pa-prose-notice">{esc(prose.notice)}</div>')
+    return "".join(parts)
+
+
 def render_answer_message(answer: Answer) -> str:
-    """The chat message for an answer: its words, then its citations."""
-    parts = [f'<div class="pa-msg pa-answer-text">{render_answer_body(answer)}</div>']
+    """The chat message for an answer: its prose (with a language model), its words, then its citations."""
+    parts = []
+    if answer.prose is not None:
+        parts.append(render_prose(answer.prose, answer.citations))
+        if answer.prose.text or not answer.prose.done:
+            parts.append(f'<div class="pa-quoted-head">{QUOTED_HEADING}</div>')
+    parts.append(f'<div class="pa-msg pa-answer-text">{render_answer_body(answer)}</div>')
     if answer.citations:
         heading = "引用" if answer.found else "可能相关"
         items = "".join(

@@ -19,6 +19,7 @@ class Turn:
     question_html: str
     reply_html: str
     answered: bool  # False for a notice (empty, invalid, failed): not context for a follow-up
+    said: str = ""  # the answer as plain text (its prose, when shown): what a language model is told was said
 
     @property
     def chars(self) -> int:
@@ -42,6 +43,11 @@ class Session:
     def questions(self) -> list[str]:
         """The earlier answered questions, oldest first, that a follow-up may refer to."""
         return [t.question for t in self.turns if t.answered][-MAX_CONTEXT_QUESTIONS:]
+
+    @property
+    def conversation(self) -> list[tuple[str, str]]:
+        """The earlier answered (question, what was said) pairs, oldest first, for a language model."""
+        return [(t.question, t.said) for t in self.turns if t.answered][-MAX_CONTEXT_QUESTIONS:]
 
     def messages(self, pending: tuple[str, str] | None = None) -> list[dict]:
         """The chat as Gradio messages; `pending` (question HTML, notice HTML) is a turn not yet answered."""
