@@ -251,7 +251,7 @@ def print_streamed(answers, out, err, progress: bool = True):
         prose = answer.prose
         if prose is None:
             continue
-        if not printed and not prose.text and progress and prose.received == 0:
+        if not prose.done and prose.received == 0 and progress:  # ask_stream's first word of it
             print("（正在请语言模型组织回答…）", file=err, flush=True)
         if len(prose.text) > len(printed) and prose.text.startswith(printed):
             out.write(prose.text[len(printed):])

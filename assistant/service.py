@@ -15,7 +15,7 @@ from assistant import answering
 from assistant.config import Config
 from assistant.model_prep import ModelError
 from assistant.index import Manifest, SearchIndex, build_index, index_problems, intact_generations, load_generation
-from assistant.models import Answer, Clause, Document
+from assistant.models import Answer, Clause, Document, Prose
 from assistant.retrieval import Retriever, label_matches
 from assistant.store import open_store
 from assistant.textnorm import fold
@@ -203,15 +203,16 @@ class Assistant:
 
         if not wants_prose(answer):
             return
-        prose = None
+        prose = Prose("", done=False)  # being worded: nothing received yet (the model reads its prompt first)
+        yield replace(answer, prose=prose)
         try:
             for prose in write_prose(answer, self.generator.stream, conversation):
                 yield replace(answer, prose=prose)
         except Exception as exc:  # a fault of ours while wording: the extractive answer still stands
             _say(f"prose answer failed:\n{traceback.format_exc()}")
-            yield replace(answer, prose=failed_prose(f"{type(exc).__name__}: {exc}", prose.received if prose else 0))
+            yield replace(answer, prose=failed_prose(f"{type(exc).__name__}: {exc}", prose.received))
             return
-        if prose is not None and prose.error:
+        if prose.error:
             _say(f"prose answer fell back: {prose.error}")
 
     def ask_with_prose(self, question: str, history: Sequence[str] = (),

@@ -195,7 +195,8 @@ def test_the_conversation_so_far_comes_first_and_only_its_last_turns(plan_citati
     assert messages[0]["content"] == "2020年孕产妇死亡率的目标是多少？"
     assert messages[3]["content"] == "婴儿死亡率降到7.5‰[1]。"
     assert "第一问" not in json.dumps(messages, ensure_ascii=False)
-    assert messages[-1]["content"].endswith("问题：那2022年呢？\n请用中文回答。")
+    assert "\n\n问题：那2022年呢？\n\n" in messages[-1]["content"]
+    assert messages[-1]["content"].endswith("不要使用列表或标题。\n请用中文回答。")  # the rules last
 
 
 def test_long_clauses_are_cut_to_the_budget(plan_citations):
@@ -467,3 +468,23 @@ def test_malformed_events_and_errors_inside_the_stream_are_reported(sse_server):
 
 def test_a_stream_cut_off_before_it_is_done_is_a_failure(sse_server):
     assert "without finishing it" in _failure(sse_server + "/no-done")[0]
+
+
+def test_marks_starting_a_line_cite_each_sentence_of_it():
+    # Gemma 3 270M's way: one line per clause, its number first.
+    text = "[1] 2022年,孕产妇死亡率降到18/10万。婴儿死亡率降到7‰。\n[2] 常住人口自然增长率8‰左右。"
+    assert [(s.text, s.cites) for s in sentences(text)] == [
+        ("2022年,孕产妇死亡率降到18/10万。[1]", (1,)), ("婴儿死亡率降到7‰。[1]", (1,)),
+        ("常住人口自然增长率8‰左右。[2]", (2,))]
+
+
+def test_a_copy_of_the_instructions_a_loop_and_a_cut_off_sentence_are_dropped():
+    from assistant.generation.prompt import RULES
+
+    sources = [MORTALITY]
+    text = ("婴儿死亡率降到7‰[1]。只能依据用户给出的编号条款回答[1]。"
+            "居民健康管理,居民健康管理,居民健康管理[1]。2022年孕产妇死亡率降到18/10[1]")
+    checked = check(text, sources, instructions=RULES)
+    assert [d.reason for d in checked.dropped] == [
+        "echoes the instructions", "repeats itself", "unfinished: the answer was cut off"]
+    assert checked.text == "婴儿死亡率降到7‰[1]。" and checked.fell_back  # 3 of 4 dropped

@@ -141,7 +141,8 @@ def test_the_ui_streams_the_prose_with_clickable_marks_above_the_quoted_answer(w
     updates = list(respond_stream(assistant, FIGURE_QUESTION, Session()))
     first_chat, _, first_sources = updates[0]
     assert 'class="pa-card' in first_sources  # the quoted clauses at once, before any prose
-    assert "正在组织文字回答" in first_chat[-1]["content"]
+    assert "pa-answer-text" in first_chat[-1]["content"]
+    assert "正在组织文字回答…</div>" in updates[1][0][-1]["content"]  # then at once: being worded
     chat, session, _ = updates[-1]
     reply = chat[-1]["content"]
     assert re.search(r'<div class="pa-msg pa-prose">.*<a class="pa-open" role="button" href="#pa-open\?s=', reply)

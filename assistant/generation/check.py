@@ -37,8 +37,10 @@ _SENTENCE = re.compile(
     r"(?:[。！？；!?]+|\.(?=[\s\[［【]|$)|\n|$)"
     r"(?:[”’」』）)\"']*(?:[ \t\u3000]*[\[［【][\d\s,，、\-–]+[\]］】])*)"
 )
+_STOPPED = re.compile(r"[。！？；!?.…][”’」』）)\"']*\s*$")
+_LEAD = re.compile(r"^\s*(?:[\[［【][\d\s,，、\-–]+[\]］】]\s*)+")
 # The prompt shows each clause as "[n] 《title》 path › path：text"; prose has neither form.
-_ECHO = re.compile(rf"^\s*[\[［【]\d+[\]］】]\s*《|{re.escape(PATH_SEPARATOR.strip())}")
+_ECHO = re.compile(rf"^\s*(?:[\[［【]\d+[\]］】]\s*)?《[^》]+》\s+[^\s：:]+[：:]|{re.escape(PATH_SEPARATOR.strip())}")
 _WORDS = re.compile(r"[\u3400-\u9fffA-Za-z]")
 _LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}[.、)](?!\d)|[（(]?[一二三四五六七八九十\d]{1,2}[）)、])\s*")
 
@@ -91,35 +93,58 @@ def citation_numbers(text: str) -> tuple[int, ...]:
 
 def sentences(text: str) -> tuple[Sentence, ...]:
     """The sentences of `text`, each with the marks that follow its stop (marks alone on a line join the
-    sentence before them), without list markers ("1.", "（一）") and line breaks."""
+    sentence before them), without list markers ("1.", "（一）") and line breaks.
+
+    Marks that start a line cite that line: small models write "[1] sentence. sentence.\n[2] …", one line
+    per clause, so each sentence of it without marks of its own gets the line's (after its stop, where the
+    prompt asks for them). Each is then checked against those clauses like any other.
+    """
     out: list[str] = []
-    for piece in (m.group().strip() for m in _SENTENCE.finditer(text)):
-        if _WORDS.search(_MARK.sub("", piece)):
-            out.append(piece)
-        elif _MARK.search(piece) and out:
-            out[-1] += piece  # "[1]" on its own: it cites the sentence before it
-        # else empty, or a bare list marker ("1." before a space): nothing to say
+    for line in text.split("\n"):
+        lead = _LEAD.match(line)
+        marks = re.sub(r"\s", "", lead.group()) if lead else ""
+        for piece in (m.group().strip() for m in _SENTENCE.finditer(line[lead.end():] if lead else line)):
+            if _WORDS.search(_MARK.sub("", piece)):
+                out.append(piece if not marks or _MARK.search(piece) else piece + marks)
+            elif _MARK.search(piece) and out:
+                out[-1] += piece  # "[1]" after the stop, apart from it: it cites the sentence before it
+            # else empty, or a bare list marker ("1." before a space): nothing to say
+        if marks and not _WORDS.search(_MARK.sub("", line)) and out:
+            out[-1] += marks  # a line of marks alone cites the sentence before it
     # Prose, not a list: a list marker the model wrote anyway goes; line breaks inside a sentence too.
     texts = [compact(_LIST_MARKER.sub("", s, count=1)) for s in out]
     return tuple(Sentence(s, citation_numbers(s)) for s in texts if s)
 
 
 def check(text: str, sources: Sequence[str], allow_uncited: bool = False,
-          max_dropped_share: float = MAX_DROPPED_SHARE) -> Checked:
+          max_dropped_share: float = MAX_DROPPED_SHARE, instructions: str = "") -> Checked:
     """Keep the sentences of `text` whose citations exist and whose figures their cited `sources` state
-    (sources[0] is clause [1]); see the module's docstring for what is dropped and why."""
-    return check_sentences(sentences(text), sources, allow_uncited, max_dropped_share)
+    (sources[0] is clause [1]); see the module's docstring for what is dropped and why. A sentence copied
+    from `instructions` (the prompt's rules) is dropped too: it cites and states what the rules do."""
+    written = sentences(text)
+    if not written or _STOPPED.search(_MARK.sub("", written[-1].text)):
+        return check_sentences(written, sources, allow_uncited, max_dropped_share, instructions)
+    # The last sentence has no stop: the answer ran out of tokens or time mid-sentence.
+    checked = check_sentences(written[:-1], sources, allow_uncited, max_dropped_share, instructions)
+    dropped = (*checked.dropped, Dropped(written[-1], "unfinished: the answer was cut off"))
+    total = len(checked.kept) + len(dropped)
+    return Checked(checked.kept, dropped, not checked.kept or len(dropped) > max_dropped_share * total)
 
 
 def check_sentences(written: Sequence[Sentence], sources: Sequence[str], allow_uncited: bool = False,
-                    max_dropped_share: float = MAX_DROPPED_SHARE) -> Checked:
+                    max_dropped_share: float = MAX_DROPPED_SHARE, instructions: str = "") -> Checked:
     """check() of sentences already split. Each verdict depends only on the sentence, its sources and the
     sentences kept before it, so checking a stream's complete sentences as they arrive gives a prefix of
     what checking the whole text gives."""
     kept: list[Sentence] = []
     dropped: list[Dropped] = []
+    rules = _plain(instructions)
     for sentence in written:
         reason = _reason_to_drop(sentence, sources, allow_uncited)
+        if reason is None and rules and _copied_from(_plain(sentence.text), rules):
+            reason = "echoes the instructions"
+        if reason is None and _loops(sentence.text):
+            reason = "repeats itself"
         if reason is None and _plain(sentence.text) in {_plain(k.text) for k in kept}:
             reason = "repeats an earlier sentence"
         if reason is None:
@@ -146,6 +171,18 @@ def _reason_to_drop(sentence: Sentence, sources: Sequence[str], allow_uncited: b
     if missing:
         return f"unsupported figure{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
     return None
+
+
+def _loops(text: str, times: int = 3) -> bool:
+    """Whether one phrase (between commas) comes `times` times or more in a sentence: a model stuck in a loop."""
+    phrases = [p.strip(" 。！？!?.") for p in re.split(r"[,，、;；]", _MARK.sub("", text))]
+    phrases = [p for p in phrases if len(p) >= 2]
+    return any(phrases.count(p) >= times for p in set(phrases))
+
+
+def _copied_from(sentence: str, rules: str, run: int = 8) -> bool:
+    """Whether `sentence` holds a run of `run` characters of `rules` (both plain): a copy, not a paraphrase."""
+    return any(sentence[i:i + run] in rules for i in range(0, max(1, len(sentence) - run + 1)))
 
 
 def _plain(text: str) -> str:

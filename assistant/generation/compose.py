@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from assistant.generation.check import Checked, check, check_sentences, sentences
 from assistant.generation import GenerationError
-from assistant.generation.prompt import build_messages, check_sources
+from assistant.generation.prompt import RULES, build_messages, check_sources
 from assistant.models import Answer, Intent, Prose
 
 # Answers worth a few sentences of prose. Outlines and metadata are lists and single values: their
@@ -53,12 +53,12 @@ def write_prose(answer: Answer, stream: Stream, conversation: Sequence[tuple[str
         for delta in stream(messages):
             text += delta
             complete = sentences(text)[:-1]  # the last may still be growing
-            yield Prose(check_sentences(complete, sources).text, done=False, generated=len(complete),
+            yield Prose(check_sentences(complete, sources, instructions=RULES).text, done=False, generated=len(complete),
                         received=len(text))
     except GenerationError as error:
         yield Prose("", fell_back=True, notice=NO_ANSWER, error=str(error), received=len(text))
         return
-    yield final_prose(check(text, sources), len(text))
+    yield final_prose(check(text, sources, instructions=RULES), len(text))
 
 
 def final_prose(checked: Checked, received: int) -> Prose:

@@ -23,7 +23,7 @@ HISTORY_ANSWER_CHARS = 200  # an earlier answer only needs to say what was being
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
-_RULES = """你是卫生健康政策文件问答助手。只能依据用户给出的编号条款回答，不得使用条款以外的知识。
+RULES = """你是卫生健康政策文件问答助手。只能依据用户给出的编号条款回答，不得使用条款以外的知识。
 要求：
 1. 用2到3句话回答，每句话末尾用方括号标注所依据的条款编号，例如[1]或[1][2]；只能使用给出的编号。
 2. 数字、百分比、年份、日期必须与条款原文完全一致，不得计算、换算或添加条款中没有的数字。
@@ -62,11 +62,12 @@ def check_sources(citations: Sequence[Citation]) -> tuple[str, ...]:
 def build_messages(question: str, citations: Sequence[Citation], history: Sequence[tuple[str, str]] = (),
                    budget: int = CLAUSE_BUDGET, history_turns: int = HISTORY_TURNS) -> list[dict[str, str]]:
     """OpenAI chat messages: the last `history_turns` (question, answer) pairs, then one user turn with the
-    rules, the clauses and the question. The rules go in that turn, not in a system message: some chat
-    templates (Gemma's among them) have no system role, and next to the clauses they bind those clauses."""
+    clauses, the question and the rules. The rules go in that turn, not in a system message: some chat
+    templates (Gemma's among them) have no system role. They come last, after the long context, where
+    models heed them most; Gemma 3 270M, given them first, copied them back in 5 of 6 answers."""
     clauses = "\n".join(c.render() for c in numbered_clauses(citations, budget))
     language = "中文" if _CJK.search(question) else "英文（English）"
-    ask = f"{_RULES}\n\n编号条款：\n{clauses}\n\n问题：{question.strip()}\n请用{language}回答。"
+    ask = f"编号条款：\n{clauses}\n\n问题：{question.strip()}\n\n{RULES}\n请用{language}回答。"
     turns = [(q, shorten(_one_line(a), HISTORY_ANSWER_CHARS)) for q, a in history][-history_turns:] if history_turns else []
     messages: list[dict[str, str]] = []
     for earlier_question, earlier_answer in turns:

@@ -7,13 +7,9 @@ import threading
 import time
 import traceback
 from contextlib import contextmanager
-from dataclasses import replace
 from typing import Any, Iterator
 
 import gradio as gr
-
-from assistant.generation.compose import wants_prose
-from assistant.models import Prose
 
 from assistant.service import Assistant, InvalidQuestion
 from assistant.ui.render import render_answer_message, render_notice, render_sources, render_user_message
@@ -79,9 +75,8 @@ def respond_stream(assistant: Assistant, message: Any, session: Any) -> Iterator
         session = session.add(Turn(question, question_html, render_notice(FAILED), answered=False))
         yield session.messages(), session, gr.skip()
         return
-    shown = replace(answer, prose=Prose("", done=False)) if wants_prose(answer) else answer  # "wording…" at once
-    yield session.messages(pending=(question_html, render_answer_message(shown))), session, _sources_html(assistant, answer)
-    sent_at, sent_text = time.monotonic(), ""
+    yield session.messages(pending=(question_html, render_answer_message(answer))), session, _sources_html(assistant, answer)
+    sent_at, sent_text = 0.0, None  # the next one goes at once: it says the answer is being worded
     for answer in answers:
         prose = answer.prose
         if prose is None or prose.done:
