@@ -39,12 +39,10 @@ def respond(assistant: Assistant, message: Any, session: Any) -> tuple[list, Ses
     try:
         answer = assistant.ask(question, session.questions)
     except InvalidQuestion as exc:
-        session = session.add(Turn(question, question_html, render_notice(exc.reason), answered=False))
-        return session.messages(), session, gr.skip()
+        return _notice_turn(session, question, question_html, exc.reason)
     except Exception:  # the page shows a short message; the details go to stderr
         log_error("ask")
-        session = session.add(Turn(question, question_html, render_notice(FAILED), answered=False))
-        return session.messages(), session, gr.skip()
+        return _notice_turn(session, question, question_html, FAILED)
     sources = _sources_html(assistant, answer)
     session = session.add(Turn(question, question_html, render_answer_message(answer), answered=True, said=answer.text))
     return session.messages(), session, sources
@@ -67,13 +65,11 @@ def respond_stream(assistant: Assistant, message: Any, session: Any) -> Iterator
     try:
         answer = next(answers)
     except InvalidQuestion as exc:
-        session = session.add(Turn(question, question_html, render_notice(exc.reason), answered=False))
-        yield session.messages(), session, gr.skip()
+        yield _notice_turn(session, question, question_html, exc.reason)
         return
     except Exception:
         log_error("ask")
-        session = session.add(Turn(question, question_html, render_notice(FAILED), answered=False))
-        yield session.messages(), session, gr.skip()
+        yield _notice_turn(session, question, question_html, FAILED)
         return
     yield session.messages(pending=(question_html, render_answer_message(answer))), session, _sources_html(assistant, answer)
     sent_at, sent_text = 0.0, None  # the next one goes at once: it says the answer is being worded
@@ -88,6 +84,12 @@ def respond_stream(assistant: Assistant, message: Any, session: Any) -> Iterator
     said = answer.prose.text if answer.prose is not None and answer.prose.text else answer.text
     session = session.add(Turn(question, question_html, render_answer_message(answer), answered=True, said=said))
     yield session.messages(), session, gr.skip()
+
+
+def _notice_turn(session: Session, question: str, question_html: str, notice: str) -> tuple[list, Session, Any]:
+    """The session with a turn answered by a notice (not context for a follow-up), as the handlers return it."""
+    session = session.add(Turn(question, question_html, render_notice(notice), answered=False))
+    return session.messages(), session, gr.skip()
 
 
 def _sources_html(assistant: Assistant, answer) -> str:
