@@ -129,6 +129,11 @@ def main(argv: list[str] | None = None) -> int:
         from assistant.model_prep import ModelError
 
         handled += (ModelError,)
+        llm_url = config_from(args).llm_url if hasattr(args, "llm_url") else ""
+        if llm_url:  # a malformed URL is told before the model and the index load
+            from assistant.generation.client import check_url
+
+            check_url(llm_url)
         return COMMANDS[args.command](args)
     except handled as exc:
         print(f"error: {exc}", file=sys.stderr)
