@@ -87,6 +87,32 @@ def test_changing_one_file_re_embeds_only_that_files_clauses(small):
     assert all(np.array_equal(second.vectors[i], old[second.clauses[i].key]) for i in kept)
 
 
+def test_a_rebuild_reuses_the_postings_of_unchanged_files_and_equals_a_build_from_scratch(small, real_embedder,
+                                                                                           tmp_path, monkeypatch):
+    """One file changed, one added: only their rows and documents are tokenised (the rest of the postings are
+    moved), and the lexical index and the document terms equal those of a build from nothing."""
+    import assistant.features as features_module
+    import assistant.index as index_module
+
+    config, embedder = small
+    (config.corpus_dir / "tiny.txt").write_text(TINY_PLAN + "\n（三）开展慢性病随访。\n", encoding="utf-8")
+    shutil.copy(EXTRA / sorted(p.name for p in EXTRA.glob("*.md"))[1], config.corpus_dir)
+    read = {"rows": [], "documents": 0}
+    real_terms, real_document_terms = index_module.lexical_terms, features_module.document_terms
+    monkeypatch.setattr(index_module, "lexical_terms", lambda d, c: read["rows"].append(d.source) or real_terms(d, c))
+    monkeypatch.setattr(features_module, "document_terms",
+                        lambda folded: read.__setitem__("documents", read["documents"] + 1) or real_document_terms(folded))
+    again, _ = build_index(config, lambda: embedder, progress=False)
+    assert set(read["rows"]) == set(again.documents) - {"广东省母婴保健管理条例(2023-03-30).md"}
+    assert read["documents"] == 2
+    monkeypatch.undo()
+    fresh_config = config.override(index_dir=tmp_path / "from-scratch")
+    scratch, _ = build_index(fresh_config, lambda: real_embedder, progress=False)
+    for name in ("keys", "starts", "rows", "tfs", "doc_lengths"):
+        assert np.array_equal(getattr(again.bm25, name), getattr(scratch.bm25, name)), name
+        assert np.array_equal(getattr(again.features.terms, name), getattr(scratch.features.terms, name)), name
+
+
 def test_a_stale_index_is_never_used_silently(small):
     config, _ = small
     (config.corpus_dir / "new.txt").write_text("某县卫生工作要点\n\n一、目标\n\n提高服务能力。\n", encoding="utf-8")
