@@ -1,6 +1,6 @@
 """Index and query figures at 10³, 10⁴ and 10⁵ clause parts, on real documents.
 
-    python bench/scale.py [--sizes 1000,10000,100000] [--laws DIR_OR_GIT] [--rebuild] [--rounds 1]
+    python bench/scale.py [--sizes 1000,10000,100000] [--laws DIR_OR_GIT] [--rebuild] [--rounds 1] [--contended] [--incremental]
 
 Each size's collection is the five plans, then the regulations of ../shared/scale-corpus, then (for the
 largest) laws and regulations of the public LawRefBook/Laws repository (a git mirror or a checkout,
@@ -102,6 +102,31 @@ def build(config: Config, rebuild: bool) -> dict:
     return json.loads(record.read_text())
 
 
+def incremental(config: Config) -> dict:
+    """Seconds for `python -m assistant build` to bring the index up to date after one file (the middle one)
+    changes, and after it is deleted, with how many parts each embedded; the file is put back after."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PLAN_CORPUS": str(config.corpus_dir), "PLAN_INDEX": str(config.index_dir)}
+
+    def timed_build() -> tuple[float, int]:
+        started = time.perf_counter()
+        out = subprocess.run([sys.executable, "-m", "assistant", "build", "-q"], cwd=ROOT, env=env, check=True,
+                             stdout=subprocess.PIPE, text=True).stdout
+        return time.perf_counter() - started, int(out.rsplit("embedded", 1)[1].strip())
+
+    files = sorted(p for p in Path(config.corpus_dir).iterdir() if p.is_file())
+    victim = files[len(files) // 2]
+    original = victim.read_bytes()
+    try:
+        victim.write_bytes(original + "\n\n本文件为测试增量更新而修改。\n".encode("utf-8"))
+        changed = timed_build()
+        victim.unlink()
+        deleted = timed_build()
+    finally:
+        victim.write_bytes(original)
+        timed_build()
+    return {"file": victim.name, "changed_s": changed[0], "changed_embedded": changed[1], "deleted_s": deleted[0]}
+
+
 def disk_mb(index_dir: Path) -> float:
     manifest = json.loads((index_dir / "manifest.json").read_text())
     gen = index_dir / manifest["generation"]
@@ -183,6 +208,8 @@ def main() -> int:
     parser.add_argument("--rebuild", action="store_true", help="build every size again from nothing")
     parser.add_argument("--rounds", type=int, default=1, help="times to ask every evaluation question")
     parser.add_argument("--contended", action="store_true", help="also time the questions with a build beside them")
+    parser.add_argument("--incremental", action="store_true",
+                        help="also time the rebuild after one file changes and after it is deleted")
     args = parser.parse_args()
     base = Config.from_env()
     laws = args.laws if args.laws.exists() else None
@@ -206,6 +233,10 @@ def main() -> int:
                "–" if busy is None else f"{busy:.0f}",
                f"{served['recall']:.3f}")
         print(" | ".join(map(str, row)), flush=True)
+        if args.incremental:
+            step = incremental(config)
+            print(f"  {size}: one file changed ({step['file']}): rebuilt in {step['changed_s']:.1f} s, "
+                  f"{step['changed_embedded']} parts embedded; deleted: {step['deleted_s']:.1f} s", flush=True)
     return 0
 
 
