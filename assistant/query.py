@@ -83,9 +83,34 @@ def merge_followup(previous: Turn, question: str, places: list[str]) -> Turn:
     own = _own_words(question)
     if new_years and _YEAR.search(previous.text) and len(own) <= 2:
         return Turn(_YEAR.sub(new_years[0], previous.text, count=1), previous.context)
+    swapped = _with_clause_of(previous.text, question)
+    if swapped is not None:  # '那（三）13呢？' after '…的二（二）4讲什么': the other clause, not both
+        return Turn(swapped, previous.context)
     if len(own) <= 4 and not topic_phrases(fold(own)):
         return Turn(f"{previous.text} {question}", previous.context)
     return Turn(" ".join([question, *places]), previous.text, own)
+
+
+def _clause_spans(text: str) -> list[tuple[int, int]]:
+    """Where `text` names clause numbers, found on its folded form (folding keeps one character for one;
+    when it does not, nothing is found rather than a wrong span)."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        return []
+    return sorted(m.span() for pattern in (_CLAUSE_REF, _ARABIC_REF) for m in pattern.finditer(folded))
+
+
+def _with_clause_of(previous: str, question: str) -> str | None:
+    """The earlier question with its clause number replaced by the one a follow-up names, when the follow-up
+    names one and nothing else of substance ('那（三）13呢？', '第十一条呢'); otherwise None."""
+    theirs, ours = _clause_spans(previous), _clause_spans(question)
+    if not theirs or not ours:
+        return None
+    rest = question[:ours[0][0]] + question[ours[-1][1]:]
+    if len(_own_words(rest)) > 2:
+        return None
+    start, end = theirs[0]
+    return previous[:start] + question[ours[0][0]:ours[-1][1]] + previous[end:]
 
 
 def resolve_followups(question: str, history, places_in) -> Turn:

@@ -44,6 +44,13 @@ def test_a_follow_up_takes_its_subject_from_the_earlier_turn(assistant):
     assert "2020年孕产妇死亡率" in answer.effective_question
 
 
+def test_a_follow_up_naming_another_clause_asks_for_that_clause_instead(assistant):
+    answer = assistant.ask("那（三）13呢？", ["云州区方案的二（二）4讲什么"])
+    assert answer.found and (answer.citations[0].source, answer.citations[0].clause.label) == (YUNZHOU, "二（三）13")
+    assert answer.effective_question == "云州区方案的（三）13讲什么"
+    assert "二（二）4" not in answer.text
+
+
 def test_a_follow_up_with_its_own_topic_stays_in_the_conversations_document(assistant):
     answer = assistant.ask("组织实施阶段呢？", ["云州区这个三年行动方案的启动阶段是什么时候？"])
     assert (answer.citations[0].source, answer.citations[0].clause.label) == (YUNZHOU, "三（二）")
