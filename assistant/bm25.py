@@ -12,7 +12,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -74,6 +74,20 @@ class BM25:
         doc_lengths[fresh_rows] = fresh.doc_lengths
         return cls(keys[first], np.append(first, len(keys)).astype(np.int64), rows.astype(np.int32),
                    tfs.astype(np.float32), doc_lengths)
+
+    @classmethod
+    def reusing(cls, old: "BM25", earlier_rows: Sequence[int | None], terms_of: Callable[[int], Sequence[str]]) -> "BM25":
+        """`build` over len(earlier_rows) rows, where row i was row earlier_rows[i] of `old` (None: new or
+        changed, its terms read with terms_of(i)); only those rows are tokenised."""
+        row_map = np.full(old.size, -1, dtype=np.int64)
+        fresh_rows = []
+        for row, earlier in enumerate(earlier_rows):
+            if earlier is None:
+                fresh_rows.append(row)
+            else:
+                row_map[earlier] = row
+        fresh = cls.build([terms_of(row) for row in fresh_rows])
+        return cls.rebuilt(old, row_map, fresh, np.asarray(fresh_rows, dtype=np.int64), len(earlier_rows))
 
     @property
     def size(self) -> int:

@@ -116,15 +116,8 @@ def _document_index(sources: Sequence[str], made: Mapping[str, DocumentFeatures]
     if earlier is None or not earlier.squashed_terms or earlier.terms.size != len(earlier.sources):
         return BM25.build([document_terms(made[s].folded) for s in sources])
     old_position = {s: i for i, s in enumerate(earlier.sources)}
-    row_map = np.full(len(earlier.sources), -1, dtype=np.int64)
-    fresh_rows = []
-    for i, source in enumerate(sources):
-        if source in old_position and made[source] is earlier.documents.get(source):  # kept as it was
-            row_map[old_position[source]] = i
-        else:
-            fresh_rows.append(i)
-    fresh = BM25.build([document_terms(made[sources[i]].folded) for i in fresh_rows])
-    return BM25.rebuilt(earlier.terms, row_map, fresh, np.asarray(fresh_rows, dtype=np.int64), len(sources))
+    kept = [old_position[s] if s in old_position and made[s] is earlier.documents.get(s) else None for s in sources]
+    return BM25.reusing(earlier.terms, kept, lambda row: document_terms(made[sources[row]].folded))
 
 
 def containing(word: str, sources: Sequence[str], documents: Mapping[str, DocumentFeatures], terms: BM25) -> list[str]:

@@ -483,16 +483,8 @@ def _lexical_index(documents: dict[str, Document], clauses: Sequence[Clause], re
     took ~40 s of a rebuild after one changed file)."""
     if reusable.bm25 is None or not reusable.old_rows:
         return BM25.build([lexical_terms(documents[c.source], c) for c in clauses])
-    row_map = np.full(reusable.bm25.size, -1, dtype=np.int64)
-    fresh_rows = []
-    for i, clause in enumerate(clauses):
-        old = reusable.old_rows.get(clause.key)
-        if old is None:
-            fresh_rows.append(i)
-        else:
-            row_map[old] = i
-    fresh = BM25.build([lexical_terms(documents[clauses[i].source], clauses[i]) for i in fresh_rows])
-    return BM25.rebuilt(reusable.bm25, row_map, fresh, np.asarray(fresh_rows, dtype=np.int64), len(clauses))
+    return BM25.reusing(reusable.bm25, [reusable.old_rows.get(c.key) for c in clauses],
+                        lambda row: lexical_terms(documents[clauses[row].source], clauses[row]))
 
 
 def _write_generation(index_dir: Path, manifest: Manifest, clauses, vectors, faiss_index, bm25: BM25,

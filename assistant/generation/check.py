@@ -126,9 +126,8 @@ def check(text: str, sources: Sequence[str], allow_uncited: bool = False,
         return check_sentences(written, sources, allow_uncited, max_dropped_share, instructions)
     # The last sentence has no stop: the answer ran out of tokens or time mid-sentence.
     checked = check_sentences(written[:-1], sources, allow_uncited, max_dropped_share, instructions)
-    dropped = (*checked.dropped, Dropped(written[-1], "unfinished: the answer was cut off"))
-    total = len(checked.kept) + len(dropped)
-    return Checked(checked.kept, dropped, not checked.kept or len(dropped) > max_dropped_share * total)
+    return _verdict(checked.kept, (*checked.dropped, Dropped(written[-1], "unfinished: the answer was cut off")),
+                    max_dropped_share)
 
 
 def check_sentences(written: Sequence[Sentence], sources: Sequence[str], allow_uncited: bool = False,
@@ -151,8 +150,12 @@ def check_sentences(written: Sequence[Sentence], sources: Sequence[str], allow_u
             kept.append(sentence)
         else:
             dropped.append(Dropped(sentence, reason))
-    total = len(kept) + len(dropped)
-    fell_back = not kept or len(dropped) > max_dropped_share * total
+    return _verdict(kept, dropped, max_dropped_share)
+
+
+def _verdict(kept: Sequence[Sentence], dropped: Sequence[Dropped], max_dropped_share: float) -> Checked:
+    """Fall back when nothing is kept or more than `max_dropped_share` of the sentences were dropped."""
+    fell_back = not kept or len(dropped) > max_dropped_share * (len(kept) + len(dropped))
     return Checked(tuple(kept), tuple(dropped), fell_back)
 
 

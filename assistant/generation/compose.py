@@ -48,13 +48,15 @@ def write_prose(answer: Answer, stream: Stream, conversation: Sequence[tuple[str
     """
     messages = build_messages(prompt_question(answer), answer.citations, conversation)
     sources = check_sources(answer.citations)
-    text = ""
+    text, complete, shown = "", (), ""
     try:
         for delta in stream(messages):
             text += delta
-            complete = sentences(text)[:-1]  # the last may still be growing
-            yield Prose(check_sentences(complete, sources, instructions=RULES).text, done=False, generated=len(complete),
-                        received=len(text))
+            now_complete = sentences(text)[:-1]  # the last may still be growing
+            if now_complete != complete:  # checked again only when the complete sentences change
+                complete = now_complete
+                shown = check_sentences(complete, sources, instructions=RULES).text
+            yield Prose(shown, done=False, generated=len(complete), received=len(text))
     except GenerationError as error:
         yield Prose("", fell_back=True, notice=NO_ANSWER, error=str(error), received=len(text))
         return
