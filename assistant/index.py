@@ -41,6 +41,7 @@ from assistant.corpus import CorpusError, corpus_files, file_sha256, load_docume
 from assistant.models import Clause, Document, MetaField
 from assistant.parser import PARSER_VERSION
 from assistant.textnorm import compact, fold, tokens
+from assistant.vector_index import kept_index, node_rows, prepared_for_search, row_vectors, vector_index
 
 # 2: generations carry their documents (documents.jsonl) and a manifest copy; 3: BM25 as arrays, and
 # the features retrieval derives from the corpus; 4: the documents' terms taken with whitespace removed
@@ -254,54 +255,18 @@ def _read_rows(gen: Path):
     return _read_clauses(gen), np.load(gen / "vectors.npy")
 
 
-EXACT_LIMIT = 20_000  # clause parts up to which FAISS searches exactly; above, an HNSW graph (bench/scale.py: recall)
-# e5's vectors crowd together (cosines of 0.7-0.9), which HNSW finds hard: at 10⁵ parts and the evaluation
-# questions, efSearch 128 reached recall@10 0.907, 1024 0.987, 2048 0.996 (recall@256, what retrieval asks
-# for, 0.992) in 8 ms a question, against 18 ms for exact search. M 48 or efConstruction 200 gained little.
-HNSW_LINKS, HNSW_BUILD_DEPTH, HNSW_SEARCH_DEPTH = 32, 80, 2048
-
-
-def vector_index(vectors: np.ndarray):
-    """Inner product on unit vectors (= cosine): exact (flat) for a collection of up to EXACT_LIMIT
-    parts, where it costs a few milliseconds; an HNSW graph above (8 ms at 10⁵ parts, 18 ms exact)."""
-    import faiss
-
-    dimension = vectors.shape[1] if vectors.ndim == 2 else 0
-    if len(vectors) <= EXACT_LIMIT:
-        index = faiss.IndexFlatIP(dimension)
-    else:
-        index = faiss.IndexHNSWFlat(dimension, HNSW_LINKS, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = HNSW_BUILD_DEPTH
-        index.hnsw.efSearch = HNSW_SEARCH_DEPTH
-    index.add(vectors)
-    return index
-
-
-def stored_vectors(faiss_index) -> np.ndarray:
-    """The vectors inside a flat or HNSW index, as an array over its own memory (no second copy: 150 MB
-    at 10⁵ parts). Valid while the index lives; SearchIndex keeps both."""
-    import faiss
-
-    index = faiss.downcast_index(faiss_index)
-    flat = faiss.downcast_index(index.storage) if isinstance(index, faiss.IndexHNSW) else index
-    if flat.ntotal == 0:
-        return np.zeros((0, flat.d), dtype=np.float32)
-    return faiss.rev_swig_ptr(flat.get_xb(), flat.ntotal * flat.d).reshape(flat.ntotal, flat.d)
-
-
 def _read_generation(index_dir: Path, manifest: Manifest, whole: dict[str, tuple[Clause, ...]] | None = None):
     import faiss
 
     gen = index_dir / manifest.generation
     clauses = _read_clauses(gen, whole)
-    faiss_index = faiss.read_index(str(gen / "faiss.index"))  # the owner: downcast views of it must not outlive it
-    concrete = faiss.downcast_index(faiss_index)
-    if isinstance(concrete, faiss.IndexHNSW):
-        concrete.hnsw.efSearch = HNSW_SEARCH_DEPTH
-    if faiss_index.ntotal != len(clauses):
+    faiss_index = faiss.read_index(str(gen / "faiss.index"))  # the owner: views of it must not outlive it
+    prepared_for_search(faiss_index)
+    labels = node_rows(faiss_index)
+    if np.count_nonzero(labels >= 0) != len(clauses) or labels.max(initial=-1) >= len(clauses):
         raise ValueError("faiss.index does not hold one vector per clause part")
     bm25 = BM25.load(gen / "bm25.npz")
-    return clauses, stored_vectors(faiss_index), faiss_index, bm25
+    return clauses, row_vectors(faiss_index, gen / "vectors.npy"), faiss_index, bm25
 
 
 def _read_documents(gen: Path) -> tuple[dict[str, Document], dict[str, tuple[Clause, ...]]]:
@@ -423,7 +388,7 @@ def build_index(
     for i, c in enumerate(clauses):
         if (c.source, c.start, c.end) in reusable:
             vectors[i] = reusable[(c.source, c.start, c.end)]
-    faiss_index = vector_index(vectors)
+    faiss_index = _vector_index(vectors, clauses, rows)
     bm25 = _lexical_index(documents, clauses, rows)
     features = corpus_features.compute(documents, clauses, earlier.features if earlier else None)
     manifest = Manifest(
@@ -434,6 +399,7 @@ def build_index(
     manifest = _write_generation(config.index_dir, manifest, clauses, vectors, faiss_index, bm25, documents, whole,
                                  features)
     _say(progress, f"index written to {config.index_dir} ({len(clauses)} clause parts, {len(documents)} files)")
+    vectors = row_vectors(faiss_index, config.index_dir / manifest.generation / "vectors.npy")  # not a second copy
     return SearchIndex(manifest, documents, clauses, vectors, faiss_index, bm25, whole, features), len(todo)
 
 
@@ -445,6 +411,8 @@ class ReusableRows:
     vectors: dict
     old_rows: dict  # clause position -> its row in the earlier generation
     bm25: BM25 | None = None
+    faiss_index: object = None  # the earlier generation's, when readable (its HNSW graph can be kept)
+    size: int = 0  # rows of the earlier generation
 
 
 def _reusable_rows(config: Config, old: Manifest | None, hashes: dict[str, str], damaged: set[str]) -> ReusableRows:
@@ -467,14 +435,35 @@ def _reusable_rows(config: Config, old: Manifest | None, hashes: dict[str, str],
         return nothing
     unchanged = {name for name, sha in hashes.items() if old.files.get(name) == sha}
     kept = [i for i, c in enumerate(clauses) if c.source in unchanged]
-    bm25 = None
+    bm25 = faiss_index = None
     if old.format == INDEX_FORMAT and "bm25.npz" not in damaged:
         try:
             bm25 = BM25.load(gen / "bm25.npz")
         except UNREADABLE:
             pass
+    if "faiss.index" not in damaged:
+        import faiss
+
+        try:
+            faiss_index = faiss.read_index(str(gen / "faiss.index"))
+        except UNREADABLE:
+            pass
     return ReusableRows({clauses[i].key: vectors[i] for i in kept}, {clauses[i].key: i for i in kept},
-                        bm25 if bm25 is not None and bm25.size == len(clauses) else None)
+                        bm25 if bm25 is not None and bm25.size == len(clauses) else None, faiss_index, len(clauses))
+
+
+def _vector_index(vectors: np.ndarray, clauses: Sequence[Clause], reusable: ReusableRows):
+    """The earlier generation's HNSW graph with this one's changes (see vector_index.py), or a new index."""
+    if reusable.faiss_index is not None and reusable.old_rows:
+        row_map = np.full(reusable.size, -1, dtype=np.int64)
+        for row, clause in enumerate(clauses):
+            old = reusable.old_rows.get(clause.key)
+            if old is not None:
+                row_map[old] = row
+        kept = kept_index(reusable.faiss_index, row_map, vectors)
+        if kept is not None:
+            return kept
+    return vector_index(vectors)
 
 
 def _lexical_index(documents: dict[str, Document], clauses: Sequence[Clause], reusable: ReusableRows) -> BM25:

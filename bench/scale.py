@@ -148,17 +148,19 @@ questions = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.str
 sys.path.insert(0, sys.argv[3])
 from run import warm_latency  # bench/run.py's: each question as in a conversation
 timings = sorted(warm_latency(assistant, questions, int(sys.argv[2])))
+rss_mb = psutil.Process().memory_info().rss / 2**20  # before the recall check below reads every vector
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 import numpy as np
+from assistant.vector_index import search_rows
 index, hits, total = assistant.index, 0, 0
 for item in questions[:100]:  # FAISS's top 10 against exact search over the stored vectors
     q = assistant.retriever.embedder.encode_query(item["question"]).reshape(1, -1)
     exact = set(np.argsort(-(index.vectors @ q[0]))[:10].tolist())
-    hits += len(exact & set(index.faiss_index.search(q, 10)[1][0].tolist()))
+    hits += len(exact & set(search_rows(index.faiss_index, q, 10)[1].tolist()))
     total += 10
 print(json.dumps({"recall": hits / total, "open": opened, "first": first, "p50": statistics.median(timings),
                   "p95": timings[round(0.95 * (len(timings) - 1))], "max": timings[-1],
-                  "rss_mb": psutil.Process().memory_info().rss / 2**20,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "torch": "torch" in sys.modules}))
+                  "rss_mb": rss_mb, "peak_mb": peak_mb, "torch": "torch" in sys.modules}))
 """
 
 

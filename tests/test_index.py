@@ -293,3 +293,50 @@ def test_an_unreadable_file_is_named_and_the_rest_is_indexed(small, capsys):
     assert "not UTF-8" in manifest.refused["broken.txt"]["reason"]
     assert load_index(config).clauses == index.clauses  # not stale: the refusal is recorded
     assert build_index(config, lambda: pytest.fail("nothing to embed"), progress=False)[1] == 0
+
+
+def test_above_the_exact_limit_a_rebuild_keeps_the_graph_and_adds_only_the_new_rows(small, monkeypatch):
+    """The HNSW graph is not built again for one changed file: its new rows are added to the earlier graph,
+    the rows it replaced stay behind as holes no search returns, and the generation reads back the same."""
+    import faiss
+
+    import assistant.vector_index as vector_module
+    from assistant.vector_index import node_rows, search_rows
+
+    config, embedder = small
+    monkeypatch.setattr(vector_module, "EXACT_LIMIT", 10)  # the small corpus's 29 parts stand in for 10⁵
+    monkeypatch.setattr(vector_module, "HOLE_SHARE", 0.5)  # and its few changed rows for a small share
+    shutil.rmtree(config.index_dir)
+    first, _ = build_index(config, lambda: embedder, progress=False)
+    assert isinstance(faiss.downcast_index(first.faiss_index), faiss.IndexHNSWFlat)
+    old_tiny = sum(c.source == "tiny.txt" for c in first.clauses)
+
+    (config.corpus_dir / "tiny.txt").write_text(TINY_PLAN + "\n（三）开展慢性病随访。\n", encoding="utf-8")
+    second, embedded = build_index(config, lambda: embedder, progress=False)
+    labels = node_rows(second.faiss_index)
+    assert embedded == 4 and len(labels) == len(first.clauses) + 4
+    assert np.count_nonzero(labels < 0) == old_tiny  # the replaced rows: holes
+    assert sorted(labels[labels >= 0].tolist()) == list(range(len(second.clauses)))
+
+    def found_by_own_vector(index) -> float:
+        rows = [search_rows(index.faiss_index, index.vectors[r], 1)[1][0] for r in range(len(index.clauses))]
+        return np.mean(np.asarray(rows) == np.arange(len(index.clauses)))
+
+    everything = search_rows(second.faiss_index, second.vectors[0], len(labels))[1]
+    assert sorted(everything.tolist()) == list(range(len(second.clauses)))  # every row once, and no hole
+    assert found_by_own_vector(second) >= 0.98
+    loaded = load_index(config)
+    assert np.array_equal(node_rows(loaded.faiss_index), labels)
+    assert np.array_equal(np.asarray(loaded.vectors), np.asarray(second.vectors)) and found_by_own_vector(loaded) >= 0.98
+
+    (config.corpus_dir / "tiny.txt").unlink()
+    third, embedded = build_index(config, lambda: embedder, progress=False)
+    assert embedded == 0 and all(c.source != "tiny.txt" for c in third.clauses)
+    assert np.count_nonzero(node_rows(third.faiss_index) < 0) == old_tiny + 4
+    assert sorted(search_rows(third.faiss_index, third.vectors[0], 10_000)[1].tolist()) == list(range(len(third.clauses)))
+
+    monkeypatch.setattr(vector_module, "HOLE_SHARE", 0.01)  # too many holes now: the graph is built again
+    (config.corpus_dir / "tiny.txt").write_text(TINY_PLAN, encoding="utf-8")
+    fourth, _ = build_index(config, lambda: embedder, progress=False)
+    assert isinstance(faiss.downcast_index(fourth.faiss_index), faiss.IndexHNSWFlat)
+    assert np.array_equal(node_rows(fourth.faiss_index), np.arange(len(fourth.clauses)))

@@ -4,8 +4,8 @@ from __future__ import annotations
 import faiss
 import numpy as np
 
-from assistant import index as index_module
-from assistant.index import stored_vectors, vector_index
+from assistant import vector_index as index_module
+from assistant.vector_index import stored_vectors, vector_index
 
 
 def test_a_large_collection_gets_an_hnsw_graph_that_finds_what_exact_search_finds(shared_assistant, monkeypatch):

@@ -6,6 +6,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from assistant.bm25 import BM25
+from assistant.vector_index import search_rows
 
 
 class LocalStore:
@@ -15,7 +16,7 @@ class LocalStore:
 
     def __init__(self, faiss_index, vectors: np.ndarray, bm25: BM25, rows_of: Callable[[str], np.ndarray]):
         self.faiss_index = faiss_index
-        self.vectors = vectors  # FAISS's own storage (index.stored_vectors): no second copy
+        self.vectors = vectors  # in row order: FAISS's own storage or vectors.npy mapped (vector_index.row_vectors)
         self.bm25 = bm25
         self.rows_of = rows_of
 
@@ -30,9 +31,8 @@ class LocalStore:
         out = np.full(n, -1.0, dtype=np.float32)
         if n == 0:
             return out
-        sims, rows = self.faiss_index.search(query, min(n, k))
-        valid = rows[0] >= 0
-        out[rows[0][valid]] = sims[0][valid]
+        sims, rows = search_rows(self.faiss_index, query, k)
+        out[rows] = sims
         if pinned:  # their exact cosine, whether or not the nearest rows reach them
             mine = np.concatenate([self.rows_of(s) for s in pinned])
             out[mine] = self.vectors[mine] @ query[0]
