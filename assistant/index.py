@@ -132,16 +132,49 @@ def artefact_problems(index_dir: Path, manifest: Manifest | None) -> dict[str, s
     if manifest is None:
         return {}
     gen = index_dir / manifest.generation
-    problems = {}
+    verified = _verified_stamps(gen)
+    problems, stamps = {}, {}
     for name, expected in manifest.artefacts.items():
         path = gen / name
         if not path.is_file():
             problems[name] = f"{name} is missing"
         elif path.stat().st_size != expected.get("bytes"):
             problems[name] = f"{name} is damaged ({path.stat().st_size} bytes, the build wrote {expected.get('bytes')})"
+        elif verified.get(name) == _stamp(path):
+            stamps[name] = verified[name]
         elif file_digest(path)["sha256"] != expected.get("sha256"):
             problems[name] = f"{name} is damaged (its contents changed since the build)"
+        else:
+            stamps[name] = _stamp(path)
+    if stamps != verified:
+        _save_stamps(gen, stamps)
     return problems
+
+
+# Hashing every artefact took ~1.5 s of each start at 10⁵ parts. A file is hashed once, and again only when
+# its size, times or inode change (as git trusts its index): a write, a copy or a replacement changes them.
+STAMPS = "verified.json"
+
+
+def _stamp(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def _verified_stamps(gen: Path) -> dict:
+    try:
+        return json.loads((gen / STAMPS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_stamps(gen: Path, stamps: dict) -> None:
+    try:
+        partial = gen / (STAMPS + ".partial")
+        partial.write_text(json.dumps(stamps), encoding="utf-8")
+        os.replace(partial, gen / STAMPS)
+    except OSError:  # a read-only index: hashed again next time
+        pass
 
 
 def passage_text(document: Document, clause: Clause) -> str:
@@ -499,6 +532,7 @@ def _write_generation(index_dir: Path, manifest: Manifest, clauses, vectors, fai
     manifest = replace(manifest, artefacts={name: file_digest(tmp / name) for name in ARTEFACTS})
     (tmp / MANIFEST).write_text(json.dumps(asdict(manifest), ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(tmp, gen)
+    _save_stamps(gen, {name: _stamp(gen / name) for name in ARTEFACTS})  # just hashed: the first open need not
     manifest_tmp = index_dir / (MANIFEST + ".partial")
     manifest_tmp.write_text(json.dumps(asdict(manifest), ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(manifest_tmp, index_dir / MANIFEST)  # the switch: atomic

@@ -65,7 +65,7 @@ def test_build_writes_faiss_bm25_and_a_manifest_of_file_hashes(small):
     generation = config.index_dir / manifest["generation"]
     assert {p.name for p in generation.iterdir()} == {"chunks.jsonl", "vectors.npy", "faiss.index", "bm25.npz",
                                                       "documents.jsonl", "features.json", "doc_terms.npz",
-                                                      "manifest.json"}
+                                                      "manifest.json", "verified.json"}
     assert np.allclose(np.linalg.norm(index.vectors, axis=1), 1.0, atol=1e-4)
 
 
@@ -340,3 +340,25 @@ def test_above_the_exact_limit_a_rebuild_keeps_the_graph_and_adds_only_the_new_r
     fourth, _ = build_index(config, lambda: embedder, progress=False)
     assert isinstance(faiss.downcast_index(fourth.faiss_index), faiss.IndexHNSWFlat)
     assert np.array_equal(node_rows(fourth.faiss_index), np.arange(len(fourth.clauses)))
+
+
+def test_an_artefact_is_hashed_again_only_when_its_stat_changes(small, monkeypatch):
+    """Opening trusts a file whose size, times and inode are those it had when last hashed; a write changes
+    them, so damage is still found (and is, in the tests above, by contents)."""
+    import assistant.index as index_module
+
+    config, _ = small
+    load_index(config)  # the copied files are new inodes: hashed once here
+    hashed = []
+    real = index_module.file_digest
+    monkeypatch.setattr(index_module, "file_digest", lambda path: hashed.append(path.name) or real(path))
+    load_index(config)
+    assert hashed == []
+    manifest = Manifest.read(config.index_dir)
+    target = config.index_dir / manifest.generation / "bm25.npz"
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # same size, other contents
+    target.write_bytes(bytes(data))
+    with pytest.raises(StaleIndex, match="bm25.npz is damaged"):
+        load_index(config)
+    assert hashed == ["bm25.npz"]
