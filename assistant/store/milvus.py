@@ -176,5 +176,7 @@ def _within(sources: Sequence[str]) -> str:
 
 
 def _one_line(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
+    """The error's own words: a MilvusException prints as '<MilvusException: (code=2, message=…)>'."""
+    message = getattr(exc, "message", None)
+    text = (message if isinstance(message, str) and message.strip() else str(exc)).strip().splitlines()
     return (text[0] if text else type(exc).__name__)[:300]
