@@ -18,6 +18,7 @@ import numpy as np
 
 K1 = 1.2
 B = 0.75
+MERGE_LIMIT = 200_000  # new postings up to which a rebuild inserts them into the kept ones instead of sorting all
 
 
 def term_key(term: str) -> int:
@@ -62,11 +63,19 @@ class BM25:
         row_map, fresh_rows = np.asarray(row_map, dtype=np.int64), np.asarray(fresh_rows, dtype=np.int64)
         moved = row_map[old.rows] if len(old.rows) else np.zeros(0, dtype=np.int64)
         kept = moved >= 0
-        keys = np.concatenate([np.repeat(old.keys, np.diff(old.starts))[kept], np.repeat(fresh.keys, np.diff(fresh.starts))])
-        rows = np.concatenate([moved[kept], fresh_rows[fresh.rows] if len(fresh.rows) else np.zeros(0, dtype=np.int64)])
-        tfs = np.concatenate([old.tfs[kept], fresh.tfs])
-        order = np.lexsort((rows, keys))
-        keys, rows, tfs = keys[order], rows[order], tfs[order]
+        old_keys, old_rows, old_tfs = np.repeat(old.keys, np.diff(old.starts))[kept], moved[kept], old.tfs[kept]
+        new_keys = np.repeat(fresh.keys, np.diff(fresh.starts))
+        new_rows = fresh_rows[fresh.rows] if len(fresh.rows) else np.zeros(0, dtype=np.int64)
+        alive = row_map[row_map >= 0]
+        if len(new_keys) <= MERGE_LIMIT and np.all(alive[1:] > alive[:-1]) and np.all(fresh_rows[1:] > fresh_rows[:-1]):
+            # the kept rows keep their order, so their postings are still sorted by (term, row): the few new
+            # ones are inserted where they belong (sorting all ~8·10⁶ postings again took 2 s at 10⁵ rows)
+            at = _insertion_points(old_keys, old_rows, new_keys, new_rows)
+            keys, rows, tfs = np.insert(old_keys, at, new_keys), np.insert(old_rows, at, new_rows), np.insert(old_tfs, at, fresh.tfs)
+        else:
+            keys, rows, tfs = np.concatenate([old_keys, new_keys]), np.concatenate([old_rows, new_rows]), np.concatenate([old_tfs, fresh.tfs])
+            order = np.lexsort((rows, keys))
+            keys, rows, tfs = keys[order], rows[order], tfs[order]
         first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, dtype=np.int64)
         doc_lengths = np.zeros(size, dtype=np.float32)
         alive = row_map >= 0
@@ -145,3 +154,11 @@ class BM25:
         with np.load(path, allow_pickle=False) as data:
             arrays = {name: data[name] for name in ("keys", "starts", "rows", "tfs", "doc_lengths")}
         return cls(**arrays)
+
+
+def _insertion_points(keys: np.ndarray, rows: np.ndarray, new_keys: np.ndarray, new_rows: np.ndarray) -> np.ndarray:
+    """Where each (key, row) of the new postings goes among postings sorted by (key, row)."""
+    low = np.searchsorted(keys, new_keys, side="left")
+    high = np.searchsorted(keys, new_keys, side="right")
+    return np.fromiter((lo + np.searchsorted(rows[lo:hi], row) for lo, hi, row in zip(low, high, new_rows)),
+                       dtype=np.int64, count=len(new_keys))

@@ -423,7 +423,10 @@ def build_index(
             vectors[i] = reusable[(c.source, c.start, c.end)]
     faiss_index = _vector_index(vectors, clauses, rows)
     bm25 = _lexical_index(documents, clauses, rows)
-    features = corpus_features.compute(documents, clauses, earlier.features if earlier else None)
+    old_features = earlier.features if earlier else None
+    same_rows = source is old and old_features is not None and len(old_features.row_folded) == rows.size
+    features = corpus_features.compute(documents, clauses, old_features,
+                                       [rows.old_rows.get(c.key) for c in clauses] if same_rows else None)
     manifest = Manifest(
         INDEX_FORMAT, PARSER_VERSION, config.model_id, dimension, config.max_clause_chars,
         hashes, f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}", datetime.now().isoformat(timespec="microseconds"), len(clauses),

@@ -81,6 +81,19 @@ def test_a_rebuild_from_an_earlier_bm25_equals_a_build_from_scratch(plans):
     fresh = BM25.build([after[r] for r in fresh_rows])
     assert same_bm25(BM25.rebuilt(BM25.build(before), row_map, fresh, np.asarray(fresh_rows), len(after)),
                      BM25.build(after))
+    # The kept rows reordered (their postings are then sorted again, not merged): the same.
+    shuffled = list(reversed(before))
+    assert same_bm25(BM25.rebuilt(BM25.build(before), np.arange(len(before))[::-1].copy(), BM25.build([]),
+                                  np.zeros(0, int), len(before)), BM25.build(shuffled))
+    # More new postings than are merged one by one: sorted together, the same.
+    import assistant.bm25 as bm25_module
+
+    limit, bm25_module.MERGE_LIMIT = bm25_module.MERGE_LIMIT, 10
+    try:
+        assert same_bm25(BM25.rebuilt(BM25.build(before), row_map, fresh, np.asarray(fresh_rows), len(after)),
+                         BM25.build(after))
+    finally:
+        bm25_module.MERGE_LIMIT = limit
     # Nothing kept, or nothing fresh: the same.
     assert same_bm25(BM25.rebuilt(BM25.build(before), np.full(len(before), -1), BM25.build(after),
                                   np.arange(len(after)), len(after)), BM25.build(after))
