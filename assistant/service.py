@@ -9,7 +9,7 @@ import threading
 import traceback
 import unicodedata
 from dataclasses import dataclass, replace
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 from assistant import answering
 from assistant.config import Config
@@ -77,6 +77,30 @@ def open_embedder(config: Config, progress: bool = True):
     return OnnxEmbedder(folder, precision)
 
 
+def embedder_in_background(config: Config, progress: bool = True) -> Callable[[], object]:
+    """Start open_embedder in a thread, so the encoder loads while the index is read (sentencepiece builds
+    its trie mostly without the GIL: ~0.85 s at each start); returns the call that waits for it (and
+    raises what opening it raised)."""
+    loaded: dict = {}
+
+    def load() -> None:
+        try:
+            loaded["embedder"] = open_embedder(config, progress)
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever waits, in their thread
+            loaded["error"] = exc
+
+    thread = threading.Thread(target=load, name="encoder-load", daemon=True)
+    thread.start()
+
+    def wait() -> object:
+        thread.join()
+        if "error" in loaded:
+            raise loaded["error"]
+        return loaded["embedder"]
+
+    return wait
+
+
 def _prepare_in_child(config: Config, progress: bool) -> None:
     """`python -m assistant prepare` for this model and cache, its progress on our stderr."""
     import subprocess
@@ -142,9 +166,9 @@ class Assistant:
     def open(cls, config: Config | None = None, progress: bool = True) -> "Assistant":
         """Load the model, bring the index up to date (embedding only what changed) and load it."""
         config = config or Config.from_env()
-        embedder = open_embedder(config, progress)
-        index, _ = build_index(config, lambda: embedder, progress=progress)
-        return cls(config, index, embedder, progress)
+        embedder = embedder_in_background(config, progress)
+        index, _ = build_index(config, embedder, progress=progress)
+        return cls(config, index, embedder(), progress)
 
     @classmethod
     def open_for_serving(cls, config: Config | None = None, progress: bool = True) -> "Assistant":
@@ -152,14 +176,14 @@ class Assistant:
         intact earlier generation exists, it answers from that one at once and brings the index up to
         date in a background thread (`updating`), switching to it when it is done."""
         config = config or Config.from_env()
-        embedder = open_embedder(config, progress)
+        embedder = embedder_in_background(config, progress)
         problems = index_problems(config)
         if not problems:  # checked already: loaded as it is
-            return cls(config, load_generation(config.index_dir, Manifest.read(config.index_dir)), embedder)
+            return cls(config, load_generation(config.index_dir, Manifest.read(config.index_dir)), embedder())
         fallback = next(iter(intact_generations(config)), None)
         if fallback is None:
-            return cls(config, build_index(config, lambda: embedder, progress=progress)[0], embedder)
-        assistant = cls(config, load_generation(config.index_dir, fallback), embedder)
+            return cls(config, build_index(config, embedder, progress=progress)[0], embedder())
+        assistant = cls(config, load_generation(config.index_dir, fallback), embedder())
         _say(f"index needs work ({'; '.join(problems)}); answering meanwhile from generation "
              f"{fallback.generation} (built {fallback.built_at}, {fallback.clauses} clause parts)")
         assistant.updating = threading.Thread(target=assistant._catch_up, args=(progress,), daemon=True,

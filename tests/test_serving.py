@@ -154,3 +154,13 @@ def test_a_full_queue_is_told_in_plain_words():
     gradio_says = json.dumps({"detail": "Queue is full. Max size is 256 and size is 256."}).encode()
     assert queue_full_text(gradio_says) == "服务繁忙：已有 256 个问题在排队，请稍后再试。 (server busy: the queue is full, try again shortly)"
     assert queue_full_text(json.dumps({"detail": "Queue is stopped."}).encode()) == "Queue is stopped."
+
+
+def test_the_encoder_loads_beside_the_index_and_its_error_reaches_whoever_waits():
+    from assistant.config import Config
+    from assistant.model_prep import ModelError
+    from assistant.service import embedder_in_background
+
+    wait = embedder_in_background(Config.from_env().override(encoder="no-such-encoder"), progress=False)
+    with pytest.raises(ModelError, match="unknown encoder 'no-such-encoder'"):
+        wait()
