@@ -140,12 +140,10 @@ def artefact_problems(index_dir: Path, manifest: Manifest | None) -> dict[str, s
             problems[name] = f"{name} is missing"
         elif path.stat().st_size != expected.get("bytes"):
             problems[name] = f"{name} is damaged ({path.stat().st_size} bytes, the build wrote {expected.get('bytes')})"
-        elif verified.get(name) == _stamp(path):
-            stamps[name] = verified[name]
-        elif file_digest(path)["sha256"] != expected.get("sha256"):
-            problems[name] = f"{name} is damaged (its contents changed since the build)"
+        elif verified.get(name) == (stamp := _stamp(path)) or file_digest(path)["sha256"] == expected.get("sha256"):
+            stamps[name] = stamp
         else:
-            stamps[name] = _stamp(path)
+            problems[name] = f"{name} is damaged (its contents changed since the build)"
     if stamps != verified:
         _save_stamps(gen, stamps)
     return problems
@@ -421,12 +419,12 @@ def build_index(
     for i, c in enumerate(clauses):
         if (c.source, c.start, c.end) in reusable:
             vectors[i] = reusable[(c.source, c.start, c.end)]
-    faiss_index = _vector_index(vectors, clauses, rows)
-    bm25 = _lexical_index(documents, clauses, rows)
+    earlier_rows = [rows.old_rows.get(c.key) for c in clauses]  # each part's row in `source` (None: new or changed)
+    faiss_index = _vector_index(vectors, earlier_rows, rows)
+    bm25 = _lexical_index(documents, clauses, earlier_rows, rows)
     old_features = earlier.features if earlier else None
     same_rows = source is old and old_features is not None and len(old_features.row_folded) == rows.size
-    features = corpus_features.compute(documents, clauses, old_features,
-                                       [rows.old_rows.get(c.key) for c in clauses] if same_rows else None)
+    features = corpus_features.compute(documents, clauses, old_features, earlier_rows if same_rows else None)
     manifest = Manifest(
         INDEX_FORMAT, PARSER_VERSION, config.model_id, dimension, config.max_clause_chars,
         hashes, f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}", datetime.now().isoformat(timespec="microseconds"), len(clauses),
@@ -447,7 +445,7 @@ class ReusableRows:
     vectors: dict
     old_rows: dict  # clause position -> its row in the earlier generation
     bm25: BM25 | None = None
-    faiss_index: object = None  # the earlier generation's, when readable (its HNSW graph can be kept)
+    faiss_file: Path | None = None  # the earlier generation's, unless damaged (its HNSW graph can be kept)
     size: int = 0  # rows of the earlier generation
 
 
@@ -471,44 +469,38 @@ def _reusable_rows(config: Config, old: Manifest | None, hashes: dict[str, str],
         return nothing
     unchanged = {name for name, sha in hashes.items() if old.files.get(name) == sha}
     kept = [i for i, c in enumerate(clauses) if c.source in unchanged]
-    bm25 = faiss_index = None
+    bm25 = None
     if old.format == INDEX_FORMAT and "bm25.npz" not in damaged:
         try:
             bm25 = BM25.load(gen / "bm25.npz")
         except UNREADABLE:
             pass
-    if "faiss.index" not in damaged:
-        import faiss
-
-        try:
-            faiss_index = faiss.read_index(str(gen / "faiss.index"))
-        except UNREADABLE:
-            pass
     return ReusableRows({clauses[i].key: vectors[i] for i in kept}, {clauses[i].key: i for i in kept},
-                        bm25 if bm25 is not None and bm25.size == len(clauses) else None, faiss_index, len(clauses))
+                        bm25 if bm25 is not None and bm25.size == len(clauses) else None,
+                        None if "faiss.index" in damaged else gen / "faiss.index", len(clauses))
 
 
-def _vector_index(vectors: np.ndarray, clauses: Sequence[Clause], reusable: ReusableRows):
+def _vector_index(vectors: np.ndarray, earlier_rows: Sequence[int | None], reusable: ReusableRows):
     """The earlier generation's HNSW graph with this one's changes (see vector_index.py), or a new index."""
-    if reusable.faiss_index is not None and reusable.old_rows:
+    if reusable.faiss_file is not None and reusable.old_rows:
         row_map = np.full(reusable.size, -1, dtype=np.int64)
-        for row, clause in enumerate(clauses):
-            old = reusable.old_rows.get(clause.key)
-            if old is not None:
-                row_map[old] = row
-        kept = kept_index(reusable.faiss_index, row_map, vectors)
+        moved = [(old, row) for row, old in enumerate(earlier_rows) if old is not None]
+        if moved:
+            row_map[[old for old, _ in moved]] = [row for _, row in moved]
+        kept = kept_index(reusable.faiss_file, row_map, vectors)
         if kept is not None:
             return kept
     return vector_index(vectors)
 
 
-def _lexical_index(documents: dict[str, Document], clauses: Sequence[Clause], reusable: ReusableRows) -> BM25:
+def _lexical_index(documents: dict[str, Document], clauses: Sequence[Clause], earlier_rows: Sequence[int | None],
+                   reusable: ReusableRows) -> BM25:
     """BM25 over the clause parts: the postings of rows kept from the earlier generation are moved to their
     new rows, and only the rows of new or changed files are tokenised (at 10⁵ parts, tokenising every row
     took ~40 s of a rebuild after one changed file)."""
     if reusable.bm25 is None or not reusable.old_rows:
         return BM25.build([lexical_terms(documents[c.source], c) for c in clauses])
-    return BM25.reusing(reusable.bm25, [reusable.old_rows.get(c.key) for c in clauses],
+    return BM25.reusing(reusable.bm25, earlier_rows,
                         lambda row: lexical_terms(documents[clauses[row].source], clauses[row]))
 
 

@@ -57,16 +57,23 @@ def _graph(faiss_index):
     return index if isinstance(index, faiss.IndexHNSW) else None
 
 
-def kept_index(earlier, row_map: np.ndarray, vectors: np.ndarray):
-    """The earlier generation's HNSW graph brought to these rows, or None when it is better built again.
+def kept_index(earlier_file: Path, row_map: np.ndarray, vectors: np.ndarray):
+    """The earlier generation's HNSW graph (its faiss.index) brought to these rows, or None when it is better
+    built again (or cannot be read: then it is built again too).
 
     `row_map[r]` is the row that the earlier row r holds now (-1: gone); `vectors` are this generation's,
     in row order. Rows no node stands for any more (new or changed files) are added to the graph.
     """
     import faiss
 
+    if len(vectors) <= EXACT_LIMIT:
+        return None  # exact search: nothing worth keeping, and the file is not read
+    try:
+        earlier = faiss.read_index(str(earlier_file))
+    except (OSError, RuntimeError):  # FAISS's C++ errors come through as RuntimeError
+        return None
     graph = _graph(earlier)
-    if graph is None or len(vectors) <= EXACT_LIMIT or graph.d != vectors.shape[1]:
+    if graph is None or graph.d != vectors.shape[1]:
         return None
     labels = node_rows(earlier)
     if labels.max(initial=-1) >= len(row_map):
