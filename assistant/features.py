@@ -41,7 +41,7 @@ class DocumentFeatures:
 class Features:
     sources: tuple[str, ...]  # the documents, in index order
     documents: dict[str, DocumentFeatures]
-    row_folded: tuple[str, ...]  # each clause part's text, folded
+    row_folded: "Joined"  # each clause part's text, folded
     heading_only: np.ndarray  # bool per clause part
     row_document: np.ndarray  # int32 per clause part: its document's position in `sources`
     title_names: dict[str, tuple[str, ...]]
@@ -92,7 +92,7 @@ class Features:
 
     def save(self, folder: Path) -> None:
         payload = {"sources": list(self.sources), "documents": {s: asdict(d) for s, d in self.documents.items()},
-                   "row_folded": list(self.row_folded), "heading_only": self.heading_only.astype(int).tolist(),
+                   "row_folded": self.row_folded.text, "row_bounds": self.row_folded.bounds.tolist(), "heading_only": self.heading_only.astype(int).tolist(),
                    "row_document": self.row_document.tolist(), "title_names": {s: list(n) for s, n in self.title_names.items()},
                    "numbers": {n: rows.tolist() for n, rows in self._numbers.items()}, "squashed_terms": self.squashed_terms}
         (folder / "features.json").write_bytes(orjson.dumps(payload))
@@ -103,7 +103,9 @@ class Features:
         data = orjson.loads((folder / "features.json").read_bytes())
         documents = {s: DocumentFeatures(d["sha256"], d["folded"], d["title_folded"], tuple(d["places"]))
                      for s, d in data["documents"].items()}
-        return cls(tuple(data["sources"]), documents, tuple(data["row_folded"]),
+        folded = data["row_folded"]  # one string and where each row's text starts; a list of them before format 5
+        rows = Joined(folded, np.asarray(data["row_bounds"], dtype=np.int64)) if isinstance(folded, str) else Joined.of(folded)
+        return cls(tuple(data["sources"]), documents, rows,
                    np.asarray(data["heading_only"], dtype=bool), np.asarray(data["row_document"], dtype=np.int32),
                    {s: tuple(n) for s, n in data["title_names"].items()}, BM25.load(folder / "doc_terms.npz"),
                    {n: np.asarray(rows, dtype=np.int64) for n, rows in data["numbers"].items()} if "numbers" in data else None,
@@ -174,6 +176,38 @@ def quoted_names(folded_title: str) -> list[str]:
     return [n for n in re.findall(r"[“\"「『]([^”\"」』]{3,20})[”\"」』]", folded_title)]
 
 
+class Joined(Sequence[str]):
+    """Many strings held as one and the offsets between them: 10⁵ folded rows are read as one JSON string
+    and made into a str each only when a question looks at that row."""
+
+    def __init__(self, text: str, bounds: np.ndarray):
+        if len(bounds) == 0 or bounds[0] != 0 or bounds[-1] != len(text) or np.any(np.diff(bounds) < 0):
+            raise ValueError("the row bounds do not divide the text")
+        self.text, self.bounds = text, bounds
+
+    @classmethod
+    def of(cls, texts: Sequence[str]) -> "Joined":
+        bounds = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum([len(t) for t in texts], out=bounds[1:])
+        return cls("".join(texts), bounds)
+
+    def __len__(self) -> int:
+        return len(self.bounds) - 1
+
+    def __getitem__(self, row):
+        if isinstance(row, slice):
+            return [self[i] for i in range(*row.indices(len(self)))]
+        row = int(row) + (len(self) if row < 0 else 0)
+        if not 0 <= row < len(self):
+            raise IndexError(row)
+        return self.text[self.bounds[row]:self.bounds[row + 1]]
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and len(other) == len(self) and all(a == b for a, b in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 _NO_ROWS = np.zeros(0, dtype=np.int64)
 _DIGITS = re.compile(r"\d{4,}")
 
@@ -211,7 +245,7 @@ def compute(documents: Mapping[str, Document], clauses: Sequence[Clause], earlie
     if earlier is None or earlier_rows is None:
         earlier_rows = [None] * len(clauses)
     # folding every part again was 3.7 s of a rebuild after one changed file at 10⁵ parts
-    row_folded = tuple(fold(c.text) if r is None else earlier.row_folded[r] for c, r in zip(clauses, earlier_rows))
+    row_folded = Joined.of([fold(c.text) if r is None else earlier.row_folded[r] for c, r in zip(clauses, earlier_rows)])
     heading_only = [is_heading_only(c.text) if r is None else earlier.heading_only[r] for c, r in zip(clauses, earlier_rows)]
     return Features(sources, made, row_folded, np.asarray(heading_only, dtype=bool),
                     np.asarray([position[c.source] for c in clauses], dtype=np.int32), title_names, terms,

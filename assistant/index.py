@@ -2,7 +2,8 @@
 
 Layout under the index folder:
     manifest.json      what the index was built from; names the live generation
-    gen-<id>/          chunks.jsonl, vectors.npy, faiss.index, bm25.npz, documents.jsonl,
+    gen-<id>/          rows.npz (the clause parts as columns), vectors.npy, faiss.index, bm25.npz,
+                       documents.jsonl, outline.npz (each document's whole clauses, as columns),
                        features.json + doc_terms.npz (what retrieval derives from the corpus),
                        and manifest.json (a copy, so the generation can be checked on its own)
 
@@ -34,6 +35,7 @@ import orjson
 
 from assistant.bm25 import BM25
 from assistant.chunking import split_long_clauses
+from assistant.clause_table import ClauseTable, Outline, row_keys
 from assistant.config import Config
 from assistant import features as corpus_features
 from assistant.features import Features
@@ -45,10 +47,13 @@ from assistant.vector_index import kept_index, node_rows, prepared_for_search, r
 
 # 2: generations carry their documents (documents.jsonl) and a manifest copy; 3: BM25 as arrays, and
 # the features retrieval derives from the corpus; 4: the documents' terms taken with whitespace removed
-# (what lets a which-documents question skip the documents that cannot name its topic), rows by year
-INDEX_FORMAT = 4
+# (what lets a which-documents question skip the documents that cannot name its topic), rows by year;
+# 5: clause parts and outlines as columns (clause_table.py) instead of JSON lines of whole records
+INDEX_FORMAT = 5
 MANIFEST = "manifest.json"
-ARTEFACTS = ("chunks.jsonl", "vectors.npy", "faiss.index", "bm25.npz", "documents.jsonl", *corpus_features.FILES)
+ARTEFACTS = ("rows.npz", "vectors.npy", "faiss.index", "bm25.npz", "documents.jsonl", "outline.npz",
+             *corpus_features.FILES)
+ROW_FILES = {"rows.npz", "chunks.jsonl", "vectors.npy"}  # the rows a rebuild reuses (chunks.jsonl: formats 1-4)
 
 
 # What reading damaged index files raises: FAISS's C++ errors come through as RuntimeError.
@@ -190,11 +195,11 @@ class SearchIndex:
 
     manifest: Manifest
     documents: dict[str, Document]
-    clauses: tuple[Clause, ...]  # one row per clause part, the FAISS row order
+    clauses: ClauseTable  # one row per clause part, the FAISS row order
     vectors: np.ndarray
     faiss_index: object
     bm25: BM25
-    whole_clauses: dict[str, tuple[Clause, ...]]  # unsplit outline per document, for browsing
+    whole_clauses: Outline  # unsplit outline per document, for browsing
     features: Features
 
 
@@ -249,14 +254,16 @@ class Earlier:
 
 def _earlier(index_dir: Path, old: Manifest | None, damage: dict[str, str]) -> Earlier | None:
     """The previous generation's reading of the corpus, when it was made by this parser and is intact."""
-    if old is None or old.format not in (2, 3, INDEX_FORMAT) or old.parser_version != PARSER_VERSION or "documents.jsonl" in damage:
+    if old is None or old.format not in (2, 3, 4, INDEX_FORMAT) or old.parser_version != PARSER_VERSION:
+        return None
+    if damage.keys() & {"documents.jsonl", "outline.npz"}:
         return None
     try:
         documents, whole = _read_documents(index_dir / old.generation)
     except UNREADABLE:
         return None
     features = None
-    if old.format in (3, INDEX_FORMAT) and not damage.keys() & set(corpus_features.FILES):  # per document: the same in 3
+    if old.format in (3, 4, INDEX_FORMAT) and not damage.keys() & set(corpus_features.FILES):  # per document: the same in 3
         try:
             features = Features.load(index_dir / old.generation)
         except UNREADABLE:
@@ -264,33 +271,23 @@ def _earlier(index_dir: Path, old: Manifest | None, damage: dict[str, str]) -> E
     return Earlier(documents, whole, old.refused, features)
 
 
-def _read_clauses(gen: Path, whole: dict[str, tuple[Clause, ...]] | None = None) -> tuple[Clause, ...]:
-    """The clause parts, one per row. A part that is a whole clause of `whole` (most are) is that
-    object, not a copy, and the strings parts repeat (file name, title, heading path) are held once:
-    at 10⁵ parts this is ~150 MB less than a Clause of its own per row."""
-    same = {c.key: c for clauses in (whole or {}).values() for c in clauses}
-    held: dict = {}
-    out = []
+def _read_row_keys(gen: Path) -> list[tuple[str, int, int]]:
+    """Each row's (source, start, end): all a rebuild needs of the rows it keeps (their vectors are by row)."""
+    if (gen / "rows.npz").exists():
+        return row_keys(gen / "rows.npz")
+    keys = []  # formats 1-4: JSON lines of whole records
     with open(gen / "chunks.jsonl", "rb") as lines:
         for line in lines:
             r = orjson.loads(line)
-            path = tuple(held.setdefault(h, h) for h in r["path"])
-            clause = Clause(**{**r, "source": held.setdefault(r["source"], r["source"]),
-                               "title": held.setdefault(r["title"], r["title"]), "path": held.setdefault(path, path)})
-            whole_clause = same.get(clause.key)
-            out.append(whole_clause if whole_clause == clause else clause)
-    return tuple(out)
+            keys.append((r["source"], r["start"], r["end"]))
+    return keys
 
 
-def _read_rows(gen: Path):
-    return _read_clauses(gen), np.load(gen / "vectors.npy")
-
-
-def _read_generation(index_dir: Path, manifest: Manifest, whole: dict[str, tuple[Clause, ...]] | None = None):
+def _read_generation(index_dir: Path, manifest: Manifest, documents: dict[str, Document]):
     import faiss
 
     gen = index_dir / manifest.generation
-    clauses = _read_clauses(gen, whole)
+    clauses = ClauseTable.load(gen / "rows.npz", documents)
     faiss_index = faiss.read_index(str(gen / "faiss.index"))  # the owner: views of it must not outlive it
     prepared_for_search(faiss_index)
     labels = node_rows(faiss_index)
@@ -300,16 +297,19 @@ def _read_generation(index_dir: Path, manifest: Manifest, whole: dict[str, tuple
     return clauses, row_vectors(faiss_index, gen / "vectors.npy"), faiss_index, bm25
 
 
-def _read_documents(gen: Path) -> tuple[dict[str, Document], dict[str, tuple[Clause, ...]]]:
-    documents, whole = {}, {}
+def _read_documents(gen: Path) -> tuple[dict[str, Document], Outline]:
+    documents, legacy = {}, {}
     for line in (gen / "documents.jsonl").read_bytes().splitlines():
         row = orjson.loads(line)
         d = row["document"]
         document = Document(**{**d, "fields": tuple(MetaField(**f) for f in d["fields"]),
                                  "pages": tuple(d.get("pages", ())), "ocr_pages": tuple(d.get("ocr_pages", ()))})
         documents[document.source] = document
-        whole[document.source] = tuple(Clause(**{**c, "path": tuple(c["path"])}) for c in row["outline"])
-    return documents, whole
+        if "outline" in row:  # formats 2-4 kept each outline beside its document
+            legacy[document.source] = tuple(Clause(**{**c, "path": tuple(c["path"])}) for c in row["outline"])
+    if (gen / "outline.npz").exists():
+        return documents, Outline(ClauseTable.load(gen / "outline.npz", documents))
+    return documents, Outline.of(legacy, documents)
 
 
 def load_index(config: Config) -> SearchIndex:
@@ -333,7 +333,7 @@ def load_index(config: Config) -> SearchIndex:
 def load_generation(index_dir: Path, manifest: Manifest) -> SearchIndex:
     """One generation, whole, from its folder alone (the corpus files are not read)."""
     documents, whole = _read_documents(index_dir / manifest.generation)
-    clauses, vectors, faiss_index, bm25 = _read_generation(index_dir, manifest, whole)
+    clauses, vectors, faiss_index, bm25 = _read_generation(index_dir, manifest, documents)
     features = Features.load(index_dir / manifest.generation)
     return SearchIndex(manifest, documents, clauses, vectors, faiss_index, bm25, whole, features)
 
@@ -391,7 +391,7 @@ def build_index(
     if damage:
         _say(progress, f"repairing the index: {'; '.join(damage.values())}")
     source = old
-    if damage.keys() & {"chunks.jsonl", "vectors.npy"}:  # the live rows cannot be trusted: the last intact ones can
+    if damage.keys() & ROW_FILES:  # the live rows cannot be trusted: the last intact ones can
         source = next(iter(intact_generations(config)), None)
     rows = _reusable_rows(config, source, hashes, set(damage) if source is old else set())
     reusable = rows.vectors
@@ -430,11 +430,12 @@ def build_index(
         hashes, f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}", datetime.now().isoformat(timespec="microseconds"), len(clauses),
         refused=refused,
     )
-    manifest = _write_generation(config.index_dir, manifest, clauses, vectors, faiss_index, bm25, documents, whole,
+    table, outline = ClauseTable.of(clauses, documents), Outline.of(whole, documents)
+    manifest = _write_generation(config.index_dir, manifest, table, vectors, faiss_index, bm25, documents, outline,
                                  features)
     _say(progress, f"index written to {config.index_dir} ({len(clauses)} clause parts, {len(documents)} files)")
     vectors = row_vectors(faiss_index, config.index_dir / manifest.generation / "vectors.npy")  # not a second copy
-    return SearchIndex(manifest, documents, clauses, vectors, faiss_index, bm25, whole, features), len(todo)
+    return SearchIndex(manifest, documents, table, vectors, faiss_index, bm25, outline, features), len(todo)
 
 
 @dataclass(frozen=True)
@@ -456,28 +457,28 @@ def _reusable_rows(config: Config, old: Manifest | None, hashes: dict[str, str],
     derived anew from them and the corpus, with nothing embedded again.
     """
     nothing = ReusableRows({}, {})
-    if old is None or old.model_id != config.model_id or old.format not in (1, 2, 3, INDEX_FORMAT):
-        return nothing  # formats 1 to 3 stored the same rows and vectors
+    if old is None or old.model_id != config.model_id or old.format not in (1, 2, 3, 4, INDEX_FORMAT):
+        return nothing  # formats 1 to 4 stored the same rows and vectors, as JSON lines
     if old.parser_version != PARSER_VERSION or old.max_clause_chars != config.max_clause_chars:
         return nothing
     gen = config.index_dir / old.generation
     try:
-        clauses, vectors = _read_rows(gen)
+        keys, vectors = _read_row_keys(gen), np.load(gen / "vectors.npy")
     except UNREADABLE:
         return nothing
-    if len(vectors) != len(clauses):
+    if len(vectors) != len(keys):
         return nothing
     unchanged = {name for name, sha in hashes.items() if old.files.get(name) == sha}
-    kept = [i for i, c in enumerate(clauses) if c.source in unchanged]
+    kept = [i for i, key in enumerate(keys) if key[0] in unchanged]
     bm25 = None
-    if old.format == INDEX_FORMAT and "bm25.npz" not in damaged:
+    if old.format in (4, INDEX_FORMAT) and "bm25.npz" not in damaged:
         try:
             bm25 = BM25.load(gen / "bm25.npz")
         except UNREADABLE:
             pass
-    return ReusableRows({clauses[i].key: vectors[i] for i in kept}, {clauses[i].key: i for i in kept},
-                        bm25 if bm25 is not None and bm25.size == len(clauses) else None,
-                        None if "faiss.index" in damaged else gen / "faiss.index", len(clauses))
+    return ReusableRows({keys[i]: vectors[i] for i in kept}, {keys[i]: i for i in kept},
+                        bm25 if bm25 is not None and bm25.size == len(keys) else None,
+                        None if "faiss.index" in damaged else gen / "faiss.index", len(keys))
 
 
 def _vector_index(vectors: np.ndarray, earlier_rows: Sequence[int | None], reusable: ReusableRows):
@@ -504,8 +505,8 @@ def _lexical_index(documents: dict[str, Document], clauses: Sequence[Clause], ea
                         lambda row: lexical_terms(documents[clauses[row].source], clauses[row]))
 
 
-def _write_generation(index_dir: Path, manifest: Manifest, clauses, vectors, faiss_index, bm25: BM25,
-                      documents: dict[str, Document], whole: dict[str, tuple[Clause, ...]], features: Features) -> Manifest:
+def _write_generation(index_dir: Path, manifest: Manifest, clauses: ClauseTable, vectors, faiss_index, bm25: BM25,
+                      documents: dict[str, Document], outline: Outline, features: Features) -> Manifest:
     import faiss
 
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -513,17 +514,15 @@ def _write_generation(index_dir: Path, manifest: Manifest, clauses, vectors, fai
     tmp = index_dir / (manifest.generation + ".partial")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
-    # orjson writes dataclasses as objects, in UTF-8, ~10x faster than json.dumps(asdict(…)) (22 s at 10⁵ parts)
-    with open(tmp / "chunks.jsonl", "wb") as out:
-        for c in clauses:
-            out.write(orjson.dumps(c) + b"\n")
+    clauses.save(tmp / "rows.npz")
     np.save(tmp / "vectors.npy", vectors)
     faiss.write_index(faiss_index, str(tmp / "faiss.index"))
     bm25.save(tmp / "bm25.npz")
     features.save(tmp)
-    with open(tmp / "documents.jsonl", "wb") as out:
-        for source, document in documents.items():
-            out.write(orjson.dumps({"document": document, "outline": list(whole.get(source, ()))}) + b"\n")
+    with open(tmp / "documents.jsonl", "wb") as out:  # orjson writes dataclasses as objects, in UTF-8
+        for document in documents.values():
+            out.write(orjson.dumps({"document": document}) + b"\n")
+    outline.table.save(tmp / "outline.npz")
     manifest = replace(manifest, artefacts={name: file_digest(tmp / name) for name in ARTEFACTS})
     (tmp / MANIFEST).write_text(json.dumps(asdict(manifest), ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(tmp, gen)

@@ -84,7 +84,7 @@ class Retriever:
         self.store = store or LocalStore.of(index)
         self.home = {source: set(d.places) for source, d in self.features.documents.items()}
         self.known_places = frozenset(p for places in self.home.values() for p in places)
-        self.labels = np.array([c.label for c in index.clauses], dtype=str)
+        self.labels = index.clauses.label_of_row
         self._contains: dict[str, bool] = {}
         self._starts: dict[str, np.ndarray] = {}  # per document, its rows' start offsets (for _row_of)
         self._glossary: dict | None = None  # CC-CEDICT, read on the first English question
@@ -125,7 +125,7 @@ class Retriever:
         """The row of a clause part (None for a whole clause that was split): its document's rows are in
         order of position, so a binary search over their starts finds it."""
         if clause.source not in self._starts:
-            self._starts[clause.source] = np.asarray([self.index.clauses[r].start for r in self.rows_of(clause.source)])
+            self._starts[clause.source] = self.index.clauses.columns["start"][self.rows_of(clause.source)]
         rows, at = self.rows_of(clause.source), int(np.searchsorted(self._starts[clause.source], clause.start))
         return next((int(r) for r in rows[at:at + 2] if self.index.clauses[r].key == clause.key), None)
 

@@ -63,8 +63,8 @@ def test_build_writes_faiss_bm25_and_a_manifest_of_file_hashes(small):
     assert set(manifest["files"]) == {"tiny.txt", "广东省母婴保健管理条例(2023-03-30).md"}
     assert manifest["model_id"] == config.model_id and manifest["dimension"] == 384
     generation = config.index_dir / manifest["generation"]
-    assert {p.name for p in generation.iterdir()} == {"chunks.jsonl", "vectors.npy", "faiss.index", "bm25.npz",
-                                                      "documents.jsonl", "features.json", "doc_terms.npz",
+    assert {p.name for p in generation.iterdir()} == {"rows.npz", "vectors.npy", "faiss.index", "bm25.npz",
+                                                      "documents.jsonl", "outline.npz", "features.json", "doc_terms.npz",
                                                       "manifest.json", "verified.json"}
     assert np.allclose(np.linalg.norm(index.vectors, axis=1), 1.0, atol=1e-4)
 
@@ -170,7 +170,7 @@ DAMAGE = {
 }
 # Rows and vectors are the only things that cost embedding; the rest is derived from them or the corpus.
 RE_EMBEDDED = {"faiss.index": False, "bm25.npz": False, "documents.jsonl": False, "features.json": False,
-               "doc_terms.npz": False, "vectors.npy": True, "chunks.jsonl": True}
+               "doc_terms.npz": False, "vectors.npy": True, "rows.npz": True, "outline.npz": False}
 
 
 @pytest.mark.parametrize("damage", DAMAGE)
