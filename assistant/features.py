@@ -23,7 +23,7 @@ import orjson
 
 from assistant.bm25 import BM25
 from assistant.models import Clause, Document
-from assistant.query import leading_places, strip_admin_suffix, tagged_places
+from assistant.query import leading_places, pinyin, strip_admin_suffix, tagged_places
 from assistant.textnorm import fold, is_cjk, tokens
 
 FILES = ("features.json", "doc_terms.npz")
@@ -50,6 +50,7 @@ class Features:
     # ranks by it); None in a generation saved before it was stored: then made on first use (0.3 s at 10⁵).
     numbers: dict[str, np.ndarray] | None = None
     squashed_terms: bool = True  # `terms` were taken with whitespace removed (False: saved before they were)
+    spellings: dict[str, str] | None = None  # each place of `documents` -> its pinyin (None: saved before it was)
 
     def documents_with(self, terms) -> set[str] | None:
         """The documents holding every CJK bigram or character of `terms` once whitespace is removed;
@@ -94,7 +95,8 @@ class Features:
         payload = {"sources": list(self.sources), "documents": {s: asdict(d) for s, d in self.documents.items()},
                    "row_folded": self.row_folded.text, "row_bounds": self.row_folded.bounds.tolist(), "heading_only": self.heading_only.astype(int).tolist(),
                    "row_document": self.row_document.tolist(), "title_names": {s: list(n) for s, n in self.title_names.items()},
-                   "numbers": {n: rows.tolist() for n, rows in self._numbers.items()}, "squashed_terms": self.squashed_terms}
+                   "numbers": {n: rows.tolist() for n, rows in self._numbers.items()}, "squashed_terms": self.squashed_terms,
+                   "spellings": self.spellings}
         (folder / "features.json").write_bytes(orjson.dumps(payload))
         self.terms.save(folder / "doc_terms.npz")
 
@@ -109,7 +111,7 @@ class Features:
                    np.asarray(data["heading_only"], dtype=bool), np.asarray(data["row_document"], dtype=np.int32),
                    {s: tuple(n) for s, n in data["title_names"].items()}, BM25.load(folder / "doc_terms.npz"),
                    {n: np.asarray(rows, dtype=np.int64) for n, rows in data["numbers"].items()} if "numbers" in data else None,
-                   data.get("squashed_terms", False))
+                   data.get("squashed_terms", False), data.get("spellings"))
 
 
 def _document_index(sources: Sequence[str], made: Mapping[str, DocumentFeatures], earlier: "Features | None") -> BM25:
@@ -247,6 +249,8 @@ def compute(documents: Mapping[str, Document], clauses: Sequence[Clause], earlie
     # folding every part again was 3.7 s of a rebuild after one changed file at 10⁵ parts
     row_folded = Joined.of([fold(c.text) if r is None else earlier.row_folded[r] for c, r in zip(clauses, earlier_rows)])
     heading_only = [is_heading_only(c.text) if r is None else earlier.heading_only[r] for c, r in zip(clauses, earlier_rows)]
+    places = sorted({p for d in made.values() for p in d.places})
+    spelt = (earlier.spellings if earlier is not None else None) or {}
     return Features(sources, made, row_folded, np.asarray(heading_only, dtype=bool),
                     np.asarray([position[c.source] for c in clauses], dtype=np.int32), title_names, terms,
-                    four_digit_rows(row_folded))
+                    four_digit_rows(row_folded), spellings={p: spelt.get(p) or pinyin(p) for p in places})

@@ -5,7 +5,7 @@ import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, Iterable, Mapping
 
 from assistant.textnorm import fold, tokens
 
@@ -292,18 +292,31 @@ def pinyin(name: str) -> str:
     return "".join(lazy_pinyin(name))
 
 
+@dataclass(frozen=True, eq=False)
+class Spellings:
+    """The known places by their pinyin: one pattern finds any of them, as a whole word, in one scan of an
+    English question, however many places the corpus knows."""
+
+    pattern: re.Pattern | None
+    places: dict[str, frozenset[str]]  # spelling -> the places spelt so
+    of: dict[str, str]  # place -> its spelling
+
+
+def spellings(places: Iterable[str], spelled: Mapping[str, str] | None = None) -> Spellings:
+    """The places' pinyin from `spelled` (worked out when the index was built, so serving need not load
+    pypinyin: 49 MB, 0.3 s) or, for a place it lacks, from pypinyin."""
+    of = {p: (spelled or {}).get(p) or pinyin(p) for p in places}
+    by_spelling: dict[str, set[str]] = {}
+    for place, spelling in of.items():
+        by_spelling.setdefault(spelling, set()).add(place)
+    names = sorted((s for s in by_spelling if s), key=lambda s: (-len(s), s))
+    pattern = re.compile(r"(?<![a-z])(" + "|".join(map(re.escape, names)) + r")(?![a-z])") if names else None
+    return Spellings(pattern, {s: frozenset(p) for s, p in by_spelling.items()}, of)
+
+
 @lru_cache(maxsize=8)
-def _by_pinyin(places: frozenset[str]) -> tuple[re.Pattern | None, dict[str, frozenset[str]]]:
-    """One pattern for every place's pinyin as a whole word, and the places each spelling names: one
-    scan of an English question, however many places the corpus knows."""
-    spellings: dict[str, set[str]] = {}
-    for place in places:
-        spellings.setdefault(pinyin(place), set()).add(place)
-    names = sorted((s for s in spellings if s), key=lambda s: (-len(s), s))
-    if not names:
-        return None, {}
-    pattern = re.compile(r"(?<![a-z])(" + "|".join(map(re.escape, names)) + r")(?![a-z])")
-    return pattern, {s: frozenset(p) for s, p in spellings.items()}
+def _spellings_of(places: frozenset[str]) -> Spellings:
+    return spellings(places)
 
 
 def make_query(
@@ -312,17 +325,20 @@ def make_query(
     known_places: frozenset[str],
     question_terms: frozenset[str],
     translate: Callable[[str], list[str]] = lambda text: [],
+    spelt: Spellings | None = None,
 ) -> Query:
-    """Everything retrieval needs to know about a question; an English one gets Chinese words added."""
+    """Everything retrieval needs to know about a question; an English one gets Chinese words added.
+    `spelt` is the known places' pinyin (made from them when not given)."""
     def places_in(text: str) -> list[str]:
         folded = fold(text)
         found = set(tagged_places(folded)) | {p for p in known_places if p in folded}
-        if re.search(r"[a-z]", folded):  # pinyin (pypinyin: 49 MB, 0.3 s to load) only for Latin letters
-            pattern, spelled = _by_pinyin(known_places)
+        if re.search(r"[a-z]", folded):  # pinyin only for Latin letters
+            pattern = known.pattern
             for m in pattern.finditer(folded) if pattern is not None else ():
-                found |= spelled[m.group(1)]
+                found |= known.places[m.group(1)]
         return sorted(found, key=lambda p: (folded.find(p) if p in folded else len(folded), p))  # as named
 
+    known = spelt if spelt is not None else _spellings_of(known_places)
     turn = resolve_followups(question, history, places_in)
     text, folded = turn.text, _MARKUP.sub(" ", fold(turn.text))  # tags are not what anyone asks about
     translations = () if _CJK_RUN.search(folded) else tuple(translate(folded))
@@ -330,7 +346,7 @@ def make_query(
     places = places_in(text)
     named = years(folded)
     topic = folded
-    spelled = [pinyin(p) for p in places] if re.search(r"[a-z]", folded) else []  # 'guangzhou' in English
+    spelled = [known.of.get(p) or pinyin(p) for p in places] if re.search(r"[a-z]", folded) else []  # 'guangzhou' in English
     for word in [*places, *spelled, *named]:
         topic = topic.replace(word, " ")
     terms = tuple(t for t in dict.fromkeys(tokens(topic)) if t not in question_terms and not t[0].isdigit())

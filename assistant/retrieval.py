@@ -8,14 +8,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
-from assistant.crosslingual import load_glossary, translate
+from assistant.crosslingual import Glossary, load_glossary, translate
 from assistant.index import SearchIndex
 from assistant.models import Clause
-from assistant.query import Query, make_query
+from assistant.query import Query, make_query, spellings
 from assistant.store import LocalStore, Store
 from assistant.textnorm import fold, is_cjk, tokens
 
@@ -77,20 +78,22 @@ class Scores:
 
 
 class Retriever:
-    def __init__(self, index: SearchIndex, embedder, store: Store | None = None):
+    def __init__(self, index: SearchIndex, embedder, store: Store | None = None, cache_dir: Path | None = None):
         self.index = index
         self.embedder = embedder
         self.features = index.features
         self.store = store or LocalStore.of(index)
         self.home = {source: set(d.places) for source, d in self.features.documents.items()}
         self.known_places = frozenset(p for places in self.home.values() for p in places)
+        self.spelt = spellings(self.known_places, self.features.spellings)
         self.labels = index.clauses.label_of_row
         self._contains: dict[str, bool] = {}
         self._starts: dict[str, np.ndarray] = {}  # per document, its rows' start offsets (for _row_of)
-        self._glossary: dict | None = None  # CC-CEDICT, read on the first English question
+        self._glossary: Glossary | None = None  # CC-CEDICT, read on the first English question
+        self._cache_dir = cache_dir  # where the dictionary is kept parsed
 
     def retrieve(self, question: str, history=(), k: int = 5) -> Retrieval:
-        query = make_query(question, history, self.known_places, QUESTION_TERMS, self._translate)
+        query = make_query(question, history, self.known_places, QUESTION_TERMS, self._translate, self.spelt)
         pinned, named, unknown, incidental, shared = self._pin_documents(query)
         rows = self._candidate_rows(pinned)
         scores = self._scores(query, pinned)
@@ -154,7 +157,7 @@ class Retriever:
         if not re.search(r"[a-z]{3,}", folded):
             return []
         if self._glossary is None:
-            self._glossary = load_glossary()
+            self._glossary = load_glossary(self._cache_dir)
         return translate(folded, self._glossary, self.in_corpus)
 
     def idf(self, term: str) -> float:

@@ -140,7 +140,8 @@ class Assistant:
         self._live = self._prepare(index)
 
     def _prepare(self, index: SearchIndex) -> Live:
-        retriever = Retriever(index, self.embedder, open_store(self.config, index, progress=self.progress))
+        retriever = Retriever(index, self.embedder, open_store(self.config, index, progress=self.progress),
+                              self.config.cache_dir)
         outline = lambda source: index.whole_clauses.get(source, ())  # noqa: E731
         context = answering.AnswerContext(index.documents, outline, retriever.idf, retriever.folded,
                                           retriever.folded_document, self.config.top_k, index.features.documents_with)

@@ -41,3 +41,16 @@ def test_the_shipped_dictionary_is_found_and_read():
     assert dictionary_path() is not None
     glossary = load_glossary()
     assert "死亡率" in glossary["mortality rate"] and len(glossary) > 50_000
+
+
+def test_the_dictionary_is_kept_parsed_in_the_cache_and_read_back_alike(tmp_path):
+    parsed = parse_cedict(dictionary_path().read_text(encoding="utf-8").splitlines())
+    first = load_glossary(tmp_path)  # parsed, then saved
+    (saved,) = tmp_path.glob("glossary-*.npz")
+    again = load_glossary(tmp_path)  # read back
+    assert len(first) == len(again) == len(parsed)
+    for gloss in ["mortality rate", "hospital", *list(parsed)[::997]]:
+        assert set(again[gloss]) == set(first[gloss]) == parsed[gloss]
+    assert again.get("no such gloss here") == () and "no such gloss here" not in again
+    saved.write_bytes(b"damaged")
+    assert set(load_glossary(tmp_path)["hospital"]) == parsed["hospital"]  # parsed again, not an error

@@ -78,14 +78,17 @@ def test_no_passages_give_an_empty_array(folder):
     assert OnnxEmbedder(folder, "int8").encode_passages([]).shape == (0, 384)
 
 
-def test_answering_never_imports_torch(config):
-    """A new process opens the assistant and answers as `serve` and `ask` do; torch stays out of it."""
+def test_answering_never_imports_torch_nor_pypinyin(config):
+    """A new process opens the assistant and answers as `serve` and `ask` do; torch stays out of it, and so
+    does pypinyin (49 MB) for an English question naming a place: its pinyin was worked out by the build."""
     script = ("import sys; from assistant.service import Assistant; from assistant.config import Config; "
               "a = Assistant.open(Config.from_env(), progress=False); "
               "answer = a.ask('2022年孕产妇死亡率的目标是多少？'); "
-              "print(answer.found, 'torch' in sys.modules, 'sentence_transformers' in sys.modules)")
+              "english = a.ask('What does Qinzhou plan for family doctors?'); "
+              "print(answer.found, english.citations[0].clause.source[:3], 'torch' in sys.modules, "
+              "'sentence_transformers' in sys.modules, 'pypinyin' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["True", "False", "False"]
+    assert out.split() == ["True", "001", "False", "False", "False"]
 
 
 def test_a_damaged_prepared_encoder_is_prepared_again(config, folder, tmp_path):
