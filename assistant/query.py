@@ -192,6 +192,14 @@ def _posseg():
     return jieba.posseg
 
 
+def load_segmenter_in_background() -> None:
+    """Load jieba in a thread (reading its dictionary is ~1.5 s, the most of a first question's wait), so
+    it loads while the index and the encoder do."""
+    import threading
+
+    threading.Thread(target=tagged_places, args=("预热",), name="jieba-load", daemon=True).start()
+
+
 # Dictionary words jieba tags as places that, in a question, are not one.
 _NOT_PLACES = {"东西", "中国", "全国", "国家", "城市", "城乡", "乡村", "农村", "社区", "本市", "全市", "全省", "全县", "全区", "各地", "地方",
                "惠及", "地中海"}  # a verb, and the 地中海 of 地中海贫血 (thalassaemia)

@@ -16,6 +16,7 @@ from assistant.config import Config
 from assistant.model_prep import ModelError
 from assistant.index import Manifest, SearchIndex, build_index, index_problems, intact_generations, load_generation
 from assistant.models import Answer, Clause, Document, Prose
+from assistant.query import load_segmenter_in_background
 from assistant.retrieval import Retriever, label_matches
 from assistant.store import open_store
 from assistant.textnorm import fold
@@ -168,6 +169,7 @@ class Assistant:
         """Load the model, bring the index up to date (embedding only what changed) and load it."""
         config = config or Config.from_env()
         embedder = embedder_in_background(config, progress)
+        load_segmenter_in_background()
         index, _ = build_index(config, embedder, progress=progress)
         return cls(config, index, embedder(), progress)
 
@@ -178,6 +180,7 @@ class Assistant:
         date in a background thread (`updating`), switching to it when it is done."""
         config = config or Config.from_env()
         embedder = embedder_in_background(config, progress)
+        load_segmenter_in_background()
         problems = index_problems(config)
         if not problems:  # checked already: loaded as it is
             return cls(config, load_generation(config.index_dir, Manifest.read(config.index_dir)), embedder())
