@@ -92,16 +92,21 @@ class ClauseTable(Sequence[Clause]):
         return np.asarray(self.labels, dtype=str)[self.columns["label"]] if len(self) else np.zeros(0, dtype=str)
 
     def of_document(self, source: str) -> tuple[Clause, ...]:
-        """The rows of one document (rows are grouped by document, as a build writes them)."""
+        """The rows of one document, in row order."""
         if source not in self._bounds:
             return ()
-        return self[slice(*self._bounds[source])]
+        start, end = self._bounds[source]
+        return tuple(self[int(row)] for row in self._by_document[start:end])
+
+    @cached_property
+    def _by_document(self) -> np.ndarray:  # the rows grouped by document (a build writes them so already)
+        return np.argsort(self.columns["document"], kind="stable")
 
     @cached_property
     def _bounds(self) -> dict[str, tuple[int, int]]:
-        document = self.columns["document"]
+        grouped = self.columns["document"][self._by_document]
         order = np.arange(len(self.sources))
-        starts, ends = np.searchsorted(document, order, "left"), np.searchsorted(document, order, "right")
+        starts, ends = np.searchsorted(grouped, order, "left"), np.searchsorted(grouped, order, "right")
         return {s: (int(a), int(b)) for s, a, b in zip(self.sources, starts, ends) if b > a}
 
     def save(self, path: Path) -> None:

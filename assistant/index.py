@@ -215,7 +215,7 @@ def _load_corpus(config: Config, progress: bool = False, on_progress: BuildProgr
     A file whose bytes are those of `earlier` (the previous generation) is taken from it, parsed or
     refused as it was then, so a rebuild reads (and OCRs) only what changed.
     """
-    earlier = earlier or Earlier({}, {}, {}, None)
+    earlier = earlier or Earlier({}, {}, {}, None, None)
     documents, clauses, whole, refused = {}, [], {}, {}
     files = corpus_files(config.corpus_dir)
     for done, path in enumerate(files):
@@ -235,7 +235,10 @@ def _load_corpus(config: Config, progress: bool = False, on_progress: BuildProgr
                 _say(progress, f"skipped {exc}")
                 continue
             documents[path.name], whole[path.name] = parsed.document, parsed.clauses
-        clauses.extend(split_long_clauses(whole[path.name], config.max_clause_chars))
+        if earlier.parts is not None and documents[path.name] is earlier.documents.get(path.name):
+            clauses.extend(earlier.parts.of_document(path.name))  # split as before: splitting 10⁵ again took seconds
+        else:
+            clauses.extend(split_long_clauses(whole[path.name], config.max_clause_chars))
     if not documents:
         raise CorpusError(f"no document in {config.corpus_dir} could be read"
                           + (f" ({'; '.join(r['reason'] for r in refused.values())})" if refused else ""))
@@ -250,9 +253,10 @@ class Earlier:
     whole: dict[str, tuple[Clause, ...]]
     refused: dict[str, dict]
     features: Features | None  # reused per unchanged document
+    parts: ClauseTable | None  # its clause parts, split to the same length limit as now (None: not to be reused)
 
 
-def _earlier(index_dir: Path, old: Manifest | None, damage: dict[str, str]) -> Earlier | None:
+def _earlier(index_dir: Path, old: Manifest | None, damage: dict[str, str], max_clause_chars: int) -> Earlier | None:
     """The previous generation's reading of the corpus, when it was made by this parser and is intact."""
     if old is None or old.format not in (2, 3, 4, INDEX_FORMAT) or old.parser_version != PARSER_VERSION:
         return None
@@ -268,7 +272,13 @@ def _earlier(index_dir: Path, old: Manifest | None, damage: dict[str, str]) -> E
             features = Features.load(index_dir / old.generation)
         except UNREADABLE:
             pass
-    return Earlier(documents, whole, old.refused, features)
+    parts = None
+    if old.format == INDEX_FORMAT and old.max_clause_chars == max_clause_chars and not damage.keys() & ROW_FILES:
+        try:
+            parts = ClauseTable.load(index_dir / old.generation / "rows.npz", documents)
+        except UNREADABLE:
+            pass
+    return Earlier(documents, whole, old.refused, features, parts)
 
 
 def _read_row_keys(gen: Path) -> list[tuple[str, int, int]]:
@@ -385,7 +395,7 @@ def build_index(
             return load_generation(config.index_dir, old), 0
         except UNREADABLE as exc:  # an index from before artefacts were recorded, damaged since
             damage = {MANIFEST: f"the index files cannot be read ({type(exc).__name__})"}
-    earlier = _earlier(config.index_dir, old, damage)
+    earlier = _earlier(config.index_dir, old, damage, config.max_clause_chars)
     documents, clauses, whole, refused = _load_corpus(config, progress, on_progress, earlier)
     hashes = {name: doc.sha256 for name, doc in documents.items()}
     if damage:
