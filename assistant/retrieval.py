@@ -9,13 +9,13 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
 from assistant.crosslingual import Glossary, load_glossary, translate
 from assistant.index import SearchIndex
-from assistant.models import Clause
+from assistant.models import PATH_SEPARATOR, Clause
 from assistant.query import Query, make_query, spellings
 from assistant.store import LocalStore, Store
 from assistant.textnorm import fold, is_cjk, tokens
@@ -62,8 +62,9 @@ class Retrieval:
     off_topic: bool = False  # nothing the question asks about occurs in the corpus at all
     ranked: tuple[Hit, ...] = ()  # the best candidates, best first (`hits` is its top k)
     named: tuple[str, ...] = ()  # documents the question names: about a place it names, or by a title's name
-    # Every candidate of one document, best first (a comparison reads each side's whole ranking).
-    of_document: Callable[[str], tuple[Hit, ...]] = lambda source: ()
+    # Every candidate of one document, best first, each made when it is read (a comparison reads each
+    # side's ranking until a clause states its topic); given `keep`, only those whose folded text it keeps.
+    of_document: Callable[..., Iterable[Hit]] = lambda source, keep=None: ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -106,9 +107,11 @@ class Retriever:
         if len(pinned) > 1:
             hits = _best_of_each_first(hits, pinned)
 
-        def of_document(source: str) -> tuple[Hit, ...]:
+        def of_document(source: str, keep: Callable[[str], bool] | None = None) -> Iterator[Hit]:
             mine = self.rows_of(source)
-            return tuple(sorted((self._hit(query, int(r), scores, incidental) for r in mine), key=lambda h: -h.score))
+            ranked = mine[np.argsort(-self._hit_scores(query, mine, scores), kind="stable")]
+            return (self._hit(query, int(r), scores, incidental) for r in ranked
+                    if keep is None or keep(self._folded_row(int(r))))
 
         return Retrieval(query, tuple(hits[: max(k, 1)]), tuple(pinned), tuple(unknown), self._off_topic(query),
                          tuple(hits), tuple(named), of_document)
@@ -121,8 +124,15 @@ class Retriever:
         """A clause part's headings and text, script-folded, whitespace removed: a page break inside a
         word ('法定传\n\n染病') must not hide it from a phrase test."""
         row = self._row_of(clause)
-        text = self.features.row_folded[row] if row is not None else fold(clause.text)  # folded at build time
-        return _squashed(fold(clause.path_text)) + "｜" + _squashed(text)
+        if row is not None:
+            return self._folded_row(row)
+        return _squashed(fold(clause.path_text)) + "｜" + _squashed(fold(clause.text))
+
+    def _folded_row(self, row: int) -> str:
+        """folded() of the clause part in `row` (its text folded at build time), without making its Clause."""
+        table = self.index.clauses
+        return _squashed(fold(PATH_SEPARATOR.join(table.paths[table.columns["path"][row]]))) + "｜" + \
+            _squashed(self.features.row_folded[row])
 
     def _row_of(self, clause: Clause) -> int | None:
         """The row of a clause part (None for a whole clause that was split): its document's rows are in
@@ -130,7 +140,9 @@ class Retriever:
         if clause.source not in self._starts:
             self._starts[clause.source] = self.index.clauses.columns["start"][self.rows_of(clause.source)]
         rows, at = self.rows_of(clause.source), int(np.searchsorted(self._starts[clause.source], clause.start))
-        return next((int(r) for r in rows[at:at + 2] if self.index.clauses[r].key == clause.key), None)
+        ends = self.index.clauses.columns["end"]
+        return next((int(r) for r, start in zip(rows[at:at + 2], self._starts[clause.source][at:at + 2])
+                     if start == clause.start and ends[r] == clause.end), None)
 
     def rows_of(self, source: str) -> np.ndarray:
         """The rows of one document's clause parts."""
@@ -262,6 +274,11 @@ class Retriever:
         lexical = self.store.lexical(tokens(folded), LEXICAL_CANDIDATES, pinned)
         top = float(lexical.max()) if len(lexical) else 0.0
         return dense, (lexical / top if top > 0 else lexical)
+
+    def _hit_scores(self, query: Query, rows: np.ndarray, scores: Scores) -> np.ndarray:
+        """What Hit.score will be for each row, as arrays (summed in the order _hit sums it)."""
+        bonus = W_YEAR * self._years_ok(query, rows) if query.years else 0.0
+        return (scores.fused[rows] + bonus) - HEADING_PENALTY * self.features.heading_only[rows]
 
     def _hit(self, query: Query, row: int, scores: Scores, incidental: list[str]) -> Hit:
         clause = self.index.clauses[row]

@@ -8,7 +8,7 @@ naming no heading that has parts), and the look-up strategy answers instead.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Callable, ClassVar, Iterable, Mapping, Protocol, Sequence
+from typing import Callable, ClassVar, Iterable, Iterator, Mapping, Protocol, Sequence
 
 from assistant.answering.intent import classify
 from assistant.models import Answer, Citation, Clause, Document, Intent
@@ -29,9 +29,10 @@ class Understood:
     retrieval: Retrieval  # as searched (its query keeps the whole topic)
     named: tuple[str, ...]  # documents the question names (by place or title), in the order named
 
-    def hits_in(self, source: str) -> list[Hit]:
-        """This document's candidates, best first."""
-        return list(self.retrieval.of_document(source))
+    def hits_in(self, source: str, keep: Callable[[str], bool] | None = None) -> Iterator[Hit]:
+        """This document's candidates, best first, each made when it is read; given `keep`, only those
+        whose folded text (`AnswerContext.folded`) it keeps."""
+        return iter(self.retrieval.of_document(source, keep))
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ def quoted_answer(understood: Understood, context: AnswerContext, intent: Intent
     """The reply: quoted sentence(s) with numbered citations, or a plain 'not found' and leads."""
     documents, idf = context.documents, context.idf
     retrieval = verified_first(understood.retrieval, documents, idf)
-    silent = silent_documents(understood.query, understood.named, documents, context.folded_document, idf)
+    silent = silent_documents(understood.query, understood.named, documents, context.folded_document, idf,
+                              context.documents_with)
     missing = missing_clause(understood, context)
     acronyms = unknown_acronyms(understood.query, context.folded_document, documents)
     if missing:
