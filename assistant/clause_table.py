@@ -116,10 +116,18 @@ class ClauseTable(Sequence[Clause]):
             np.savez(out, tables=np.frombuffer(orjson.dumps(tables), dtype=np.uint8), **self.columns)
 
     @classmethod
-    def load(cls, path: Path, documents: Mapping[str, Document]) -> "ClauseTable":
+    def load(cls, path: Path, documents: Mapping[str, Document], alike: "ClauseTable | None" = None) -> "ClauseTable":
+        """The saved table; the strings it shares with `alike` (the parts' labels, titles and paths are
+        mostly their whole clauses') are held once (~15 MB at 10⁵ parts)."""
         with np.load(path, allow_pickle=False) as data:
             tables = orjson.loads(data["tables"].tobytes())
             columns = {name: data[name] for name in (*_INTS, "ocr")}
+        if alike is not None:
+            for name, held in (("labels", alike.labels), ("titles", alike.titles)):
+                same = {text: text for text in held}
+                tables[name] = [same.get(text, text) for text in tables[name]]
+            same_path = {path: path for path in alike.paths}
+            tables["paths"] = [same_path.get(p, p) for p in map(tuple, tables["paths"])]
         sources = tuple(tables["sources"])
         missing = set(sources) - set(documents)
         if missing:

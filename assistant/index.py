@@ -43,7 +43,7 @@ from assistant.corpus import CorpusError, corpus_files, file_sha256, load_docume
 from assistant.models import Clause, Document, MetaField
 from assistant.parser import PARSER_VERSION
 from assistant.textnorm import compact, fold, tokens
-from assistant.vector_index import kept_index, node_rows, prepared_for_search, row_vectors, vector_index
+from assistant.vector_index import NodeVectors, kept_index, node_rows, prepared_for_search, row_vectors, vector_index
 
 # 2: generations carry their documents (documents.jsonl) and a manifest copy; 3: BM25 as arrays, and
 # the features retrieval derives from the corpus; 4: the documents' terms taken with whitespace removed
@@ -196,7 +196,7 @@ class SearchIndex:
     manifest: Manifest
     documents: dict[str, Document]
     clauses: ClauseTable  # one row per clause part, the FAISS row order
-    vectors: np.ndarray
+    vectors: "np.ndarray | NodeVectors"  # in row order, over the FAISS index's own memory
     faiss_index: object
     bm25: BM25
     whole_clauses: Outline  # unsplit outline per document, for browsing
@@ -293,24 +293,25 @@ def _read_row_keys(gen: Path) -> list[tuple[str, int, int]]:
     return keys
 
 
-def _read_generation(index_dir: Path, manifest: Manifest, documents: dict[str, Document]):
+def _read_generation(index_dir: Path, manifest: Manifest, documents: dict[str, Document], outline: Outline):
     import faiss
 
     gen = index_dir / manifest.generation
-    clauses = ClauseTable.load(gen / "rows.npz", documents)
+    clauses = ClauseTable.load(gen / "rows.npz", documents, alike=outline.table)
     faiss_index = faiss.read_index(str(gen / "faiss.index"))  # the owner: views of it must not outlive it
     prepared_for_search(faiss_index)
     labels = node_rows(faiss_index)
     if np.count_nonzero(labels >= 0) != len(clauses) or labels.max(initial=-1) >= len(clauses):
         raise ValueError("faiss.index does not hold one vector per clause part")
     bm25 = BM25.load(gen / "bm25.npz")
-    return clauses, row_vectors(faiss_index, gen / "vectors.npy"), faiss_index, bm25
+    return clauses, row_vectors(faiss_index), faiss_index, bm25
 
 
 def _read_documents(gen: Path) -> tuple[dict[str, Document], Outline]:
     documents, legacy = {}, {}
-    for line in (gen / "documents.jsonl").read_bytes().splitlines():
-        row = orjson.loads(line)
+    with open(gen / "documents.jsonl", "rb") as lines:  # line by line: reading the file whole left ~35 MB of the
+        rows = [orjson.loads(line) for line in lines]  # server's heap in holes at 10⁵ parts
+    for row in rows:
         d = row["document"]
         document = Document(**{**d, "fields": tuple(MetaField(**f) for f in d["fields"]),
                                  "pages": tuple(d.get("pages", ())), "ocr_pages": tuple(d.get("ocr_pages", ()))})
@@ -343,7 +344,7 @@ def load_index(config: Config) -> SearchIndex:
 def load_generation(index_dir: Path, manifest: Manifest) -> SearchIndex:
     """One generation, whole, from its folder alone (the corpus files are not read)."""
     documents, whole = _read_documents(index_dir / manifest.generation)
-    clauses, vectors, faiss_index, bm25 = _read_generation(index_dir, manifest, documents)
+    clauses, vectors, faiss_index, bm25 = _read_generation(index_dir, manifest, documents, whole)
     features = Features.load(index_dir / manifest.generation)
     return SearchIndex(manifest, documents, clauses, vectors, faiss_index, bm25, whole, features)
 
@@ -444,7 +445,7 @@ def build_index(
     manifest = _write_generation(config.index_dir, manifest, table, vectors, faiss_index, bm25, documents, outline,
                                  features)
     _say(progress, f"index written to {config.index_dir} ({len(clauses)} clause parts, {len(documents)} files)")
-    vectors = row_vectors(faiss_index, config.index_dir / manifest.generation / "vectors.npy")  # not a second copy
+    vectors = row_vectors(faiss_index)  # not a second copy
     return SearchIndex(manifest, documents, table, vectors, faiss_index, bm25, outline, features), len(todo)
 
 

@@ -149,6 +149,7 @@ class _HuggingFaceTokens:
 def load_tokens(folder: Path, max_length: int):
     """The folder's tokenizer: sentencepiece when tokenizer.json is an XLM-R unigram (a quarter of the
     memory; its model file is written beside tokenizer.json the first time), else `tokenizers`."""
+    from assistant.memory import release_freed_memory
     from assistant.spm_tokens import NotUnigram, SentencePieceTokens, sentencepiece_model
 
     model_file = folder / SENTENCEPIECE_FILE
@@ -159,7 +160,7 @@ def load_tokens(folder: Path, max_length: int):
     except NotUnigram:
         return _HuggingFaceTokens(folder / "tokenizer.json", max_length)
     write_sentencepiece_model(folder, model)
-    _release_freed_memory()  # parsing the 16 MB JSON left ~100 MB of freed heap behind
+    release_freed_memory()  # parsing the 16 MB JSON left ~100 MB of freed heap behind
     return SentencePieceTokens(model, max_length)
 
 
@@ -171,15 +172,6 @@ def write_sentencepiece_model(folder: Path, model: bytes) -> None:
         partial.replace(folder / SENTENCEPIECE_FILE)
     except OSError:
         partial.unlink(missing_ok=True)
-
-
-def _release_freed_memory() -> None:
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
-        pass
 
 
 def _session(path: str, threads: int):

@@ -14,6 +14,7 @@ from typing import Callable, Iterator, Sequence
 from assistant import answering
 from assistant.config import Config
 from assistant.model_prep import ModelError
+from assistant.memory import Trimmer, release_freed_memory
 from assistant.index import Manifest, SearchIndex, build_index, index_problems, intact_generations, load_generation
 from assistant.models import Answer, Clause, Document, Prose
 from assistant.query import load_segmenter_in_background
@@ -139,6 +140,8 @@ class Assistant:
         # queue_concurrency (they wait on the endpoint), so the CPU-bound composing is bounded here.
         self._composing = threading.BoundedSemaphore(max(1, int(config.queue_concurrency)))
         self._live = self._prepare(index)
+        self._trimmer = Trimmer()
+        release_freed_memory()  # what reading the index freed
 
     def _prepare(self, index: SearchIndex) -> Live:
         retriever = Retriever(index, self.embedder, open_store(self.config, index, progress=self.progress),
@@ -215,7 +218,9 @@ class Assistant:
         # Greetings and thanks earlier in the conversation are no subject a follow-up could lean on.
         history = [h for h in history if isinstance(h, str) and h.strip() and not answering.is_conversation(fold(h))]
         retrieval = live.retriever.retrieve(question, history, self.config.top_k)
-        return answering.answer(question, retrieval, live.context)
+        answer = answering.answer(question, retrieval, live.context)
+        self._trimmer.tick()
+        return answer
 
     def ask_stream(self, question: str, history: Sequence[str] = (),
                    conversation: Sequence[tuple[str, str]] = ()) -> Iterator[Answer]:
@@ -255,6 +260,7 @@ class Assistant:
         """Load what loads on first use (jieba, OpenCC, pinyin, the English dictionary) before a user waits."""
         self.ask("家庭医生签约服务有什么安排？")
         self.ask("What are the targets for family doctor services?")
+        release_freed_memory()
 
     @property
     def documents(self) -> dict[str, Document]:

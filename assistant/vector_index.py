@@ -138,20 +138,57 @@ def search_rows(faiss_index, query: np.ndarray, k: int) -> tuple[np.ndarray, np.
 def stored_vectors(faiss_index) -> np.ndarray | None:
     """The vectors inside a flat or HNSW index, in row order, as an array over its own memory (no second
     copy: 150 MB at 10⁵ parts), valid while the index lives; None for a kept graph, whose nodes are not
-    in row order (the generation's vectors.npy is read instead)."""
+    in row order (see `row_vectors`)."""
     import faiss
 
     index = faiss.downcast_index(faiss_index)
     if isinstance(index, faiss.IndexIDMap):
         return None
+    return _storage(index)
+
+
+def _storage(index) -> np.ndarray:
+    """A flat or HNSW index's vectors, node by node, as an array over its own memory."""
+    import faiss
+
     flat = faiss.downcast_index(index.storage) if isinstance(index, faiss.IndexHNSW) else index
     if flat.ntotal == 0:
         return np.zeros((0, flat.d), dtype=np.float32)
     return faiss.rev_swig_ptr(flat.get_xb(), flat.ntotal * flat.d).reshape(flat.ntotal, flat.d)
 
 
-def row_vectors(faiss_index, vectors_file: Path) -> np.ndarray:
-    """The rows' vectors: the index's own storage when its nodes are the rows, else vectors.npy mapped
-    from disk (read only where a pinned document's rows are scored)."""
+class NodeVectors:
+    """The rows' vectors of a kept graph, read from its own storage: row r is node `node_of_row[r]` (nodes of
+    removed rows stay in the graph as holes). Indexed like the array of rows it stands for; mapping the
+    generation's vectors.npy instead put a second copy of every vector read into the server's memory."""
+
+    def __init__(self, storage: np.ndarray, node_of_row: np.ndarray):
+        self.storage, self.node_of_row = storage, node_of_row
+        self.shape, self.dtype, self.ndim = (len(node_of_row), storage.shape[1]), storage.dtype, 2
+
+    def __len__(self) -> int:
+        return len(self.node_of_row)
+
+    def __getitem__(self, rows):
+        return self.storage[self.node_of_row[rows]]
+
+    def __iter__(self):
+        return (self.storage[node] for node in self.node_of_row)
+
+    def __array__(self, dtype=None, copy=None):
+        rows = self.storage[self.node_of_row]
+        return rows if dtype is None else rows.astype(dtype)
+
+
+def row_vectors(faiss_index) -> "np.ndarray | NodeVectors":
+    """The rows' vectors, over the index's own memory: an array when its nodes are the rows, else by node."""
+    import faiss
+
     view = stored_vectors(faiss_index)
-    return view if view is not None else np.load(vectors_file, mmap_mode="r")
+    if view is not None:
+        return view
+    labels = node_rows(faiss_index)
+    alive = np.flatnonzero(labels >= 0)
+    node_of_row = np.empty(len(alive), dtype=np.int64)
+    node_of_row[labels[alive]] = alive
+    return NodeVectors(_storage(faiss.downcast_index(faiss.downcast_index(faiss_index).index)), node_of_row)

@@ -101,6 +101,15 @@ def test_a_rebuild_from_an_earlier_bm25_equals_a_build_from_scratch(plans):
                                   len(before)), BM25.build(before))
 
 
+def test_term_frequencies_are_held_in_the_narrowest_type_and_a_rebuild_widens_it_when_it_must():
+    short = [["家庭", "医生"], ["医生", "签约"]]
+    assert BM25.build(short).tfs.dtype == np.uint8
+    long_row = ["医生"] * 300  # a frequency beyond uint8
+    rebuilt = BM25.rebuilt(BM25.build(short), np.arange(2), BM25.build([long_row]), np.asarray([2]), 3)
+    assert rebuilt.tfs.dtype == np.uint16 and same_bm25(rebuilt, BM25.build(short + [long_row]))
+    assert rebuilt.scores(["医生"]).dtype == np.float32 and np.allclose(rebuilt.scores(["医生"]), BM25.build(short + [long_row]).scores(["医生"]))
+
+
 @pytest.fixture(scope="module")
 def plans():
     parsed = [parse_document(p.name, p.read_text(encoding="utf-8")) for p in sorted((ROOT / "corpus").glob("*.txt"))]

@@ -16,7 +16,7 @@ class LocalStore:
 
     def __init__(self, faiss_index, vectors: np.ndarray, bm25: BM25, rows_of: Callable[[str], np.ndarray]):
         self.faiss_index = faiss_index
-        self.vectors = vectors  # in row order: FAISS's own storage or vectors.npy mapped (vector_index.row_vectors)
+        self.vectors = vectors  # in row order, over FAISS's own storage (vector_index.row_vectors)
         self.bm25 = bm25
         self.rows_of = rows_of
 
