@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="build or update the index (only changed files are embedded)")
     _common(p)
+    p.add_argument("--niceness", type=int, metavar="N", help="CPU priority of the build, so a server beside it answers "
+                                                             "first (env PLAN_BUILD_NICENESS; default 10; 0: unchanged)")
 
     p = sub.add_parser("add", help="add documents to the corpus (checked one by one), then update the index")
     _common(p)
@@ -103,6 +105,7 @@ def config_from(args: argparse.Namespace) -> Config:
         store=getattr(args, "store", None),
         cache_dir=getattr(args, "cache", None),
         max_clause_chars=getattr(args, "max_clause_chars", None),
+        build_niceness=getattr(args, "niceness", None),
         top_k=getattr(args, "top_k", None),
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
@@ -214,10 +217,12 @@ def cmd_prepare(args) -> int:
 
 def cmd_build(args) -> int:
     from assistant.index import build_index
+    from assistant.priority import lower_this_thread
     from assistant.service import open_embedder
 
     config = config_from(args)
     progress = not args.quiet
+    lower_this_thread(config.build_niceness)  # a server beside it answers first
     index, embedded = build_index(config, lambda: open_embedder(config, progress), progress)
     state = "built" if embedded else "up to date"
     print(f"index {state}: {len(index.clauses)} clause parts from {len(index.documents)} files; embedded {embedded}")

@@ -38,6 +38,7 @@ class Config:
     # Where the rows are searched (assistant/store/): "local" (FAISS + BM25 in this process), "milvus"
     # (Milvus Lite inside the index folder), a path ending in .db (Milvus Lite there) or a Milvus server's URI.
     store: str = "local"
+    build_niceness: int = 10  # CPU priority (nice) of index builds, so questions answered meanwhile come first
     milvus_token: str = ""  # for a Milvus server that wants one ("user:password" or an API key)
     # Prose answers (assistant/generation/): off unless llm_url names an OpenAI-compatible endpoint
     # (llama.cpp, vLLM, Ollama, a hosted API). The key is read from the variable llm_api_key_env names.

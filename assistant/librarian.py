@@ -15,6 +15,7 @@ from typing import Iterable
 
 from assistant.collection import Outcome, add_files, remove_document
 from assistant.index import Manifest, build_index
+from assistant.priority import lower_this_thread
 from assistant.service import Assistant
 
 STATUS_NAMES = {"queued": "排队中", "reading": "解析中", "embedding": "向量化中", "ready": "已就绪",
@@ -94,6 +95,7 @@ class Librarian:
         return [s for _, s in sorted({**ready, **refused, **pending}.items())]
 
     def _run(self) -> None:
+        lower_this_thread(self.assistant.config.build_niceness)  # questions first
         while True:
             with self._lock:
                 self._again = False

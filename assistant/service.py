@@ -15,6 +15,7 @@ from assistant import answering
 from assistant.config import Config
 from assistant.model_prep import ModelError
 from assistant.memory import Trimmer, release_freed_memory
+from assistant.priority import lower_this_thread
 from assistant.index import Manifest, SearchIndex, build_index, index_problems, intact_generations, load_generation
 from assistant.models import Answer, Clause, Document, Prose
 from assistant.query import load_segmenter_in_background
@@ -200,6 +201,7 @@ class Assistant:
 
     def _catch_up(self, progress: bool) -> None:
         """The background build of open_for_serving(); on failure the earlier generation keeps answering."""
+        lower_this_thread(self.config.build_niceness)  # questions answered meanwhile first
         try:
             index, embedded = build_index(self.config, lambda: self.embedder, progress=progress)
         except Exception as exc:  # one line: the server goes on answering from what it has
