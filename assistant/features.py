@@ -22,6 +22,7 @@ import numpy as np
 import orjson
 
 from assistant.bm25 import BM25
+from assistant.clause_table import ClauseTable
 from assistant.models import Clause, Document
 from assistant.query import leading_places, pinyin, strip_admin_suffix, tagged_places
 from assistant.textnorm import fold, is_cjk, tokens
@@ -264,11 +265,12 @@ def compute(documents: Mapping[str, Document], clauses: Sequence[Clause], earlie
     if earlier is None or earlier_rows is None:
         earlier_rows = [None] * len(clauses)
     # folding every part again was 3.7 s of a rebuild after one changed file at 10⁵ parts
-    texts = [fold(c.text) if r is None else earlier.row_folded[r] for c, r in zip(clauses, earlier_rows)]
-    row_document = np.asarray([position[c.source] for c in clauses], dtype=np.int32)
+    table = ClauseTable.of(clauses, documents)  # by column: a kept row's Clause is never made
+    texts = [fold(table[i].text) if r is None else earlier.row_folded[r] for i, r in enumerate(earlier_rows)]
+    row_document = np.asarray([position[s] for s in table.sources], dtype=np.int32)[table.columns["document"]]
     row_folded = FoldedRows.of(texts, [made[s].folded for s in sources], row_document,
-                               np.asarray([c.start for c in clauses], dtype=np.int64), np.asarray([c.end for c in clauses], dtype=np.int64))
-    heading_only = [is_heading_only(c.text) if r is None else earlier.heading_only[r] for c, r in zip(clauses, earlier_rows)]
+                               table.columns["start"].astype(np.int64), table.columns["end"].astype(np.int64))
+    heading_only = [is_heading_only(table[i].text) if r is None else earlier.heading_only[r] for i, r in enumerate(earlier_rows)]
     places = sorted({p for d in made.values() for p in d.places})
     spelt = (earlier.spellings if earlier is not None else None) or {}
     return Features(sources, made, row_folded, np.asarray(heading_only, dtype=bool), row_document, title_names, terms,

@@ -35,7 +35,7 @@ import orjson
 
 from assistant.bm25 import BM25
 from assistant.chunking import split_long_clauses
-from assistant.clause_table import ClauseTable, Outline, row_keys
+from assistant.clause_table import ClauseTable, Outline, Rows, assemble, row_keys
 from assistant.config import Config
 from assistant import features as corpus_features
 from assistant.features import Features
@@ -215,15 +215,16 @@ def _load_corpus(config: Config, progress: bool = False, on_progress: BuildProgr
     A file whose bytes are those of `earlier` (the previous generation) is taken from it, parsed or
     refused as it was then, so a rebuild reads (and OCRs) only what changed.
     """
-    earlier = earlier or Earlier({}, {}, {}, None, None)
-    documents, clauses, whole, refused = {}, [], {}, {}
+    earlier = earlier or Earlier({}, Outline.of({}, {}), {}, None, None)
+    documents, parts, whole, refused = {}, [], {}, {}
     files = corpus_files(config.corpus_dir)
     for done, path in enumerate(files):
         if on_progress is not None:
             on_progress("reading", done, len(files))
         sha = file_sha256(path)
         if path.name in earlier.documents and earlier.documents[path.name].sha256 == sha:
-            documents[path.name], whole[path.name] = earlier.documents[path.name], earlier.whole[path.name]
+            outline = earlier.whole.table
+            documents[path.name], whole[path.name] = earlier.documents[path.name], Rows(outline, outline.rows_of(path.name))
         elif earlier.refused.get(path.name, {}).get("sha256") == sha:
             refused[path.name] = earlier.refused[path.name]
             continue
@@ -236,13 +237,15 @@ def _load_corpus(config: Config, progress: bool = False, on_progress: BuildProgr
                 continue
             documents[path.name], whole[path.name] = parsed.document, parsed.clauses
         if earlier.parts is not None and documents[path.name] is earlier.documents.get(path.name):
-            clauses.extend(earlier.parts.of_document(path.name))  # split as before: splitting 10⁵ again took seconds
+            parts.append(Rows(earlier.parts, earlier.parts.rows_of(path.name)))  # split as before: splitting 10⁵ again took seconds
+        elif isinstance(whole[path.name], Rows):  # an earlier generation's outline, split to another length limit
+            parts.append(split_long_clauses(earlier.whole[path.name], config.max_clause_chars))
         else:
-            clauses.extend(split_long_clauses(whole[path.name], config.max_clause_chars))
+            parts.append(split_long_clauses(whole[path.name], config.max_clause_chars))
     if not documents:
         raise CorpusError(f"no document in {config.corpus_dir} could be read"
                           + (f" ({'; '.join(r['reason'] for r in refused.values())})" if refused else ""))
-    return documents, tuple(clauses), whole, refused
+    return documents, assemble(parts, documents), Outline.of(whole, documents), refused
 
 
 @dataclass(frozen=True)
@@ -250,7 +253,7 @@ class Earlier:
     """What the previous generation read from the corpus: its documents, their clauses, its refusals."""
 
     documents: dict[str, Document]
-    whole: dict[str, tuple[Clause, ...]]
+    whole: Outline
     refused: dict[str, dict]
     features: Features | None  # reused per unchanged document
     parts: ClauseTable | None  # its clause parts, split to the same length limit as now (None: not to be reused)
@@ -405,10 +408,9 @@ def build_index(
     if damage.keys() & ROW_FILES:  # the live rows cannot be trusted: the last intact ones can
         source = next(iter(intact_generations(config)), None)
     rows = _reusable_rows(config, source, hashes, set(damage) if source is old else set())
-    reusable = rows.vectors
-    todo = [i for i, c in enumerate(clauses) if (c.source, c.start, c.end) not in reusable]
-    dimension = source.dimension if source and reusable else 0
-    vectors = None
+    earlier_rows = [rows.old_rows.get(key) for key in clauses.keys()]  # each part's row in `source` (None: new or changed)
+    todo = [i for i, row in enumerate(earlier_rows) if row is None]
+    dimension = source.dimension if source and rows.old_rows else 0
     if todo:
         embedder = embedder_factory()
         _say(progress, f"embedding {len(todo)} of {len(clauses)} clause parts")
@@ -427,10 +429,9 @@ def build_index(
         vectors[todo] = fresh
     else:
         vectors = np.zeros((len(clauses), dimension), dtype=np.float32)
-    for i, c in enumerate(clauses):
-        if (c.source, c.start, c.end) in reusable:
-            vectors[i] = reusable[(c.source, c.start, c.end)]
-    earlier_rows = [rows.old_rows.get(c.key) for c in clauses]  # each part's row in `source` (None: new or changed)
+    kept = [(i, row) for i, row in enumerate(earlier_rows) if row is not None]
+    if kept:
+        vectors[[i for i, _ in kept]] = rows.vectors[[row for _, row in kept]]
     faiss_index = _vector_index(vectors, earlier_rows, rows)
     bm25 = _lexical_index(documents, clauses, earlier_rows, rows)
     old_features = earlier.features if earlier else None
@@ -441,12 +442,11 @@ def build_index(
         hashes, f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}", datetime.now().isoformat(timespec="microseconds"), len(clauses),
         refused=refused,
     )
-    table, outline = ClauseTable.of(clauses, documents), Outline.of(whole, documents)
-    manifest = _write_generation(config.index_dir, manifest, table, vectors, faiss_index, bm25, documents, outline,
+    manifest = _write_generation(config.index_dir, manifest, clauses, vectors, faiss_index, bm25, documents, whole,
                                  features)
     _say(progress, f"index written to {config.index_dir} ({len(clauses)} clause parts, {len(documents)} files)")
     vectors = row_vectors(faiss_index)  # not a second copy
-    return SearchIndex(manifest, documents, table, vectors, faiss_index, bm25, outline, features), len(todo)
+    return SearchIndex(manifest, documents, clauses, vectors, faiss_index, bm25, whole, features), len(todo)
 
 
 @dataclass(frozen=True)
@@ -454,8 +454,8 @@ class ReusableRows:
     """What an earlier generation gives a rebuild for the files unchanged since: their rows' vectors (keyed
     by clause position) and, when its format stored them as this one does, their rows' BM25 postings."""
 
-    vectors: dict
-    old_rows: dict  # clause position -> its row in the earlier generation
+    vectors: np.ndarray  # the earlier generation's, by its rows
+    old_rows: dict  # clause position -> its row in the earlier generation (the rows of unchanged files)
     bm25: BM25 | None = None
     faiss_file: Path | None = None  # the earlier generation's, unless damaged (its HNSW graph can be kept)
     size: int = 0  # rows of the earlier generation
@@ -467,7 +467,7 @@ def _reusable_rows(config: Config, old: Manifest | None, hashes: dict[str, str],
     Only the stored clause rows and vectors are needed: a damaged FAISS, BM25 or documents file is
     derived anew from them and the corpus, with nothing embedded again.
     """
-    nothing = ReusableRows({}, {})
+    nothing = ReusableRows(np.zeros((0, 0), dtype=np.float32), {})
     if old is None or old.model_id != config.model_id or old.format not in (1, 2, 3, 4, INDEX_FORMAT):
         return nothing  # formats 1 to 4 stored the same rows and vectors, as JSON lines
     if old.parser_version != PARSER_VERSION or old.max_clause_chars != config.max_clause_chars:
@@ -487,7 +487,7 @@ def _reusable_rows(config: Config, old: Manifest | None, hashes: dict[str, str],
             bm25 = BM25.load(gen / "bm25.npz")
         except UNREADABLE:
             pass
-    return ReusableRows({keys[i]: vectors[i] for i in kept}, {keys[i]: i for i in kept},
+    return ReusableRows(vectors, {keys[i]: i for i in kept},
                         bm25 if bm25 is not None and bm25.size == len(keys) else None,
                         None if "faiss.index" in damaged else gen / "faiss.index", len(keys))
 

@@ -97,7 +97,8 @@ def build(config: Config, rebuild: bool) -> dict:
                          stdout=subprocess.PIPE, text=True).stdout
     seconds = time.perf_counter() - started
     embedded = int(out.rsplit("embedded", 1)[1].strip())
-    if embedded or not record.exists():
+    parts = int(out.split(":", 1)[1].split("clause parts", 1)[0])
+    if embedded == parts or not record.exists():  # a build from nothing (not one catching up with a changed file)
         record.write_text(json.dumps({"seconds": seconds, "embedded": embedded, "at": time.strftime("%Y-%m-%d %H:%M")}))
     return json.loads(record.read_text())
 
