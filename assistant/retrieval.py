@@ -272,7 +272,11 @@ class Retriever:
         vector = self.embedder.encode_query(folded).astype(np.float32)
         dense = self.store.dense(vector, DENSE_CANDIDATES, pinned)
         lexical = self.store.lexical(tokens(folded), LEXICAL_CANDIDATES, pinned)
-        top = float(lexical.max()) if len(lexical) else 0.0
+        # Relative to the best row that can be answered from: a question pinned to documents ranks only their
+        # rows, and a document elsewhere that uses its words more (a regulation on smoking, for a plan's
+        # 控烟) must not shrink their lexical scores against their cosines.
+        among = lexical[self._candidate_rows(pinned)] if pinned else lexical
+        top = float(among.max()) if len(among) else 0.0
         return dense, (lexical / top if top > 0 else lexical)
 
     def _hit_scores(self, query: Query, rows: np.ndarray, scores: Scores) -> np.ndarray:
