@@ -257,11 +257,16 @@ TOPIC_STOP = frozenset(
 _COUNTING_WORD = re.compile(rf"^第[{_CN_NUM}\d]+|^(几|多少)[\u4e00-\u9fff]?$|^[{_CN_NUM}]+大$|^[{_CN_NUM}]+$|^[{_CN_NUM}几哪些]*(部分|大块|块|大项|条|项|点|个|方面|章|节)$")
 
 
-def without_places(folded: str, places) -> str:
-    """The text with each place name and its admin suffix ('木垒县', '云州区') and years blanked out."""
+def without_place_names(folded: str, places) -> str:
+    """The text with each place name and its admin suffix ('木垒县', '云州区') blanked out."""
     for place in sorted(places, key=len, reverse=True):
         folded = re.sub(re.escape(place) + "(?:自治区|自治州|省|市|县|区|州)?", " ", folded)
-    return _YEAR.sub(" ", folded)
+    return folded
+
+
+def without_places(folded: str, places) -> str:
+    """The text with each place name and its admin suffix, and years, blanked out."""
+    return _YEAR.sub(" ", without_place_names(folded, places))
 
 
 def acronyms_in(text: str) -> frozenset[str]:

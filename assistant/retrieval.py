@@ -9,14 +9,14 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
 from assistant.crosslingual import Glossary, load_glossary, translate
 from assistant.index import SearchIndex
 from assistant.models import PATH_SEPARATOR, Clause
-from assistant.query import Query, make_query, spellings
+from assistant.query import Query, make_query, spellings, without_place_names
 from assistant.store import LocalStore, Store
 from assistant.textnorm import fold, is_cjk, tokens
 
@@ -97,7 +97,7 @@ class Retriever:
         query = make_query(question, history, self.known_places, QUESTION_TERMS, self._translate, self.spelt)
         pinned, named, unknown, incidental, shared = self._pin_documents(query)
         rows = self._candidate_rows(pinned)
-        scores = self._scores(query, pinned)
+        scores = self._scores(query, pinned, incidental)
         if shared:
             pinned, named = self._one_of_each(shared, scores, pinned, named)
             rows = self._candidate_rows(pinned)
@@ -256,22 +256,29 @@ class Retriever:
             has.append(np.isin(rows, features.rows_with_year(year)) | np.isin(features.row_document[rows], titled))
         return (np.logical_or if len(query.years) > 1 else np.logical_and).reduce(has)
 
-    def _scores(self, query: Query, pinned: list[str]) -> Scores:
+    def _scores(self, query: Query, pinned: list[str], incidental: list[str] = ()) -> Scores:
         """Dense, lexical and coverage scores of every row; a follow-up's context counts a third.
-        The rows of pinned documents get their exact cosine, whether or not the nearest rows reach them."""
-        dense, lexical = self._scores_for(query.folded, pinned)
+        The rows of pinned documents get their exact cosine, whether or not the nearest rows reach them.
+
+        BM25 leaves out the places that pinned the documents they are about: those documents name them
+        throughout, so the names tell none of their clauses apart, and among many documents (where they are
+        rare) they outweighed the topic asked ('贵州和木垒的控烟工作…': the 控烟 clause fell to 12th in its plan).
+        A place only mentioned in passing stays: the clause must name it."""
+        homes = [p for p in query.places if p not in incidental] if pinned else []
+        dense, lexical = self._scores_for(query.folded, pinned, homes)
         if query.context:
-            context_dense, context_lexical = self._scores_for(query.context, pinned)
+            context_dense, context_lexical = self._scores_for(query.context, pinned, homes)
             dense = (2 * dense + context_dense) / 3
             lexical = (2 * lexical + context_lexical) / 3
         coverage = self.index.bm25.coverage(query.content_terms)
         fused = dense.astype(np.float64) + W_LEXICAL * lexical.astype(np.float64) + W_COVERAGE * coverage
         return Scores(dense, lexical, coverage, fused, fused - HEADING_PENALTY * self.features.heading_only)
 
-    def _scores_for(self, folded: str, pinned: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    def _scores_for(self, folded: str, pinned: list[str], unsaid: Sequence[str] = ()) -> tuple[np.ndarray, np.ndarray]:
+        """(cosines, BM25 relative to the best candidate row) of the text; BM25 without the place names `unsaid`."""
         vector = self.embedder.encode_query(folded).astype(np.float32)
         dense = self.store.dense(vector, DENSE_CANDIDATES, pinned)
-        lexical = self.store.lexical(tokens(folded), LEXICAL_CANDIDATES, pinned)
+        lexical = self.store.lexical(tokens(without_place_names(folded, unsaid)), LEXICAL_CANDIDATES, pinned)
         # Relative to the best row that can be answered from: a question pinned to documents ranks only their
         # rows, and a document elsewhere that uses its words more (a regulation on smoking, for a plan's
         # 控烟) must not shrink their lexical scores against their cosines.
