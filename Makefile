@@ -35,10 +35,18 @@ REGULATIONS_EVAL := if [ -f eval/regulations.jsonl ]; then \
 	$(PY) -m assistant eval --set eval/regulations.jsonl --extra-corpus tests/fixtures/regulations \
 	  --baseline eval/baseline-regulations.json --report eval/reports/regulations; fi
 
+# The real library (tests/fixtures/real-library: .doc, .docx, .xls, PDFs and a scan, nested by date), asked by
+# questions written blind; both halves gated, each by its own baseline; the index is built once into .cache.
+REAL_LIBRARY_EVAL := for half in dev test; do \
+	$(PY) -m assistant eval --set eval/real-library-$$half.jsonl --corpus tests/fixtures/real-library \
+	  --index .cache/real-library-index --baseline eval/baseline-real-library-$$half.json \
+	  --report eval/reports/real-library-$$half || exit 1; done
+
 test: index
 	$(PY) -m pytest -q -m "not llm"
 	$(PY) -m assistant eval
 	$(REGULATIONS_EVAL)
+	$(REAL_LIBRARY_EVAL)
 
 # The generation path against a real model (llama.cpp serving Gemma 3 270M on localhost). The first run on a
 # machine compiles llama-cpp-python (4-10 min) into ~/.cache/plan-assistant/wheels; .ci/run runs it after `make test`.
@@ -49,6 +57,7 @@ test-llm: $(STAMP)
 eval: index
 	$(PY) -m assistant eval
 	$(REGULATIONS_EVAL)
+	$(REAL_LIBRARY_EVAL)
 
 bench: index
 	$(PY) bench/run.py

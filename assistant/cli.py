@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jsonl", action="store_true", help='read {"question":…, "history":[…]} lines from stdin')
     p.add_argument("-k", type=int, dest="top_k", metavar="N", help="number of citations (default 5)")
     p.add_argument("--history", action="append", default=[], metavar="Q", help="an earlier question (repeatable, oldest first)")
+    p.add_argument("--collection", default="", metavar="FOLDER",
+                   help="answer only from the documents in this folder of the library and its sub-folders "
+                        "('法规库/本地文件'); with --jsonl a line's \"collection\" does the same")
     _llm(p)
 
     p = sub.add_parser("eval", help="score the assistant against the evaluation set; fails on regression")
@@ -226,7 +229,35 @@ def cmd_build(args) -> int:
     index, embedded = build_index(config, lambda: open_embedder(config, progress), progress)
     state = "built" if embedded else "up to date"
     print(f"index {state}: {len(index.clauses)} clause parts from {len(index.documents)} files; embedded {embedded}")
+    _report_not_indexed(config, index.manifest.refused)
     return 0
+
+
+def _report_not_indexed(config, refused: dict) -> None:
+    """Every file of the tree that is not in the index, one line each on stderr: nothing is skipped silently."""
+    from assistant.corpus import scan_library
+
+    skipped = scan_library(config.corpus_dir).skipped
+    copies = {n: e for n, e in refused.items() if "duplicate_of" in e}
+    unread = {n: e for n, e in refused.items() if "duplicate_of" not in e}
+    if not (skipped or refused):
+        return
+    print(f"not indexed: {len(unread)} unreadable, {len(copies)} duplicates, {len(skipped)} passed over",
+          file=sys.stderr)
+    for name, entry in sorted(unread.items()):
+        print(f"  unreadable  {name}: {_without_name(entry.get('reason', ''), name)}", file=sys.stderr)
+    for name, entry in sorted(copies.items()):
+        print(f"  duplicate   {name}: {entry.get('reason', '')}", file=sys.stderr)
+    for item in skipped:
+        print(f"  passed over {item.name}: {item.reason}", file=sys.stderr)
+
+
+def _without_name(reason: str, name: str) -> str:
+    base = name.rsplit("/", 1)[-1]
+    for prefix in (name + ": ", base + ": "):
+        if reason.startswith(prefix):
+            return reason[len(prefix):]
+    return reason
 
 
 def _open(args):
@@ -237,18 +268,19 @@ def _open(args):
 
 def cmd_ask(args) -> int:
     if args.jsonl:
-        return _ask_jsonl(_open(args), sys.stdin, sys.stdout)
+        return _ask_jsonl(_open(args), sys.stdin, sys.stdout, args.collection)
     if args.question is None:
-        return _ask_interactive(_open(args))
+        return _ask_interactive(_open(args), args.collection)
     from assistant.service import validate_question
 
     validate_question(args.question, config_from(args).max_question_chars)  # fail fast, before the model loads
     assistant = _open(args)
     if args.json:
-        answer = assistant.ask_with_prose(args.question, args.history)
+        answer = assistant.ask_with_prose(args.question, args.history, collection=args.collection)
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
     else:
-        print_streamed(assistant.ask_stream(args.question, args.history), sys.stdout, sys.stderr, not args.quiet)
+        print_streamed(assistant.ask_stream(args.question, args.history, collection=args.collection),
+                       sys.stdout, sys.stderr, not args.quiet)
     return 0
 
 
@@ -290,7 +322,7 @@ def format_answer(answer, prose_printed: bool = False) -> str:
     return "\n".join(lines)
 
 
-def _ask_jsonl(assistant, stdin, stdout) -> int:
+def _ask_jsonl(assistant, stdin, stdout, collection: str = "") -> int:
     """One answer object per input line; a bad line gets an error object and the rest go on."""
     from assistant.service import InvalidQuestion
 
@@ -305,7 +337,10 @@ def _ask_jsonl(assistant, stdin, stdout) -> int:
             history = item.get("history") or []
             if not isinstance(history, list):
                 raise InvalidQuestion("history 必须是之前问题的列表", '"history" must be a list of earlier questions')
-            result = assistant.ask_with_prose(item.get("question"), history).to_json()
+            scope = item.get("collection", collection)
+            if not isinstance(scope, str):
+                raise InvalidQuestion("collection 必须是文件夹名（文本）", '"collection" must be a folder name')
+            result = assistant.ask_with_prose(item.get("question"), history, collection=scope).to_json()
         except (json.JSONDecodeError, InvalidQuestion) as exc:
             failures += 1
             message = f"line {number}: {'not valid JSON' if isinstance(exc, json.JSONDecodeError) else exc}"
@@ -316,7 +351,7 @@ def _ask_jsonl(assistant, stdin, stdout) -> int:
     return EXIT_USAGE if failures else 0
 
 
-def _ask_interactive(assistant) -> int:
+def _ask_interactive(assistant, collection: str = "") -> int:
     from assistant.service import InvalidQuestion
 
     conversation: list[tuple[str, str]] = []  # (question, what was answered), oldest first
@@ -330,7 +365,7 @@ def _ask_interactive(assistant) -> int:
             conversation.clear()
             continue
         try:
-            answers = assistant.ask_stream(question, [q for q, _ in conversation], conversation)
+            answers = assistant.ask_stream(question, [q for q, _ in conversation], conversation, collection)
             answer = print_streamed(answers, sys.stdout, sys.stderr)
         except InvalidQuestion as exc:
             print(f"error: {exc}", file=sys.stderr)

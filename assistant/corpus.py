@@ -1,33 +1,130 @@
-"""The corpus folder: which files are documents, and reading one (its format's reader, then the parser)."""
+"""The corpus folder as an office keeps it: a tree of sub-folders (库 / 分类 / 团组 / 年份), and reading one file.
+
+A document's name (its `source`) is its path relative to the corpus folder, '/'-separated
+(`2018-01-16/胰岛素测定试剂注册技术审查指导原则.doc`), so two files of the same name in two folders are two
+documents; the folders above it are its collection (`models.collection_of`). Files directly in the folder keep
+their bare names, as before sub-folders were read.
+
+What is not read is listed, never dropped silently: hidden files and folders, Office's lock files (`~$…`),
+archives, formats no reader takes. A folder reached twice through links is read once.
+"""
 from __future__ import annotations
 
 import hashlib
+import os
+from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.ingest import CorpusError, decode, extract, suffixes
+from assistant.ingest import CorpusError, decode, extract, sniffed_suffix, suffixes
 from assistant.parser import ParsedDocument, parse_document
 
-__all__ = ["CorpusError", "corpus_files", "decode", "file_sha256", "load_document"]
+__all__ = ["CorpusError", "Library", "LibraryFile", "Skipped", "corpus_files", "decode", "file_sha256",
+           "load_document", "scan_library"]
+
+# Unpacking an archive is the office's decision (it may hold old versions, or another office's files).
+ARCHIVES = (".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".cab", ".arj")
 
 
-def corpus_files(corpus_dir: Path) -> list[Path]:
-    """The files directly in the folder that a reader can read, by name."""
+@dataclass(frozen=True)
+class LibraryFile:
+    """A file a reader may take: its document name (relative path) and where it lies."""
+
+    name: str
+    path: Path
+
+    def __fspath__(self) -> str:  # opened, copied and hashed as its file is
+        return str(self.path)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file or folder of the tree that is not read, and why (one line, English; the UI words it in Chinese)."""
+
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Library:
+    files: tuple[LibraryFile, ...]
+    skipped: tuple[Skipped, ...]
+
+
+def scan_library(corpus_dir: Path) -> Library:
+    """Every file under `corpus_dir` a reader may take, by name, and everything passed over with its reason."""
     if not corpus_dir.is_dir():
         raise CorpusError(f"corpus folder {corpus_dir} does not exist; pass --corpus DIR or set PLAN_CORPUS")
-    readable = suffixes()
-    files = sorted(p for p in corpus_dir.iterdir() if p.is_file() and p.suffix.lower() in readable)
-    if not files:
-        raise CorpusError(f"corpus folder {corpus_dir} has no documents ({', '.join(readable)})")
-    return files
+    readable = set(suffixes())
+    files, skipped, seen_dirs = [], [], set()
+    for folder, dirs, names in os.walk(corpus_dir, followlinks=True):
+        here = Path(folder)
+        real = here.resolve()
+        relative = here.relative_to(corpus_dir).as_posix()
+        prefix = "" if relative == "." else relative + "/"
+        if real in seen_dirs:  # a link back up the tree, or two links to one folder
+            skipped.append(Skipped(prefix.rstrip("/"), "a folder already read through another link"))
+            dirs[:] = []
+            continue
+        seen_dirs.add(real)
+        for d in sorted(dirs):
+            if d.startswith("."):
+                skipped.append(Skipped(prefix + d + "/", "hidden folder"))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            path, shown = here / name, prefix + name
+            reason = _passed_over(name, path, readable)
+            if reason:
+                skipped.append(Skipped(shown, reason))
+            else:
+                files.append(LibraryFile(shown, path))
+    files.sort(key=lambda f: f.name)
+    return Library(tuple(files), tuple(sorted(skipped, key=lambda s: s.name)))
+
+
+def _passed_over(name: str, path: Path, readable: set[str]) -> str | None:
+    if name.startswith("~$") or name.startswith(".~lock."):
+        return "a temporary file Office keeps while the document is open"
+    if name.startswith("."):
+        return "hidden file"
+    if not path.is_file():
+        return "not a regular file"
+    suffix = Path(name).suffix.lower()
+    if suffix in ARCHIVES or name.lower().endswith((".tar.gz", ".tar.bz2", ".tar.xz")):
+        return "an archive: unpack it into the folder to index the files it holds"
+    if suffix in readable:
+        return None
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        return f"cannot be opened ({exc.strerror or exc})"
+    if sniffed_suffix(head) in readable:  # a name without its extension, or with a wrong one
+        return None
+    return f"unsupported format '{suffix or '(none)'}'; can read {', '.join(sorted(readable))}"
+
+
+def corpus_files(corpus_dir: Path) -> list[LibraryFile]:
+    """The files of the tree a reader may take, by name; CorpusError when there is none."""
+    library = scan_library(corpus_dir)
+    if not library.files:
+        raise CorpusError(f"corpus folder {corpus_dir} has no documents ({', '.join(suffixes())}), "
+                          f"sub-folders included")
+    return list(library.files)
 
 
 def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
-def load_document(path: Path) -> ParsedDocument:
-    """Read one file with its format's reader and parse it (whole clauses, not yet split)."""
-    data = path.read_bytes()
-    extracted = extract(path.name, data)
-    return parse_document(path.name, extracted.text, hashlib.sha256(data).hexdigest(),
+def load_document(path: "Path | LibraryFile", name: str | None = None) -> ParsedDocument:
+    """Read one file with its format's reader and parse it (whole clauses, not yet split); `name` is its
+    document name (relative path): a LibraryFile's, or the file name."""
+    name = name or path.name
+    data = Path(path).read_bytes()
+    extracted = extract(name, data)
+    return parse_document(name, extracted.text, hashlib.sha256(data).hexdigest(),
                           pages=extracted.pages, ocr_pages=extracted.ocr_pages)

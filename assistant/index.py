@@ -204,48 +204,104 @@ class SearchIndex:
 
 
 def _corpus_hashes(config: Config) -> dict[str, str]:
-    return {p.name: file_sha256(p) for p in corpus_files(config.corpus_dir)}
+    return {f.name: file_sha256(f.path) for f in corpus_files(config.corpus_dir)}
 
 
 def _load_corpus(config: Config, progress: bool = False, on_progress: BuildProgress | None = None,
                  earlier: "Earlier | None" = None):
     """Documents, their clause parts (split to the length limit), their whole clauses, and the files
-    that could not be read (name -> {"sha256", "reason"}): those are named, and the rest is indexed.
+    that were not indexed (name -> {"sha256", "reason"}, and "duplicate_of" for a copy): those are named,
+    and the rest is indexed.
 
     A file whose bytes are those of `earlier` (the previous generation) is taken from it, parsed or
-    refused as it was then, so a rebuild reads (and OCRs) only what changed.
+    refused as it was then, so a rebuild reads (and OCRs, and converts) only what changed. A file with
+    the bytes of one before it (by name), or the same text (a .doc beside its .docx), is indexed once and
+    listed as that one's duplicate.
     """
     earlier = earlier or Earlier({}, Outline.of({}, {}), {}, None, None)
     documents, parts, whole, refused = {}, [], {}, {}
     files = corpus_files(config.corpus_dir)
-    for done, path in enumerate(files):
+    hashes = {f.name: file_sha256(f.path) for f in files}
+    _convert_ahead(files, hashes, earlier)
+    first_of_bytes: dict[str, str] = {}
+    first_of_text: dict[str, str] = {}
+    eta = ReadingProgress(len(files), progress and len(files) > 20)
+    for done, file in enumerate(files):
+        name, sha = file.name, hashes[file.name]
         if on_progress is not None:
             on_progress("reading", done, len(files))
-        sha = file_sha256(path)
-        if path.name in earlier.documents and earlier.documents[path.name].sha256 == sha:
+        eta.tick(done)
+        if sha in first_of_bytes:
+            refused[name] = {"sha256": sha, "reason": f"the same bytes as {first_of_bytes[sha]}",
+                             "duplicate_of": first_of_bytes[sha]}
+            continue
+        first_of_bytes[sha] = name
+        if name in earlier.documents and earlier.documents[name].sha256 == sha:
             outline = earlier.whole.table
-            documents[path.name], whole[path.name] = earlier.documents[path.name], Rows(outline, outline.rows_of(path.name))
-        elif earlier.refused.get(path.name, {}).get("sha256") == sha:
-            refused[path.name] = earlier.refused[path.name]
+            documents[name], whole[name] = earlier.documents[name], Rows(outline, outline.rows_of(name))
+        elif earlier.refused.get(name, {}).get("sha256") == sha and "duplicate_of" not in earlier.refused[name]:
+            refused[name] = earlier.refused[name]
             continue
         else:
             try:
-                parsed = load_document(path)
+                parsed = load_document(file.path, name)
             except CorpusError as exc:
-                refused[path.name] = {"sha256": sha, "reason": str(exc)}
+                refused[name] = {"sha256": sha, "reason": str(exc)}
                 _say(progress, f"skipped {exc}")
                 continue
-            documents[path.name], whole[path.name] = parsed.document, parsed.clauses
-        if earlier.parts is not None and documents[path.name] is earlier.documents.get(path.name):
-            parts.append(Rows(earlier.parts, earlier.parts.rows_of(path.name)))  # split as before: splitting 10⁵ again took seconds
-        elif isinstance(whole[path.name], Rows):  # an earlier generation's outline, split to another length limit
-            parts.append(split_long_clauses(earlier.whole[path.name], config.max_clause_chars))
+            documents[name], whole[name] = parsed.document, parsed.clauses
+        twin = first_of_text.setdefault(text_digest(documents[name].text), name)
+        if twin != name:
+            del documents[name], whole[name]
+            refused[name] = {"sha256": sha, "reason": f"the same text as {twin}", "duplicate_of": twin}
+            continue
+        if earlier.parts is not None and documents[name] is earlier.documents.get(name):
+            parts.append(Rows(earlier.parts, earlier.parts.rows_of(name)))  # split as before: splitting 10⁵ again took seconds
+        elif isinstance(whole[name], Rows):  # an earlier generation's outline, split to another length limit
+            parts.append(split_long_clauses(earlier.whole[name], config.max_clause_chars))
         else:
-            parts.append(split_long_clauses(whole[path.name], config.max_clause_chars))
+            parts.append(split_long_clauses(whole[name], config.max_clause_chars))
     if not documents:
         raise CorpusError(f"no document in {config.corpus_dir} could be read"
                           + (f" ({'; '.join(r['reason'] for r in refused.values())})" if refused else ""))
     return documents, assemble(parts, documents), Outline.of(whole, documents), refused
+
+
+class ReadingProgress:
+    """'reading 120/1000 files, ~3 min left' on stderr every few seconds, for folders of many files."""
+
+    def __init__(self, total: int, on: bool, every_s: float = 3.0):
+        self.total, self.on, self.every_s = total, on, every_s
+        self.start = self.last = time.monotonic()
+
+    def tick(self, done: int) -> None:
+        now = time.monotonic()
+        if not self.on or done == 0 or now - self.last < self.every_s:
+            return
+        self.last = now
+        left = (now - self.start) / done * (self.total - done)
+        shown = f"{left / 60:.0f} min" if left >= 90 else f"{left:.0f} s"
+        _say(True, f"reading {done}/{self.total} files, ~{shown} left")
+
+
+def text_digest(text: str) -> str:
+    """What two files of one text share whatever their format: the text without whitespace, hashed."""
+    return hashlib.blake2b("".join(text.split()).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _convert_ahead(files, hashes: dict[str, str], earlier: "Earlier") -> None:
+    """Convert the legacy-format files this build will read, in batches (one LibreOffice start for many)."""
+    from assistant.ingest.convert import SHEET_SUFFIXES, WORD_SUFFIXES, convert_ahead, soffice
+
+    legacy = set(WORD_SUFFIXES) | set(SHEET_SUFFIXES)
+    todo = [(f.path, Path(f.name).suffix.lower()) for f in files
+            if Path(f.name).suffix.lower() in legacy
+            and not (f.name in earlier.documents and earlier.documents[f.name].sha256 == hashes[f.name])]
+    if todo and soffice() is not None:
+        try:
+            convert_ahead(todo)
+        except CorpusError:
+            pass  # each file then says why on its own
 
 
 @dataclass(frozen=True)

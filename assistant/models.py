@@ -11,6 +11,19 @@ PATH_SEPARATOR = " › "
 META_NAMES = {"title": "标题", "issuer": "发文单位", "date": "日期", "doc_number": "文号", "index_number": "索引号"}
 
 
+def collection_of(source: str) -> str:
+    """The folders a document lies in, as staff name them: '法规库/本地文件/x.pdf' -> '法规库 › 本地文件'
+    ('' for a file directly in the corpus folder)."""
+    return PATH_SEPARATOR.join(source.split("/")[:-1])
+
+
+def in_collection(source: str, prefix: str) -> bool:
+    """Whether a document lies in the collection `prefix` names ('法规库' or '法规库/本地文件', with '/', ' › '
+    or '›' between folders), or in one of its sub-folders; the empty prefix is the whole library."""
+    wanted = [p.strip() for p in prefix.replace("›", "/").split("/") if p.strip()]
+    return source.split("/")[:-1][:len(wanted)] == wanted
+
+
 @dataclass(frozen=True)
 class MetaField:
     """One metadata value as it stands in the file: `value == document.text[start:end]`."""
@@ -25,7 +38,7 @@ class MetaField:
 class Document:
     """One source file and the metadata found in it."""
 
-    source: str  # file name inside the corpus folder, e.g. "000_a7ee23972fa017a8.txt"
+    source: str  # path inside the corpus folder, '/'-separated, e.g. "000_a7ee23972fa017a8.txt", "2018-01-16/x.doc"
     title: str
     text: str  # the decoded file text; every offset points into it
     sha256: str  # of the file's bytes, for the index manifest
@@ -39,6 +52,10 @@ class Document:
 
     def field(self, name: str) -> MetaField | None:
         return next((f for f in self.fields if f.name == name), None)
+
+    @property
+    def collection(self) -> str:
+        return collection_of(self.source)
 
     def page_at(self, offset: int) -> int | None:
         """The 1-based page holding `offset`, or None for a document without pages."""
@@ -105,6 +122,7 @@ class Citation:
         c = self.clause
         return {
             "source": c.source,
+            "collection": collection_of(c.source),
             "label": c.label,
             "path": c.path_text,
             "title": self.document_title,

@@ -93,14 +93,19 @@ class Retriever:
         self._glossary: Glossary | None = None  # CC-CEDICT, read on the first English question
         self._cache_dir = cache_dir  # where the dictionary is kept parsed
 
-    def retrieve(self, question: str, history=(), k: int = 5) -> Retrieval:
+    def retrieve(self, question: str, history=(), k: int = 5, scope: frozenset[str] | None = None) -> Retrieval:
+        """The question's best clause parts; given `scope` (document names: a collection), only theirs."""
         query = make_query(question, history, self.known_places, QUESTION_TERMS, self._translate, self.spelt)
         pinned, named, unknown, incidental, shared = self._pin_documents(query)
-        rows = self._candidate_rows(pinned)
-        scores = self._scores(query, pinned, incidental)
+        if scope is not None:
+            pinned, named = [s for s in pinned if s in scope], [s for s in named if s in scope]
+            shared = [g for g in ([s for s in group if s in scope] for group in shared) if len(g) > 1]
+        searched = lambda: pinned or (sorted(scope) if scope is not None else [])  # noqa: E731
+        rows = self._candidate_rows(searched())
+        scores = self._scores(query, pinned, incidental, searched())
         if shared:
             pinned, named = self._one_of_each(shared, scores, pinned, named)
-            rows = self._candidate_rows(pinned)
+            rows = self._candidate_rows(searched())
         chosen = self._best_rows(query, rows, scores, pinned)
         hits = sorted((self._hit(query, int(r), scores, incidental) for r in chosen), key=lambda h: -h.score)
         hits = _named_first(query, hits)
@@ -256,7 +261,8 @@ class Retriever:
             has.append(np.isin(rows, features.rows_with_year(year)) | np.isin(features.row_document[rows], titled))
         return (np.logical_or if len(query.years) > 1 else np.logical_and).reduce(has)
 
-    def _scores(self, query: Query, pinned: list[str], incidental: list[str] = ()) -> Scores:
+    def _scores(self, query: Query, pinned: list[str], incidental: list[str] = (),
+                searched: list[str] | None = None) -> Scores:
         """Dense, lexical and coverage scores of every row; a follow-up's context counts a third.
         The rows of pinned documents get their exact cosine, whether or not the nearest rows reach them.
 
@@ -265,9 +271,10 @@ class Retriever:
         rare) they outweighed the topic asked ('贵州和木垒的控烟工作…': the 控烟 clause fell to 12th in its plan).
         A place only mentioned in passing stays: the clause must name it."""
         homes = [p for p in query.places if p not in incidental] if pinned else []
-        dense, lexical = self._scores_for(query.folded, pinned, homes)
+        searched = pinned if searched is None else searched  # the documents answers may come from
+        dense, lexical = self._scores_for(query.folded, searched, homes)
         if query.context:
-            context_dense, context_lexical = self._scores_for(query.context, pinned, homes)
+            context_dense, context_lexical = self._scores_for(query.context, searched, homes)
             dense = (2 * dense + context_dense) / 3
             lexical = (2 * lexical + context_lexical) / 3
         coverage = self.index.bm25.coverage(query.content_terms)

@@ -17,7 +17,7 @@ from assistant.model_prep import ModelError
 from assistant.memory import Trimmer, release_freed_memory
 from assistant.priority import lower_this_thread
 from assistant.index import Manifest, SearchIndex, build_index, index_problems, intact_generations, load_generation
-from assistant.models import Answer, Clause, Document, Prose
+from assistant.models import PATH_SEPARATOR, Answer, Clause, Document, Prose, in_collection
 from assistant.query import load_segmenter_in_background
 from assistant.retrieval import Retriever, label_matches
 from assistant.store import open_store
@@ -212,25 +212,45 @@ class Assistant:
         _say(f"index up to date ({embedded} clause parts embedded); now answering from generation "
              f"{index.manifest.generation}")
 
-    def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
+    def ask(self, question: str, history: Sequence[str] = (), collection: str = "") -> Answer:
+        """The answer to `question` after the earlier questions `history`; given `collection` (a folder of the
+        library, '法规库/本地文件' or '法规库 › 本地文件'), from the documents in it and its sub-folders only."""
         question = validate_question(question, self.config.max_question_chars)
         live = self._live  # one generation for the whole answer, even if a newer one arrives meanwhile
+        scope, context = self._scoped(live, collection)
         if answering.is_conversation(fold(question)):  # no search: a greeting is not a follow-up of anything
-            return answering.help_answer(question, live.context)
+            return answering.help_answer(question, context)
         # Greetings and thanks earlier in the conversation are no subject a follow-up could lean on.
         history = [h for h in history if isinstance(h, str) and h.strip() and not answering.is_conversation(fold(h))]
-        retrieval = live.retriever.retrieve(question, history, self.config.top_k)
-        answer = answering.answer(question, retrieval, live.context)
+        retrieval = live.retriever.retrieve(question, history, self.config.top_k, scope)
+        answer = answering.answer(question, retrieval, context)
         self._trimmer.tick()
         return answer
 
+    def collections(self) -> list[str]:
+        """Every folder of the library holding documents, and the folders above them, as staff name them."""
+        found = set()
+        for source in self.documents:
+            folders = source.split("/")[:-1]
+            found.update(PATH_SEPARATOR.join(folders[:n]) for n in range(1, len(folders) + 1))
+        return sorted(found)
+
+    def _scoped(self, live: Live, collection: str) -> tuple[frozenset[str] | None, answering.AnswerContext]:
+        if not isinstance(collection, str) or not collection.strip():
+            return None, live.context
+        scope = frozenset(s for s in live.index.documents if in_collection(s, collection))
+        if not scope:
+            shown = collection.strip()[:80]
+            raise InvalidQuestion(f"文档库中没有“{shown}”这个文件夹，或其中没有文件", f"no collection {shown!r}")
+        return scope, replace(live.context, documents={s: live.index.documents[s] for s in sorted(scope)})
+
     def ask_stream(self, question: str, history: Sequence[str] = (),
-                   conversation: Sequence[tuple[str, str]] = ()) -> Iterator[Answer]:
+                   conversation: Sequence[tuple[str, str]] = (), collection: str = "") -> Iterator[Answer]:
         """The extractive answer at once, then (with a generator, for a found answer) the same answer with
         its prose as the checked sentences arrive; the last one yielded is final. `conversation` is the
         earlier (question, answer text) pairs the model may see; `history` is as for ask()."""
         with self._composing:
-            answer = self.ask(question, history)
+            answer = self.ask(question, history, collection)
         yield answer
         if self.generator is None:
             return
@@ -251,10 +271,10 @@ class Assistant:
             _say(f"prose answer fell back: {prose.error}")
 
     def ask_with_prose(self, question: str, history: Sequence[str] = (),
-                       conversation: Sequence[tuple[str, str]] = ()) -> Answer:
+                       conversation: Sequence[tuple[str, str]] = (), collection: str = "") -> Answer:
         """The final answer of ask_stream()."""
         answer = None
-        for answer in self.ask_stream(question, history, conversation):
+        for answer in self.ask_stream(question, history, conversation, collection):
             pass
         return answer
 

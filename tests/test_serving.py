@@ -78,7 +78,8 @@ def test_a_question_of_the_wrong_type_is_refused_with_a_message(client, bad, cap
 @pytest.mark.parametrize("data, message", [
     ([], "缺少参数 message"),
     ("not a list", "缺少参数 message"),
-    ([Q2022, [{"role": "user", "content": "an old-style chat"}]], "只接受一个参数"),
+    ([Q2022, [{"role": "user", "content": "an old-style chat"}]], "参数 folder 必须是文件夹名"),
+    ([Q2022, "", "a third"], "只接受参数 message 和 folder"),
 ])
 def test_missing_or_extra_arguments_are_refused_with_a_message(served_app, data, message, capfd):
     status, body = post(f"{served_app}/gradio_api/call/ask", json.dumps({"data": data}).encode())
@@ -145,7 +146,9 @@ def test_ask_problem_rules():
     assert ask_problem({"data": [Q2022, None], "fn_index": 3}, endpoints, simple=False) is None
     assert ask_problem({"data": [5], "fn_index": 0}, endpoints, simple=False) is None  # not /ask: Gradio's to check
     assert "必须是文本" in ask_problem({"data": [5, None], "fn_index": 3}, endpoints, simple=False)
-    assert "只接受一个参数" in ask_problem({"data": [Q2022, [], None], "fn_index": 3}, endpoints, simple=False)
+    assert "只接受参数 message 和 folder" in ask_problem({"data": [Q2022, [], None], "fn_index": 3}, endpoints, simple=False)
+    assert ask_problem({"data": [Q2022, "2018-01-16"]}, endpoints, simple=True) is None
+    assert "参数 folder 必须是" in ask_problem({"data": [Q2022, 7]}, endpoints, simple=True)
     assert "没有编号为 True" in ask_problem({"data": [Q2022], "fn_index": True}, endpoints, simple=False)
     assert "不是有效的 JSON" in ask_problem([Q2022], endpoints, simple=True)
 

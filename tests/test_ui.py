@@ -340,7 +340,7 @@ def test_unexpected_error_is_a_short_message_and_logged(capsys):
     class Broken:
         documents = {}
 
-        def ask(self, question, history):
+        def ask(self, question, history, collection=""):
             raise RuntimeError("boom")
 
     chat, session, _ = ui.respond(Broken(), "问题", None)

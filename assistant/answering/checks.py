@@ -81,9 +81,52 @@ def check_hit(query: Query, top: Hit, documents: dict[str, Document], idf: Idf, 
     missing = missing_indicators(query, top, documents[top.clause.source])
     if missing and not comparison:
         return Verdict(False, f"文件中未找到关于“{'、'.join(missing)}”的具体数字。")
+    if query.indicators and not comparison and not states_figure_of(query, top.clause.text,
+                                                                    documents[top.clause.source].title):
+        unit = asked_unit(query.asked or query.folded)
+        return Verdict(False, f"文件中未给出“{'、'.join(query.indicators)}”的具体数字" + (f"（{unit}）。" if unit else "。"))
     if not year_supported(query, top, documents[top.clause.source], idf):
         return Verdict(False, f"文件中未找到{'、'.join(query.years)}年的这项内容。")
     return FOUND
+
+
+# The unit a figure question asks in: the measure word or symbol right after 多少/几 ('多少N', '几年', '多少例',
+# '多少CFU/mL'); a closed class of Chinese measure words, or Latin letters and symbols.
+# Counting words (个/家/所/名/人/例 …) stand for one another ('多少家' is answered by '40 个'), so only units of
+# measure and of time are held to.
+_ASKED_UNIT = re.compile(r"(?<!哪)(?:多少|几)\s*([A-Za-zμµ°℃%‰/]+(?:/[A-Za-z]+)?|小时|分钟|[级岁倍年天月周元克升米度秒])")
+_SAME_UNIT = {"度": "度|℃|°c", "%": "%|％", "年": "年", "天": "天|日|d\\b", "周": "周", "月": "个?月"}
+# A number that states a value: not a list marker ('（2）', '2.'/'2、' opening a sentence), not a standard's or a
+# regulation's number ('YY 0271.1-2016', '第739号'), not a year.
+_VALUE = re.compile(r"(?<![\d.A-Za-z（(〔第/-])(?:\d+(?:\.\d+)?|[一二三四五六七八九十两百千万]+)(?![\d）)〕])")
+
+
+def asked_unit(question: str) -> str:
+    match = _ASKED_UNIT.search(question)
+    return match.group(1) if match else ""
+
+
+def states_figure_of(query: Query, text: str, title: str) -> bool:
+    """A figure question is answered by a sentence that names what is counted and states a value of it — in
+    the unit asked, when one is ('缝合强度要达到多少N' is not answered by '…缝合强度（如需缝合）…').
+
+    The nouns of the document's title name all of it, so a sentence need not repeat them."""
+    unit = asked_unit(query.asked or query.folded).lower()
+    own = [n for n in query.indicators if n not in fold(title)] or list(query.indicators)
+    pattern = None
+    if unit:
+        units = _SAME_UNIT.get(unit, re.escape(unit))
+        pattern = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*(?:[-~～—至]\s*\d+(?:\.\d+)?\s*)?(?:" + units + ")"
+                             r"|[一二三四五六七八九十两百千万]+\s*(?:" + units + ")")
+    for start, end in sentence_spans(text):
+        sentence = fold(text[start:end]).replace(" ", "")
+        if not any(_word_in(n, sentence) for n in own):
+            continue
+        values = [m for m in _VALUE.finditer(sentence) if not _YEAR_IN_TEXT.fullmatch(m.group())]
+        if pattern is None and values or pattern is not None and any(
+                not _YEAR_IN_TEXT.fullmatch(re.sub(r"\D.*", "", m.group())) for m in pattern.finditer(sentence)):
+            return True
+    return False
 
 
 def missing_indicators(query: Query, hit: Hit, document: Document) -> list[str]:

@@ -29,7 +29,8 @@ KINDS = (
     "unanswerable",
 )
 CONVERSATION = "conversation"  # greetings and thanks: no clause expected, only the conversation intent
-FIELDS = ("id", "kind", "question", "history", "expected", "keys", "unanswerable", "not_stated")
+FIELDS = ("id", "kind", "question", "history", "expected", "keys", "unanswerable", "not_stated", "where")
+WHERE = ("text", "table", "crosses_line", "scan")  # where a blind item's answer stands in its file
 REQUIRED_FIELDS = ("id", "kind", "question")
 NO_DOCUMENT = "none"  # the "document" of an item about no document, in the per-document breakdown
 
@@ -45,7 +46,10 @@ class EvalSetError(ValueError):
 @dataclass(frozen=True)
 class Expected:
     source: str  # file name inside the corpus folder
-    label: str  # a whole clause's label, as in Assistant.outline(source), or a FIELD_LABELS entry
+    label: str  # a whole clause's label, as in Assistant.outline(source), or a FIELD_LABELS entry; "" with evidence
+    # Or, for sets written blind from the files (no labels known to the writer): the answering passage copied
+    # from the document, found in the reader's text up to whitespace and width (score.evidence_span).
+    evidence: str = ""
 
     @property
     def field_name(self) -> str | None:
@@ -64,6 +68,7 @@ class EvalItem:
     unanswerable: bool = False
     line: int = 0  # line number in the set file, for messages
     not_stated: tuple[str, ...] = ()  # sources named in the question that do not state what is asked
+    where: str = "text"  # blind sets: "table", "crosses_line" (a printed line or page break), "scan"
 
     @property
     def is_conversation(self) -> bool:
@@ -131,7 +136,11 @@ def parse_item(obj: object, line: int = 0, where: str = "") -> EvalItem:
                    'and "unanswerable" false')
     if not unanswerable and kind != CONVERSATION and not expected:
         raise fail('an answerable item needs at least one "expected" clause')
-    return EvalItem(item_id, kind, question, tuple(history), expected, tuple(keys), unanswerable, line, tuple(not_stated))
+    where_ = obj.get("where", "text")
+    if where_ not in WHERE:
+        raise fail(f'"where" must be one of {", ".join(WHERE)}')
+    return EvalItem(item_id, kind, question, tuple(history), expected, tuple(keys), unanswerable, line, tuple(not_stated),
+                    where_)
 
 
 def _strings(value: object, allow_empty: bool = False) -> bool:
@@ -139,8 +148,12 @@ def _strings(value: object, allow_empty: bool = False) -> bool:
 
 
 def _parse_expected(entry: object, fail) -> Expected:
+    if isinstance(entry, dict) and set(entry) == {"source", "evidence"}:
+        if not all(isinstance(entry[k], str) and entry[k].strip() for k in ("source", "evidence")):
+            raise fail('"source" and "evidence" of an expected passage must be non-empty strings')
+        return Expected(entry["source"], "", entry["evidence"])
     if not isinstance(entry, dict) or set(entry) != {"source", "label"}:
-        raise fail('each "expected" entry must be exactly {"source": …, "label": …}')
+        raise fail('each "expected" entry must be exactly {"source": …, "label": …} or {"source": …, "evidence": …}')
     if not all(isinstance(entry[k], str) and entry[k] for k in ("source", "label")):
         raise fail('"source" and "label" of an expected clause must be non-empty strings')
     expected = Expected(entry["source"], entry["label"])

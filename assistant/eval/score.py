@@ -8,6 +8,7 @@ comparison, which-documents or summary item every document, any other item any o
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from typing import Callable, Mapping, Sequence
@@ -50,6 +51,28 @@ def short_source(source: str) -> str:
     return source[:3] + "…" if _PLAN_FILE.fullmatch(source) else source
 
 
+def _folded_chars(text: str) -> tuple[str, list[int]]:
+    """`text` width-folded (NFKC) without whitespace, and each folded character's offset in `text`."""
+    chars, at = [], []
+    for i, ch in enumerate(text):
+        for folded in unicodedata.normalize("NFKC", ch):
+            if not folded.isspace():
+                chars.append(folded)
+                at.append(i)
+    return "".join(chars), at
+
+
+def evidence_span(text: str, evidence: str) -> Span | None:
+    """Where a passage copied from the document stands in the reader's text, whatever the whitespace, line
+    breaks and character widths between them; None when the reader's text does not hold it."""
+    haystack, at = _folded_chars(text)
+    needle, _ = _folded_chars(evidence)
+    found = haystack.find(needle) if needle else -1
+    if found < 0:
+        return None
+    return at[found], at[found + len(needle) - 1] + 1
+
+
 def expected_spans(
     item: EvalItem,
     outline: Callable[[str], Sequence[Clause]],
@@ -64,6 +87,14 @@ def expected_spans(
     spans: dict[Expected, tuple[Span, ...]] = {}
     for exp in item.expected:
         where = f"line {item.line} ({item.id}): "
+        if exp.evidence:
+            doc = (documents or {}).get(exp.source)
+            if doc is None:
+                raise EvalSetError(f"{where}no document {exp.source!r} in the index")
+            # Not found: the reader lost or garbled the passage, so no citation can cover it and the item fails.
+            found = evidence_span(doc.text, exp.evidence)
+            spans[exp] = (found,) if found else ()
+            continue
         if exp.field_name is not None:
             doc = (documents or {}).get(exp.source)
             if doc is None:
@@ -100,7 +131,7 @@ def requirements(item: EvalItem, spans: ExpectedSpans) -> tuple[Requirement, ...
     if not item.expects_clauses:
         return ()
     if item.kind in EVERY_CLAUSE:
-        return tuple(Requirement(f"{short_source(e.source)} {e.label}", tuple((e.source, s) for s in spans[e]))
+        return tuple(Requirement(f"{short_source(e.source)} {e.label or e.evidence[:12] + '…'}", tuple((e.source, s) for s in spans[e]))
                      for e in item.expected)
     if item.kind in EVERY_DOCUMENT:
         by_source: dict[str, list[tuple[str, Span]]] = defaultdict(list)

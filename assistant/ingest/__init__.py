@@ -11,12 +11,13 @@ from typing import Mapping
 from assistant.ingest.base import CorpusError, Extracted, Reader
 from assistant.ingest.text import TextReader, decode
 
-__all__ = ["CorpusError", "Extracted", "READERS", "Reader", "decode", "extract", "suffixes"]
+__all__ = ["CorpusError", "Extracted", "READERS", "Reader", "decode", "extract", "sniffed_suffix", "suffixes"]
 
 
 # (module, class) of each optional reader; a reader whose library is not installed is left out.
 OPTIONAL_READERS = (("assistant.ingest.pdf", "PdfReader"), ("assistant.ingest.docx", "DocxReader"),
-                    ("assistant.ingest.html", "HtmlReader"))
+                    ("assistant.ingest.html", "HtmlReader"), ("assistant.ingest.convert", "WordReader"),
+                    ("assistant.ingest.convert", "SheetReader"))
 
 
 def _readers() -> dict[str, Reader]:
@@ -38,9 +39,60 @@ def suffixes(readers: Mapping[str, Reader] = READERS) -> tuple[str, ...]:
     return tuple(sorted(readers))
 
 
+def sniffed_suffix(data: bytes) -> str | None:
+    """The format the bytes are, whatever the name says (None: no telling, go by the name). Real folders hold
+    a .doc that is RTF or a web page, a .docx that is an old .doc, and names cut before their extension."""
+    head = data[:4096]
+    if head.startswith(b"%PDF-"):
+        return ".pdf"
+    if head.startswith(b"{\\rtf"):
+        return ".rtf"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2: Word, Excel or WPS 97–2003
+        if "Workbook".encode("utf-16-le") in data:
+            return ".xls"
+        return ".doc"
+    if head.startswith(b"PK\x03\x04"):
+        if b"word/" in data[:1 << 16]:
+            return ".docx"
+        if b"xl/" in data[:1 << 16]:
+            return ".xlsx"
+        return None
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"<!doctype html", b"<html")):
+        return ".html"
+    return None
+
+
+# Formats of one family: a name's suffix in the family is trusted over what sniffing guesses within it.
+_FAMILIES = ({".doc", ".dot", ".wps", ".wpt", ".xls", ".et"}, {".docx", ".xlsx"}, {".html", ".htm"})
+
+
+def _format_of(name: str, data: bytes, readers: Mapping[str, Reader]) -> str:
+    suffix = Path(name).suffix.lower()
+    actual = sniffed_suffix(data)
+    if actual is None or actual == suffix or actual not in readers:
+        return suffix
+    if any(suffix in family and actual in family for family in _FAMILIES):
+        return suffix
+    return actual
+
+
 def extract(name: str, data: bytes, readers: Mapping[str, Reader] = READERS) -> Extracted:
-    """The text of a file called `name` with bytes `data`; CorpusError naming the file when it cannot be read."""
-    reader = readers.get(Path(name).suffix.lower())
+    """The text of a file called `name` with bytes `data`; CorpusError naming the file when it cannot be read.
+
+    The reader is the one of the format the bytes are (see sniffed_suffix), which is the name's suffix but
+    for misnamed files; a .docx python-docx cannot open goes through LibreOffice, as a .doc does."""
+    kind = _format_of(name, data, readers)
+    reader = readers.get(kind)
     if reader is None:
         raise CorpusError(f"{name}: no reader for '{Path(name).suffix}' files (can read {', '.join(suffixes(readers))})")
-    return reader.extract(name, data)
+    try:
+        return reader.extract(name, data)
+    except CorpusError as exc:
+        word = readers.get(".doc")
+        if kind != ".docx" or word is None or "refused:" in str(exc) or "no text" in str(exc):
+            raise
+        try:
+            return word.extract(name, data)  # LibreOffice repairs what python-docx cannot open
+        except CorpusError:
+            raise exc from None

@@ -109,6 +109,9 @@ def build_app(assistant: Assistant, librarian: Librarian | None = None) -> gr.Bl
                 with gr.Row():
                     send = gr.Button("发送", variant="primary", elem_id="pa-send", scale=3)
                     clear = gr.Button("新对话", variant="secondary", elem_id="pa-new", scale=1)
+                    folders = collection_choices(assistant)
+                    collection = gr.Dropdown(choices=folders, value="", label="只问这个文件夹", scale=2,
+                                             elem_id="pa-collection", filterable=True, visible=len(folders) > 1)
             with gr.Column(scale=6, min_width=420):
                 with gr.Tabs(selected="sources", elem_id="pa-tabs") as tabs:
                     with gr.Tab("来源", id="sources", elem_id="pa-sources-tab"):
@@ -125,16 +128,16 @@ def build_app(assistant: Assistant, librarian: Librarian | None = None) -> gr.Bl
 
         respond = respond_in_turn if assistant.generator is None else respond_stream_in_turn
 
-        def answer(message, session, request: gr.Request):  # `message`: the name scripts pass it by
-            return respond(assistant, in_flight, getattr(request, "session_hash", None), message, session)
+        def answer(message, session, folder="", request: gr.Request = None):  # `message`: the name scripts pass it by
+            return respond(assistant, in_flight, getattr(request, "session_hash", None), message, session, folder)
 
-        def on_example(session, evt: gr.SelectData, request: gr.Request):  # an example of the empty chat
+        def on_example(session, folder, evt: gr.SelectData, request: gr.Request):  # an example of the empty chat
             value = evt.value if isinstance(evt.value, dict) else {}
-            return answer(value.get("text", ""), session, request)
+            return answer(value.get("text", ""), session, folder, request)
 
-        def on_ask_link(session, evt: gr.EventData, request: gr.Request):  # an example question in a help answer
+        def on_ask_link(session, folder, evt: gr.EventData, request: gr.Request):  # an example question in a help answer
             data = evt._data if isinstance(evt._data, dict) else {}
-            return answer(data.get("question", ""), session, request)
+            return answer(data.get("question", ""), session, folder, request)
 
         if assistant.generator is not None:  # prose streams: each yield goes to the browser
             answer, on_example, on_ask_link = streamed(answer), streamed(on_example), streamed(on_ask_link)
@@ -146,11 +149,11 @@ def build_app(assistant: Assistant, librarian: Librarian | None = None) -> gr.Bl
         limit = int(assistant.config.max_question_chars)
         send_js = asset("before_answer.js", CLEAR_INPUT="true", MAX_QUESTION_CHARS=limit)
         show_sources_js = asset("before_answer.js", CLEAR_INPUT="false", MAX_QUESTION_CHARS=limit)
-        asked = gr.on([textbox.submit, send.click], answer, inputs=[textbox, conversation],
+        asked = gr.on([textbox.submit, send.click], answer, inputs=[textbox, conversation, collection],
                       outputs=answer_outputs, js=send_js, trigger_mode="always_last",
                       concurrency_id="answer", show_progress="minimal", api_name="ask")
         asked_too = [
-            event(handler, inputs=[conversation], outputs=answer_outputs, js=show_sources_js,
+            event(handler, inputs=[conversation, collection], outputs=answer_outputs, js=show_sources_js,
                   trigger_mode="always_last", concurrency_id="answer", show_progress="minimal",
                   api_visibility="private")
             for event, handler in ((chatbot.example_select, on_example), (bridge.submit, on_ask_link))
@@ -179,13 +182,23 @@ def build_app(assistant: Assistant, librarian: Librarian | None = None) -> gr.Bl
             return lookup_clause(assistant, source, label)
 
         def on_load():  # the documents as they are now: the index may have been brought up to date since start
-            return gr.Dropdown(choices=document_choices(assistant))
+            folders = collection_choices(assistant)
+            return gr.Dropdown(choices=document_choices(assistant)), gr.Dropdown(choices=folders, visible=len(folders) > 1)
 
-        demo.load(on_load, outputs=doc_pick, show_progress="hidden", api_visibility="private")
+        demo.load(on_load, outputs=[doc_pick, collection], show_progress="hidden", api_visibility="private")
 
         gr.on([find.click, label_box.submit], on_find, inputs=[doc_pick, label_box], outputs=document_view,
               show_progress="hidden", api_visibility="private").then(None, js=asset("scroll.js"))
     return demo
+
+
+def collection_choices(assistant: Assistant) -> list[tuple[str, str]]:
+    """The picker beside the question box: the whole library, then each folder (sub-folders indented)."""
+    choices = [("全部文件", "")]
+    for folder in assistant.collections():
+        depth = folder.count(" › ")
+        choices.append(("\u3000" * depth + folder.rsplit(" › ", 1)[-1], folder))
+    return choices
 
 
 def streamed(handler):

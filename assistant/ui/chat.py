@@ -23,7 +23,7 @@ def log_error(where: str) -> None:
     print(f"plan-assistant ui: error in {where}:\n{traceback.format_exc()}", file=sys.stderr, flush=True)
 
 
-def respond(assistant: Assistant, message: Any, session: Any) -> tuple[list, Session, Any]:
+def respond(assistant: Assistant, message: Any, session: Any, collection: Any = "") -> tuple[list, Session, Any]:
     """Answer `message` with the session's earlier questions as context.
 
     Returns (chat messages, the session with this turn, sources HTML or `gr.skip()`): the answer
@@ -37,7 +37,7 @@ def respond(assistant: Assistant, message: Any, session: Any) -> tuple[list, Ses
         return session.messages(), session, gr.skip()
     question_html = render_user_message(question)
     try:
-        answer = assistant.ask(question, session.questions)
+        answer = assistant.ask(question, session.questions, _folder(collection))
     except InvalidQuestion as exc:
         return _notice_turn(session, question, question_html, exc.reason)
     except Exception:  # the page shows a short message; the details go to stderr
@@ -51,17 +51,18 @@ def respond(assistant: Assistant, message: Any, session: Any) -> tuple[list, Ses
 STREAM_UPDATE_SECONDS = 0.25  # at most this often a streaming answer is sent again while nothing new is checked
 
 
-def respond_stream(assistant: Assistant, message: Any, session: Any) -> Iterator[tuple[list, Session, Any]]:
+def respond_stream(assistant: Assistant, message: Any, session: Any,
+                   collection: Any = "") -> Iterator[tuple[list, Session, Any]]:
     """respond() with a language model: the extractive answer and its sources at once, then the same
     message with the prose as its checked sentences arrive (and how much the model has sent meanwhile),
     then the final message. Only checked sentences are ever shown (see assistant/generation/compose.py)."""
     session = session_of(session)
     question = message if isinstance(message, str) else ""
     if not question.strip():
-        yield respond(assistant, message, session)
+        yield respond(assistant, message, session, collection)
         return
     question_html = render_user_message(question)
-    answers = assistant.ask_stream(question, session.questions, session.conversation)
+    answers = assistant.ask_stream(question, session.questions, session.conversation, _folder(collection))
     try:
         answer = next(answers)
     except InvalidQuestion as exc:
@@ -123,22 +124,27 @@ class InFlight:
 
 
 def respond_in_turn(assistant: Assistant, in_flight: InFlight, session_id: str | None, message: Any,
-                    session: Any) -> tuple[list, Session, Any]:
+                    session: Any, collection: Any = "") -> tuple[list, Session, Any]:
     """respond(), unless this session already has an answer under way (then a one-line notice)."""
     with in_flight.claim(session_id) as free:
         if free:
-            return respond(assistant, message, session)
+            return respond(assistant, message, session, collection)
     return busy(message, session)
 
 
 def respond_stream_in_turn(assistant: Assistant, in_flight: InFlight, session_id: str | None, message: Any,
-                           session: Any) -> Iterator[tuple[list, Session, Any]]:
+                           session: Any, collection: Any = "") -> Iterator[tuple[list, Session, Any]]:
     """respond_stream(), unless this session already has an answer under way (then a one-line notice)."""
     with in_flight.claim(session_id) as free:
         if free:
-            yield from respond_stream(assistant, message, session)
+            yield from respond_stream(assistant, message, session, collection)
             return
     yield busy(message, session)
+
+
+def _folder(collection: Any) -> str:
+    """The collection picked beside the question box ('' or anything not text: the whole library)."""
+    return collection if isinstance(collection, str) else ""
 
 
 def busy(message: Any, session: Any) -> tuple[list, Session, Any]:

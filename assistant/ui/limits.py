@@ -58,9 +58,13 @@ def ask_problem(body: object, endpoints: Endpoints, simple: bool) -> str | None:
         return "缺少参数 message（要问的问题）。 (missing argument: message)"
     if not isinstance(data[0], str):
         return f"参数 message 必须是文本，收到的是 {_json_type(data[0])}。 (message must be a string)"
-    allowed = 1 if simple else endpoints.inputs.get(endpoints.ask, 1)
+    allowed = 2 if simple else endpoints.inputs.get(endpoints.ask, 1)
     if len(data) > allowed:
-        return f"/ask 只接受一个参数 message，收到 {len(data)} 个。 (/ask takes one argument, message)"
+        return (f"/ask 只接受参数 message 和 folder，收到 {len(data)} 个。 "
+                f"(/ask takes the arguments message and folder)")
+    folder = data[1 if simple else 2] if len(data) > (1 if simple else 2) else None
+    if folder is not None and not isinstance(folder, str):
+        return f"参数 folder 必须是文件夹名（文本），收到的是 {_json_type(folder)}。 (folder must be a string)"
     return None
 
 

@@ -300,6 +300,13 @@ def containing_clause(outline: Sequence[Clause], start: int) -> Clause | None:
     return None
 
 
+def _collection_item(document: Document) -> str:
+    """'文件夹：法规库 › 本地文件' for a document in a sub-folder of the library; nothing for one at its top."""
+    if not document.collection:
+        return ""
+    return f'<span class="pa-meta-item pa-collection">文件夹：{esc(document.collection)}</span> '
+
+
 def render_source_card(number: int, citation: Citation, document: Document, clause: Clause | None = None) -> str:
     """One cited clause: document title, issuer/date, file, clause path, full text with quotes marked."""
     clause = clause or citation.clause
@@ -308,7 +315,7 @@ def render_source_card(number: int, citation: Citation, document: Document, clau
     return (
         f'<div class="pa-card {marked}" id="source-{number}">'
         f'<div class="pa-card-head">{open_link(citation, card_caption(number, citation), citation.quotes)}</div>'
-        f'<div class="pa-card-meta">{meta}{" " if meta else ""}<span class="pa-meta-item">文件：{esc(document.source)}</span></div>'
+        f'<div class="pa-card-meta">{meta}{" " if meta else ""}{_collection_item(document)}<span class="pa-meta-item">文件：{esc(document.source.rsplit("/", 1)[-1])}</span></div>'
         f'<div class="pa-card-path">{esc(clause.path_text or clause.label)}</div>'
         f'<div class="pa-clause-text">{highlight(clause.text, clause.start, citation.quotes, join_breaks=True)}</div>'
         f'<div class="pa-card-foot">{open_link(citation, "在文档中查看 →", citation.quotes)}</div>'
@@ -369,7 +376,7 @@ def render_document(document: Document | None, outline: Sequence[Clause], focus:
     return (
         f'<div class="pa-doc" data-source="{esc(document.source)}">'
         f'<div class="pa-doc-head"><div class="pa-doc-title">{esc(document.title)}</div>'
-        f'<div class="pa-card-meta">{meta}{" " if meta else ""}<span class="pa-meta-item">文件：{esc(document.source)}</span></div>'
+        f'<div class="pa-card-meta">{meta}{" " if meta else ""}{_collection_item(document)}<span class="pa-meta-item">文件：{esc(document.source.rsplit("/", 1)[-1])}</span></div>'
         f"{status_html}{render_page_image(page_image)}</div>"
         f'<div class="pa-doc-body"><nav class="pa-outline"><div class="pa-outline-head">目录</div><ul>{"".join(nav)}</ul></nav>'
         f'<div class="pa-doc-text">{"".join(body)}</div></div></div>'

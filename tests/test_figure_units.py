@@ -1,0 +1,49 @@
+"""A figure question is answered only by a sentence stating a value of what it counts, in the unit it asks.
+
+Learnt from questions written blind about real guidelines: '缝合强度要达到多少N' was answered with a sentence
+listing 缝合强度 among the properties to test, with no value at all. Three new wordings of each side here.
+"""
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.checks import asked_unit, states_figure_of
+from assistant.query import Query
+from assistant.textnorm import fold
+
+LISTED = ("提供终产品性能验证资料，包括但不限于以下性能：拉伸强度，顶破强度，缝合强度（如需缝合），连接强度，"
+          "断裂伸长率，防渗透性能等。")
+STATED = "烧灼强度应不小于20N。试验样本量应不少于200例，其中阳性样本不少于60例。产品应在2℃～8℃保存，有效期为12个月。"
+
+
+def figure_query(question: str, *nouns: str) -> Query:
+    folded = fold(question)
+    return Query(folded, folded, "", (), (), (), nouns, indicators=nouns, asked=folded)
+
+
+@pytest.mark.parametrize("question, unit", [
+    ("补片的缝合强度最少多少N？", "n"), ("抗压强度要求几MPa？", "mpa"), ("保存温度是多少度？", "度"),
+    ("随访至少几年？", "年"), ("一共要测多少家医院？", ""), ("哪几个基因型必须覆盖？", ""),
+])
+def test_the_unit_asked_is_the_one_after_how_many(question, unit):
+    assert asked_unit(fold(question)) == unit
+
+
+@pytest.mark.parametrize("question, noun", [
+    ("硬脑膜补片缝合强度最低要多少N？", "缝合强度"),
+    ("补片的拉伸强度得达到多少MPa？", "拉伸强度"),
+    ("断裂伸长率至少要多少？", "伸长率"),
+])
+def test_a_sentence_naming_the_property_without_a_value_does_not_answer(question, noun):
+    assert not states_figure_of(figure_query(question, noun), LISTED, "硬脑（脊）膜补片注册技术审查指导原则")
+
+
+@pytest.mark.parametrize("question, noun, answered", [
+    ("烧灼强度最低多少N？", "烧灼强度", True),
+    ("烧灼强度要求几MPa？", "烧灼强度", False),  # a value, but not in the unit asked
+    ("阳性样本至少要多少例？", "阳性样本", True),
+    ("保存温度是多少度？", "保存", True),
+    ("有效期最长几年？", "有效期", False),  # 12个月 is in months
+])
+def test_a_value_counts_in_the_unit_asked(question, noun, answered):
+    assert states_figure_of(figure_query(question, noun), STATED, "某试剂注册审查指导原则") is answered
