@@ -57,7 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("add", help="add documents to the corpus (checked one by one), then update the index")
     _common(p)
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="documents to add (.txt .md .pdf .docx .html)")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="documents to add (.txt .md .pdf .docx .doc .html …)")
+    p.add_argument("--into", default="", metavar="FOLDER", help="the library's sub-folder to put them in ('法规库/本地文件')")
 
     p = sub.add_parser("remove", help="remove documents from the corpus by file name, then update the index")
     _common(p)
@@ -188,7 +189,7 @@ def cmd_add(args) -> int:
             print(f"{path}: refused ({exc.strerror or exc})", file=sys.stderr)
             outcomes.append(None)
             continue
-        outcomes += add_files(config.corpus_dir, [(path.name, data)])
+        outcomes += add_files(config.corpus_dir, [(path.name, data)], folder=args.into)
     return _report_and_build(args, [o for o in outcomes if o is not None], len(args.files))
 
 

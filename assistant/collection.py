@@ -52,6 +52,16 @@ def safe_name(name: str) -> str:
     return unicodedata.normalize("NFC", name.strip())
 
 
+def safe_path(name: str) -> str:
+    """A document name inside the library: folders and a file name, each checked as safe_name checks a name."""
+    if not isinstance(name, str) or not name.strip():
+        raise CorpusError("a file without a name")
+    parts = name.strip().split("/")
+    if any(not part.strip() for part in parts):
+        raise CorpusError(f"{name.strip()[:MAX_NAME_CHARS]}: an empty folder name in the path")
+    return "/".join(safe_name(part) for part in parts)
+
+
 def check_file(name: str, data: bytes, existing: Mapping[str, str], readers: Mapping[str, Reader] = READERS,
                max_bytes: int = MAX_FILE_BYTES) -> str | None:
     """Why `data` cannot join a collection whose files hash to `existing` (name → sha256); None if it can."""
@@ -80,14 +90,21 @@ def _reason(message: str, name: str) -> str:
 
 
 def add_files(corpus_dir: Path, files: Iterable[tuple[str, bytes]], readers: Mapping[str, Reader] = READERS,
-              max_bytes: int = MAX_FILE_BYTES) -> list[Outcome]:
-    """Copy each (name, bytes) into `corpus_dir` that passes the checks; one Outcome per file, in order."""
+              max_bytes: int = MAX_FILE_BYTES, folder: str = "") -> list[Outcome]:
+    """Copy each (name, bytes) that passes the checks into `corpus_dir`, or into its sub-folder `folder`
+    ('法规库/本地文件': a collection, made if new); one Outcome per file, in order, named by its place in the library."""
+    from assistant.corpus import scan_library
+
     corpus_dir.mkdir(parents=True, exist_ok=True)
-    existing = {p.name: _sha(p) for p in corpus_dir.iterdir() if p.is_file() and not p.name.startswith(".")}
+    existing = {f.name: _sha(f.path) for f in scan_library(corpus_dir).files}
     outcomes = []
+    try:
+        prefix = safe_path(folder.replace("›", "/").replace(" / ", "/").strip(" /")) + "/" if folder.strip(" /›") else ""
+    except CorpusError as exc:
+        return [Outcome(str(n)[:MAX_NAME_CHARS], "refused", f"the folder {exc}") for n, _ in files]
     for raw_name, data in files:
         try:
-            name = safe_name(raw_name)
+            name = prefix + safe_name(raw_name)
         except CorpusError as exc:
             outcomes.append(Outcome(str(raw_name)[:MAX_NAME_CHARS], "refused", _reason(str(exc), str(raw_name).strip())))
             continue
@@ -99,6 +116,7 @@ def add_files(corpus_dir: Path, files: Iterable[tuple[str, bytes]], readers: Map
         if problem:
             outcomes.append(Outcome(name, "refused", problem))
             continue
+        (corpus_dir / name).parent.mkdir(parents=True, exist_ok=True)
         _write_atomically(corpus_dir / name, data)
         outcomes.append(Outcome(name, "replaced" if name in existing else "added"))
         existing[name] = digest
@@ -106,9 +124,9 @@ def add_files(corpus_dir: Path, files: Iterable[tuple[str, bytes]], readers: Map
 
 
 def remove_document(corpus_dir: Path, name: str) -> Outcome:
-    """Delete one document of the collection by its file name."""
+    """Delete one document of the collection by its name (its path in the library: '法规库/x.doc')."""
     try:
-        name = safe_name(name)
+        name = safe_path(name)
     except CorpusError as exc:
         return Outcome(str(name)[:MAX_NAME_CHARS], "refused", _reason(str(exc), str(name).strip()))
     path = corpus_dir / name

@@ -14,12 +14,13 @@ from dataclasses import dataclass, replace
 from typing import Iterable
 
 from assistant.collection import Outcome, add_files, remove_document
+from assistant.corpus import CorpusError, scan_library
 from assistant.index import Manifest, build_index
 from assistant.priority import lower_this_thread
 from assistant.service import Assistant
 
 STATUS_NAMES = {"queued": "排队中", "reading": "解析中", "embedding": "向量化中", "ready": "已就绪",
-                "refused": "未收录", "removed": "已删除"}
+                "refused": "未收录", "removed": "已删除", "duplicate": "重复，未收录", "skipped": "未读取"}
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,10 @@ class Librarian:
     def corpus_dir(self):
         return self.assistant.config.corpus_dir
 
-    def add(self, files: Iterable[tuple[str, bytes]]) -> list[Outcome]:
-        """Check and copy each file; those taken are indexed in the background."""
-        outcomes = add_files(self.corpus_dir, files)
+    def add(self, files: Iterable[tuple[str, bytes]], folder: str = "") -> list[Outcome]:
+        """Check and copy each file (into the library's sub-folder `folder`, if given); those taken are
+        indexed in the background."""
+        outcomes = add_files(self.corpus_dir, files, folder=folder)
         with self._lock:
             for o in outcomes:
                 if o.status in ("added", "replaced"):
@@ -90,9 +92,17 @@ class Librarian:
         with self._lock:
             pending = dict(self._pending)
         ready = {name: FileState(name, "ready") for name in self.assistant.documents}
-        refused = {name: FileState(name, "refused", entry.get("reason", ""))
+        refused = {name: FileState(name, "duplicate" if "duplicate_of" in entry else "refused", entry.get("reason", ""))
                    for name, entry in self.assistant.index.manifest.refused.items()}
-        return [s for _, s in sorted({**ready, **refused, **pending}.items())]
+        return [s for _, s in sorted({**self._passed_over(), **ready, **refused, **pending}.items())]
+
+    def _passed_over(self) -> dict[str, FileState]:
+        """What the folder holds that is not read (hidden, lock files, archives, other formats), with why."""
+        try:
+            skipped = scan_library(self.assistant.config.corpus_dir).skipped
+        except CorpusError:
+            return {}
+        return {s.name: FileState(s.name, "skipped", s.reason) for s in skipped}
 
     def _run(self) -> None:
         lower_this_thread(self.assistant.config.build_niceness)  # questions first

@@ -174,3 +174,16 @@ def test_a_pdf_named_without_its_extension_and_a_doc_named_docx_are_read(tmp_pat
     assert "椎间融合器技术审查指导原则（征求意见稿" in names and "C-肽.docx" in names
     assert "椎间融合器" in extract("椎间融合器技术审查指导原则（征求意见稿", CAGE.read_bytes()).text
     assert "C-肽测定试剂" in extract("C-肽.docx", C_PEPTIDE.read_bytes()).text
+
+
+def test_documents_are_added_into_a_folder_and_removed_by_their_path(tmp_path):
+    from assistant.collection import add_files, remove_document, safe_path
+
+    outcomes = add_files(tmp_path, [(COLLAGEN.name, COLLAGEN.read_bytes())], folder="法规库 › 本地文件")
+    assert [o.line() for o in outcomes] == [f"法规库/本地文件/{COLLAGEN.name}: added"]
+    again = add_files(tmp_path, [("副本.docx", COLLAGEN.read_bytes())], folder="案例库")
+    assert again[0].status == "refused" and f"the same bytes as 法规库/本地文件/{COLLAGEN.name}" in again[0].reason
+    assert add_files(tmp_path, [("x.docx", b"")], folder="../outside")[0].status == "refused"
+    with pytest.raises(Exception):
+        safe_path("法规库/../x.doc")
+    assert remove_document(tmp_path, f"法规库/本地文件/{COLLAGEN.name}").status == "removed"

@@ -86,8 +86,9 @@ def login(config: Config, secret: Any) -> tuple[bool, str, str]:
     return True, notice("已登录为管理员：可以上传、删除文件和重新索引。"), admin_token(config.admin_secret)
 
 
-def upload(librarian: Librarian, admin: Any, paths: Any) -> str:
-    """Take the uploaded files (Gradio's temporary copies, deleted here) into the collection."""
+def upload(librarian: Librarian, admin: Any, paths: Any, folder: Any = "") -> str:
+    """Take the uploaded files (Gradio's temporary copies, deleted here) into the collection, into the
+    library's sub-folder `folder` when one is typed."""
     files = [p for p in (paths or []) if isinstance(p, str)]
     try:
         if admin is not True:
@@ -97,7 +98,7 @@ def upload(librarian: Librarian, admin: Any, paths: Any) -> str:
         batch = []
         for path in files:
             batch.append((Path(path).name, Path(path).read_bytes()))
-        outcomes = librarian.add(batch)
+        outcomes = librarian.add(batch, folder if isinstance(folder, str) else "")
     finally:
         for path in files:
             Path(path).unlink(missing_ok=True)
@@ -134,6 +135,8 @@ def build_documents_tab(librarian: Librarian, config: Config) -> None:
         with gr.Column(visible=False) as tools:
             files = gr.File(label="上传文件（" + " ".join(suffixes()) + "）", file_count="multiple",
                             file_types=list(suffixes()), type="filepath", elem_id="pa-upload")
+            into = gr.Textbox(label="放入文件夹（可选，如 法规库/本地文件；不填则放在文档库根目录）", max_lines=1,
+                              elem_id="pa-upload-folder")
             with gr.Row():
                 send = gr.Button("上传并索引", variant="primary", elem_id="pa-upload-send")
                 again = gr.Button("重新索引", elem_id="pa-reindex")
@@ -155,8 +158,8 @@ def build_documents_tab(librarian: Librarian, config: Config) -> None:
         gr.on([enter.click, secret.submit], on_login, inputs=secret, outputs=[admin, message, token, victim, secret],
               api_visibility="private").then(show_tools, inputs=[token, admin], outputs=[tools, timer],
                                              js=asset("set_cookie.js", ADMIN_COOKIE=ADMIN_COOKIE), api_visibility="private")
-        send.click(lambda a, p: (upload(librarian, a, p), None, status_html(librarian), _names(librarian)),
-                   inputs=[admin, files], outputs=[message, files, states, victim], api_visibility="private")
+        send.click(lambda a, p, f: (upload(librarian, a, p, f), None, status_html(librarian), _names(librarian)),
+                   inputs=[admin, files, into], outputs=[message, files, states, victim], api_visibility="private")
         again.click(lambda a: (reindex(librarian, a), status_html(librarian)), inputs=admin,
                     outputs=[message, states], api_visibility="private")
         remove.click(lambda a, n: (delete(librarian, a, n), status_html(librarian), _names(librarian)),
@@ -166,5 +169,5 @@ def build_documents_tab(librarian: Librarian, config: Config) -> None:
 
 def _names(librarian: Librarian) -> gr.Dropdown:
     """The documents one may delete: those indexed or being indexed."""
-    names = [s.name for s in librarian.states() if s.status not in ("refused", "removed")]
+    names = [s.name for s in librarian.states() if s.status not in ("refused", "removed", "skipped")]
     return gr.Dropdown(choices=names, value=None)

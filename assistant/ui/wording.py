@@ -162,8 +162,24 @@ _RULES: list[tuple[str, Template]] = [
     # assistant.corpus and assistant.index (a failed build: Librarian.last_error)
     (r"corpus folder (?P<folder>.+) does not exist; pass --corpus DIR or set PLAN_CORPUS",
      "文档文件夹 {folder} 不存在；请用 --corpus DIR 或环境变量 PLAN_CORPUS 指定"),
-    (r"corpus folder (?P<folder>.+) has no documents \((?P<known>.*)\)",
-     lambda m: f"文档文件夹 {m['folder']} 中没有文档（可读取的格式：{_listed(m['known'])}）"),
+    (r"corpus folder (?P<folder>.+) has no documents \((?P<known>.*)\)(?:, sub-folders included)?",
+     lambda m: f"文档文件夹 {m['folder']}（含子文件夹）中没有文档（可读取的格式：{_listed(m['known'])}）"),
+    # assistant.corpus: what a folder holds that is not read; assistant.index: copies
+    (r"hidden file", "隐藏文件，未读取"),
+    (r"hidden folder", "隐藏文件夹，未读取"),
+    (r"a temporary file Office keeps while the document is open", "Office 打开文档时生成的临时文件，未读取"),
+    (r"an archive: unpack it into the folder to index the files it holds", "压缩包：请解压到文件夹中再收录其中的文件"),
+    (r"a folder already read through another link", "通过另一个链接已读取过的文件夹"),
+    (r"not a regular file", "不是普通文件"),
+    (r"unsupported format '(?P<suffix>.*)'; can read (?P<known>.*)",
+     lambda m: f"不支持的格式“{m['suffix']}”（可读取的格式：{_listed(m['known'])}）"),
+    (r"the same bytes as (?P<other>.+)", "与 {other} 内容完全相同（重复文件，只收录一份）"),
+    (r"the same text as (?P<other>.+)", "与 {other} 文字相同（同一文件的另一格式，只收录一份）"),
+    # assistant.ingest.convert
+    (r"LibreOffice could not convert it \(damaged, password-protected, or not really a (?P<suffix>\S+) file\)",
+     "LibreOffice 无法转换该文件（已损坏、设有密码，或并非 {suffix} 文件）"),
+    (r"reading this format needs LibreOffice .*", "读取该格式需要 LibreOffice，但本机未安装"),
+    (r"the spreadsheet has no text in any cell; nothing to cite", "表格中没有任何文字；没有可引用的内容"),
     (r"no document in (?P<folder>.+?) could be read(?: \((?P<why>.*)\))?", _not_read),
 ]
 _TABLE: list[tuple[re.Pattern, Template]] = [(re.compile(p, re.S), t) for p, t in _RULES]
