@@ -39,7 +39,7 @@ def _furniture_key(text: str) -> str:
 
 def _edge_lines(lines: Sequence[Line], height: float) -> list[int]:
     """Indexes of the two top-most and two bottom-most lines, when they lie in the page's outer bands."""
-    by_top = sorted(range(len(lines)), key=lambda i: lines[i].y0)
+    by_top = sorted((i for i in range(len(lines)) if lines[i].kind != "row"), key=lambda i: lines[i].y0)
     top = [i for i in by_top[:2] if lines[i].y1 <= _FURNITURE_ZONE * height]
     bottom = [i for i in by_top[-2:] if lines[i].y0 >= (1 - _FURNITURE_ZONE) * height]
     return sorted(set(top + bottom))

@@ -18,6 +18,7 @@ class Line(NamedTuple):
     x1: float
     y0: float
     y1: float
+    kind: str = ""  # "row": a table row written by tables.row_lines, a paragraph of its own
 
 
 def clean_char(ch: str) -> str:

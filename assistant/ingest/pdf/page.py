@@ -22,6 +22,7 @@ import pypdfium2.raw as pdfium_c
 
 from assistant.ingest.base import CorpusError
 from assistant.ingest.pdf.lines import Char, clean_char
+from assistant.ingest.pdf.tables import Segment
 
 PDFIUM_LOCK = threading.Lock()  # PDFium is not thread-safe; a build may run in a background thread
 
@@ -118,3 +119,12 @@ def image_cover(page: pdfium.PdfPage, width: float, height: float) -> float:
 
 def has_objects(page: pdfium.PdfPage) -> bool:
     return next(iter(page.get_objects()), None) is not None
+
+
+def path_boxes(page: pdfium.PdfPage, height: float) -> list[Segment]:
+    """The boxes of the page's path objects (y from the top): where tables' rulings are."""
+    boxes = []
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2):
+        left, bottom, right, top = obj.get_bounds() if hasattr(obj, "get_bounds") else obj.get_pos()
+        boxes.append(Segment(left, right, height - top, height - bottom))
+    return boxes

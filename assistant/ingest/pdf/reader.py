@@ -15,8 +15,9 @@ from assistant.ingest.base import CorpusError, Extracted
 from assistant.ingest.pdf.furniture import strip_furniture
 from assistant.ingest.pdf.lines import Line, dedupe_chars, group_chars, readable, reading_order
 from assistant.ingest.pdf.ocr import OCR_SCALE, ocr_lines, render
-from assistant.ingest.pdf.page import PDFIUM_LOCK, has_objects, image_cover, open_pdf, page_chars
+from assistant.ingest.pdf.page import PDFIUM_LOCK, has_objects, image_cover, open_pdf, page_chars, path_boxes
 from assistant.ingest.pdf.reflow import layouts_for, reflow
+from assistant.ingest.pdf.tables import Table, find_tables, in_table, place_tables
 
 _FEW_CHARS = 30  # a text layer this short on a page covered by an image is a stamp on a scan
 
@@ -28,6 +29,7 @@ class _Page:
     height: float
     scan: bool = False  # no usable text layer: a page image
     ocr: bool = False  # its lines came from OCR
+    tables: tuple[Table, ...] = ()  # ruled tables, their characters not among `lines`
 
 
 class PdfReader:
@@ -83,7 +85,10 @@ class PdfReader:
                     return _Page([], width, height, scan=has_objects(page))  # a page with nothing on it is blank
                 if len(text.strip()) < _FEW_CHARS and image_cover(page, width, height) >= 0.5:
                     return _Page([], width, height, scan=True)
-                return _Page(reading_order(group_chars(chars)), width, height)
+                tables = find_tables(path_boxes(page, height), chars)
+                if tables:  # the tables' characters are read as cells, not as the page's lines
+                    chars = [ch for ch in chars if not in_table(ch, tables)]
+                return _Page(reading_order(group_chars(chars)), width, height, tables=tuple(tables))
             finally:
                 textpage.close()
                 page.close()
@@ -110,8 +115,8 @@ class PdfReader:
 
     def _assemble(self, name: str, pages: list[_Page]) -> Extracted:
         cleaned = strip_furniture([p.lines for p in pages], [p.height for p in pages])
-        layouts = layouts_for(cleaned, [p.ocr for p in pages], [p.width for p in pages])
-        text, starts = reflow(cleaned, layouts)
+        layouts = layouts_for(cleaned, [p.ocr for p in pages], [p.width for p in pages])  # the body's, not the tables'
+        text, starts = reflow(place_tables(cleaned, [p.tables for p in pages]), layouts)
         if not text.strip():
             raise CorpusError(f"{name}: no text in the PDF ({self._why_empty(pages)})")
         return Extracted(text, starts, tuple(i + 1 for i, p in enumerate(pages) if p.ocr))

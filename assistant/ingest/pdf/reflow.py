@@ -169,6 +169,8 @@ def first_token_width(text: str, em: float) -> float:
 
 def breaks_before(prev: Line, line: Line, lay: Layout, same_page: bool = True) -> bool:
     """Whether `line` starts a new paragraph after `prev` (the rule is in the module docstring)."""
+    if line.kind == "row" or prev.kind == "row":  # a table row is a paragraph of its own
+        return True
     scale = min(1.0, (prev.y1 - prev.y0) / lay.body) if lay.body else 1.0  # small type: a smaller gap
     if same_page and line.y0 - prev.y0 > _GAP * lay.pitch * scale:
         return True
