@@ -58,8 +58,40 @@ def strip_furniture(pages: Sequence[Sequence[Line]], heights: Sequence[float]) -
     for lines, idx, height in zip(pages, edges, heights):
         drop = {i for i in idx if is_page_number(lines[i].text) or _furniture_key(lines[i].text) in repeated
                 or _small_header(lines, i, height)}
+        drop |= _line_numbers(lines) | _contents(lines)
         result.append([ln for i, ln in enumerate(lines) if i not in drop])
     return result
+
+
+# A contents entry: a heading, dotted (or dashed) leaders, a page number: "引言……………1", "一、范围 ........ 3".
+_CONTENTS_ENTRY = re.compile(r"^\S.{0,80}?[.…·．・\-—_\s]{4,}\s*[(（]?\d{1,4}[)）]?$")
+_CONTENTS_TITLE = re.compile(r"^目\s*录$|^contents$", re.IGNORECASE)
+# Stamps ("此件公开发布", "不公开") are left to the parser, which drops them in every format alike.
+
+
+def _contents(lines: Sequence[Line]) -> set[int]:
+    """A contents page's entries (leaders and a page number) and its 目录 heading: they would
+    otherwise be read as a second, empty outline of the document."""
+    entries = {i for i, ln in enumerate(lines) if ln.kind != "row" and _CONTENTS_ENTRY.match(ln.text)
+               and re.search(r"[.…·．・]{3,}|[\-—_]{4,}", ln.text)}
+    if len(entries) < 2:
+        return set()
+    return entries | {i for i, ln in enumerate(lines) if _CONTENTS_TITLE.match(ln.text.strip())}
+
+
+def _line_numbers(lines: Sequence[Line]) -> set[int]:
+    """Word's line numbering: a number left of (nearly) every line, all ending at the same x, left of
+    the text. Kept, they became the leftmost 'lines' of the page and broke every paragraph."""
+    numbers = [i for i, ln in enumerate(lines) if re.fullmatch(r"\d{1,4}", ln.text)]
+    if len(numbers) < 5:
+        return set()
+    ends = sorted(lines[i].x1 for i in numbers)
+    edge = ends[len(ends) // 2]
+    column = [i for i in numbers if abs(lines[i].x1 - edge) <= 3.0]
+    others = [ln.x0 for i, ln in enumerate(lines) if i not in set(column)]
+    if len(column) < 5 or not others or edge > statistics.median(others):
+        return set()
+    return set(column)
 
 
 def _small_header(lines: Sequence[Line], i: int, height: float) -> bool:

@@ -107,8 +107,15 @@ def group_chars(chars: Iterable[Char]) -> list[Line]:
     return [ln for ln in lines if ln.text]
 
 
+_CJK = "\u3400-\u9fff\uf900-\ufaff"
+# Three or more CJK characters each standing alone between spaces are letter-spaced ("指 挥 部 办 公 室",
+# "硝 酸 纤 维 素 膜"), one word; a space between two phrases ("少生病 全周期") is the author's and stays.
+_SPACED = re.compile(rf"(?<![{_CJK}])[{_CJK}](?: +[{_CJK}](?![{_CJK}])){{2,}}")
+
+
 def _line(parts: list) -> Line:
-    return Line(re.sub(r"\s+", " ", parts[0]).strip(), *parts[1:])
+    text = re.sub(r"\s+", " ", parts[0]).strip()
+    return Line(_SPACED.sub(lambda m: m.group(0).replace(" ", ""), text), *parts[1:])
 
 
 def group_boxes(boxes: Iterable[tuple[str, float, float, float, float]]) -> list[Line]:

@@ -174,6 +174,8 @@ def breaks_before(prev: Line, line: Line, lay: Layout, same_page: bool = True) -
     scale = min(1.0, (prev.y1 - prev.y0) / lay.body) if lay.body else 1.0  # small type: a smaller gap
     if same_page and line.y0 - prev.y0 > _GAP * lay.pitch * scale:
         return True
+    if line.text[:1] in "，。、；：？！）》」』】〕":  # no paragraph opens on these: the typesetter pushed them down
+        return False
     room = (lay.right - prev.x1) - first_token_width(line.text, lay.em)  # > 0: it would have fitted
     if match_marker(line.text) is not None and not (room <= 0 and mid_sentence(prev.text)):
         return True
