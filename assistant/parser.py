@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from assistant.models import Clause, Document, MetaField
 from assistant.textnorm import fold
 
-PARSER_VERSION = "3"
+PARSER_VERSION = "4"
 
 _WS = " \t\r\u3000\xa0\ufeff"
 _CN_NUM = "一二三四五六七八九十百千零〇两"
@@ -50,6 +50,8 @@ _BOILERPLATE = [
         r"^[（(][^（()）]*(公开|此件)[^（()）]*[）)]$",
         r"^<!--.*-->$",
         r"^[-—–]\s*\d+\s*[-—–]$",
+        r"^抄送[:：]",  # the distribution list at a notice's end: not a clause
+        r"^[（(【]?(此件)?(不予?公开|公开发布|主动公开|依申请公开)[）)】]?$",
     )
 ]
 
@@ -130,6 +132,46 @@ def match_marker(line: str) -> tuple[str, str, str] | None:
     return None
 
 
+# A table row as the readers write it (`table_row_text`): "表头：值；表头：值…". Each row is a clause of
+# its own (label: the section's + 表N行M), never a heading, never a numbered item of the outline.
+_ROW_KEY = r"[^：；。，,\s][^：；。，,]{0,19}"
+_ROW_START = re.compile(rf"^{_ROW_KEY}：")
+_ROW_NEXT = re.compile(rf"；({_ROW_KEY})：")
+
+
+def table_row_text(headers: "list[str] | tuple[str, ...]", cells: "list[str | None] | tuple[str | None, ...]") -> str:
+    """One table row as one line naming its columns: '指标：…；基期水平：…；指标性质：预期性'.
+
+    `None` cells are the later columns of a cell spanning several (written once, under the first);
+    empty cells are left out; a column without a header gives its value alone."""
+    parts = []
+    for name, value in zip(headers, cells):
+        if value is None:
+            continue
+        value = re.sub(r"\s+", " ", value).strip(_WS)
+        name = _tidy_header(name or "")
+        if value:
+            parts.append(f"{name}：{value}" if name else value)
+    return "；".join(parts)
+
+
+def _tidy_header(name: str) -> str:
+    """A header cell as a key: letter-spacing between CJK characters removed ('序  号' → '序号'),
+    and no colon or semicolon of its own (they delimit the row)."""
+    name = re.sub(r"(?<=[\u3400-\u9fff])[\s\u3000]+(?=[\u3400-\u9fff])", "", name.strip(_WS + "\n"))
+    return re.sub(r"[：:；;\s]+", " ", name).strip()
+
+
+def row_keys(line: str) -> tuple[str, ...] | None:
+    """The column names of a table-row line, or None when the line is not one (at least two
+    '表头：' pairs, the first at the start)."""
+    first = _ROW_START.match(line)
+    if not first or match_marker(line) is not None:
+        return None
+    rest = _ROW_NEXT.findall(line)
+    return (first.group(0)[:-1], *rest) if rest else None
+
+
 def label_component(style: str, number: str) -> str:
     return {
         "bian": f"第{number}编",
@@ -208,6 +250,7 @@ def _is_title_candidate(line: str) -> bool:
         and match_marker(line) is None
         and not _DATE_LINE.match(line)
         and not _DOC_NUMBER.match(line)
+        and row_keys(line) is None
     )
 
 
@@ -350,6 +393,9 @@ class _OutlineBuilder:
         self.current: _Node | None = None  # the node that continuation lines belong to
         self.open_segment = False
         self.group_suffixes = self._dash_group_suffixes()
+        self.rows = table_rows(lines)
+        self.tables = 0  # tables met so far; a row's label names its table and its place in it
+        self.row_in_table = 0
 
     def _dash_group_suffixes(self) -> set[str]:
         suffixes = set()
@@ -363,13 +409,31 @@ class _OutlineBuilder:
         for i, line in enumerate(self.lines):
             if not line.text:
                 continue
-            if i in self.scanned.skip:
+            if i in self.scanned.skip and i not in self.rows:
                 self.open_segment = False
+                continue
+            if i in self.rows:
+                self._open_row(i, line)
                 continue
             opened = self._open_node(i, line)
             if not opened:
                 self._continue(line)
         return self.nodes
+
+    def _open_row(self, i: int, line: Line) -> None:
+        """A table row: a clause of its own under the section the table stands in, never on the stack
+        (what follows the table is the section's text again, not the row's)."""
+        if self.current is None or self.current.style != "row" or self.row_in_table == 0:
+            self.tables += 1
+            self.row_in_table = 0
+        self.row_in_table += 1
+        component = f"表{self.tables}行{self.row_in_table}"
+        first = line.text.split("；", 1)[0]
+        title = short_title(first.split("：", 1)[1] if "：" in first else first)
+        node = _Node("row", component, component, title or component, self.stack[-1])
+        node.segments.append([line.start, line.end])
+        self.nodes.append(node)
+        self.current, self.open_segment = node, True
 
     def _inside_article(self) -> bool:
         return any(n.style == "tiao" for n in self.stack)
@@ -429,9 +493,10 @@ class _OutlineBuilder:
             return False
         if re.search(r"[，,；;。]", text) or _OPENS_WITH_DATE.match(text):  # phrases, not sentences or datelines
             return False
-        nxt = next((ln for ln in self.lines[i + 1 :] if ln.text), None)
-        if nxt is None:
+        j = next((k for k in range(i + 1, len(self.lines)) if self.lines[k].text), None)
+        if j is None or j in self.rows:  # a table's caption stays the section's text
             return False
+        nxt = self.lines[j]
         marker = match_marker(nxt.text)
         if marker is None:
             return len(nxt.text) > len(text)
@@ -440,6 +505,11 @@ class _OutlineBuilder:
         return marker[1] in _FIRST_NUMBERS and all(n.style != marker[0] for n in self.stack)
 
     def _continue(self, line: Line) -> None:
+        if self.current is not None and self.current.style == "row":  # after a table: the section's text
+            self.row_in_table = 0
+            parent = self.stack[-1]
+            self.current = parent if parent.style != "root" else None
+            self.open_segment = False
         if self.current is None:
             self.current = _Node("preamble", PREAMBLE, PREAMBLE, PREAMBLE, self.root)
             self.nodes.append(self.current)
@@ -451,6 +521,21 @@ class _OutlineBuilder:
             self.open_segment = True
 
 
+def table_rows(lines: list[Line]) -> set[int]:
+    """Indexes of the lines that are table rows: a line naming three or more columns, or two when the
+    line next to it names the same first column (prose such as '外观：…；无菌：…' rarely does either)."""
+    keys = [row_keys(line.text) if line.text else None for line in lines]
+    texts = [i for i, line in enumerate(lines) if line.text]
+    rows = set()
+    for n, i in enumerate(texts):
+        if keys[i] is None:
+            continue
+        neighbours = [keys[texts[m]] for m in (n - 1, n + 1) if 0 <= m < len(texts)]
+        if len(keys[i]) >= 3 or any(k is not None and k[0] == keys[i][0] for k in neighbours):
+            rows.add(i)
+    return rows
+
+
 def _collapse(text: str) -> str:
     return re.sub(rf"[{_WS}]+", " ", text).strip()
 
@@ -460,6 +545,10 @@ def node_label(node: _Node) -> str:
     if node.style == "tiao":
         return node.component
     chain = node.ancestors()
+    if node.style == "row":  # the section's label, then the row's place: '三（二）表1行3', '第五条表1行2'
+        article = next((n for n in reversed(chain) if n.style == "tiao"), None)
+        if article is not None:
+            return article.component + node.component
     label = "".join(n.component for n in chain)
     if not node.component:
         parent = "".join(n.component for n in chain[:-1])

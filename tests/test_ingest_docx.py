@@ -374,3 +374,19 @@ def test_a_word_document_with_no_text():
     document.add_paragraph("")
     document.add_paragraph("   ")
     assert "no text" in _refused("empty.docx", fx.save(document))
+
+
+def test_a_word_table_is_written_in_the_row_form_a_printed_pdf_gives():
+    """Named by its header row, merged cells repeated down: the same text as tests/test_real_pdf.py's
+    merged-cell table read from a PDF, so a document and its printed PDF give the same clauses."""
+    document = docx.Document()
+    document.add_paragraph("一、主要指标")
+    table = document.add_table(rows=3, cols=3)
+    for r, row in enumerate([["领域", "指标", "目标值"], ["健康水平", "人均预期寿命", "79"], ["", "婴儿死亡率", "5"]]):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    table.cell(1, 0).merge(table.cell(2, 0)).text = "健康水平"
+    buf = io.BytesIO()
+    document.save(buf)
+    assert READER.extract("t.docx", buf.getvalue()).text.splitlines()[1:] == [
+        "领域：健康水平；指标：人均预期寿命；目标值：79", "领域：健康水平；指标：婴儿死亡率；目标值：5"]

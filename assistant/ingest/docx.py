@@ -14,8 +14,10 @@ same clauses as in the plan's .txt:
   `w:startOverride` restarts it the first time it is used. A level restarts when a shallower one is used,
   unless its `w:lvlRestart` says otherwise. The rendered label is put in front of the paragraph's text.
 * A table row becomes one line. A row the parser reads as metadata is written the way the parser reads
-  it: two cells as `发文单位：XX委`, more as `索引号 | X | 主题分类 | Y`; any other row has its cells joined by
-  a tab (whitespace to the parser, so a row never loses a numbering marker and never gains one). A row of
+  it: two cells as `发文单位：XX委`, more as `索引号 | X | 主题分类 | Y`. Any other table is named by its first
+  row, and each row below is written as the PDF reader writes a printed table's rows, `表头：值；表头：值`
+  (`parser.table_row_text`), so the two formats give the same clauses and a quoted row says which column each
+  value is in; a table with no row below its first keeps that row with its cells joined by a tab. A row of
   one cell (a layout box, a one-column list) is read as the paragraphs it holds.
 * Left out on purpose: deleted revisions, hidden text, field codes, ruby guides, table-of-contents
   entries (their "第一章 总则 …… 1" lines would open each chapter a second time), headers, footers,
@@ -40,7 +42,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.package import OpcPackage
 
 from assistant.ingest.base import CorpusError, Extracted
-from assistant.parser import parse_metadata_line
+from assistant.parser import parse_metadata_line, table_row_text
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -510,6 +512,20 @@ def _text_boxes(paragraph) -> Iterator:
             yield box
 
 
+def _cell_shape(tc) -> tuple[int, bool]:
+    """(columns it spans, whether it continues the cell above it) from w:tcPr."""
+    pr = tc.find(_W + "tcPr")
+    if pr is None:
+        return 1, False
+    span = pr.find(_W + "gridSpan")
+    merge = pr.find(_W + "vMerge")
+    try:
+        columns = max(1, int(_attr(span) or 1)) if span is not None else 1
+    except ValueError:
+        columns = 1
+    return columns, merge is not None and (_attr(merge) or "continue") == "continue"
+
+
 def row_line(cells: Sequence[str]) -> str:
     """One table row as one line (see the module's docstring for why these three forms)."""
     cells = [re.sub(r"[\t\r\n]+", " ", cell).strip(_WS) for cell in cells]
@@ -559,14 +575,40 @@ class _Reader:
         return label + instance.levels[ilvl].suffix if label else ""
 
     def table(self, table) -> Iterator[str]:
+        """Rows in the form the PDF reader writes them (`parser.table_row_text`, '表头：值；…'), named by
+        the first row, so a Word table and its printed PDF give the same clauses. Metadata rows and
+        one-cell rows keep their own forms (see `row_line`). Cells merged down (w:vMerge) repeat the
+        text above them; cells spanning columns (w:gridSpan) are written once."""
+        header: list[str] | None = None
+        above: dict[int, str] = {}  # grid column → the text of the cell last started there
         for row in _children(table, {_W + "tr"}):
             cells = [list(self.blocks(cell)) for cell in _children(row, {_W + "tc"})]
             if len(cells) == 1:  # one cell across the row: a box of paragraphs, not a row of values
                 yield from cells[0]
                 continue
-            line = row_line([" ".join(line.strip(_WS) for line in cell) for cell in cells])
+            texts = [" ".join(line.strip(_WS) for line in cell) for cell in cells]
+            grid: list[str | None] = []
+            for tc, text in zip(_children(row, {_W + "tc"}), texts):
+                span, merged = _cell_shape(tc)
+                column = len(grid)
+                if merged:
+                    text = above.get(column, text)
+                above[column] = text
+                grid += [text] + [None] * (span - 1)
+            plain = row_line(texts)
+            if "\t" not in plain:  # a metadata row, in the form the parser reads
+                if plain:
+                    yield plain
+                continue
+            if header is None:  # named in every row below it, as the PDF reader does; alone, kept as it is
+                header, header_line, used = [h or "" for h in grid], plain, False
+                continue
+            line = table_row_text(header, grid)
             if line:
+                used = True
                 yield line
+        if header is not None and not used:
+            yield header_line
 
 
 class DocxReader:

@@ -1,0 +1,110 @@
+"""PdfReader on real PDFs printed from government Word files (tests/fixtures/real-pdf/README.md).
+
+Each test reads like an example of use: read a real file, look at its paragraphs, table rows and
+title the way a person reading the printed page would.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pypdfium2")
+
+from assistant.ingest.pdf import Line, PdfReader, strip_furniture  # noqa: E402
+from assistant.ingest.pdf.tables import Segment, find_tables, row_lines  # noqa: E402
+from assistant.ingest.pdf.lines import Char  # noqa: E402
+from assistant.parser import match_marker, parse_document, row_keys  # noqa: E402
+
+HERE = Path(__file__).resolve().parent / "fixtures" / "real-pdf"
+OCT, ACELLULAR, CHEMI = "oct-guideline-p15-17.pdf", "acellular-matrix-p3-4.pdf", "chemiluminescence-p1-2.pdf"
+
+
+def read(name: str):
+    extracted = PdfReader(ocr=False).extract(name, (HERE / name).read_bytes())
+    return extracted, parse_document(name, extracted.text, pages=extracted.pages)
+
+
+def paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in text.split("\n") if p.strip()]
+
+
+@pytest.mark.parametrize("name", [OCT, ACELLULAR, CHEMI])
+def test_no_sentence_is_cut_at_a_printed_line_end(name):
+    """A paragraph of body text (20+ characters) ends a sentence, unless the next one opens a new item
+    (a numbered heading or a table row): nothing stops at the end of a printed line."""
+    extracted, _ = read(name)
+    paras = paragraphs(extracted.text)
+    cut = [(p[-15:], nxt[:15]) for p, nxt in zip(paras, paras[1:])
+           if len(p) >= 20 and p[-1] not in "。！？；：…）)”" and row_keys(p) is None
+           and match_marker(nxt) is None and row_keys(nxt) is None]
+    assert cut == []
+
+
+def test_line_numbers_in_the_margin_are_not_text():
+    extracted, _ = read(ACELLULAR)
+    assert not re.search(r"(?m)^\d{1,3}$", extracted.text)
+    assert "依据《医疗器械分类目录》，该类产品为 III 类，根据产品描述及预期用途确定产品分类编码。" in extracted.text
+
+
+def test_a_table_row_names_its_columns_across_a_page_break():
+    extracted, parsed = read(OCT)
+    rows = [c for c in parsed.clauses if "表" in c.label and "行" in c.label]
+    assert len(rows) >= 15
+    a1 = next(c for c in rows if c.text.startswith("条款号：A1；"))
+    assert a1.text.startswith("条款号：A1；要求：医疗器械的设计和生产应确保其在预期条件和用途下，由具有相应技术知识")
+    assert a1.text.endswith("；适用：适用")
+    # rows on the next page are named by the same header, which is not repeated as a row
+    later = [c for c in rows if extracted.pages[2] <= c.start]
+    assert later and all(c.text.startswith("条款号：") for c in later)
+    assert not any(c.text.startswith("条款号：条款号") for c in rows)
+    for c in rows:  # every row is a clause of its own, whole, with exact offsets
+        assert extracted.text[c.start:c.end] == c.text and "\n" not in c.text
+        assert re.fullmatch(r".*表\d+行\d+", c.label)
+
+
+def test_title_and_outline_of_a_first_page():
+    extracted, parsed = read(CHEMI)
+    assert parsed.document.title == "发光免疫类检测试剂注册技术审查指导原则"
+    labels = [c.label for c in parsed.clauses]
+    assert labels[:4] == ["附件2", "一", "二", "三"]
+    assert "— 11 —" not in extracted.text and "11" not in paragraphs(extracted.text)
+
+
+def test_contents_page_entries_are_not_clauses():
+    page = [Line("目  录", 250, 300, 80, 96), Line("一、前言……………………………………1", 80, 515, 120, 136),
+            Line("二、适用范围…………………………………2", 80, 515, 150, 166), Line("三、基本要求 ........ 3", 80, 515, 180, 196),
+            Line("正文第一段。", 80, 200, 300, 316)]
+    assert [ln.text for ln in strip_furniture([page], [842.0])[0]] == ["正文第一段。"]
+
+
+def test_merged_cells_repeat_down_and_are_written_once_across():
+    """A 3 x 3 grid: 领域 spans two rows (no ruling between them), a note spans two columns."""
+    h = [Segment(0, 300, y, y + 1) for y in (0, 20, 40, 60)]
+    v = [Segment(x, x + 1, 0, 60) for x in (0, 300)] + [Segment(100, 101, 0, 60), Segment(200, 201, 0, 40)]
+    v.append(Segment(200, 201, 40, 60))
+    h[2] = Segment(100, 300, 40, 41)  # row 2/3 border missing under column 1: 领域 merged down
+
+    def chars(text, x, y):
+        return [Char(ch, x + 10 * i, x + 10 * i + 10, y, y + 10) for i, ch in enumerate(text)]
+
+    cs = chars("领域", 5, 5) + chars("指标", 105, 5) + chars("目标值", 205, 5)
+    cs += chars("健康水平", 5, 25) + chars("人均预期寿命", 105, 25) + chars("79", 205, 25)
+    cs += chars("婴儿死亡率", 105, 45) + chars("5", 205, 45)
+    (table,) = find_tables(h + v, cs)
+    rows, header = row_lines(table)
+    assert header == ("领域", "指标", "目标值")
+    assert [r.text for r in rows] == ["领域：健康水平；指标：人均预期寿命；目标值：79",
+                                      "领域：健康水平；指标：婴儿死亡率；目标值：5"]
+
+
+def test_a_table_row_is_a_clause_under_its_section_never_a_heading():
+    text = ("某某行动方案\n一、主要指标\n表1 主要指标\n"
+            "领域：健康水平；序号：1；指标：人均预期寿命（岁）；基期水平：77.3；2022年目标值：77.7\n"
+            "领域：健康水平；序号：2；指标：婴儿死亡率（‰）；基期水平：5.6；2022年目标值：≤7.5\n"
+            "二、保障措施\n（一）加强领导。\n")
+    clauses = parse_document("x", text).clauses
+    assert [(c.label, c.path) for c in clauses if "行" in c.label] == [
+        ("一表1行1", ("一、主要指标", "表1行1")), ("一表1行2", ("一、主要指标", "表1行2"))]
+    assert [c.label for c in clauses if c.label.startswith("二")] == ["二", "二（一）"]
