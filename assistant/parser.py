@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from assistant.models import Clause, Document, MetaField
 from assistant.textnorm import fold
 
-PARSER_VERSION = "4"
+PARSER_VERSION = "5"
 
 _WS = " \t\r\u3000\xa0\ufeff"
 _CN_NUM = "一二三四五六七八九十百千零〇两"
@@ -74,7 +74,12 @@ _DOC_NUMBER = re.compile(r"^\S{1,12}[〔\[［(（]\d{4}[〕\]］)）]\d+[号號]
 _ADOPTED_LINE = re.compile(r"^(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)[^。]{0,60}(通过|公布|发布|修订|修正|施行)$")
 _DATE_LINE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:印发|印發)?$")
 _ORG_SUFFIX = re.compile(r"(委员会|政府|办公室|办公厅|局|厅|委|院|中心|部|协会|会)$")
-_DOC_KIND = re.compile(r"计划|方案|要点|意见|通知|条例|办法|规划|规定|情况|报告|纲要|决定|细则|工作|总结|行动")
+_DOC_KIND = re.compile(r"计划|方案|要点|意见|通知|条例|办法|规划|规定|情况|报告|纲要|决定|细则|工作|总结|行动|原则|指南|规范|要求")
+# Lines of a document's head that are never its title: the attachment mark above it ('附件5', '附件 3'), a section
+# number with dots ('6.1 临床试验…'), a reference ('[1]《…条例》'), a table row (cells split by tabs), a 'label：value'.
+_NOT_TITLE = re.compile(r"^附\s*件\s*[\d一二三四五六七八九十]*\s*[:：]?$|^\d+(?:\.\d+)+|^\[\d+\]|\t|^\S{1,8}[:：]\S")
+# A title's last line may be a bracketed modifier of its own: （征求意见稿）, （试行）, （2022年修订版）.
+_TITLE_MODIFIER = re.compile(r"^[（(][^（）()]{1,12}[）)]$")
 
 PREAMBLE = "前言"
 _OPENS_WITH_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月")
@@ -245,6 +250,8 @@ def _squash(text: str) -> str:
 def _is_title_candidate(line: str) -> bool:
     return (
         4 <= len(line) <= 60
+        and not _NOT_TITLE.search(line)
+        and not _TITLE_MODIFIER.match(line)
         and line[-1] not in _TERMINAL + "：:，,"
         and not re.search(r"[，,]", line)
         and match_marker(line) is None
@@ -252,6 +259,53 @@ def _is_title_candidate(line: str) -> bool:
         and not _DOC_NUMBER.match(line)
         and row_keys(line) is None
     )
+
+
+def title_block(lines: list[Line], at: int) -> list[int]:
+    """The lines of a title that starts or stands at line `at`: a title printed over two or three lines
+    ('轮状病毒抗原检测试剂注册技术审查' / '指导原则', '…注册' / '审查指导原则（征求意见稿）'), with its bracketed
+    modifier line ('（征求意见稿）'). A line joins while the title so far names no kind of document, or when it is
+    such a modifier; a line before joins when it is a fragment naming no kind (not an issuer's name)."""
+    block = [at]
+    text = lines[at].text.strip()
+    nxt = at + 1
+    while nxt < len(lines) and len(block) < 4:
+        following = lines[nxt].text.strip()
+        if not following or not (_TITLE_MODIFIER.match(following) or not _ends_with_kind(text)
+                                 and _continues_title(following)):
+            break
+        block.append(nxt)
+        text += following
+        nxt += 1
+    before = at - 1
+    if before >= 0:
+        previous = lines[before].text.strip()
+        if (previous and _is_title_candidate(previous) and not _DOC_KIND.search(fold(previous))
+                and not _ORG_SUFFIX.search(fold(previous)) and len(previous) + len(text) <= 60
+                and _starts_with_kind(text)):
+            block.insert(0, before)
+    return block
+
+
+def _ends_with_kind(text: str) -> bool:
+    return bool(re.search(f"(?:{_DOC_KIND.pattern})[)）]?$", fold(re.sub(r"[（(][^（）()]*[）)]$", "", text.strip()))))
+
+
+def _starts_with_kind(text: str) -> bool:
+    """A line that finishes a title begun above ('审查指导原则…', '指导原则（试行）'): a kind within its first words."""
+    match = _DOC_KIND.search(fold(text))
+    return match is not None and match.start() <= 10
+
+
+def _continues_title(line: str) -> bool:
+    """A short line that can be the rest of a title: no sentence, no number, date, 文号 or metadata."""
+    return (len(line) <= 40 and line[-1] not in _TERMINAL + "：:，," and not re.search(r"[，,]", line)
+            and match_marker(line) is None and not _NOT_TITLE.search(line) and not _DATE_LINE.match(line)
+            and not _DOC_NUMBER.match(line) and row_keys(line) is None and _starts_with_kind(line))
+
+
+def _joined(lines: list[Line], block: list[int]) -> str:
+    return "".join(lines[i].text.strip() for i in block)
 
 
 def choose_title(candidates: list[str], fallback: str) -> str:
@@ -333,13 +387,21 @@ def scan(lines: list[Line], source: str) -> _Scan:
             candidates.append((i, text))
     # Signature lines can look like titles; drop the ones already claimed.
     candidates = [(i, t) for i, t in candidates if i not in result.skip]
+    blocks = {i: title_block(lines, i) for i, _ in candidates}
     fallback = result.meta.get("title") or source
     if md_title:
         result.title = md_title
     else:
-        result.title = choose_title([t for _, t in candidates], fallback)
-        at = next((i for i, t in candidates if t == result.title), None)
-        result.title_span = _span_in(lines[at], result.title) if at is not None else result.spans.get("title")
+        result.title = choose_title([_joined(lines, blocks[i]) for i, _ in candidates], fallback)
+        at = next((i for i, _ in candidates if _joined(lines, blocks[i]) == result.title), None)
+        if at is None:
+            result.title_span = result.spans.get("title")
+        elif blocks[at][0] == blocks[at][-1]:
+            result.title_span = _span_in(lines[at], result.title)
+        else:  # a title printed on several lines: its span covers them, its text joins them
+            first, last = lines[blocks[at][0]], lines[blocks[at][-1]]
+            result.title_span = (first.start + len(first.text) - len(first.text.lstrip()), last.start + len(last.text.rstrip()))
+            result.skip.update(blocks[at])
     _skip_title_repeats(lines, result)
     return result
 
