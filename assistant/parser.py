@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from assistant.models import Clause, Document, MetaField
 from assistant.textnorm import fold
 
-PARSER_VERSION = "5"
+PARSER_VERSION = "7"
 
 _WS = " \t\r\u3000\xa0\ufeff"
 _CN_NUM = "一二三四五六七八九十百千零〇两"
@@ -78,6 +78,7 @@ _DOC_KIND = re.compile(r"计划|方案|要点|意见|通知|条例|办法|规划
 # Lines of a document's head that are never its title: the attachment mark above it ('附件5', '附件 3'), a section
 # number with dots ('6.1 临床试验…'), a reference ('[1]《…条例》'), a table row (cells split by tabs), a 'label：value'.
 _NOT_TITLE = re.compile(r"^附\s*件\s*[\d一二三四五六七八九十]*\s*[:：]?$|^\d+(?:\.\d+)+|^\[\d+\]|\t|^\S{1,8}[:：]\S")
+_ATTACHMENT_MARK = re.compile(r"^附\s*件\s*[\d一二三四五六七八九十]*\s*[:：]?$")
 # A title's last line may be a bracketed modifier of its own: （征求意见稿）, （试行）, （2022年修订版）.
 _TITLE_MODIFIER = re.compile(r"^[（(][^（）()]{1,12}[）)]$")
 
@@ -299,7 +300,7 @@ def _starts_with_kind(text: str) -> bool:
 
 def _continues_title(line: str) -> bool:
     """A short line that can be the rest of a title: no sentence, no number, date, 文号 or metadata."""
-    return (len(line) <= 40 and line[-1] not in _TERMINAL + "：:，," and not re.search(r"[，,]", line)
+    return (len(line) <= 40 and line[-1] not in _TERMINAL + "：:，," and not re.search(r"[，,；;]", line)
             and match_marker(line) is None and not _NOT_TITLE.search(line) and not _DATE_LINE.match(line)
             and not _DOC_NUMBER.match(line) and row_keys(line) is None and _starts_with_kind(line))
 
@@ -402,6 +403,9 @@ def scan(lines: list[Line], source: str) -> _Scan:
             first, last = lines[blocks[at][0]], lines[blocks[at][-1]]
             result.title_span = (first.start + len(first.text) - len(first.text.lstrip()), last.start + len(last.text.rstrip()))
             result.skip.update(blocks[at])
+        mark = _previous_text_line(lines, blocks[at][0]) if at is not None else None
+        if mark is not None and _ATTACHMENT_MARK.match(lines[mark].text.strip()):
+            result.skip.add(mark)  # '附件5' above the title marks the file, not a part holding every clause
     _skip_title_repeats(lines, result)
     return result
 

@@ -46,7 +46,14 @@ class Query:
 
 
 # '哪些文件提到了…' asks the whole collection: it leans on no earlier turn's place.
-_ACROSS_DOCUMENTS = re.compile(r"哪(些|几个|几份)(文件|地方|地区|计划|方案|材料)|which (documents|plans|places|files)")
+# What staff call a document when they ask which ones say something: the generic words and the kinds of document.
+DOCUMENT_NOUN = r"(?:文件|文档|材料|文章|报告|计划|方案|规划|规定|条例|通知|办法|(?:指导)?原则|指南|规范)"
+_ACROSS_DOCUMENTS = re.compile(rf"哪(些|几个|几份)({DOCUMENT_NOUN}|地方|地区)|which (documents|plans|places|files)")
+
+
+def across_documents(folded: str) -> bool:
+    """'哪些文件提到了…': a question about the whole collection, which names no document of it."""
+    return bool(_ACROSS_DOCUMENTS.search(folded))
 
 
 def is_followup(question: str) -> bool:
@@ -221,10 +228,13 @@ def leading_places(title: str) -> list[str]:
     return [strip_admin_suffix(p) for p in re.findall(r"[\u4e00-\u9fff]{2,3}?(?:省|市|县|区)", m.group(1))]
 
 
-ASKS_FIGURE = re.compile(r"多少|几[个家项所名级张人次岁年]|比例|比率|百分之|how (many|much)|what percentage")
+# '哪几项' asks which ones, not how many.
+ASKS_FIGURE = re.compile(r"多少|(?<!哪)几[个家项所名级张人次岁年组例天]|比例|比率|百分之|how (many|much)|what percentage")
 # Nouns that set a question's scope or name the document, not the thing counted.
 _SCOPE_NOUNS = {"目标", "计划", "方案", "要点", "工作", "情况", "文件", "全省", "全市", "全县", "全区", "总体", "重点",
-                "水平", "指标", "数量", "数字", "任务", "要求", "内容", "项目", "比例", "比率"}
+                "水平", "指标", "数量", "数字", "任务", "要求", "内容", "项目", "比例", "比率",
+                # where in a document, or which kind of document, the figure stands ('那张表里', '原则里'): no thing counted
+                "表", "表里", "表格", "附表", "附录", "部分", "章节", "条款", "原则", "指导原则", "指南", "规定"}
 
 
 def figure_nouns(folded: str, known_places: frozenset[str]) -> tuple[str, ...]:
@@ -249,7 +259,7 @@ TOPIC_STOP = frozenset(
     "不同 定 定了 提了 怎么说 说法 进展 进度 成效 搞 干 怎么搞 怎么干 整体 总体上 总的来说 "
     "写的 组成 构成 包括 包含 分为 分成 分 哪几块 哪些地方 哪几份 几份 出现 出现过 提过 说过 "
     "材料 文章 哪天 哪一天 什么时候 何时 开始 起 指标 大概 大致 篇 那篇 这篇 报道 说了啥 "
-    "个什么".split()
+    "个什么 最低 最高 至少 最多 最少 不少于 不低于 不超过 不高于 以上 以下 以内 左右 原则 指导原则 指南 时".split()
 )
 
 

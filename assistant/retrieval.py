@@ -13,10 +13,11 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
+from assistant.catalogue import Catalogue
 from assistant.crosslingual import Glossary, load_glossary, translate
 from assistant.index import SearchIndex
 from assistant.models import PATH_SEPARATOR, Clause
-from assistant.query import Query, make_query, spellings, without_place_names
+from assistant.query import Query, across_documents, make_query, spellings, without_place_names
 from assistant.store import LocalStore, Store
 from assistant.textnorm import fold, is_cjk, tokens
 
@@ -92,6 +93,7 @@ class Retriever:
         self._starts: dict[str, np.ndarray] = {}  # per document, its rows' start offsets (for _row_of)
         self._glossary: Glossary | None = None  # CC-CEDICT, read on the first English question
         self._cache_dir = cache_dir  # where the dictionary is kept parsed
+        self._catalogue: Catalogue | None = None  # the titles' own names, made on the first question naming no place
 
     def retrieve(self, question: str, history=(), k: int = 5, scope: frozenset[str] | None = None) -> Retrieval:
         """The question's best clause parts; given `scope` (document names: a collection), only theirs."""
@@ -204,7 +206,19 @@ class Retriever:
                     pinned.extend(mentions)
         if not query.places:  # '八大工程行动计划分哪几个部分': a name the title puts in quotation marks
             pinned = named = [s for s, names in self.features.title_names.items() if any(n in query.folded for n in names)]
+            if not pinned and not across_documents(query.folded):  # '胰岛素那份原则': a title's own words
+                pinned = named = self._named_by_title(query)
         return list(dict.fromkeys(pinned)), list(dict.fromkeys(named)), unknown, incidental, shared
+
+    def _named_by_title(self, query: Query) -> list[str]:
+        """The documents the question names by their titles' own words (the catalogue), the turn as typed first:
+        '那侧孔钝针呢？' after a question about 人工韧带 is about 侧孔钝针."""
+        if self._catalogue is None:
+            self._catalogue = Catalogue.of({s: fold(d.title) for s, d in self.index.documents.items()})
+        using = lambda word: len(self.features.containing(word))  # noqa: E731
+        total = len(self.features.sources)
+        return (self._catalogue.named_in(query.asked, using, total) if query.asked else []) or \
+            self._catalogue.named_in(query.folded, using, total)
 
     def _by_title(self, query: Query, sources: list[str]) -> list[str]:
         """Of several documents about one place, those whose titles share the most of the question's

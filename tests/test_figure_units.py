@@ -47,3 +47,43 @@ def test_a_sentence_naming_the_property_without_a_value_does_not_answer(question
 ])
 def test_a_value_counts_in_the_unit_asked(question, noun, answered):
     assert states_figure_of(figure_query(question, noun), STATED, "某试剂注册审查指导原则") is answered
+
+
+@pytest.mark.parametrize("question", ["毒理学至少要做哪几项试验？", "说明书里要写哪几个基因型？", "适用范围包括哪几类产品？"])
+def test_which_ones_is_no_figure_question(question):
+    from assistant.query import figure_nouns
+
+    assert figure_nouns(fold(question), frozenset()) == ()
+
+
+@pytest.mark.parametrize("question, place", [
+    ("病毒清除研究那张表里，SV40的病毒大小是多少nm？", "表里"),
+    ("附录里的风险一共有多少类？", "附录"),
+    ("这份原则里的样本量最少多少例？", "原则"),
+])
+def test_where_in_the_document_a_figure_stands_is_not_what_it_counts(question, place):
+    from assistant.query import figure_nouns
+
+    assert place not in figure_nouns(fold(question), frozenset())
+
+
+@pytest.mark.parametrize("question, frame", [
+    ("结核核酸试剂对涂阳肺结核患者的检出率最低要求多少？", "最低"),
+    ("精密度的变异系数最高不能超过多少？", "最高"),
+    ("每个浓度至少重复检测几次？", "至少"),
+])
+def test_a_comparator_frames_the_question_and_is_no_topic_word(question, frame):
+    from assistant.query import topic_phrases
+
+    assert not any(frame in phrase for phrase in topic_phrases(fold(question)))
+
+
+@pytest.mark.parametrize("question", ["哪些指导原则提到了加速老化？", "哪几份原则要求做生物相容性评价？", "讲灭菌时提到环氧乙烷残留的是哪些指南？"])
+def test_the_kind_of_document_asked_about_is_no_topic_word(question):
+    from assistant.answering.intent import classify
+    from assistant.models import Intent
+    from assistant.query import topic_phrases
+
+    phrases = topic_phrases(fold(question))
+    assert phrases and not any(w in phrase.split() for phrase in phrases for w in ("原则", "指导原则", "指南", "时"))
+    assert classify(figure_query(question), named_documents=0) is Intent.WHICH_DOCUMENTS

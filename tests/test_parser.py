@@ -199,3 +199,23 @@ def test_metadata_of_a_notice_and_of_a_news_page_with_their_offsets():
 def test_a_regulations_date_is_the_day_it_was_adopted():
     doc = load_document(EXTRA / "北京市中医药条例(2020-11-27).md").document
     assert doc.date == "2020年11月27日" and doc.field("date").value == "2020年11月27日"
+
+
+# Titles as real files print them (learnt from the review centre's guidelines; three new wordings of each layout).
+@pytest.mark.parametrize("head, title", [
+    ("附件3\n轮状病毒抗原检测试剂注册技术审查\n指导原则\n", "轮状病毒抗原检测试剂注册技术审查指导原则"),
+    ("附件 2\n某某县家庭医生签约服务\n工作方案\n", "某某县家庭医生签约服务工作方案"),
+    ("附件\n真实世界数据用于医疗器械临床评价技术\n指导原则（试行）\n", "真实世界数据用于医疗器械临床评价技术指导原则（试行）"),
+    ("口腔修复膜注册审查指导原则\n（征求意见稿）\n", "口腔修复膜注册审查指导原则（征求意见稿）"),
+    ("附件1\n一次性使用无菌侧孔钝针注册\n   审查指导原则（征求意见稿）\n", "一次性使用无菌侧孔钝针注册审查指导原则（征求意见稿）"),
+    ("指导原则编号：XXXXXX\n椎间融合器技术审查指导原则(征求意见稿)\n发布日期 XXXX 年 X 月\n",
+     "椎间融合器技术审查指导原则(征求意见稿)"),
+])
+def test_a_title_printed_over_lines_is_one_title_and_its_attachment_mark_is_no_part(head, title):
+    text = head + "本指导原则旨在指导注册申请人准备申报资料，同时为技术审评提供参考。\n一、适用范围\n本原则适用于该类产品。\n二、基本要求\n（一）产品名称应规范。\n"
+    parsed = parse_document("x.docx", text)
+    assert parsed.document.title == title
+    span = parsed.document.field("title")
+    assert re.sub(r"\s+", "", text[span.start:span.end]) == re.sub(r"\s+", "", title)
+    assert [c.label for c in parsed.clauses if c.label in ("一", "二")] == ["一", "二"]
+    assert not any(part.startswith("附件") for c in parsed.clauses for part in c.path)

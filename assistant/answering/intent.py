@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from assistant.models import Intent
-from assistant.query import ASKS_FIGURE, Query
+from assistant.query import ASKS_FIGURE, DOCUMENT_NOUN, Query
 
 _GREETING = re.compile(
     r"你好|您好|哈喽|嗨|早上好|下午好|晚上好|在吗|谢谢|多谢|感谢|谢了|辛苦了|再见|拜拜|好的|明白了|"
@@ -46,7 +46,7 @@ META_CUES = {
 _BARE_DATE = re.compile(r"什么时候|何时|哪天|日期")  # "…哪个单位发布的？什么时候？": the date, once metadata is asked
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（]\d{4}[〕\]］)）]\d+[号號]")
 _ORG = re.compile(r"(委员会|政府|办公室|办公厅|局|厅|委)[^。？?]{0,4}" + _PUBLISH)
-_WHICH_DOCUMENT = re.compile(r"哪(个|份|些|几个|几份|篇)?(文件|文档|方案|计划|规定|条例|通知|材料|文章|报告)|"
+_WHICH_DOCUMENT = re.compile(rf"哪(个|份|些|几个|几份|篇)?{DOCUMENT_NOUN}|"
                              r"(是|有|了)?什么(文件|材料|文章|报告)")
 
 _OUTLINE = re.compile(
@@ -65,7 +65,7 @@ _SUMMARY = re.compile(
     r"主要内容|讲(了)?(些)?什么内容|总的来说|总体(来看|上看|上)|整体(来看|上看|上)|都做了(哪些|什么)|summar|overview|what is .* about"
 )
 _WHICH = re.compile(
-    r"哪(些|几个|几份|个|份)(文件|文档|计划|方案|地方|地区|城市|规划|材料|条例)|哪里(提到|提及|有)|"
+    rf"哪(些|几个|几份|个|份)({DOCUMENT_NOUN}|地方|地区|城市)|哪里(提到|提及|有)|"
     r"哪(个|些)(提到|提及|说到|讲到|涉及|写到|有)|有没有文件|是否有文件|"
     r"which (documents?|plans?|files?|places?|cities|regulations?)"
 )

@@ -1,0 +1,65 @@
+"""Which documents a question names by their titles' own words: '胰岛素那份原则', '侧孔钝针的呢', '罕见病器械原则'.
+
+Staff name a document by what sets its title apart from the others ('胰岛素' of '胰岛素测定试剂注册技术审查
+指导原则'), rarely by its whole title. Among a collection's titles, the tail many share ('测定试剂注册技术审查指导原则',
+'核酸检测试剂注册技术审查指导原则') says what kind of document it is, and what stands before it is the document's
+own name: its head. A question names a document when it holds a part of one head (two characters or more) that no
+other head holds, and that few documents' texts use at all (a word most documents use, such as 用于 or 医疗, names
+none of them). Pure: built from the titles, asked with a question and a count of the documents using a word.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+MIN_NAME = 2  # characters of a head a question must repeat
+SHARED_BY = 2  # a tail ending at least this many other titles is generic
+RARE_SHARE = 0.05  # a name used by more than this share of the documents' texts (and by more than 2) names none
+_MODIFIERS = re.compile(r"(?:[（(][^（）()]*[）)]|[\s　])+$")
+
+
+def head_of(title: str, others: list[str]) -> str:
+    """`title` less its bracketed modifiers and the longest tail that at least SHARED_BY other titles end with."""
+    core = _MODIFIERS.sub("", title)
+    cores = [_MODIFIERS.sub("", o) for o in others]
+    for cut in range(1, len(core)):  # the longest shared tail first: the shortest head
+        tail = core[cut:]
+        if len(tail) >= 2 and sum(o.endswith(tail) for o in cores) >= SHARED_BY:
+            return core[:cut]
+    return core
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    names: Mapping[str, str]  # a part of one document's head -> that document
+
+    @classmethod
+    def of(cls, titles: Mapping[str, str]) -> "Catalogue":
+        """From each document's folded title (source -> title)."""
+        heads = {s: head_of(t, [o for other, o in titles.items() if other != s]) for s, t in titles.items()}
+        owners: dict[str, set[str]] = {}
+        for source, head in heads.items():
+            for start in range(len(head)):
+                for end in range(start + MIN_NAME, len(head) + 1):
+                    part = head[start:end]
+                    if re.search(r"\w", part):
+                        owners.setdefault(part, set()).add(source)
+        return cls({part: next(iter(s)) for part, s in owners.items() if len(s) == 1})
+
+    def named_in(self, text: str, documents_using: Callable[[str], int], total: int) -> list[str]:
+        """The documents `text` names, each by its longest name there, in the order they are named."""
+        found: dict[str, tuple[int, str]] = {}
+        for start in range(len(text)):
+            for end in range(len(text), start + MIN_NAME - 1, -1):
+                part = text[start:end]
+                source = self.names.get(part)
+                if source is None:
+                    continue
+                used = documents_using(part)
+                if used > max(2, RARE_SHARE * total):
+                    continue
+                if source not in found or len(part) > len(found[source][1]):
+                    found[source] = (start, part)
+                break
+        return [s for s, _ in sorted(found.items(), key=lambda item: item[1][0])]
