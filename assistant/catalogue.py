@@ -3,8 +3,8 @@
 Staff name a document by what sets its title apart from the others ('胰岛素' of '胰岛素测定试剂注册技术审查
 指导原则'), rarely by its whole title. Among a collection's titles, the tail many share ('测定试剂注册技术审查指导原则',
 '核酸检测试剂注册技术审查指导原则') says what kind of document it is, and what stands before it is the document's
-own name: its head. A question names a document when it holds a part of one head (two characters or more) that no
-other head holds, and that few documents' texts use at all (a word most documents use, such as 用于 or 医疗, names
+own name: its head. A question names a document when it holds a part of one head (its first two characters or more, or three
+anywhere in it) that no other head holds, and that few documents' texts use at all (a word most documents use, such as 用于 or 医疗, names
 none of them). Pure: built from the titles, asked with a question and a count of the documents using a word.
 """
 from __future__ import annotations
@@ -17,6 +17,11 @@ MIN_NAME = 2  # characters of a head a question must repeat
 SHARED_BY = 2  # a tail ending at least this many other titles is generic
 RARE_SHARE = 0.05  # a name used by more than this share of the documents' texts (and by more than 2) names none
 _MODIFIERS = re.compile(r"(?:[（(][^（）()]*[）)]|[\s　])+$")
+
+
+def _bare(text: str) -> str:
+    """Letters, digits and CJK only: 'C-肽' and 'C肽', '硬脑（脊）膜' and '硬脑脊膜' are one name."""
+    return re.sub(r"[\W_]+", "", text)
 
 
 def head_of(title: str, others: list[str]) -> str:
@@ -37,18 +42,19 @@ class Catalogue:
     @classmethod
     def of(cls, titles: Mapping[str, str]) -> "Catalogue":
         """From each document's folded title (source -> title)."""
-        heads = {s: head_of(t, [o for other, o in titles.items() if other != s]) for s, t in titles.items()}
+        heads = {s: _bare(head_of(t, [o for other, o in titles.items() if other != s])) for s, t in titles.items()}
         owners: dict[str, set[str]] = {}
         for source, head in heads.items():
             for start in range(len(head)):
-                for end in range(start + MIN_NAME, len(head) + 1):
-                    part = head[start:end]
-                    if re.search(r"\w", part):
-                        owners.setdefault(part, set()).add(source)
+                # two characters name a document only where its head begins ('C肽', '结核'); inside it they are
+                # mostly a common word ('管理' of 母婴保健管理条例)
+                for end in range(start + (MIN_NAME if start == 0 else MIN_NAME + 1), len(head) + 1):
+                    owners.setdefault(head[start:end], set()).add(source)
         return cls({part: next(iter(s)) for part, s in owners.items() if len(s) == 1})
 
     def named_in(self, text: str, documents_using: Callable[[str], int], total: int) -> list[str]:
         """The documents `text` names, each by its longest name there, in the order they are named."""
+        text = _bare(text)
         found: dict[str, tuple[int, str]] = {}
         for start in range(len(text)):
             for end in range(len(text), start + MIN_NAME - 1, -1):

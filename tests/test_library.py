@@ -187,3 +187,14 @@ def test_documents_are_added_into_a_folder_and_removed_by_their_path(tmp_path):
     with pytest.raises(Exception):
         safe_path("法规库/../x.doc")
     assert remove_document(tmp_path, f"法规库/本地文件/{COLLAGEN.name}").status == "removed"
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("name, data", [
+    ("通知.docx", b"{\\rtf1\\ansi\\ansicpg936 {\\fonttbl{\\f0 SimSun;}}\\f0 \\'d2\\'bb\\'a1\\'a2\\'d7\\'dc\\'d4\\'f2\\par hello rtf\\par}"),
+    ("通知.doc", b"{\\rtf1\\ansi hello rtf\\par second line\\par}"),
+    ("通知.wps", b"{\\rtf1\\ansi hello rtf\\par}"),
+])
+def test_rtf_under_a_word_name_is_read_as_rtf(tmp_path, monkeypatch, name, data):
+    monkeypatch.setenv("PLAN_CACHE", str(tmp_path))
+    assert "hello rtf" in extract(name, data).text

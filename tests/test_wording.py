@@ -96,9 +96,9 @@ REFUSALS = {
     "not-utf8-text": (lambda t: refused("latin.txt", "caf\xe9".encode("latin-1")), ["UTF-8", "GB18030"]),
     "bad-utf16": (lambda t: refused("notes.txt", b"\xff\xfe\x00"), ["UTF-16"]),
     "empty": (lambda t: refused("empty.txt", b""), ["空文件"]),
-    "unsupported-suffix": (lambda t: refused("表格.xls", b"\xd0\xcf\x11\xe0"), [".xls", ".docx"]),
+    "unsupported-suffix": (lambda t: refused("幻灯片.key", b"\xd0\xcf\x11\xe0"), [".key", ".docx"]),
     "no-suffix": (lambda t: refused("README", PLAN), ["扩展名", ".txt"]),
-    "no-reader": (lambda t: _extract_refusal("表格.xls", b"x"), [".xls", ".pdf"]),
+    "no-reader": (lambda t: _extract_refusal("幻灯片.key", b"x"), [".key", ".pdf"]),
     "too-big": (lambda t: refused("big.txt", b"x" * 1_500_000, max_bytes=1_000_000), ["1.5 MB", "1 MB"]),
     "duplicate": (lambda t: refused("copy.txt", PLAN, {"kept.txt": hashlib.sha256(PLAN).hexdigest()}),
                   ["与已收录的 kept.txt 内容完全相同"]),
@@ -115,8 +115,8 @@ REFUSALS = {
                                                                  "word/document.xml": bytes(20 * 2**20)})),
                          ["word/document.xml", "100:1"]),
     "not-a-zip": (lambda t: refused("plain.docx", "只是文字".encode()), [".docx", "zip"]),
-    "rtf-as-docx": (lambda t: refused("rtf.docx", b"{\\rtf1\\ansi hello}"), ["RTF 文件"]),
-    "old-doc": (lambda t: refused("old.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512)), [".doc", "OLE"]),
+    # An old Word file named .docx is read as one (through LibreOffice); one that is damaged says so.
+    "old-doc": (lambda t: refused("old.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512)), [".doc", "LibreOffice"]),
     "cut-zip": (lambda t: refused("cut.docx", _docx("一、总则")[:2000]), ["zip 压缩包已损坏或不完整（"]),
     "zip-without-word": (lambda t: refused("notes.docx", fx.zip_of({"notes.txt": b"hello"})),
                          ["word/document.xml", "zip 压缩包"]),
@@ -229,8 +229,8 @@ class FolderLibrarian:
     def __init__(self, corpus: Path):
         self.corpus = corpus
 
-    def add(self, files):
-        return add_files(self.corpus, files)
+    def add(self, files, folder=""):
+        return add_files(self.corpus, files, folder=folder)
 
     def remove(self, name):
         return remove_document(self.corpus, name)

@@ -90,7 +90,7 @@ def extract(name: str, data: bytes, readers: Mapping[str, Reader] = READERS) -> 
         return reader.extract(name, data)
     except CorpusError as exc:
         word = readers.get(".doc")
-        if kind != ".docx" or word is None or "refused:" in str(exc) or "no text" in str(exc):
+        if kind != ".docx" or word is None or not data.startswith(b"PK") or "refused:" in str(exc) or "no text" in str(exc):
             raise
         try:
             return word.extract(name, data)  # LibreOffice repairs what python-docx cannot open

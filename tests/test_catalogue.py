@@ -1,0 +1,55 @@
+"""Documents named in a question by their titles' own words, as staff name them among many files."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.catalogue import Catalogue, head_of
+from assistant.textnorm import fold
+
+TITLES = {
+    "a.doc": "胰岛素测定试剂注册技术审查指导原则",
+    "b.doc": "C-肽测定试剂注册技术审查指导原则",
+    "c.doc": "载脂蛋白B测定试剂注册技术审查指导原则",
+    "d.docx": "一次性使用无菌侧孔钝针注册审查指导原则（征求意见稿）",
+    "e.docx": "用于罕见病防治医疗器械注册审查指导原则",
+    "f.pdf": "硬脑（脊）膜补片注册技术审查指导原则",
+}
+CATALOGUE = Catalogue.of({s: fold(t) for s, t in TITLES.items()})
+# Each document's text: its title, and what every guideline says (医疗器械, 用于, 临床, 注册审查 are everywhere).
+TEXTS = {s: fold(t + "本指导原则用于指导医疗器械注册申请人准备临床评价和注册审查资料，要注意产品稳定性研究。")
+         for s, t in TITLES.items()}
+TEXTS["b.doc"] += fold("胰岛素原与C肽的交叉反应。")  # a name used by one other document too
+
+
+def named(question: str) -> list[str]:
+    return CATALOGUE.named_in(fold(question), lambda word: sum(word in t.replace("-", "") for t in TEXTS.values()),
+                              len(TITLES))
+
+
+def test_a_head_is_the_title_less_the_tail_other_titles_share():
+    others = [fold(t) for s, t in TITLES.items() if s != "a.doc"]
+    assert head_of(fold(TITLES["a.doc"]), others) == "胰岛素"
+    assert head_of(fold(TITLES["d.docx"]), [fold(t) for s, t in TITLES.items() if s != "d.docx"]) == "一次性使用无菌侧孔钝针注册"  # 注册审查… ends only one other title
+
+
+@pytest.mark.parametrize("question, documents", [
+    ("胰岛素那份原则里，精密度怎么要求？", ["a.doc"]),
+    ("那侧孔钝针呢？", ["d.docx"]),
+    ("C肽试剂的参考区间要怎么确定？", ["b.doc"]),
+    ("硬脑脊膜补片要做哪些动物实验？", ["f.pdf"]),
+    ("罕见病器械原则第四部分讲什么？", ["e.docx"]),
+    ("载脂蛋白B和胰岛素的线性范围要求有什么不同？", ["c.doc", "a.doc"]),
+])
+def test_a_question_names_documents_by_their_own_words(question, documents):
+    assert named(question) == documents
+
+
+@pytest.mark.parametrize("question", ["用于临床的医疗器械要注意什么？", "测定试剂的稳定性研究怎么做？", "注册审查要提交哪些资料？"])
+def test_words_many_titles_or_texts_share_name_no_document(question):
+    assert named(question) == []
+
+
+def test_two_characters_inside_a_title_are_a_common_word_not_a_name():
+    catalogue = Catalogue.of({"g.md": fold("广东省母婴保健管理条例"), "t.txt": fold("某县卫生健康工作要点"), "n.txt": fold("某市卫生工作要点")})
+    assert catalogue.named_in(fold("孕产妇系统管理率要达到多少？"), lambda word: 1, 3) == []
+    assert catalogue.named_in(fold("母婴保健条例对婚前检查怎么规定？"), lambda word: 1, 3) == ["g.md"]
