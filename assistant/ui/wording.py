@@ -171,8 +171,6 @@ _RULES: list[tuple[str, Template]] = [
     (r"an archive: unpack it into the folder to index the files it holds", "压缩包：请解压到文件夹中再收录其中的文件"),
     (r"a folder already read through another link", "通过另一个链接已读取过的文件夹"),
     (r"not a regular file", "不是普通文件"),
-    (r"unsupported format '(?P<suffix>.*)'; can read (?P<known>.*)",
-     lambda m: f"不支持的格式“{m['suffix']}”（可读取的格式：{_listed(m['known'])}）"),
     (r"the same bytes as (?P<other>.+)", "与 {other} 内容完全相同（重复文件，只收录一份）"),
     (r"the same text as (?P<other>.+)", "与 {other} 文字相同（同一文件的另一格式，只收录一份）"),
     # assistant.ingest.convert

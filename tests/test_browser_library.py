@@ -1,0 +1,95 @@
+"""End-to-end: an office's folder tree served on localhost and asked in headless Chromium, one folder at a time.
+
+Real files (tests/fixtures/real-library, read by LibreOffice and the PDF reader), the real model, a real server.
+Screenshots go to test-artifacts/library-*.png.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+
+import pytest
+
+from test_browser import ARTIFACTS, CHROMIUM, TIMEOUT, answers
+from test_library import office_tree
+
+pytestmark = pytest.mark.browser
+
+if not os.path.exists(CHROMIUM) or shutil.which("soffice") is None:
+    pytest.skip("needs /usr/bin/chromium and LibreOffice", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def library_app(tmp_path_factory, real_embedder):
+    from assistant import ui
+    from assistant.config import Config
+    from assistant.index import build_index
+    from assistant.service import Assistant
+
+    root = tmp_path_factory.mktemp("office")
+    config = Config.from_env().override(corpus_dir=office_tree(root / "library"), index_dir=root / "index",
+                                        admin_secret="s3cret-for-test")
+    index, _ = build_index(config, lambda: real_embedder, progress=False)
+    assistant = Assistant(config, index, real_embedder)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    demo = ui.launch(assistant, config, "127.0.0.1", port)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        demo.close()
+
+
+@pytest.fixture(scope="module")
+def page(library_app):
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM,
+                                    args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+        page.set_default_timeout(TIMEOUT)
+        page.goto(library_app)
+        page.wait_for_selector("#pa-input textarea")
+        yield page
+        browser.close()
+
+
+def pick_folder(page, label: str) -> None:
+    page.click("#pa-collection input")
+    page.get_by_role("option", name=label, exact=False).first.click()
+
+
+def ask(page, question: str) -> None:
+    before = answers(page).count()
+    page.fill("#pa-input textarea", question)
+    page.press("#pa-input textarea", "Enter")
+    page.wait_for_function(f"() => document.querySelectorAll('#pa-chat .pa-answer-text').length > {before}")
+    page.wait_for_timeout(300)
+
+
+def test_staff_ask_one_folder_and_the_sources_say_which_folder(page):
+    question = "产品的储存条件和有效期有什么要求？"
+    pick_folder(page, "上位法规")
+    ask(page, question)
+    page.screenshot(path=str(ARTIFACTS / "library-folder-picked.png"))
+    cards = page.locator("#pa-sources .pa-card")
+    assert cards.count() >= 1
+    folders = page.locator("#pa-sources .pa-collection").all_inner_texts()
+    assert folders and all(f == "文件夹：法规库 › 上位法规" for f in folders), folders
+    pick_folder(page, "全部文件")
+    ask(page, question)
+    everywhere = set(page.locator("#pa-sources .pa-collection").all_inner_texts())
+    assert everywhere - {"文件夹：法规库 › 上位法规"}, everywhere  # other folders answer too
+
+
+def test_the_manage_tab_lists_copies_and_what_was_passed_over_in_chinese(page):
+    page.get_by_role("tab", name="文档管理").click()
+    page.wait_for_selector("#pa-states")
+    text = page.locator("#pa-states").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "library-manage.png"))
+    assert "重复，未收录" in text and "内容完全相同" in text
+    assert "Office 打开文档时生成的临时文件" in text and "压缩包：请解压" in text and "不支持 .xyz 格式" in text
+    assert "法规库/上位法规/C-肽测定试剂注册技术审查指导原则.doc" in text
