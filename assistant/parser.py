@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from assistant.models import Clause, Document, MetaField
 from assistant.textnorm import fold
 
-PARSER_VERSION = "7"
+PARSER_VERSION = "8"
 
 _WS = " \t\r\u3000\xa0\ufeff"
 _CN_NUM = "一二三四五六七八九十百千零〇两"
@@ -33,6 +33,8 @@ _MARKERS: list[tuple[str, re.Pattern]] = [
     ("circled", re.compile(r"^([\u2460-\u2473])")),
 ]
 _HEADING_STYLES = {"bian", "zhang", "jie", "tiao"}  # legal structure; items inside 条 stay in it
+# An appendix in the body ('附录1：', '附件2 风险分析表', '附表'): a part of the document's top level, whatever was open.
+_APPENDIX = re.compile(r"^(附\s*[录件表])\s*([\d一二三四五六七八九十]{0,3})\s*[:：]?\s*([^。；;，,]{0,40})$")
 _MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _DASH_GROUP = re.compile(r"^[—―－\-]{1,3}[ \t\u3000]*([^。，,；;：:]{2,30})。")
 _LEAD_PHRASE = re.compile(r"^([^。，,、；;：:\s（()）]{4,20})。")
@@ -509,6 +511,8 @@ class _OutlineBuilder:
         if spec is None:
             return False
         style, component, heading, title = spec
+        if style == "appendix":  # an appendix closes every part before it
+            del self.stack[1:]
         if style in _HEADING_STYLES:  # legal structure never nests under a news-style headline
             while self.stack[-1].style == "headline":
                 self.stack.pop()
@@ -532,6 +536,11 @@ class _OutlineBuilder:
             if marker and marker[0] in _HEADING_STYLES:
                 return self._numbered(*marker)
             return (f"md{len(md.group(1))}", "", _collapse(inner), _collapse(inner))
+        appendix = _APPENDIX.match(text)
+        if appendix:
+            component = re.sub(r"\s+", "", appendix.group(1)) + appendix.group(2)
+            rest = appendix.group(3).strip()
+            return ("appendix", component, (component + (" " + rest if rest else "")).strip(), rest)
         marker = match_marker(text)
         if marker and not (self._inside_article() and marker[0] not in _HEADING_STYLES):
             return self._numbered(*marker)

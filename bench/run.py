@@ -133,6 +133,26 @@ def pdf_throughput(config: Config, embedder) -> tuple[int, int, float, float, fl
     return pages, len(index.clauses), read_seconds, build_seconds, ocr_seconds
 
 
+def legacy_throughput() -> tuple[str, str]:
+    """.doc and .xls files through LibreOffice (the real library's, a cold conversion cache), as a build converts them."""
+    from assistant.ingest.convert import soffice
+
+    name = "LibreOffice conversion (.doc/.xls of tests/fixtures/real-library, cold cache)"
+    if soffice() is None:
+        return name, "not measured (LibreOffice is not installed)"
+    sys.path.insert(0, str(ROOT / "bench"))
+    from library import conversion_throughput
+
+    saved = os.environ.get("PLAN_CACHE")
+    with tempfile.TemporaryDirectory() as tmp:
+        files, seconds = conversion_throughput(ROOT / "tests" / "fixtures" / "real-library", Path(tmp))
+    if saved is None:
+        os.environ.pop("PLAN_CACHE", None)
+    else:
+        os.environ["PLAN_CACHE"] = saved
+    return name, f"{files} files in {seconds:.1f} s = {files / seconds:.2f} files/s (bench/library.py: the whole folder)"
+
+
 def warm_latency(assistant: Assistant, questions: list[dict], rounds: int) -> list[float]:
     """ms per question, asked as in a conversation: its earlier turns are asked first (not timed),
     and nothing any other question left in the query cache is reused."""
@@ -167,6 +187,7 @@ def main() -> int:
     parts, build_seconds = build_throughput(config, embedder)
     encoders = encoder_throughput()
     pdf = None if args.no_pdf else pdf_throughput(config, embedder)
+    legacy = legacy_throughput()
     assistant = Assistant.open(config, progress=False)
     assistant.warm_up()
     latencies = warm_latency(assistant, questions, args.rounds)
@@ -181,6 +202,7 @@ def main() -> int:
         *((f"raw encode: {name}", f"{seconds:.1f} s = {parts / seconds:.1f} passages/s "
                                   f"({encoders[0][1] / seconds:.2f}x the first)") for name, seconds in encoders),
         *_pdf_rows(pdf),
+        legacy,
         (f"warm query latency ({len(latencies)} questions)", f"p50 {statistics.median(latencies):.0f} ms, p95 {percentile(latencies, 0.95):.0f} ms, max {max(latencies):.0f} ms"),
         ("peak RSS (this process: torch and ONNX models + index + builds)", f"{peak_mb:.0f} MB"),
         ("machine", f"{os.cpu_count()} cores, torch threads {__import__('torch').get_num_threads()}"),

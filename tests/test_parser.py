@@ -219,3 +219,13 @@ def test_a_title_printed_over_lines_is_one_title_and_its_attachment_mark_is_no_p
     assert re.sub(r"\s+", "", text[span.start:span.end]) == re.sub(r"\s+", "", title)
     assert [c.label for c in parsed.clauses if c.label in ("一", "二")] == ["一", "二"]
     assert not any(part.startswith("附件") for c in parsed.clauses for part in c.path)
+
+
+@pytest.mark.parametrize("mark, label", [("附录1：", "附录1"), ("附件2 产品风险分析", "附件2"), ("附表", "附表")])
+def test_an_appendix_in_the_body_is_a_top_level_part(mark, label):
+    text = ("某产品注册审查指导原则\n一、适用范围\n本原则适用于该类产品。\n二、参考文献\n[1]. GB 15811-2016 一次性使用无菌注射针[S].\n"
+            f"{mark}\n（1）.原材料的生物学和化学危害\n材料或材料来源变化\n（2）.生产\n加工过程可能产生的危害\n")
+    parsed = parse_document("x.doc", text)
+    items = [c for c in parsed.clauses if c.text.startswith("（")]
+    assert [c.label for c in items] == [f"{label}（1）", f"{label}（2）"]
+    assert all(c.path[0].startswith(label) for c in items)
