@@ -24,6 +24,11 @@ def _bare(text: str) -> str:
     return re.sub(r"[\W_]+", "", text)
 
 
+def _bare_positions(text: str) -> list[int]:
+    """For each character of _bare(text), its offset in `text`."""
+    return [i for i, ch in enumerate(text) if re.match(r"[^\W_]", ch)]
+
+
 def head_of(title: str, others: list[str]) -> str:
     """`title` less its bracketed modifiers and the longest tail that at least SHARED_BY other titles end with."""
     core = _MODIFIERS.sub("", title)
@@ -54,18 +59,48 @@ class Catalogue:
 
     def named_in(self, text: str, documents_using: Callable[[str], int], total: int) -> list[str]:
         """The documents `text` names, each by its longest name there, in the order they are named."""
-        text = _bare(text)
-        found: dict[str, tuple[int, str]] = {}
+        return [source for source, _, _ in self.names_at(text, documents_using, total)]
+
+    def names_at(self, text: str, documents_using: Callable[[str], int], total: int) -> list[tuple[str, int, int]]:
+        """(document, start, end) of each document `text` names: offsets into `text` of the longest run of its
+        names there ('硬脑' and '膜补片' of 硬脑（脊）膜补片 make one run in '硬脑膜补片呢')."""
+        at, bare = _bare_positions(text), _bare(text)
+        runs: dict[str, list[list[int]]] = {}
+        for source, start, end in self._found(bare, documents_using, total):
+            spans = runs.setdefault(source, [])
+            if spans and start <= spans[-1][1]:
+                spans[-1][1] = max(spans[-1][1], end)
+            else:
+                spans.append([start, end])
+        named = []
+        for source, spans in runs.items():
+            start, end = max(spans, key=lambda span: span[1] - span[0])
+            named.append((source, at[start], at[end - 1] + 1))
+        return sorted(named, key=lambda item: item[1])
+
+    def _found(self, text: str, documents_using: Callable[[str], int], total: int) -> list[tuple[str, int, int]]:
+        """(document, start, end) of the longest name starting at each place of `text` (bare), in order."""
+        found = []
         for start in range(len(text)):
             for end in range(len(text), start + MIN_NAME - 1, -1):
                 part = text[start:end]
                 source = self.names.get(part)
-                if source is None:
+                if source is None or documents_using(part) > max(2, RARE_SHARE * total):
                     continue
-                used = documents_using(part)
-                if used > max(2, RARE_SHARE * total):
-                    continue
-                if source not in found or len(part) > len(found[source][1]):
-                    found[source] = (start, part)
+                found.append((source, start, end))
                 break
-        return [s for s, _ in sorted(found.items(), key=lambda item: item[1][0])]
+        return found
+
+
+def swap_document(previous: str, question: str, names_at: Callable[[str], list[tuple[str, int, int]]]) -> str | None:
+    """'那胰岛素的呢？' after 'C肽测定试剂的空白限要做多少次重复检测？': the earlier question about the document the
+    follow-up names ('胰岛素测定试剂的空白限…'), when the follow-up says nothing but that name; else None."""
+    ours, theirs = names_at(question), names_at(previous)
+    if len(ours) != 1 or len(theirs) != 1 or ours[0][0] == theirs[0][0]:
+        return None
+    _, start, end = ours[0]
+    rest = re.sub(r"^(那么?|还有|另外)|(的|呢|吗)+$", "", re.sub(r"[\W_]+", "", question[:start] + question[end:]))
+    if len(rest) > 2:  # it asks something of its own as well
+        return None
+    _, old_start, old_end = theirs[0]
+    return previous[:old_start] + question[start:end] + previous[old_end:]

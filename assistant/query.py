@@ -78,7 +78,8 @@ def _own_words(question: str) -> str:
     return re.sub(r"^(那么?|还有|另外|and|whatabout|howabout)|呢$", "", rest, flags=re.I)
 
 
-def merge_followup(previous: Turn, question: str, places: list[str]) -> Turn:
+def merge_followup(previous: Turn, question: str, places: list[str],
+                   swap_document: Callable[[str, str], str | None] = lambda previous, question: None) -> Turn:
     """Carry the earlier turn's subject into a follow-up.
 
     '那2022年呢？' becomes the earlier question with the new year. A follow-up that asks something
@@ -92,6 +93,9 @@ def merge_followup(previous: Turn, question: str, places: list[str]) -> Turn:
         return Turn(_YEAR.sub(new_years[0], previous.text, count=1), previous.context)
     swapped = _with_clause_of(previous.text, question)
     if swapped is not None:  # '那（三）13呢？' after '…的二（二）4讲什么': the other clause, not both
+        return Turn(swapped, previous.context)
+    swapped = swap_document(previous.text, question)
+    if swapped is not None:  # '那胰岛素的呢？' after a question about C肽's guideline: the same, of 胰岛素's
         return Turn(swapped, previous.context)
     if len(own) <= 4 and not topic_phrases(fold(own)):
         return Turn(f"{previous.text} {question}", previous.context)
@@ -120,7 +124,8 @@ def _with_clause_of(previous: str, question: str) -> str | None:
     return previous[:start] + question[ours[0][0]:ours[-1][1]] + previous[end:]
 
 
-def resolve_followups(question: str, history, places_in) -> Turn:
+def resolve_followups(question: str, history, places_in,
+                      swap_document: Callable[[str, str], str | None] = lambda previous, question: None) -> Turn:
     """The question as it would be asked on its own, given the earlier turns (oldest first).
 
     A turn leans on the one before when it says so ('那…', '…呢？', very short) or, being
@@ -137,7 +142,7 @@ def resolve_followups(question: str, history, places_in) -> Turn:
         places = places_in(current.text)
         leans = not _ACROSS_DOCUMENTS.search(fold(turn)) and (
             is_followup(turn) or (places and not places_in(turn) and len(_own_words(turn)) <= 15))
-        current = merge_followup(current, turn, places) if leans else Turn(turn)
+        current = merge_followup(current, turn, places, swap_document) if leans else Turn(turn)
     return current or Turn(question)
 
 
@@ -349,9 +354,11 @@ def make_query(
     question_terms: frozenset[str],
     translate: Callable[[str], list[str]] = lambda text: [],
     spelt: Spellings | None = None,
+    swap_document: Callable[[str, str], str | None] = lambda previous, question: None,
 ) -> Query:
     """Everything retrieval needs to know about a question; an English one gets Chinese words added.
-    `spelt` is the known places' pinyin (made from them when not given)."""
+    `spelt` is the known places' pinyin (made from them when not given); `swap_document` turns a follow-up that
+    names only another document into the earlier question about that one (catalogue.swap_document)."""
     def places_in(text: str) -> list[str]:
         folded = fold(text)
         found = set(tagged_places(folded)) | {p for p in known_places if p in folded}
@@ -362,7 +369,7 @@ def make_query(
         return sorted(found, key=lambda p: (folded.find(p) if p in folded else len(folded), p))  # as named
 
     known = spelt if spelt is not None else _spellings_of(known_places)
-    turn = resolve_followups(question, history, places_in)
+    turn = resolve_followups(question, history, places_in, swap_document)
     text, folded = turn.text, _MARKUP.sub(" ", fold(turn.text))  # tags are not what anyone asks about
     translations = () if _CJK_RUN.search(folded) else tuple(translate(folded))
     folded = " ".join([folded, *translations])

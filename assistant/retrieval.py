@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
-from assistant.catalogue import Catalogue
+from assistant.catalogue import Catalogue, swap_document
 from assistant.crosslingual import Glossary, load_glossary, translate
 from assistant.index import SearchIndex
 from assistant.models import PATH_SEPARATOR, Clause
@@ -97,7 +97,8 @@ class Retriever:
 
     def retrieve(self, question: str, history=(), k: int = 5, scope: frozenset[str] | None = None) -> Retrieval:
         """The question's best clause parts; given `scope` (document names: a collection), only theirs."""
-        query = make_query(question, history, self.known_places, QUESTION_TERMS, self._translate, self.spelt)
+        query = make_query(question, history, self.known_places, QUESTION_TERMS, self._translate, self.spelt,
+                           lambda previous, asked: swap_document(fold(previous), fold(asked), self._names_at))
         pinned, named, unknown, incidental, shared = self._pin_documents(query)
         if scope is not None:
             pinned, named = [s for s in pinned if s in scope], [s for s in named if s in scope]
@@ -213,12 +214,15 @@ class Retriever:
     def _named_by_title(self, query: Query) -> list[str]:
         """The documents the question names by their titles' own words (the catalogue), the turn as typed first:
         '那侧孔钝针呢？' after a question about 人工韧带 is about 侧孔钝针."""
+        named = [source for source, _, _ in self._names_at(query.asked)] if query.asked else []
+        return named or [source for source, _, _ in self._names_at(query.folded)]
+
+    def _names_at(self, text: str) -> list[tuple[str, int, int]]:
+        """The documents `text` names by their titles' own words, with where (offsets into fold(text))."""
         if self._catalogue is None:
             self._catalogue = Catalogue.of({s: fold(d.title) for s, d in self.index.documents.items()})
-        using = lambda word: len(self.features.containing(word))  # noqa: E731
-        total = len(self.features.sources)
-        return (self._catalogue.named_in(query.asked, using, total) if query.asked else []) or \
-            self._catalogue.named_in(query.folded, using, total)
+        return self._catalogue.names_at(fold(text), lambda word: len(self.features.containing(word)),
+                                        len(self.features.sources))
 
     def _by_title(self, query: Query, sources: list[str]) -> list[str]:
         """Of several documents about one place, those whose titles share the most of the question's

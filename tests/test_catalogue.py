@@ -53,3 +53,19 @@ def test_two_characters_inside_a_title_are_a_common_word_not_a_name():
     catalogue = Catalogue.of({"g.md": fold("广东省母婴保健管理条例"), "t.txt": fold("某县卫生健康工作要点"), "n.txt": fold("某市卫生工作要点")})
     assert catalogue.named_in(fold("孕产妇系统管理率要达到多少？"), lambda word: 1, 3) == []
     assert catalogue.named_in(fold("母婴保健条例对婚前检查怎么规定？"), lambda word: 1, 3) == ["g.md"]
+
+
+@pytest.mark.parametrize("previous, followup, merged", [
+    ("C肽测定试剂的空白限要做多少次重复检测？", "那胰岛素的呢？", "胰岛素测定试剂的空白限要做多少次重复检测？"),
+    ("侧孔钝针的分类编码是多少？", "硬脑膜补片呢？", "硬脑膜补片的分类编码是多少？"),
+    ("载脂蛋白B试剂的线性范围怎么要求？", "还有C肽的？", "C肽试剂的线性范围怎么要求？"),
+])
+def test_a_follow_up_naming_only_another_document_asks_the_same_of_it(previous, followup, merged):
+    from assistant.catalogue import swap_document
+
+    def names_at(text):
+        return CATALOGUE.names_at(fold(text), lambda word: sum(word in t.replace("-", "") for t in TEXTS.values()),
+                                  len(TITLES))
+
+    assert swap_document(fold(previous), fold(followup), names_at) == fold(merged)
+    assert swap_document(fold(previous), fold("那胰岛素的稳定性要求呢？"), names_at) is None  # asks something of its own
