@@ -69,7 +69,9 @@ def scan_library(corpus_dir: Path) -> Library:
         for d in sorted(dirs):
             if d.startswith("."):
                 skipped.append(Skipped(prefix + d + "/", "hidden folder"))
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            elif not _utf8(d):
+                skipped.append(Skipped(prefix + d + "/", "the folder name is not valid UTF-8; rename the folder"))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and _utf8(d))
         for name in sorted(names):
             path, shown = here / name, prefix + name
             reason = _passed_over(name, path, readable)
@@ -81,13 +83,25 @@ def scan_library(corpus_dir: Path) -> Library:
     return Library(tuple(files), tuple(sorted(skipped, key=lambda s: s.name)))
 
 
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _passed_over(name: str, path: Path, readable: set[str]) -> str | None:
+    if not _utf8(name):  # a name in GBK unpacked from an old zip: it cannot be stored, cited or shown
+        return "the file name is not valid UTF-8 (unpacked from an old archive?); rename the file"
     if name.startswith("~$") or name.startswith(".~lock."):
         return "a temporary file Office keeps while the document is open"
     if name.startswith("."):
         return "hidden file"
     if not path.is_file():
         return "not a regular file"
+    if not os.access(path, os.R_OK):
+        return "cannot be opened (permission denied)"
     suffix = Path(name).suffix.lower()
     if suffix in ARCHIVES or name.lower().endswith((".tar.gz", ".tar.bz2", ".tar.xz")):
         return "an archive: unpack it into the folder to index the files it holds"

@@ -198,3 +198,23 @@ def test_documents_are_added_into_a_folder_and_removed_by_their_path(tmp_path):
 def test_rtf_under_a_word_name_is_read_as_rtf(tmp_path, monkeypatch, name, data):
     monkeypatch.setenv("PLAN_CACHE", str(tmp_path))
     assert "hello rtf" in extract(name, data).text
+
+
+def test_a_gbk_named_file_and_an_unreadable_one_are_listed_not_fatal(tmp_path):
+    import os
+
+    shutil.copy(COLLAGEN, tmp_path / COLLAGEN.name)
+    gbk = os.fsencode(tmp_path) + b"/" + "卫生.txt".encode("gbk")  # a name from an old zip, not UTF-8
+    with open(gbk, "wb") as fh:
+        fh.write("一、总则\n".encode("utf-8"))
+    locked = tmp_path / "保密.txt"
+    locked.write_text("一、总则\n", encoding="utf-8")
+    locked.chmod(0)
+    library = scan_library(tmp_path)
+    reasons = [s.reason for s in library.skipped]
+    assert any("not valid UTF-8" in r for r in reasons)
+    if os.geteuid() != 0:  # root reads any file
+        assert [f.name for f in library.files] == [COLLAGEN.name]
+        assert "cannot be opened (permission denied)" in reasons
+    else:
+        assert sorted(f.name for f in library.files) == sorted([COLLAGEN.name, "保密.txt"])

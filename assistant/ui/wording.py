@@ -171,6 +171,10 @@ _RULES: list[tuple[str, Template]] = [
     (r"an archive: unpack it into the folder to index the files it holds", "压缩包：请解压到文件夹中再收录其中的文件"),
     (r"a folder already read through another link", "通过另一个链接已读取过的文件夹"),
     (r"not a regular file", "不是普通文件"),
+    (r"cannot be opened \(permission denied\)", "无权读取该文件"),
+    (r"the file name is not valid UTF-8 \(unpacked from an old archive\?\); rename the file",
+     "文件名编码不是 UTF-8（可能来自旧压缩包），请重命名该文件"),
+    (r"the folder name is not valid UTF-8; rename the folder", "文件夹名编码不是 UTF-8，请重命名该文件夹"),
     (r"the same bytes as (?P<other>.+)", "与 {other} 内容完全相同（重复文件，只收录一份）"),
     (r"the same text as (?P<other>.+)", "与 {other} 文字相同（同一文件的另一格式，只收录一份）"),
     # assistant.ingest.convert
