@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.ingest import CorpusError, decode, extract, sniffed_suffix, suffixes
 from assistant.parser import ParsedDocument, parse_document
 
-__all__ = ["CorpusError", "Library", "LibraryFile", "Skipped", "corpus_files", "decode", "file_sha256",
-           "load_document", "scan_library"]
+__all__ = ["CorpusError", "Library", "LibraryFile", "ReadingProgress", "Skipped", "convert_ahead_of", "corpus_files",
+           "decode", "file_sha256", "load_document", "scan_library", "text_digest"]
 
 # Unpacking an archive is the office's decision (it may hold old versions, or another office's files).
 ARCHIVES = (".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".cab", ".arj")
@@ -142,3 +144,38 @@ def load_document(path: "Path | LibraryFile", name: str | None = None) -> Parsed
     extracted = extract(name, data)
     return parse_document(name, extracted.text, hashlib.sha256(data).hexdigest(),
                           pages=extracted.pages, ocr_pages=extracted.ocr_pages)
+
+
+class ReadingProgress:
+    """'reading 120/1000 files, ~3 min left' on stderr every few seconds, for folders of many files."""
+
+    def __init__(self, total: int, on: bool, every_s: float = 3.0):
+        self.total, self.on, self.every_s = total, on, every_s
+        self.start = self.last = time.monotonic()
+
+    def tick(self, done: int) -> None:
+        now = time.monotonic()
+        if not self.on or done == 0 or now - self.last < self.every_s:
+            return
+        self.last = now
+        left = (now - self.start) / done * (self.total - done)
+        shown = f"{left / 60:.0f} min" if left >= 90 else f"{left:.0f} s"
+        print(f"reading {done}/{self.total} files, ~{shown} left", file=sys.stderr, flush=True)
+
+
+def text_digest(text: str) -> str:
+    """What two files of one text share whatever their format: the text without whitespace, hashed."""
+    return hashlib.blake2b("".join(text.split()).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def convert_ahead_of(files: list[LibraryFile]) -> None:
+    """Convert the legacy-format files a build is about to read, in batches (one LibreOffice start for many)."""
+    from assistant.ingest.convert import SHEET_SUFFIXES, WORD_SUFFIXES, convert_ahead, soffice
+
+    legacy = set(WORD_SUFFIXES) | set(SHEET_SUFFIXES)
+    todo = [(f.path, Path(f.name).suffix.lower()) for f in files if Path(f.name).suffix.lower() in legacy]
+    if todo and soffice() is not None:
+        try:
+            convert_ahead(todo)
+        except CorpusError:
+            pass  # each file then says why on its own

@@ -39,7 +39,8 @@ from assistant.clause_table import ClauseTable, Outline, Rows, assemble, row_key
 from assistant.config import Config
 from assistant import features as corpus_features
 from assistant.features import Features
-from assistant.corpus import CorpusError, corpus_files, file_sha256, load_document
+from assistant.corpus import (CorpusError, ReadingProgress, convert_ahead_of, corpus_files, file_sha256, load_document,
+                              text_digest)
 from assistant.models import Clause, Document, MetaField
 from assistant.parser import PARSER_VERSION
 from assistant.textnorm import compact, fold, tokens
@@ -222,7 +223,8 @@ def _load_corpus(config: Config, progress: bool = False, on_progress: BuildProgr
     documents, parts, whole, refused = {}, [], {}, {}
     files = corpus_files(config.corpus_dir)
     hashes = {f.name: file_sha256(f.path) for f in files}
-    _convert_ahead(files, hashes, earlier)
+    convert_ahead_of([f for f in files if not (f.name in earlier.documents
+                                               and earlier.documents[f.name].sha256 == hashes[f.name])])
     first_of_bytes: dict[str, str] = {}
     first_of_text: dict[str, str] = {}
     eta = ReadingProgress(len(files), progress and len(files) > 20)
@@ -265,43 +267,6 @@ def _load_corpus(config: Config, progress: bool = False, on_progress: BuildProgr
         raise CorpusError(f"no document in {config.corpus_dir} could be read"
                           + (f" ({'; '.join(r['reason'] for r in refused.values())})" if refused else ""))
     return documents, assemble(parts, documents), Outline.of(whole, documents), refused
-
-
-class ReadingProgress:
-    """'reading 120/1000 files, ~3 min left' on stderr every few seconds, for folders of many files."""
-
-    def __init__(self, total: int, on: bool, every_s: float = 3.0):
-        self.total, self.on, self.every_s = total, on, every_s
-        self.start = self.last = time.monotonic()
-
-    def tick(self, done: int) -> None:
-        now = time.monotonic()
-        if not self.on or done == 0 or now - self.last < self.every_s:
-            return
-        self.last = now
-        left = (now - self.start) / done * (self.total - done)
-        shown = f"{left / 60:.0f} min" if left >= 90 else f"{left:.0f} s"
-        _say(True, f"reading {done}/{self.total} files, ~{shown} left")
-
-
-def text_digest(text: str) -> str:
-    """What two files of one text share whatever their format: the text without whitespace, hashed."""
-    return hashlib.blake2b("".join(text.split()).encode("utf-8"), digest_size=16).hexdigest()
-
-
-def _convert_ahead(files, hashes: dict[str, str], earlier: "Earlier") -> None:
-    """Convert the legacy-format files this build will read, in batches (one LibreOffice start for many)."""
-    from assistant.ingest.convert import SHEET_SUFFIXES, WORD_SUFFIXES, convert_ahead, soffice
-
-    legacy = set(WORD_SUFFIXES) | set(SHEET_SUFFIXES)
-    todo = [(f.path, Path(f.name).suffix.lower()) for f in files
-            if Path(f.name).suffix.lower() in legacy
-            and not (f.name in earlier.documents and earlier.documents[f.name].sha256 == hashes[f.name])]
-    if todo and soffice() is not None:
-        try:
-            convert_ahead(todo)
-        except CorpusError:
-            pass  # each file then says why on its own
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ system Chromium at /usr/bin/chromium and skips when that is missing.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,23 @@ def session(server):
         page.wait_for_function("() => typeof window.__paOpen === 'function'")
         yield page, record, server
         browser.close()
+
+
+@contextmanager
+def chromium_page(url: str, timeout: int = TIMEOUT):
+    """A page of headless Chromium (the system's, never a downloaded one) on `url`, its question box ready."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+        page.set_default_timeout(timeout)
+        page.goto(url)
+        page.wait_for_selector("#pa-input textarea")
+        try:
+            yield page
+        finally:
+            browser.close()
 
 
 def shot(page, name: str) -> None:

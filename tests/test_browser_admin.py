@@ -26,6 +26,7 @@ TIMEOUT = 90_000
 if not os.path.exists(CHROMIUM):
     pytest.skip(f"{CHROMIUM} not found", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api")
+from test_browser import chromium_page  # noqa: E402
 
 
 PDF_PLAN = ("某市妇幼健康服务提升计划\n\n一、工作目标\n\n（一）到2025年，全市孕产妇系统管理率达到93%以上。\n\n"
@@ -87,16 +88,8 @@ def admin_server(tmp_path_factory, shared_assistant, printed_plan):
 @pytest.fixture(scope="module")
 def page(admin_server):
     url, _ = admin_server
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-        page.set_default_timeout(TIMEOUT)
-        page.goto(url)
-        page.wait_for_selector("#pa-input textarea")
+    with chromium_page(url, TIMEOUT) as page:
         yield page
-        browser.close()
 
 
 def test_an_upload_without_the_admin_cookie_is_refused(admin_server):

@@ -11,14 +11,14 @@ import socket
 
 import pytest
 
-from test_browser import ARTIFACTS, CHROMIUM, TIMEOUT, answers
+from test_browser import ARTIFACTS, CHROMIUM, answers, chromium_page
 from test_library import office_tree
 
 pytestmark = pytest.mark.browser
 
 if not os.path.exists(CHROMIUM) or shutil.which("soffice") is None:
     pytest.skip("needs /usr/bin/chromium and LibreOffice", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture(scope="module")
@@ -45,16 +45,8 @@ def library_app(tmp_path_factory, real_embedder):
 
 @pytest.fixture(scope="module")
 def page(library_app):
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM,
-                                    args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-        page.set_default_timeout(TIMEOUT)
-        page.goto(library_app)
-        page.wait_for_selector("#pa-input textarea")
+    with chromium_page(library_app) as page:
         yield page
-        browser.close()
 
 
 def pick_folder(page, label: str) -> None:
