@@ -100,8 +100,10 @@ def add_files(corpus_dir: Path, files: Iterable[tuple[str, bytes]], readers: Map
     outcomes = []
     try:
         prefix = safe_path(folder.replace("›", "/").replace(" / ", "/").strip(" /")) + "/" if folder.strip(" /›") else ""
-    except CorpusError as exc:
-        return [Outcome(str(n)[:MAX_NAME_CHARS], "refused", f"the folder {exc}") for n, _ in files]
+    except CorpusError:
+        shown = folder.strip()[:MAX_NAME_CHARS]
+        return [Outcome(str(n)[:MAX_NAME_CHARS], "refused", f"the folder '{shown}' is not a folder inside the library "
+                                                           f"(no '..', no hidden or empty folder names)") for n, _ in files]
     for raw_name, data in files:
         try:
             name = prefix + safe_name(raw_name)

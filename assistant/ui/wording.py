@@ -171,6 +171,8 @@ _RULES: list[tuple[str, Template]] = [
     (r"an archive: unpack it into the folder to index the files it holds", "压缩包：请解压到文件夹中再收录其中的文件"),
     (r"a folder already read through another link", "通过另一个链接已读取过的文件夹"),
     (r"not a regular file", "不是普通文件"),
+    (r"the folder '(?P<folder>.*)' is not a folder inside the library \(no '\.\.', no hidden or empty folder names\)",
+     "文件夹“{folder}”不是文档库内的文件夹（不能含 '..'、隐藏或空的文件夹名）"),
     (r"cannot be opened \(permission denied\)", "无权读取该文件"),
     (r"the file name is not valid UTF-8 \(unpacked from an old archive\?\); rename the file",
      "文件名编码不是 UTF-8（可能来自旧压缩包），请重命名该文件"),
