@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Mapping
+from collections import Counter
+from typing import Callable, Iterable, Mapping
 
 MIN_NAME = 2  # characters of a head a question must repeat
 SHARED_BY = 2  # a tail ending at least this many other titles is generic
@@ -29,13 +30,22 @@ def _bare_positions(text: str) -> list[int]:
     return [i for i, ch in enumerate(text) if re.match(r"[^\W_]", ch)]
 
 
-def head_of(title: str, others: list[str]) -> str:
-    """`title` less its bracketed modifiers and the longest tail that at least SHARED_BY other titles end with."""
-    core = _MODIFIERS.sub("", title)
-    cores = [_MODIFIERS.sub("", o) for o in others]
+def _core(title: str) -> str:
+    return _MODIFIERS.sub("", title)
+
+
+def tails_of(titles: Iterable[str]) -> Counter:
+    """How many titles end with each tail (two characters or more): what head_of asks, counted once for all."""
+    return Counter(core[cut:] for core in map(_core, titles) for cut in range(len(core) - 1))
+
+
+def head_of(title: str, tails: Counter) -> str:
+    """`title` less its bracketed modifiers and the longest tail that at least SHARED_BY other titles end with
+    (`tails`: tails_of every title, this one included)."""
+    core = _core(title)
     for cut in range(1, len(core)):  # the longest shared tail first: the shortest head
         tail = core[cut:]
-        if len(tail) >= 2 and sum(o.endswith(tail) for o in cores) >= SHARED_BY:
+        if len(tail) >= 2 and tails[tail] - 1 >= SHARED_BY:
             return core[:cut]
     return core
 
@@ -47,7 +57,8 @@ class Catalogue:
     @classmethod
     def of(cls, titles: Mapping[str, str]) -> "Catalogue":
         """From each document's folded title (source -> title)."""
-        heads = {s: _bare(head_of(t, [o for other, o in titles.items() if other != s])) for s, t in titles.items()}
+        tails = tails_of(titles.values())
+        heads = {s: _bare(head_of(t, tails)) for s, t in titles.items()}
         owners: dict[str, set[str]] = {}
         for source, head in heads.items():
             for start in range(len(head)):

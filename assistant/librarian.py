@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from dataclasses import dataclass, replace
 from typing import Iterable
 
@@ -19,6 +20,7 @@ from assistant.index import Manifest, build_index
 from assistant.priority import lower_this_thread
 from assistant.service import Assistant
 
+PASSED_OVER_TTL = 10.0
 STATUS_NAMES = {"queued": "排队中", "reading": "解析中", "embedding": "向量化中", "ready": "已就绪",
                 "refused": "未收录", "removed": "已删除", "duplicate": "重复，未收录", "skipped": "未读取"}
 
@@ -40,6 +42,7 @@ class Librarian:
         self._thread: threading.Thread | None = None
         self._again = False
         self.last_error = ""
+        self._passed: tuple[float, dict[str, FileState]] = (float("-inf"), {})  # (when scanned, what it found)
 
     @property
     def corpus_dir(self):
@@ -97,12 +100,18 @@ class Librarian:
         return [s for _, s in sorted({**self._passed_over(), **ready, **refused, **pending}.items())]
 
     def _passed_over(self) -> dict[str, FileState]:
-        """What the folder holds that is not read (hidden, lock files, archives, other formats), with why."""
+        """What the folder holds that is not read (hidden, lock files, archives, other formats), with why. The tab
+        asks every second while open: the folder is walked again at most every PASSED_OVER_TTL seconds."""
+        scanned_at, found = self._passed
+        if time.monotonic() - scanned_at < PASSED_OVER_TTL:
+            return found
         try:
             skipped = scan_library(self.assistant.config.corpus_dir).skipped
         except CorpusError:
-            return {}
-        return {s.name: FileState(s.name, "skipped", s.reason) for s in skipped}
+            skipped = ()
+        found = {s.name: FileState(s.name, "skipped", s.reason) for s in skipped}
+        self._passed = (time.monotonic(), found)
+        return found
 
     def _run(self) -> None:
         lower_this_thread(self.assistant.config.build_niceness)  # questions first
