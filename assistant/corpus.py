@@ -20,8 +20,8 @@ from pathlib import Path
 from assistant.ingest import CorpusError, decode, extract, sniffed_suffix, suffixes
 from assistant.parser import ParsedDocument, parse_document
 
-__all__ = ["CorpusError", "Library", "LibraryFile", "ReadingProgress", "Skipped", "convert_ahead_of", "corpus_files",
-           "decode", "file_sha256", "load_document", "scan_library", "text_digest"]
+__all__ = ["CorpusError", "Library", "LibraryFile", "ReadingProgress", "Skipped", "TextTwins", "convert_ahead_of",
+           "corpus_files", "decode", "file_sha256", "load_document", "scan_library", "text_digest"]
 
 # Unpacking an archive is the office's decision (it may hold old versions, or another office's files).
 ARCHIVES = (".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".cab", ".arj")
@@ -166,6 +166,32 @@ class ReadingProgress:
 def text_digest(text: str) -> str:
     """What two files of one text share whatever their format: the text without whitespace, hashed."""
     return hashlib.blake2b("".join(text.split()).encode("utf-8"), digest_size=16).hexdigest()
+
+
+class TextTwins:
+    """The first document (by name) of each text, whitespace aside: a .doc beside the .docx saved from it is one.
+
+    Texts are hashed only once a document read anew joins: documents all taken from the last build were told apart
+    then, so rebuilding a library whose files did not change hashes none of them."""
+
+    def __init__(self, text_of):
+        self.text_of = text_of  # name -> its document's text
+        self._first: dict[str, str] = {}
+        self._unhashed: list[str] = []
+        self._hashing = False
+
+    def twin_of(self, name: str, fresh: bool) -> str | None:
+        """The earlier document with the text of `name` (None: it is the first), `fresh` if it was read anew."""
+        if fresh and not self._hashing:
+            self._hashing = True
+            for earlier in self._unhashed:
+                self._first.setdefault(text_digest(self.text_of(earlier)), earlier)
+            self._unhashed.clear()
+        if not self._hashing:
+            self._unhashed.append(name)
+            return None
+        first = self._first.setdefault(text_digest(self.text_of(name)), name)
+        return None if first == name else first
 
 
 def convert_ahead_of(files: list[LibraryFile]) -> None:

@@ -39,8 +39,8 @@ from assistant.clause_table import ClauseTable, Outline, Rows, assemble, row_key
 from assistant.config import Config
 from assistant import features as corpus_features
 from assistant.features import Features
-from assistant.corpus import (CorpusError, ReadingProgress, convert_ahead_of, corpus_files, file_sha256, load_document,
-                              text_digest)
+from assistant.corpus import (CorpusError, ReadingProgress, TextTwins, convert_ahead_of, corpus_files, file_sha256,
+                              load_document)
 from assistant.models import Clause, Document, MetaField
 from assistant.parser import PARSER_VERSION
 from assistant.textnorm import compact, fold, tokens
@@ -226,7 +226,7 @@ def _load_corpus(config: Config, progress: bool = False, on_progress: BuildProgr
     convert_ahead_of([f for f in files if not (f.name in earlier.documents
                                                and earlier.documents[f.name].sha256 == hashes[f.name])])
     first_of_bytes: dict[str, str] = {}
-    first_of_text: dict[str, str] = {}
+    twins = TextTwins(lambda n: documents[n].text)
     eta = ReadingProgress(len(files), progress and len(files) > 20)
     for done, file in enumerate(files):
         name, sha = file.name, hashes[file.name]
@@ -252,8 +252,8 @@ def _load_corpus(config: Config, progress: bool = False, on_progress: BuildProgr
                 _say(progress, f"skipped {exc}")
                 continue
             documents[name], whole[name] = parsed.document, parsed.clauses
-        twin = first_of_text.setdefault(text_digest(documents[name].text), name)
-        if twin != name:
+        twin = twins.twin_of(name, fresh=documents[name] is not earlier.documents.get(name))
+        if twin is not None:
             del documents[name], whole[name]
             refused[name] = {"sha256": sha, "reason": f"the same text as {twin}", "duplicate_of": twin}
             continue

@@ -218,3 +218,14 @@ def test_a_gbk_named_file_and_an_unreadable_one_are_listed_not_fatal(tmp_path):
         assert "cannot be opened (permission denied)" in reasons
     else:
         assert sorted(f.name for f in library.files) == sorted([COLLAGEN.name, "保密.txt"])
+
+
+def test_texts_are_hashed_only_when_a_document_is_read_anew():
+    from assistant.corpus import TextTwins
+
+    texts = {"a.doc": "一、总则\n第一条", "a.docx": "一、总则 第一条", "b.pdf": "二、目标"}
+    asked: list[str] = []
+    twins = TextTwins(lambda name: asked.append(name) or texts[name])
+    assert [twins.twin_of(n, fresh=False) for n in ("a.doc", "b.pdf")] == [None, None] and asked == []
+    assert twins.twin_of("a.docx", fresh=True) == "a.doc"  # read anew: the earlier ones are hashed now
+    assert sorted(asked) == ["a.doc", "a.docx", "b.pdf"]
