@@ -223,8 +223,7 @@ def _load_corpus(config: Config, progress: bool = False, on_progress: BuildProgr
     documents, parts, whole, refused = {}, [], {}, {}
     files = corpus_files(config.corpus_dir)
     hashes = {f.name: file_sha256(f.path) for f in files}
-    convert_ahead_of([f for f in files if not (f.name in earlier.documents
-                                               and earlier.documents[f.name].sha256 == hashes[f.name])])
+    convert_ahead_of([f for f in files if not _as_before(f.name, hashes[f.name], earlier)])
     first_of_bytes: dict[str, str] = {}
     twins = TextTwins(lambda n: documents[n].text)
     eta = ReadingProgress(len(files), progress and len(files) > 20)
@@ -241,7 +240,7 @@ def _load_corpus(config: Config, progress: bool = False, on_progress: BuildProgr
         if name in earlier.documents and earlier.documents[name].sha256 == sha:
             outline = earlier.whole.table
             documents[name], whole[name] = earlier.documents[name], Rows(outline, outline.rows_of(name))
-        elif earlier.refused.get(name, {}).get("sha256") == sha and "duplicate_of" not in earlier.refused[name]:
+        elif _as_before(name, sha, earlier):  # unreadable then, and the same bytes now
             refused[name] = earlier.refused[name]
             continue
         else:
@@ -267,6 +266,15 @@ def _load_corpus(config: Config, progress: bool = False, on_progress: BuildProgr
         raise CorpusError(f"no document in {config.corpus_dir} could be read"
                           + (f" ({'; '.join(r['reason'] for r in refused.values())})" if refused else ""))
     return documents, assemble(parts, documents), Outline.of(whole, documents), refused
+
+
+def _as_before(name: str, sha: str, earlier: "Earlier") -> bool:
+    """The file is read as the last build read it: indexed, or unreadable (a copy is looked at again: its original may
+    have gone). Nothing of it is converted or parsed again."""
+    if name in earlier.documents:
+        return earlier.documents[name].sha256 == sha
+    entry = earlier.refused.get(name, {})
+    return entry.get("sha256") == sha and "duplicate_of" not in entry
 
 
 @dataclass(frozen=True)
