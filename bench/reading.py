@@ -65,7 +65,7 @@ def row_kept(lines: list[str], header: list[str], row: list[str]) -> bool:
                 break
             at += len(cell)
         else:
-            if not names or sum(n in flat for n in names) >= min(2, len(names)):
+            if not names or sum(n in flat for n in names) >= min(2, len(names), len(cells)):  # a row of one value names one header
                 return True
     return False
 

@@ -390,3 +390,23 @@ def test_a_word_table_is_written_in_the_row_form_a_printed_pdf_gives():
     document.save(buf)
     assert READER.extract("t.docx", buf.getvalue()).text.splitlines()[1:] == [
         "领域：健康水平；指标：人均预期寿命；目标值：79", "领域：健康水平；指标：婴儿死亡率；目标值：5"]
+
+
+def test_a_one_column_table_of_values_names_its_header_in_every_row():
+    """The published B群链球菌 guideline lists cross-reacting organisms in a one-column table under '微生物'."""
+    path = next((ROOT / "tests" / "fixtures" / "real-library" / "2020-08-13").glob("*.docx"))
+    lines = READER.extract(path.name, path.read_bytes()).text.splitlines()
+    assert "微生物：A群链球菌" in lines
+    assert "微生物：肺炎链球菌" in lines
+    assert "微生物" not in lines  # the header is named in the rows, not left as a line of its own
+
+
+def test_a_one_column_table_is_told_from_a_frame_around_paragraphs():
+    rows = "".join(f"<w:tr><w:tc><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc></w:tr>" for text in
+                   ("检测项目", "乙肝表面抗原", "丙肝抗体"))
+    assert READER.extract("x.docx", _document_with(f"<w:tbl>{rows}</w:tbl>")).text == (
+        "检测项目：乙肝表面抗原\n检测项目：丙肝抗体\n")
+    framed = "".join(f"<w:tr><w:tc><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc></w:tr>" for text in
+                     ("各地要认真组织实施本方案，确保各项任务落实。", "甲", "乙"))
+    assert READER.extract("x.docx", _document_with(f"<w:tbl>{framed}</w:tbl>")).text == (
+        "各地要认真组织实施本方案，确保各项任务落实。\n甲\n乙\n")

@@ -538,6 +538,21 @@ def row_line(cells: Sequence[str]) -> str:
     return "\t".join(cell for cell in cells if cell)
 
 
+def one_column(rows: Sequence[tuple[object, list[list[str]]]]) -> list[str] | None:
+    """A one-column table of values ('微生物' over a list of organisms) as 'header：value' lines, or None.
+
+    Word also draws one-cell tables as frames around paragraphs; those are told apart by shape: a column
+    of values has a header and at least two rows below it, each cell a single short line, the header
+    short and not a sentence."""
+    if len(rows) < 3 or any(len(cells) != 1 or len(cells[0]) != 1 for _, cells in rows):
+        return None
+    texts = [cells[0][0].strip(_WS) for _, cells in rows]
+    header, values = texts[0], texts[1:]
+    if not header or len(header) > 20 or re.search(r"[。；;！？]", header) or any(len(v) > 60 for v in values):
+        return None
+    return [table_row_text([header], [value]) for value in values if value]
+
+
 class _Reader:
     """Walks one document's body in order, keeping the list counters as Word would."""
 
@@ -581,8 +596,13 @@ class _Reader:
         text above them; cells spanning columns (w:gridSpan) are written once."""
         header: list[str] | None = None
         above: dict[int, str] = {}  # grid column → the text of the cell last started there
-        for row in _children(table, {_W + "tr"}):
-            cells = [list(self.blocks(cell)) for cell in _children(row, {_W + "tc"})]
+        rows = [(row, [list(self.blocks(cell)) for cell in _children(row, {_W + "tc"})])
+                for row in _children(table, {_W + "tr"})]
+        column = one_column(rows)
+        if column is not None:
+            yield from column
+            return
+        for row, cells in rows:
             if len(cells) == 1:  # one cell across the row: a box of paragraphs, not a row of values
                 yield from cells[0]
                 continue
