@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("add", help="add documents to the corpus (checked one by one), then update the index")
     _common(p)
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="documents to add (.txt .md .pdf .docx .doc .html …)")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="documents or folders to add (.txt .md .pdf .docx .doc .html …); a folder comes in with its sub-folders")
     p.add_argument("--into", default="", metavar="FOLDER", help="the library's sub-folder to put them in ('法规库/本地文件')")
 
     p = sub.add_parser("remove", help="remove documents from the corpus by file name, then update the index")
@@ -181,16 +181,32 @@ def cmd_add(args) -> int:
     from assistant.collection import add_files
 
     config = config_from(args)
+    named = [(name, path) for given in args.files for name, path in _files_of(given)]
     outcomes = []
-    for path in args.files:
+    for name, path in named:
         try:
-            data = path.read_bytes()
+            data = path.read_bytes() if path is not None else b""
         except OSError as exc:
             print(f"{path}: refused ({exc.strerror or exc})", file=sys.stderr)
             outcomes.append(None)
             continue
-        outcomes += add_files(config.corpus_dir, [(path.name, data)], folder=args.into)
-    return _report_and_build(args, [o for o in outcomes if o is not None], len(args.files))
+        outcomes += add_files(config.corpus_dir, [(name, data)], folder=args.into)
+    return _report_and_build(args, [o for o in outcomes if o is not None], len(named))
+
+
+def _files_of(given: Path) -> list[tuple[str, Path | None]]:
+    """A file as (its name, it); a folder as every file in its tree, named by its path from the folder's parent
+    ('通知/2023/x.doc'), so the folder comes in as a collection of the library, sub-folders kept. A hidden
+    folder (.git, .svn) is one entry ('x/.git/', None), passed over by `add_files` as a whole."""
+    if not given.is_dir():
+        return [(given.name, given)]
+    found: list[tuple[str, Path | None]] = []
+    for folder, dirs, names in os.walk(given):
+        here = Path(folder)
+        found += [((here / d).relative_to(given.parent).as_posix() + "/", None) for d in sorted(dirs) if d.startswith(".")]
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [((here / n).relative_to(given.parent).as_posix(), here / n) for n in sorted(names)]
+    return found
 
 
 def cmd_remove(args) -> int:

@@ -24,7 +24,8 @@ MAX_NAME_CHARS = 120
 
 @dataclass(frozen=True)
 class Outcome:
-    """What happened to one file: "added", "replaced" (same name, new bytes), "unchanged", "refused", "removed"."""
+    """What happened to one file: "added", "replaced" (same name, new bytes), "unchanged", "refused",
+    "skipped" (passed over, as a folder scan passes it over: a lock file, a hidden file), "removed"."""
 
     name: str
     status: str
@@ -92,8 +93,11 @@ def _reason(message: str, name: str) -> str:
 def add_files(corpus_dir: Path, files: Iterable[tuple[str, bytes]], readers: Mapping[str, Reader] = READERS,
               max_bytes: int = MAX_FILE_BYTES, folder: str = "") -> list[Outcome]:
     """Copy each (name, bytes) that passes the checks into `corpus_dir`, or into its sub-folder `folder`
-    ('法规库/本地文件': a collection, made if new); one Outcome per file, in order, named by its place in the library."""
-    from assistant.corpus import scan_library
+    ('法规库/本地文件': a collection, made if new); one Outcome per file, in order, named by its place in the library.
+
+    A name may be a path ('通知/2023/x.doc', a file of an uploaded folder): its folders are kept under `folder`.
+    Files a folder scan passes over (hidden ones, Office's lock files, archives) are "skipped", with the reason."""
+    from assistant.corpus import passed_over_by_name, scan_library
 
     corpus_dir.mkdir(parents=True, exist_ok=True)
     existing = {f.name: _sha(f.path) for f in scan_library(corpus_dir).files}
@@ -105,8 +109,12 @@ def add_files(corpus_dir: Path, files: Iterable[tuple[str, bytes]], readers: Map
         return [Outcome(str(n)[:MAX_NAME_CHARS], "refused", f"the folder '{shown}' is not a folder inside the library "
                                                            f"(no '..', no hidden or empty folder names)") for n, _ in files]
     for raw_name, data in files:
+        passed_over = passed_over_by_name(raw_name.strip().replace("\\", "/")) if isinstance(raw_name, str) else None
+        if passed_over:
+            outcomes.append(Outcome(prefix + raw_name.strip()[:MAX_NAME_CHARS], "skipped", passed_over))
+            continue
         try:
-            name = prefix + safe_name(raw_name)
+            name = prefix + safe_path(raw_name.replace("\\", "/") if isinstance(raw_name, str) else raw_name)
         except CorpusError as exc:
             outcomes.append(Outcome(str(raw_name)[:MAX_NAME_CHARS], "refused", _reason(str(exc), str(raw_name).strip())))
             continue

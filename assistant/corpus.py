@@ -93,20 +93,32 @@ def _utf8(name: str) -> bool:
     return True
 
 
+def passed_over_by_name(name: str) -> str | None:
+    """Why a file is not read, from its path in the library alone ('a/.git/x', 'a/~$报告.docx', 'b.zip'),
+    or None. The folder scan and an uploaded folder pass over the same files for the same reasons."""
+    *folders, base = name.split("/")
+    if any(folder.startswith(".") and folder not in (".", "..") for folder in folders):  # "..": refused as unsafe
+        return "hidden folder"
+    if base.startswith("~$") or base.startswith(".~lock."):
+        return "a temporary file Office keeps while the document is open"
+    if base.startswith(".") and base not in (".", ".."):
+        return "hidden file"
+    if Path(base).suffix.lower() in ARCHIVES or base.lower().endswith((".tar.gz", ".tar.bz2", ".tar.xz")):
+        return "an archive: unpack it into the folder to index the files it holds"
+    return None
+
+
 def _passed_over(name: str, path: Path, readable: set[str]) -> str | None:
     if not _utf8(name):  # a name in GBK unpacked from an old zip: it cannot be stored, cited or shown
         return "the file name is not valid UTF-8 (unpacked from an old archive?); rename the file"
-    if name.startswith("~$") or name.startswith(".~lock."):
-        return "a temporary file Office keeps while the document is open"
-    if name.startswith("."):
-        return "hidden file"
+    by_name = passed_over_by_name(name)
+    if by_name:
+        return by_name
     if not path.is_file():
         return "not a regular file"
     if not os.access(path, os.R_OK):
         return "cannot be opened (permission denied)"
     suffix = Path(name).suffix.lower()
-    if suffix in ARCHIVES or name.lower().endswith((".tar.gz", ".tar.bz2", ".tar.xz")):
-        return "an archive: unpack it into the folder to index the files it holds"
     if suffix in readable:
         return None
     try:

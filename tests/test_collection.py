@@ -59,3 +59,33 @@ def test_remove_deletes_one_document_by_name(tmp_path):
     assert remove_document(corpus, "plan.txt").reason == "no such document in the collection"
     assert remove_document(corpus, "../other.txt").status == "refused"
     assert [p.name for p in corpus.iterdir()] == ["other.txt"]
+
+
+def test_a_folder_comes_in_with_its_sub_folders_and_passes_over_what_a_scan_passes_over(tmp_path):
+    corpus = tmp_path / "corpus"
+    outcomes = add_files(corpus, [
+        ("转发/2023年/plan.txt", PLAN),
+        ("转发/other.txt", OTHER),
+        ("转发/2023年/~$plan.docx", b"\x00" * 162),
+        ("转发/.DS_Store", b"\x00\x00\x00\x01Bud1"),
+        ("转发/.git/HEAD", b"ref: refs/heads/main\n"),
+        ("转发/../../escape.txt", PLAN),
+    ], folder="县里")
+    got = {o.name: (o.status, o.reason) for o in outcomes}
+    assert got["县里/转发/2023年/plan.txt"] == ("added", "") and got["县里/转发/other.txt"] == ("added", "")
+    assert got["县里/转发/2023年/~$plan.docx"][0] == "skipped" and "temporary file" in got["县里/转发/2023年/~$plan.docx"][1]
+    assert got["县里/转发/.DS_Store"] == ("skipped", "hidden file")
+    assert got["县里/转发/.git/HEAD"] == ("skipped", "hidden folder")
+    assert got["转发/../../escape.txt"][0] == "refused"
+    assert (corpus / "县里" / "转发" / "2023年" / "plan.txt").read_bytes() == PLAN
+    assert sorted(p.relative_to(corpus).as_posix() for p in corpus.rglob("*") if p.is_file()) == [
+        "县里/转发/2023年/plan.txt", "县里/转发/other.txt"]
+
+
+def test_an_uploaded_folder_s_files_are_matched_to_the_paths_the_browser_sent():
+    from assistant.ui.documents import tree_places
+
+    uploaded = ["/tmp/gradio/a1/x.txt", "/tmp/gradio/b2/x.txt", "/tmp/gradio/c3/附件（一）.doc", "/tmp/gradio/d4/lost.pdf"]
+    sent = '["县/2021/x.txt", "县/2022/x.txt", "县/附件（一）.doc"]'
+    assert tree_places(uploaded, sent) == ["县/2021/x.txt", "县/2022/x.txt", "县/附件（一）.doc", "lost.pdf"]
+    assert tree_places(uploaded[:1], "not json") == ["x.txt"]  # nothing usable sent: the file's own name

@@ -189,6 +189,24 @@ def test_documents_are_added_into_a_folder_and_removed_by_their_path(tmp_path):
     assert remove_document(tmp_path, f"法规库/本地文件/{COLLAGEN.name}").status == "removed"
 
 
+def test_the_cli_adds_a_whole_folder_keeping_its_sub_folders(tmp_path, capsys):
+    from assistant import cli
+
+    office = office_tree(tmp_path / "科室文件")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    code = cli.main(["add", "-q", "--corpus", str(corpus), "--index", str(tmp_path / "index"), "--into", "收文",
+                     str(office)])  # copied, then built into a throwaway index
+    out = capsys.readouterr()
+    assert f"收文/科室文件/法规库/上位法规/{C_PEPTIDE.name}: added" in out.out
+    assert "收文/科室文件/.git/: skipped (hidden folder)" in out.out
+    assert "收文/科室文件/法规库/~$C-肽测定试剂.doc: skipped" in out.out
+    assert "收文/科室文件/案例库/签到表.xyz: refused (unsupported format '.xyz'" in out.err
+    assert "重组胶原蛋白创面敷料注册审查指导原则.docx: refused (the same bytes as 收文/科室文件/案例库/" in out.err
+    assert (corpus / "收文" / "科室文件" / "案例库" / "各地实践" / CAGE.name).read_bytes() == CAGE.read_bytes()
+    assert code == 2  # some files were refused: said in the exit code too
+
+
 @needs_libreoffice
 @pytest.mark.parametrize("name, data", [
     ("通知.docx", b"{\\rtf1\\ansi\\ansicpg936 {\\fonttbl{\\f0 SimSun;}}\\f0 \\'d2\\'bb\\'a1\\'a2\\'d7\\'dc\\'d4\\'f2\\par hello rtf\\par}"),

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from gradio_client.utils import strip_invalid_filename_characters
 
 from assistant.config import Config
 from assistant.ingest import suffixes
@@ -26,6 +28,7 @@ from assistant.ui.wording import zh_outcome, zh_reason
 ADMIN_COOKIE = "pa_admin"
 LOCKED = "文档管理未开启：启动服务时设置管理密码（--admin-secret 或环境变量 PLAN_ADMIN_SECRET）后，管理员可在此上传和删除文件。"
 NEED_LOGIN = "请先输入管理密码。"
+MAX_TREE_FILES = 5000  # relative paths taken from the browser for one uploaded folder
 
 
 def admin_token(secret: str) -> str:
@@ -86,24 +89,44 @@ def login(config: Config, secret: Any) -> tuple[bool, str, str]:
     return True, notice("已登录为管理员：可以上传、删除文件和重新索引。"), admin_token(config.admin_secret)
 
 
-def upload(librarian: Librarian, admin: Any, paths: Any, folder: Any = "") -> str:
-    """Take the uploaded files (Gradio's temporary copies, deleted here) into the collection, into the
-    library's sub-folder `folder` when one is typed."""
+def upload(librarian: Librarian, admin: Any, paths: Any, folder: Any = "", tree: Any = None,
+           tree_names: Any = "") -> str:
+    """Take the uploaded files and the files of an uploaded folder (Gradio's temporary copies, deleted here)
+    into the collection, into the library's sub-folder `folder` when one is typed. A folder's files keep
+    their places in it ('通知/2023/x.doc'): `tree_names` is the browser's list of their relative paths."""
     files = [p for p in (paths or []) if isinstance(p, str)]
+    in_tree = [p for p in (tree or []) if isinstance(p, str)]
     try:
         if admin is not True:
             return notice(NEED_LOGIN)
-        if not files:
-            return notice("请先选择要上传的文件。")
-        batch = []
-        for path in files:
-            batch.append((Path(path).name, Path(path).read_bytes()))
+        if not files and not in_tree:
+            return notice("请先选择要上传的文件或文件夹。")
+        names = [Path(p).name for p in files] + tree_places(in_tree, tree_names)
+        batch = [(name, Path(path).read_bytes()) for name, path in zip(names, files + in_tree)]
         outcomes = librarian.add(batch, folder if isinstance(folder, str) else "")
     finally:
-        for path in files:
+        for path in files + in_tree:
             Path(path).unlink(missing_ok=True)
-    lines = [zh_outcome(o) for o in outcomes]
-    return notice("；".join(lines))
+    shown = [zh_outcome(o) for o in outcomes if o.status != "skipped"]
+    skipped = [o for o in outcomes if o.status == "skipped"]
+    if skipped:  # a folder's lock files and hidden files: counted, each listed, after what matters
+        shown.append(f"跳过 {len(skipped)} 个文件：" + "、".join(zh_outcome(o) for o in skipped))
+    return notice("；".join(shown))
+
+
+def tree_places(uploaded: list[str], tree_names: Any) -> list[str]:
+    """Each uploaded file of a folder as its path in that folder. Gradio keeps only a file's own name (made safe
+    for the disk), so the browser sends the relative paths (`webkitRelativePath`) alongside, and each upload is
+    matched to the first unused path whose name, made safe the same way, is its own; one not matched keeps its
+    name, at the top of the folder it is put in."""
+    try:
+        relative = [n for n in json.loads(tree_names or "[]") if isinstance(n, str)][:MAX_TREE_FILES]
+    except (ValueError, TypeError):
+        relative = []
+    waiting: dict[str, list[str]] = {}
+    for name in relative:
+        waiting.setdefault(strip_invalid_filename_characters(name.rsplit("/", 1)[-1]), []).append(name)
+    return [(waiting.get(Path(p).name) or [Path(p).name]).pop(0) for p in uploaded]
 
 
 def delete(librarian: Librarian, admin: Any, name: Any) -> str:
@@ -135,6 +158,10 @@ def build_documents_tab(librarian: Librarian, config: Config) -> None:
         with gr.Column(visible=False) as tools:
             files = gr.File(label="上传文件（" + " ".join(suffixes()) + "）", file_count="multiple",
                             file_types=list(suffixes()), type="filepath", elem_id="pa-upload")
+            tree = gr.File(label="或上传整个文件夹（保留其中的子文件夹；隐藏文件、Office 临时文件和压缩包会跳过并列出）",
+                           file_count="directory", type="filepath", elem_id="pa-upload-tree")
+            tree_names = gr.Textbox(visible=False)
+            gr.HTML("", js_on_load=asset("tree_names.js"), visible="hidden")
             into = gr.Textbox(label="放入文件夹（可选，如 法规库/本地文件；不填则放在文档库根目录）", max_lines=1,
                               elem_id="pa-upload-folder")
             with gr.Row():
@@ -158,8 +185,10 @@ def build_documents_tab(librarian: Librarian, config: Config) -> None:
         gr.on([enter.click, secret.submit], on_login, inputs=secret, outputs=[admin, message, token, victim, secret],
               api_visibility="private").then(show_tools, inputs=[token, admin], outputs=[tools, timer],
                                              js=asset("set_cookie.js", ADMIN_COOKIE=ADMIN_COOKIE), api_visibility="private")
-        send.click(lambda a, p, f: (upload(librarian, a, p, f), None, status_html(librarian), _names(librarian)),
-                   inputs=[admin, files, into], outputs=[message, files, states, victim], api_visibility="private")
+        send.click(lambda a, p, f, t, n: (upload(librarian, a, p, f, t, n), None, None, status_html(librarian),
+                                          _names(librarian)),
+                   inputs=[admin, files, into, tree, tree_names], outputs=[message, files, tree, states, victim],
+                   js=asset("send_tree.js"), api_visibility="private")
         again.click(lambda a: (reindex(librarian, a), status_html(librarian)), inputs=admin,
                     outputs=[message, states], api_visibility="private")
         remove.click(lambda a, n: (delete(librarian, a, n), status_html(librarian), _names(librarian)),

@@ -16,7 +16,7 @@ from typing import Callable, Union
 Template = Union[str, Callable[[re.Match], str]]
 
 STATUS_WORDS = {"added": "已加入", "replaced": "已替换", "unchanged": "未改变（已在文档库中）",
-                "refused": "未收录", "removed": "已删除"}
+                "refused": "未收录", "skipped": "已跳过", "removed": "已删除"}
 
 # What a file really is, as the readers name it (docx._OTHER_FORMATS/_OTHER_PACKAGES, html._SIGNATURES).
 KINDS = {
