@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from assistant.models import Clause, Document, MetaField
 from assistant.textnorm import fold
 
-PARSER_VERSION = "9"  # 9: one-column Word tables name their header in each row
+PARSER_VERSION = "10"  # 10: a bare 表N label takes its caption line into its heading
 
 _WS = " \t\r\u3000\xa0\ufeff"
 _CN_NUM = "一二三四五六七八九十百千零〇两"
@@ -32,6 +32,8 @@ _MARKERS: list[tuple[str, re.Pattern]] = [
     ("paren_arabic", re.compile(r"^[（(](\d{1,3})[）)]")),
     ("circled", re.compile(r"^([\u2460-\u2473])")),
 ]
+# A table's or figure's label alone on its line ('表1', '附表 2', '图3'): its caption is on the next line.
+_BARE_TABLE_LABEL = re.compile(r"^(?:附\s*)?[表图]\s*[\d一二三四五六七八九十]{1,3}$")
 _HEADING_STYLES = {"bian", "zhang", "jie", "tiao"}  # legal structure; items inside 条 stay in it
 # An appendix in the body ('附录1：', '附件2 风险分析表', '附表'): a part of the document's top level, whatever was open.
 _APPENDIX = re.compile(r"^(附\s*[录件表])\s*([\d一二三四五六七八九十]{0,3})\s*[:：]?\s*([^。；;，,]{0,40})$")
@@ -539,7 +541,7 @@ class _OutlineBuilder:
         appendix = _APPENDIX.match(text)
         if appendix:
             component = re.sub(r"\s+", "", appendix.group(1)) + appendix.group(2)
-            rest = appendix.group(3).strip()
+            rest = appendix.group(3).strip() or self._caption_after(i)  # '附件2' over its own title
             return ("appendix", component, (component + (" " + rest if rest else "")).strip(), rest)
         marker = match_marker(text)
         if marker and not (self._inside_article() and marker[0] not in _HEADING_STYLES):
@@ -551,8 +553,23 @@ class _OutlineBuilder:
         if lead and lead.group(1)[-2:] in self.group_suffixes:
             return ("group", "", lead.group(1), lead.group(1))
         if self._is_headline(i, line):
-            return ("headline", "", _collapse(text), _collapse(text))
+            heading = _collapse(text)
+            if _BARE_TABLE_LABEL.match(heading):  # '表1' over its caption: the table is known by both
+                caption = self._caption_after(i)
+                heading = f"{heading} {caption}" if caption else heading
+            return ("headline", "", heading, heading)
         return None
+
+    def _caption_after(self, i: int) -> str:
+        """The short line naming a table whose label stands alone on the line above it ('表1' / '已用于病毒清除
+        研究的病毒举例'), so its rows' headings say what the table is of; '' when the next line is no caption."""
+        j = next((k for k in range(i + 1, len(self.lines)) if self.lines[k].text), None)
+        if j is None or j in self.rows:
+            return ""
+        caption = self.lines[j].text.strip()
+        if len(caption) > 40 or caption[-1] in _TERMINAL + "，,：:" or match_marker(caption) is not None:
+            return ""
+        return _collapse(caption)
 
     def _numbered(self, style: str, number: str, rest: str) -> tuple[str, str, str, str]:
         title = short_title(rest) if rest else ""

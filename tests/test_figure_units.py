@@ -87,3 +87,32 @@ def test_the_kind_of_document_asked_about_is_no_topic_word(question):
     phrases = topic_phrases(fold(question))
     assert phrases and not any(w in phrase.split() for phrase in phrases for w in ("原则", "指导原则", "指南", "时"))
     assert classify(figure_query(question), named_documents=0) is Intent.WHICH_DOCUMENTS
+
+
+ROW = "病毒：SV40；科：乳多孔；属：多瘤病毒；大小(nm）：40-50；形状：二十面体"
+
+
+@pytest.mark.parametrize("question, nouns", [
+    ("用于病毒清除研究的举例病毒里，SV40颗粒多大（nm）？", ("病毒清除研究", "SV40")),
+    ("病毒清除研究举例那张表，SV40直径是多少nm？", ("病毒清除研究", "SV40", "直径")),
+    ("灭活验证举例的病毒中，SV40大小几nm？", ("SV40", "大小")),
+])
+def test_a_table_row_is_read_under_its_caption(question, nouns):
+    """The row names SV40 and its size; 病毒清除研究 is named by the table's caption, in the row's headings."""
+    headings = "三、基本要求 › （二）病毒灭活有效性验证资料 › 表1 已用于病毒清除研究的病毒举例 › 表1行10"
+    assert states_figure_of(figure_query(question, *nouns), ROW, "无源植入性医疗器械产品注册申报资料指导原则", headings)
+
+
+@pytest.mark.parametrize("lines, heading", [
+    (["表1", "已用于病毒清除研究的病毒举例"], "表1 已用于病毒清除研究的病毒举例"),
+    (["附表 2", "临床试验机构信息"], "附表2 临床试验机构信息"),
+    (["表3", "注：本表所列试验项目为最低要求，申请人可根据产品特点增加。"], "表3"),  # a note, not a caption
+])
+def test_a_table_label_alone_on_its_line_takes_its_caption(lines, heading):
+    from assistant.parser import parse_document
+
+    rows = ["项目：外观；要求：无破损；方法：目测", "项目：尺寸；要求：符合标称；方法：量具"]
+    text = "\n".join(["某产品注册审查指导原则", "一、性能研究", "应开展以下研究。", *lines, *rows, ""])
+    parsed = parse_document("x.txt", text)
+    row = next(c for c in parsed.clauses if c.label.endswith("行1"))
+    assert heading in row.path, row.path

@@ -82,7 +82,8 @@ def check_hit(query: Query, top: Hit, documents: dict[str, Document], idf: Idf, 
     if missing and not comparison:
         return Verdict(False, f"文件中未找到关于“{'、'.join(missing)}”的具体数字。")
     if query.indicators and not comparison and not states_figure_of(query, top.clause.text,
-                                                                    documents[top.clause.source].title):
+                                                                    documents[top.clause.source].title,
+                                                                    top.clause.path_text):
         unit = asked_unit(query.asked or query.folded)
         return Verdict(False, f"文件中未给出“{'、'.join(query.indicators)}”的具体数字" + (f"（{unit}）。" if unit else "。"))
     if not year_supported(query, top, documents[top.clause.source], idf):
@@ -106,25 +107,30 @@ def asked_unit(question: str) -> str:
     return match.group(1) if match else ""
 
 
-def states_figure_of(query: Query, text: str, title: str) -> bool:
+def states_figure_of(query: Query, text: str, title: str, headings: str = "") -> bool:
     """A figure question is answered by a sentence that names what is counted and states a value of it — in
     the unit asked, when one is ('缝合强度要达到多少N' is not answered by '…缝合强度（如需缝合）…').
 
-    The nouns of the document's title name all of it, so a sentence need not repeat them."""
+    The nouns of the document's title name all of it, and those of the clause's headings (a table row's
+    caption: '表1 已用于病毒清除研究的病毒举例') all of the clause, so a sentence need not repeat them."""
     unit = asked_unit(query.asked or query.folded).lower()
-    own = [n for n in query.indicators if n not in fold(title)] or list(query.indicators)
+    named = fold(title) + "｜" + fold(headings).replace(" ", "")
+    own = [n for n in query.indicators if n not in named] or list(query.indicators)
     pattern = None
     if unit:
         units = _SAME_UNIT.get(unit, re.escape(unit))
         pattern = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*(?:[-~～—至]\s*\d+(?:\.\d+)?\s*)?(?:" + units + ")"
-                             r"|[一二三四五六七八九十两百千万]+\s*(?:" + units + ")")
+                             r"|[一二三四五六七八九十两百千万]+\s*(?:" + units + ")"
+                             # a table row's value under a header giving the unit: '大小(nm）：40-50'
+                             r"|[（(]\s*(?:" + units + r")\s*[）)]\s*[：:]\s*(\d+)")
     for start, end in sentence_spans(text):
         sentence = fold(text[start:end]).replace(" ", "")
         if not any(_word_in(n, sentence) for n in own):
             continue
         values = [m for m in _VALUE.finditer(sentence) if not _YEAR_IN_TEXT.fullmatch(m.group())]
         if pattern is None and values or pattern is not None and any(
-                not _YEAR_IN_TEXT.fullmatch(re.sub(r"\D.*", "", m.group())) for m in pattern.finditer(sentence)):
+                not _YEAR_IN_TEXT.fullmatch(m.group(1) or re.sub(r"\D.*", "", m.group()))
+                for m in pattern.finditer(sentence)):
             return True
     return False
 
@@ -137,8 +143,8 @@ def missing_indicators(query: Query, hit: Hit, document: Document) -> list[str]:
     (three nouns or more) may word one in three differently; a short one must match.
     Returns the missing nouns when too many are missing, else [].
     """
-    text, title = fold(hit.clause.text), fold(document.title)
-    missing = [noun for noun in query.indicators if noun not in text and noun not in title]
+    text, title, headings = fold(hit.clause.text), fold(document.title), fold(hit.clause.path_text).replace(" ", "")
+    missing = [noun for noun in query.indicators if noun not in text and noun not in title and noun not in headings]
     allowed = len(query.indicators) // 3 if len(query.indicators) >= 3 else 0
     return missing if len(missing) > allowed else []
 
