@@ -17,7 +17,8 @@ __all__ = ["CorpusError", "Extracted", "READERS", "Reader", "decode", "extract",
 # (module, class) of each optional reader; a reader whose library is not installed is left out.
 OPTIONAL_READERS = (("assistant.ingest.pdf", "PdfReader"), ("assistant.ingest.docx", "DocxReader"),
                     ("assistant.ingest.html", "HtmlReader"), ("assistant.ingest.convert", "WordReader"),
-                    ("assistant.ingest.convert", "SheetReader"), ("assistant.ingest.ofd", "OfdReader"))
+                    ("assistant.ingest.convert", "SheetReader"), ("assistant.ingest.ofd", "OfdReader"),
+                    ("assistant.ingest.pptx", "PptxReader"), ("assistant.ingest.convert", "SlidesReader"))
 
 
 def _readers() -> dict[str, Reader]:

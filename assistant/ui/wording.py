@@ -174,6 +174,18 @@ _RULES: list[tuple[str, Template]] = [
     (r"cannot be read as an OFD document \((?P<detail>.*)\)", "无法按 OFD 文档读取（{detail}）"),
     (r"no text in the OFD document \(its pages hold only images, or are blank\)",
      "OFD 文档中没有文字（页面只有图片，或是空白页）"),
+    # assistant.ingest.pptx
+    (r"encrypted or old \.ppt format \(an OLE compound file, not a \.pptx zip\); "
+     r"remove the password or save it as \.pptx",
+     "已加密，或是旧版 .ppt 格式（OLE 复合文件，不是 .pptx 压缩包）；请去除密码或另存为 .pptx"),
+    (r"not a \.pptx file \(not a zip archive\)", "不是 .pptx 文件（不是 zip 压缩包）"),
+    (r"not a PowerPoint file: a zip archive without ppt/presentation\.xml",
+     "不是 PowerPoint 演示文稿：压缩包中没有 ppt/presentation.xml"),
+    (r"(?P<count>\d+) slides, more than the limit of (?P<limit>\d+); split the file",
+     "共 {count} 张幻灯片，超过 {limit} 张的上限；请拆分文件"),
+    (r"cannot be read as a PowerPoint file \((?P<detail>.*)\)", "无法按 PowerPoint 演示文稿读取（{detail}）"),
+    (r"the PowerPoint file has no text \(only images, or empty\); nothing to cite",
+     "PowerPoint 演示文稿中没有文字（只有图片，或是空文件）；没有可引用的内容"),
     # assistant.corpus and assistant.index (a failed build: Librarian.last_error)
     (r"corpus folder (?P<folder>.+) does not exist; pass --corpus DIR or set PLAN_CORPUS",
      "文档文件夹 {folder} 不存在；请用 --corpus DIR 或环境变量 PLAN_CORPUS 指定"),
