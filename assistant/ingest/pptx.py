@@ -3,8 +3,8 @@
 What comes out, slide by slide (python-pptx, MIT, reads the package and the shapes):
 
 * The slide's title first, on its own line: the title placeholder, or, as decks made from templates
-  often have none, the topmost short one-line text box in the slide's top fifth (the "文本框 97" a
-  template puts where the title goes).
+  often have none, a one-line box named '标题 N', or the topmost short one-line text box in the slide's
+  top fifth (the "文本框 97" a template puts where the title goes).
 * Then every other shape's text, top to bottom and left to right (the shape tree is in drawing order,
   which is not reading order: a template's boxes come in the order they were added), group shapes read
   as the shapes they hold. One line per paragraph; a soft line break inside a paragraph is joined
@@ -114,15 +114,24 @@ def _is_title_placeholder(shape) -> bool:
     return shape.is_placeholder and shape.placeholder_format.type in _TITLES
 
 
+def _one_short_line(shape) -> bool:
+    lines = frame_lines(shape.text_frame) if shape.has_text_frame else []
+    # a section number ('01') beside its heading is not the title
+    return len(lines) == 1 and len(lines[0]) <= _TITLE_CHARS and not lines[0].isdigit()
+
+
 def slide_title(slide, height: int):
-    """The shape holding the slide's title: its title placeholder, else the topmost short one-line box
-    in the slide's top fifth (None: the slide has no title)."""
+    """The shape holding the slide's title: its title placeholder; else a one-line box PowerPoint named
+    '标题 N' / 'Title N' (a title placeholder copied out of its layout keeps that name: a closing slide's
+    '谢谢观看' in the middle, below the presenter's name); else the topmost short one-line box in the
+    slide's top fifth (None: the slide has no title)."""
     for shape in slide.shapes:
         if _is_title_placeholder(shape) and shape.has_text_frame and shape.text_frame.text.strip(_WS + "\n\v"):
             return shape
-    boxes = [s for s in slide.shapes if s.has_text_frame and (s.top or 0) < _TITLE_BAND * height
-             and len(lines := frame_lines(s.text_frame)) == 1 and len(lines[0]) <= _TITLE_CHARS
-             and not lines[0].isdigit()]  # a section number ('01') beside its heading is not the title
+    named = [s for s in slide.shapes if re.match(r"(标题|Title)\b", s.name or "") and _one_short_line(s)]
+    if named:
+        return min(named, key=_position)
+    boxes = [s for s in slide.shapes if (s.top or 0) < _TITLE_BAND * height and _one_short_line(s)]
     return min(boxes, key=_position) if boxes else None
 
 
