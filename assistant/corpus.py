@@ -208,9 +208,9 @@ class TextTwins:
 
 def convert_ahead_of(files: list[LibraryFile]) -> None:
     """Convert the legacy-format files a build is about to read, in batches (one LibreOffice start for many)."""
-    from assistant.ingest.convert import SHEET_SUFFIXES, WORD_SUFFIXES, convert_ahead, soffice
+    from assistant.ingest.convert import SHEET_SUFFIXES, SLIDE_SUFFIXES, WORD_SUFFIXES, convert_ahead, soffice
 
-    legacy = set(WORD_SUFFIXES) | set(SHEET_SUFFIXES)
+    legacy = set(WORD_SUFFIXES) | set(SHEET_SUFFIXES) | set(SLIDE_SUFFIXES)
     todo = [(f.path, Path(f.name).suffix.lower()) for f in files if Path(f.name).suffix.lower() in legacy]
     if todo and soffice() is not None:
         try:

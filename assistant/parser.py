@@ -80,8 +80,10 @@ _DATE_LINE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:�
 _ORG_SUFFIX = re.compile(r"(委员会|政府|办公室|办公厅|局|厅|委|院|中心|部|协会|会)$")
 _DOC_KIND = re.compile(r"计划|方案|要点|意见|通知|条例|办法|规划|规定|情况|报告|纲要|决定|细则|工作|总结|行动|原则|指南|规范|要求")
 # Lines of a document's head that are never its title: the attachment mark above it ('附件5', '附件 3'), a section
-# number with dots ('6.1 临床试验…'), a reference ('[1]《…条例》'), a table row (cells split by tabs), a 'label：value'.
-_NOT_TITLE = re.compile(r"^附\s*件\s*[\d一二三四五六七八九十]*\s*[:：]?$|^\d+(?:\.\d+)+|^\[\d+\]|\t|^\S{1,8}[:：]\S")
+# number with dots ('6.1 临床试验…'), a reference ('[1]《…条例》'), a table row (cells split by tabs), a 'label：value',
+# an official document's red masthead ('路桥区卫生局文件', '××市人民政府文件': the issuer, printed above the 文号 and title).
+_NOT_TITLE = re.compile(r"^附\s*件\s*[\d一二三四五六七八九十]*\s*[:：]?$|^\d+(?:\.\d+)+|^\[\d+\]|\t|^\S{1,8}[:：]\S"
+                        r"|^\S{2,30}(?:局|委|厅|政府|委员会|办公室|办公厅|部|院|中心)文件$")
 _ATTACHMENT_MARK = re.compile(r"^附\s*件\s*[\d一二三四五六七八九十]*\s*[:：]?$")
 # A title's last line may be a bracketed modifier of its own: （征求意见稿）, （试行）, （2022年修订版）.
 _TITLE_MODIFIER = re.compile(r"^[（(][^（）()]{1,12}[）)]$")

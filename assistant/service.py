@@ -311,6 +311,8 @@ class Assistant:
             data = (self.config.corpus_dir / source).read_bytes()
             if hashlib.sha256(data).hexdigest() != document.sha256:
                 return None  # the file changed since it was indexed: its page would not match the text
+            if b"%PDF-" not in data[:1024]:
+                return None  # an OFD or a deck has pages (their citations name them) but no page image yet
             return page, page_png(source, data, page, passage)
         except (OSError, CorpusError) as exc:
             _say(f"cannot show page {page} of {source}: {exc}")

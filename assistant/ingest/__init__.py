@@ -17,7 +17,8 @@ __all__ = ["CorpusError", "Extracted", "READERS", "Reader", "decode", "extract",
 # (module, class) of each optional reader; a reader whose library is not installed is left out.
 OPTIONAL_READERS = (("assistant.ingest.pdf", "PdfReader"), ("assistant.ingest.docx", "DocxReader"),
                     ("assistant.ingest.html", "HtmlReader"), ("assistant.ingest.convert", "WordReader"),
-                    ("assistant.ingest.convert", "SheetReader"))
+                    ("assistant.ingest.convert", "SheetReader"), ("assistant.ingest.ofd", "OfdReader"),
+                    ("assistant.ingest.pptx", "PptxReader"), ("assistant.ingest.convert", "SlidesReader"))
 
 
 def _readers() -> dict[str, Reader]:
@@ -47,15 +48,22 @@ def sniffed_suffix(data: bytes) -> str | None:
         return ".pdf"
     if head.startswith(b"{\\rtf"):
         return ".rtf"
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2: Word, Excel or WPS 97–2003
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2: Word, Excel, PowerPoint or WPS 97–2003
         if "Workbook".encode("utf-16-le") in data:
             return ".xls"
+        if "PowerPoint Document".encode("utf-16-le") in data:
+            return ".ppt"
         return ".doc"
     if head.startswith(b"PK\x03\x04"):
         if b"word/" in data[:1 << 16]:
             return ".docx"
         if b"xl/" in data[:1 << 16]:
             return ".xlsx"
+        if b"ppt/" in data[:1 << 16]:
+            return ".pptx"
+        # An OFD's OFD.xml is its first member or (ofdrw, Suwell) its last: the central directory at the end names it.
+        if b"OFD.xml" in data[:1 << 16] or b"OFD.xml" in data[-(1 << 16):]:
+            return ".ofd"
         return None
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if start.startswith((b"<!doctype html", b"<html")):
@@ -64,7 +72,8 @@ def sniffed_suffix(data: bytes) -> str | None:
 
 
 # Formats of one family: a name's suffix in the family is trusted over what sniffing guesses within it.
-_FAMILIES = ({".doc", ".dot", ".wps", ".wpt", ".xls", ".et"}, {".docx", ".xlsx"}, {".html", ".htm"})
+_FAMILIES = ({".doc", ".dot", ".wps", ".wpt", ".xls", ".et", ".ppt", ".pps", ".dps"}, {".docx", ".xlsx", ".pptx"},
+             {".html", ".htm"})
 
 
 def _format_of(name: str, data: bytes, readers: Mapping[str, Reader]) -> str:

@@ -32,6 +32,7 @@ from assistant.ingest.base import CorpusError, Extracted
 
 WORD_SUFFIXES = (".doc", ".dot", ".wps", ".wpt", ".rtf", ".odt")
 SHEET_SUFFIXES = (".xls", ".xlsx", ".et", ".ods")
+SLIDE_SUFFIXES = (".ppt", ".pps", ".dps", ".odp")  # PowerPoint 97–2003, WPS 演示, OpenDocument: to .pptx
 TIMEOUT_S = 120
 BATCH = 24
 
@@ -47,7 +48,7 @@ def cache_dir() -> Path:
 
 
 def _target(suffix: str) -> str:
-    return "html" if suffix in SHEET_SUFFIXES else "docx"
+    return "html" if suffix in SHEET_SUFFIXES else "pptx" if suffix in SLIDE_SUFFIXES else "docx"
 
 
 def _cached(data: bytes, target: str) -> Path:
@@ -55,7 +56,7 @@ def _cached(data: bytes, target: str) -> Path:
 
 
 def converted(name: str, data: bytes, suffix: str) -> bytes:
-    """`data` (a file of format `suffix`) converted to .docx or .html; CorpusError naming the file when it cannot be."""
+    """`data` (a file of format `suffix`) converted to .docx, .html or .pptx; CorpusError naming the file when it cannot be."""
     target = _target(suffix)
     path = _cached(data, target)
     if not path.exists():
@@ -87,7 +88,7 @@ def _run_batch(batch: list[tuple[str, bytes]], target: str) -> None:
     program = soffice()
     if program is None:
         raise CorpusError("reading this format needs LibreOffice (Debian: apt install libreoffice-writer-nogui "
-                          "libreoffice-calc-nogui), which is not installed")
+                          "libreoffice-calc-nogui libreoffice-impress-nogui), which is not installed")
     cache = cache_dir()
     cache.mkdir(parents=True, exist_ok=True)
     with open(cache / ".lock", "w") as lock, tempfile.TemporaryDirectory(prefix="convert-", dir=cache) as work:
@@ -103,7 +104,8 @@ def _run_batch(batch: list[tuple[str, bytes]], target: str) -> None:
         if not inputs:
             return
         out = Path(work) / "out"
-        filter_name = "html:HTML (StarCalc)" if target == "html" else "docx:MS Word 2007 XML"
+        filter_name = {"html": "html:HTML (StarCalc)", "pptx": "pptx:Impress MS PowerPoint 2007 XML"}.get(
+            target, "docx:MS Word 2007 XML")
         command = [program, "--headless", "--norestore", "--nolockcheck",
                    f"-env:UserInstallation={(cache / 'lo-profile').as_uri()}",
                    "--convert-to", filter_name, "--outdir", str(out), *[str(s) for s, _ in inputs]]
@@ -135,6 +137,18 @@ class WordReader:
 
         suffix = Path(name).suffix.lower() if Path(name).suffix.lower() in WORD_SUFFIXES else ".doc"
         return DocxReader().extract(name, converted(name, data, suffix))
+
+
+class SlidesReader:
+    """.ppt, .pps, WPS 演示 .dps, .odp: converted to .pptx (LibreOffice Impress), then read as .pptx files are."""
+
+    suffixes: ClassVar[tuple[str, ...]] = SLIDE_SUFFIXES
+
+    def extract(self, name: str, data: bytes) -> Extracted:
+        from assistant.ingest.pptx import PptxReader
+
+        suffix = Path(name).suffix.lower() if Path(name).suffix.lower() in SLIDE_SUFFIXES else ".ppt"
+        return PptxReader().extract(name, converted(name, data, suffix))
 
 
 class SheetReader:

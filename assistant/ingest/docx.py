@@ -77,7 +77,7 @@ def check_package(name: str, data: bytes) -> list[zipfile.ZipInfo]:
             infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
         raise _error(name, _not_a_zip(data, exc)) from None
-    _check_sizes(name, infos)
+    check_sizes(name, infos)
     names = {info.filename for info in infos}
     if "word/document.xml" not in names and not ("_rels/.rels" in names and any(n.startswith("word/") for n in names)):
         kind = next((what for part, what in _OTHER_PACKAGES if part in names), "a zip archive")
@@ -97,19 +97,20 @@ def _not_a_zip(data: bytes, exc: Exception) -> str:
     return "not a .docx file (not a zip archive)"
 
 
-def _check_sizes(name: str, infos: Sequence[zipfile.ZipInfo]) -> None:
-    """Declared sizes are what zipfile will let out (it stops there and checks the CRC), so they can be trusted."""
+def check_sizes(name: str, infos: Sequence[zipfile.ZipInfo], what: str = "Word document") -> None:
+    """Declared sizes are what zipfile will let out (it stops there and checks the CRC), so they can be trusted.
+    `what` names the kind of file the zip should be (the OFD and PowerPoint readers check their zips here too)."""
     if len(infos) > MAX_MEMBERS:
-        raise _error(name, f"refused: the zip holds {len(infos)} files; not a normal Word document")
+        raise _error(name, f"refused: the zip holds {len(infos)} files; not a normal {what}")
     total = sum(info.file_size for info in infos)
     if total > MAX_UNPACKED:
         raise _error(name, f"refused: it would unpack to {total / 2**20:.0f} MB (limit {MAX_UNPACKED // 2**20} MB); "
-                           "a zip bomb or not a normal Word document")
+                           f"a zip bomb or not a normal {what}")
     for info in infos:
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
             raise _error(name, f"refused: {info.filename} is packed {ratio:.0f}:1 (limit {MAX_RATIO}:1); "
-                               "a zip bomb or not a normal Word document")
+                               f"a zip bomb or not a normal {what}")
 
 
 def open_document(name: str, data: bytes):

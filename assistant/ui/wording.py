@@ -35,7 +35,12 @@ WHY_EMPTY = {
     "scanned pages, and OCR recognised nothing on them": "扫描页上未识别出任何文字",
 }
 
-_ZIP_BOMB = "可能是压缩炸弹，或不是正常的 Word 文档"
+# What a zip should have been (docx.check_sizes' `what`), in the refusals of zip bombs.
+_ZIP_KINDS = {"Word document": "Word 文档", "OFD document": "OFD 文档", "PowerPoint file": "PowerPoint 演示文稿"}
+
+
+def _zip_bomb(m: re.Match) -> str:
+    return f"可能是压缩炸弹，或不是正常的 {_ZIP_KINDS.get(m['what'], m['what'])}"
 
 
 def _kind(m: re.Match) -> str:
@@ -145,20 +150,42 @@ _RULES: list[tuple[str, Template]] = [
     (r"not a Word document: (?P<kind>.+) without word/document\.xml",
      lambda m: f"不是 Word 文档：是不含 word/document.xml 的{_kind(m)}"),
     (r"the zip is password-protected; save the document again without a password", "压缩包设有密码；请取消密码后重新保存文档"),
-    (r"refused: the zip holds (?P<n>\d+) files; not a normal Word document",
-     "已拒收：压缩包内有 {n} 个文件，不是正常的 Word 文档"),
+    (r"refused: the zip holds (?P<n>\d+) files; not a normal (?P<what>.+)",
+     lambda m: f"已拒收：压缩包内有 {m['n']} 个文件，不是正常的 {_ZIP_KINDS.get(m['what'], m['what'])}"),
     (r"refused: it would unpack to (?P<size>\d+) MB \(limit (?P<limit>\d+) MB\); "
-     r"a zip bomb or not a normal Word document",
-     "已拒收：解压后将达 {size} MB（上限 {limit} MB）；" + _ZIP_BOMB),
+     r"a zip bomb or not a normal (?P<what>.+)",
+     lambda m: f"已拒收：解压后将达 {m['size']} MB（上限 {m['limit']} MB）；" + _zip_bomb(m)),
     (r"refused: (?P<member>.+) is packed (?P<ratio>\d+):1 \(limit (?P<limit>\d+):1\); "
-     r"a zip bomb or not a normal Word document",
-     "已拒收：其中的 {member} 压缩比为 {ratio}:1（上限 {limit}:1）；" + _ZIP_BOMB),
+     r"a zip bomb or not a normal (?P<what>.+)",
+     lambda m: f"已拒收：其中的 {m['member']} 压缩比为 {m['ratio']}:1（上限 {m['limit']}:1）；" + _zip_bomb(m)),
     (r"cannot be read as a Word document \((?P<detail>.*)\)", "无法按 Word 文档读取（{detail}）"),
     (r"not a Word document \(its main part is (?P<type>.+)\); save it as \.docx",
      "不是 Word 文档（其主体部分为 {type}）；请另存为 .docx"),
     (r"refused: tables or text boxes nested too deep to read", "已拒收：表格或文本框嵌套过深，无法读取"),
     (r"the Word document has no text \(only images, or empty\); nothing to cite",
      "Word 文档中没有文字（只有图片，或是空文档）；没有可引用的内容"),
+    # assistant.ingest.ofd
+    (r"not an OFD file \(not a zip archive\)", "不是 OFD 文件（不是 zip 压缩包）"),
+    (r"not an OFD document: a zip archive without OFD\.xml", "不是 OFD 文档：压缩包中没有 OFD.xml"),
+    (r"encrypted OFD document; save it again without encryption", "OFD 文档已加密；请取消加密后重新保存"),
+    (r"cannot be read as an OFD document \(damaged XML: (?P<detail>.*)\)", "无法按 OFD 文档读取（XML 已损坏：{detail}）"),
+    (r"cannot be read as an OFD document \(OFD\.xml names no DocRoot\)", "无法按 OFD 文档读取（OFD.xml 中没有指明文档入口 DocRoot）"),
+    (r"cannot be read as an OFD document \(it lists no pages\)", "无法按 OFD 文档读取（文档中没有任何页面）"),
+    (r"cannot be read as an OFD document \((?P<detail>.*)\)", "无法按 OFD 文档读取（{detail}）"),
+    (r"no text in the OFD document \(its pages hold only images, or are blank\)",
+     "OFD 文档中没有文字（页面只有图片，或是空白页）"),
+    # assistant.ingest.pptx
+    (r"encrypted or old \.ppt format \(an OLE compound file, not a \.pptx zip\); "
+     r"remove the password or save it as \.pptx",
+     "已加密，或是旧版 .ppt 格式（OLE 复合文件，不是 .pptx 压缩包）；请去除密码或另存为 .pptx"),
+    (r"not a \.pptx file \(not a zip archive\)", "不是 .pptx 文件（不是 zip 压缩包）"),
+    (r"not a PowerPoint file: a zip archive without ppt/presentation\.xml",
+     "不是 PowerPoint 演示文稿：压缩包中没有 ppt/presentation.xml"),
+    (r"(?P<count>\d+) slides, more than the limit of (?P<limit>\d+); split the file",
+     "共 {count} 张幻灯片，超过 {limit} 张的上限；请拆分文件"),
+    (r"cannot be read as a PowerPoint file \((?P<detail>.*)\)", "无法按 PowerPoint 演示文稿读取（{detail}）"),
+    (r"the PowerPoint file has no text \(only images, or empty\); nothing to cite",
+     "PowerPoint 演示文稿中没有文字（只有图片，或是空文件）；没有可引用的内容"),
     # assistant.corpus and assistant.index (a failed build: Librarian.last_error)
     (r"corpus folder (?P<folder>.+) does not exist; pass --corpus DIR or set PLAN_CORPUS",
      "文档文件夹 {folder} 不存在；请用 --corpus DIR 或环境变量 PLAN_CORPUS 指定"),
