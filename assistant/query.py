@@ -47,8 +47,10 @@ class Query:
 
 # '哪些文件提到了…' asks the whole collection: it leans on no earlier turn's place.
 # What staff call a document when they ask which ones say something: the generic words and the kinds of document.
-DOCUMENT_NOUN = r"(?:文件|文档|材料|文章|报告|计划|方案|规划|规定|条例|通知|办法|(?:指导)?原则|指南|规范)"
-_ACROSS_DOCUMENTS = re.compile(rf"哪(些|几个|几份)({DOCUMENT_NOUN}|地方|地区)|which (documents|plans|places|files)")
+DOCUMENT_NOUN = r"(?:文件|文档|材料|文章|报告|计划|方案|规划|规定|条例|通知|办法|(?:(?:注册)?(?:技术)?(?:审查)?指导)?原则|指南|规范)"
+# Asking for several documents: '哪些文件…', '哪几份技术审查指导原则…', '…的指导原则有哪些'.
+ACROSS = rf"哪(?:些|几个|几份)(?:{DOCUMENT_NOUN}|地方|地区)|的{DOCUMENT_NOUN}(?:有|是)哪(?:些|几个|几份)"
+_ACROSS_DOCUMENTS = re.compile(rf"{ACROSS}|which (documents|plans|places|files)")
 
 
 def across_documents(folded: str) -> bool:
@@ -289,6 +291,11 @@ def acronyms_in(text: str) -> frozenset[str]:
     return frozenset(w.lower() for w in re.findall(r"(?<![A-Za-z])[A-Z]{2,6}\d?(?![A-Za-z])", text))
 
 
+# A kind of document named with its modifiers ('技术审查指导原则', in DOCUMENT_NOUN): the segmenter splits it
+# ('指导' + '原则'), and the stop list cannot hold '指导', a word of topics too ('技术指导'); it is taken out first.
+_KIND_OF_DOCUMENT = re.compile(r"(?:注册)?(?:技术)?(?:审查)?指导原则")
+
+
 def topic_phrases(folded: str, acronyms: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """What a (folded) question is about: its runs of words between frame words, each as "w1 w2".
 
@@ -296,7 +303,7 @@ def topic_phrases(folded: str, acronyms: frozenset[str] = frozenset()) -> tuple[
     already removed) → ('中医药',). Numbers and punctuation end a run.
     """
     phrases, run = [], []
-    for word in _posseg().lcut(folded, HMM=False):
+    for word in _posseg().lcut(_KIND_OF_DOCUMENT.sub("，", folded), HMM=False):
         w = word.word.strip()
         if w and (re.fullmatch(r"[\u4e00-\u9fff]+", w) or w in acronyms) and w not in TOPIC_STOP and not _COUNTING_WORD.match(w):
             # Characters the dictionary leaves alone, side by side, make one word: '托'+'育', '控'+'烟'.

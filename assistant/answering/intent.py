@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from assistant.models import Intent
-from assistant.query import ASKS_FIGURE, DOCUMENT_NOUN, Query
+from assistant.query import ACROSS, ASKS_FIGURE, DOCUMENT_NOUN, Query
 
 _GREETING = re.compile(
     r"你好|您好|哈喽|嗨|早上好|下午好|晚上好|在吗|谢谢|多谢|感谢|谢了|辛苦了|再见|拜拜|好的|明白了|"
@@ -65,7 +65,7 @@ _SUMMARY = re.compile(
     r"主要内容|讲(了)?(些)?什么内容|总的来说|总体(来看|上看|上)|整体(来看|上看|上)|都做了(哪些|什么)|summar|overview|what is .* about"
 )
 _WHICH = re.compile(
-    rf"哪(些|几个|几份|个|份)({DOCUMENT_NOUN}|地方|地区|城市)|哪里(提到|提及|有)|"
+    rf"{ACROSS}|哪(个|份)({DOCUMENT_NOUN}|地方|地区|城市)|哪些城市|哪里(提到|提及|有)|"
     r"哪(个|些)(提到|提及|说到|讲到|涉及|写到|有)|有没有文件|是否有文件|"
     r"which (documents?|plans?|files?|places?|cities|regulations?)"
 )
