@@ -120,3 +120,28 @@ def test_a_table_label_alone_on_its_line_takes_its_caption(lines, heading):
     parsed = parse_document("x.txt", text)
     row = next(c for c in parsed.clauses if c.label.endswith("行1"))
     assert heading in row.path, row.path
+
+
+NO_VALUES = ("2.2.2 力学强度需明确人工韧带直线断裂拉伸力和断裂延长量限度数值（检测方法可参考YY/T 0965）。"
+             "3.1.2性能指标申报产品的性能指标建议包含以下几点：外观、装量、重组胶原蛋白的含量、粘度。"
+             "2.3 抗压强度和孔径应在产品技术要求中规定，见4.1.3。")
+
+
+@pytest.mark.parametrize("question, noun", [
+    ("人工韧带的断裂拉伸力最低要达到多少牛？", "断裂拉伸力"),
+    ("重组胶原蛋白的含量下限是多少毫克？", "含量"),
+    ("支架的抗压强度要多少兆帕？", "抗压强度"),
+])
+def test_a_heading_s_number_is_no_value_and_chinese_units_are_held_to(question, noun):
+    """A guideline that says a value must be specified, without giving one, does not answer 'how much'."""
+    assert asked_unit(fold(question)) in ("牛", "毫克", "兆帕")
+    assert not states_figure_of(figure_query(question, noun), NO_VALUES, "某产品注册审查指导原则")
+
+
+@pytest.mark.parametrize("question, noun, text", [
+    ("断裂拉伸力最低多少牛？", "断裂拉伸力", "2.2.2 力学强度直线断裂拉伸力应不小于1500N。"),
+    ("孔径要多少微米？", "孔径", "3.1 孔径应为100～400μm。"),
+    ("含量下限是多少？", "含量", "2.5 有效成分含量应不低于标示量的90%。"),
+])
+def test_a_value_after_a_heading_s_number_still_counts(question, noun, text):
+    assert states_figure_of(figure_query(question, noun), text, "某产品注册审查指导原则")

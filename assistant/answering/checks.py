@@ -95,11 +95,21 @@ def check_hit(query: Query, top: Hit, documents: dict[str, Document], idf: Idf, 
 # '多少CFU/mL'); a closed class of Chinese measure words, or Latin letters and symbols.
 # Counting words (个/家/所/名/人/例 …) stand for one another ('多少家' is answered by '40 个'), so only units of
 # measure and of time are held to.
-_ASKED_UNIT = re.compile(r"(?<!哪)(?:多少|几)\s*([A-Za-zμµ°℃%‰/]+(?:/[A-Za-z]+)?|小时|分钟|[级岁倍年天月周元克升米度秒])")
-_SAME_UNIT = {"度": "度|℃|°c", "%": "%|％", "年": "年", "天": "天|日|d\\b", "周": "周", "月": "个?月"}
+_ASKED_UNIT = re.compile(r"(?<!哪)(?:多少|几)\s*([A-Za-zμµ°℃%‰/]+(?:/[A-Za-z]+)?|小时|分钟|[毫微纳厘千]?[克升米]|"
+                         r"[千兆]?帕|牛顿?|[级岁倍年天月周元克升米度秒])")
+_SAME_UNIT = {"度": "度|℃|°c", "%": "%|％", "年": "年", "天": "天|日|d\\b", "周": "周", "月": "个?月",
+              "牛": "牛|n(?![a-z])", "牛顿": "牛|n(?![a-z])", "帕": "帕|pa", "千帕": "千帕|kpa", "兆帕": "兆帕|mpa",
+              "毫米": "毫米|mm", "厘米": "厘米|cm", "微米": "微米|μm|µm|um", "纳米": "纳米|nm", "毫升": "毫升|ml",
+              "毫克": "毫克|mg", "微克": "微克|μg|µg|ug", "千克": "千克|kg"}
 # A number that states a value: not a list marker ('（2）', '2.'/'2、' opening a sentence), not a standard's or a
 # regulation's number ('YY 0271.1-2016', '第739号'), not a year.
 _VALUE = re.compile(r"(?<![\d.A-Za-z（(〔第/-])(?:\d+(?:\.\d+)?|[一二三四五六七八九十两百千万]+)(?![\d）)〕])")
+
+
+# A heading's number opening a sentence ('2.2.2力学强度…', '3.1.2性能指标'), or standing in it as a reference
+# ('见4.1.3'): a place in the outline, never a value of anything.
+_OUTLINE_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+){2,}(?![\d.])|^\d+(?:\.\d+)?[.、．](?=[\u4e00-\u9fff])|"
+                             r"^\d+\.\d+(?=[\u4e00-\u9fff])(?![个家所名级项张人次岁倍成年月日天周元克升米度秒])")
 
 
 def asked_unit(question: str) -> str:
@@ -124,7 +134,7 @@ def states_figure_of(query: Query, text: str, title: str, headings: str = "") ->
                              # a table row's value under a header giving the unit: '大小(nm）：40-50'
                              r"|[（(]\s*(?:" + units + r")\s*[）)]\s*[：:]\s*(\d+)")
     for start, end in sentence_spans(text):
-        sentence = fold(text[start:end]).replace(" ", "")
+        sentence = _OUTLINE_NUMBER.sub("", fold(text[start:end]).replace(" ", ""))
         if not any(_word_in(n, sentence) for n in own):
             continue
         values = [m for m in _VALUE.finditer(sentence) if not _YEAR_IN_TEXT.fullmatch(m.group())]
