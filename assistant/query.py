@@ -362,13 +362,15 @@ def make_query(
     translate: Callable[[str], list[str]] = lambda text: [],
     spelt: Spellings | None = None,
     swap_document: Callable[[str, str], str | None] = lambda previous, question: None,
+    ordinary: Callable[[str], bool] = lambda word: False,
 ) -> Query:
     """Everything retrieval needs to know about a question; an English one gets Chinese words added.
     `spelt` is the known places' pinyin (made from them when not given); `swap_document` turns a follow-up that
-    names only another document into the earlier question about that one (catalogue.swap_document)."""
+    names only another document into the earlier question about that one (catalogue.swap_document); `ordinary`
+    tells a word the segmenter tags as a place that, in this collection, is none (retrieval.Retriever.ordinary)."""
     def places_in(text: str) -> list[str]:
         folded = fold(text)
-        found = set(tagged_places(folded)) | {p for p in known_places if p in folded}
+        found = {p for p in tagged_places(folded) if not ordinary(p)} | {p for p in known_places if p in folded}
         if re.search(r"[a-z]", folded):  # pinyin only for Latin letters
             pattern = known.pattern
             for m in pattern.finditer(folded) if pattern is not None else ():

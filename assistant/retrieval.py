@@ -98,7 +98,8 @@ class Retriever:
     def retrieve(self, question: str, history=(), k: int = 5, scope: frozenset[str] | None = None) -> Retrieval:
         """The question's best clause parts; given `scope` (document names: a collection), only theirs."""
         query = make_query(question, history, self.known_places, QUESTION_TERMS, self._translate, self.spelt,
-                           lambda previous, asked: swap_document(fold(previous), fold(asked), self._names_at))
+                           lambda previous, asked: swap_document(fold(previous), fold(asked), self._names_at),
+                           self.ordinary)
         pinned, named, unknown, incidental, shared = self._pin_documents(query)
         if scope is not None:
             pinned, named = [s for s in pinned if s in scope], [s for s in named if s in scope]
@@ -183,6 +184,12 @@ class Retriever:
     def idf(self, term: str) -> float:
         """How telling a term is in this corpus (BM25's idf; unseen terms count like the rarest)."""
         return self.index.bm25.idf(term)
+
+    def ordinary(self, word: str) -> bool:
+        """A word the segmenter tags as a place that is no place of this collection: no document is about it, and
+        most documents use it ('上市' in device guidelines, tagged as a place name). Such a word is a topic word."""
+        n = len(self.features.sources)
+        return n >= 4 and word not in self.known_places and len(self.features.containing(word)) > n // 2
 
     def _pin_documents(self, query: Query) -> tuple[list[str], list[str], list[str], list[str], list[list[str]]]:
         """(documents searched: about the places named or mentioning them; documents named: about the

@@ -222,6 +222,12 @@ class Assistant:
             return answering.help_answer(question, context)
         # Greetings and thanks earlier in the conversation are no subject a follow-up could lean on.
         history = [h for h in history if isinstance(h, str) and h.strip() and not answering.is_conversation(fold(h))]
+        place = answering.ordinal_asked(fold(question)) if history else None
+        if place is not None:  # '第二个是什么？': an item of the list the earlier answer gave
+            earlier = self.ask(history[-1], history[:-1], collection)
+            picked = answering.nth_item(question, earlier, place, context)
+            if picked is not None:
+                return picked
         retrieval = live.retriever.retrieve(question, history, self.config.top_k, scope)
         answer = answering.answer(question, retrieval, context)
         self._trimmer.tick()

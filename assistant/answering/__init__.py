@@ -17,10 +17,12 @@ from assistant.answering import (  # noqa: F401  (each module registers its stra
 from assistant.answering.base import STRATEGIES, AnswerContext, Understood, dispatch, understand
 from assistant.answering.conversation import help_answer
 from assistant.answering.intent import is_conversation
+from assistant.answering.ordinal import nth_item, ordinal_asked
 from assistant.models import Answer
 from assistant.retrieval import Retrieval
 
-__all__ = ["STRATEGIES", "AnswerContext", "Understood", "answer", "help_answer", "is_conversation", "understand"]
+__all__ = ["STRATEGIES", "AnswerContext", "Understood", "answer", "help_answer", "is_conversation", "nth_item",
+           "ordinal_asked", "understand"]
 
 
 def answer(question: str, retrieval: Retrieval, context: AnswerContext) -> Answer:

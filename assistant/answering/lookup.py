@@ -5,8 +5,8 @@ import re
 
 from assistant.answering.base import AnswerContext, Understood, register
 from assistant.answering.checks import Verdict, judge, silent_documents, unknown_acronyms, verified_first
-from assistant.answering.quotes import best_sentences, quote_line, whole_clause
-from assistant.models import Answer, Intent
+from assistant.answering.quotes import best_sentences, quote_line, quote_text, whole_clause
+from assistant.models import Answer, Citation, Intent
 from assistant.retrieval import Hit, Retrieval
 
 
@@ -49,12 +49,33 @@ def quoted_answer(understood: Understood, context: AnswerContext, intent: Intent
                 quotes = best_sentences(retrieval.query, hit.clause.text, hit.clause.start, idf)
         citations.append(context.cite(hit.clause, quotes, hit.score))
     if verdict.found:
-        text = "\n".join(quote_line(i, c, documents[c.source].text) for i, c in enumerate(citations, 1) if c.quotes)
+        lines = [quote_line(i, c, documents[c.source].text) for i, c in enumerate(citations, 1) if c.quotes]
+        items = lead_in_items(citations[0], context) if len(quoting) == 1 and citations[0].quotes else []
+        if items:  # '…考虑以下情况：' quoted: the cases are its items, each a clause of its own
+            listed = {c.clause.key for c in items}
+            citations = [citations[0], *items, *(c for c in citations[1:] if c.clause.key not in listed)]
+            lines += [f"{quote_text(documents[c.source].text, c.quotes)}[{i}]" for i, c in enumerate(items, 2)]
+        text = "\n".join(lines)
     else:
         leads = "；".join(f"[{i}] 《{c.document_title}》{c.clause.label}" for i, c in enumerate(citations[:3], 1))
         text = verdict.reason + (f"可能相关的条款：{leads}" if leads else "")
     return Answer(understood.question, text, verdict.found, tuple(citations), retrieval.query.text, intent,
                   not_stated=tuple(silent))
+
+
+MAX_LEAD_IN_ITEMS = 12
+
+
+def lead_in_items(quoted: Citation, context: AnswerContext) -> list[Citation]:
+    """The items a quoted clause introduces ('…考虑以下情况，附带条件批准上市：' over '1.…', '2.…'), each cited:
+    a clause ending in a colon says its content is the list below it. Nothing for any other clause."""
+    clause = quoted.clause
+    if not re.search(r"[:：]\s*$", clause.text) or quoted.quotes[-1][1] < clause.end - 2:
+        return []
+    depth = len(clause.path)
+    under = [c for c in context.outline(clause.source)
+             if c.part == 0 and len(c.path) == depth + 1 and c.path[:depth] == clause.path]
+    return [context.cite(c, whole_clause(c.text, c.start), quoted.score) for c in under[:MAX_LEAD_IN_ITEMS]]
 
 
 _NAMED_NUMBER = re.compile(r"第\s*[\d一二三四五六七八九十百]+\s*[条项点]")
