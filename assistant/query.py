@@ -49,7 +49,9 @@ class Query:
 # What staff call a document when they ask which ones say something: the generic words and the kinds of document.
 DOCUMENT_NOUN = r"(?:文件|文档|材料|文章|报告|计划|方案|规划|规定|条例|通知|办法|(?:(?:注册)?(?:技术)?(?:审查)?指导)?原则|指南|规范)"
 # Asking for several documents: '哪些文件…', '哪几份技术审查指导原则…', '…的指导原则有哪些'.
-ACROSS = rf"哪(?:些|几个|几份)(?:{DOCUMENT_NOUN}|地方|地区)|的{DOCUMENT_NOUN}(?:有|是)哪(?:些|几个|几份)"
+# 份 counts documents, so '…的有哪几份？', '是哪两份' ask for documents whatever else they name.
+ACROSS = (rf"哪(?:些|几个|几份)(?:{DOCUMENT_NOUN}|地方|地区)|的{DOCUMENT_NOUN}(?:有|是)哪(?:些|几个|几份)|"
+          r"哪[几两三四五]份")
 _ACROSS_DOCUMENTS = re.compile(rf"{ACROSS}|which (documents|plans|places|files)")
 
 
@@ -271,7 +273,7 @@ TOPIC_STOP = frozenset(
 
 
 # Words that count or number rather than name: 第三, 几家, 六大, 十八, 哪几项, 一部分, 哪些方面.
-_COUNTING_WORD = re.compile(rf"^第[{_CN_NUM}\d]+|^(几|多少)[\u4e00-\u9fff]?$|^[{_CN_NUM}]+大$|^[{_CN_NUM}]+$|^[{_CN_NUM}几哪些]*(部分|大块|块|大项|条|项|点|个|方面|章|节)$")
+_COUNTING_WORD = re.compile(rf"^第[{_CN_NUM}\d]+|^(几|多少)[\u4e00-\u9fff]?$|^[{_CN_NUM}]+大$|^[{_CN_NUM}]+$|^[{_CN_NUM}几哪些]*(部分|大块|块|大项|条|项|点|个|方面|章|节|份|篇)$")
 
 
 def without_place_names(folded: str, places) -> str:

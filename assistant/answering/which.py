@@ -1,10 +1,51 @@
 """Which-documents answers: every document that says something, each with its best clause cited."""
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Callable
+
 from assistant.answering.base import AnswerContext, Understood, register
 from assistant.answering.checks import phrase_terms
 from assistant.answering.sides import find_sides, sides_answer, topic_words
 from assistant.models import Answer, Intent
+from assistant.textnorm import is_cjk, tokens
+
+GENERIC_SHARE = 0.5  # a word more than this share of the documents use tells none of them apart
+
+
+def telling_topic(topic: tuple[str, ...], share: Callable[[str], float | None]) -> tuple[str, ...]:
+    """The topic as it can tell documents apart. `share(words)` is the share of the collection's documents holding
+    them (None: not known); a word more than half of them use is generic here ('研究', '要求', '明确').
+
+    Of each phrase, the longest run of its words that some document holds and that keeps every word of it which
+    is not generic: '要求 做 钩状效应' → '钩状效应', '无菌 保证 水平 明确' → '无菌 保证 水平'. A telling word is
+    never dropped ('智慧 医院' stays whole when no document says 智慧医院: no mention is claimed for 医院). A
+    phrase of generic words only ('研究') is left out when another phrase remains.
+
+    '哪些指导原则要求做钩状效应（Hook）研究？' is thus about 钩状效应: a guideline naming it in a clause
+    without the word 研究 still says it."""
+    generic = lambda word: (share(word) or 0.0) > GENERIC_SHARE
+    kept, only_generic = [], []
+    for phrase in topic:
+        words = phrase.split()
+        telling = [n for n, w in enumerate(words) if not generic(w)]
+        if not telling:
+            only_generic.append(phrase)
+            continue
+        first, last = telling[0], telling[-1]
+        runs = sorted(((i, j) for i in range(first + 1) for j in range(last + 1, len(words) + 1)),
+                      key=lambda r: (r[0] - r[1], r[0]))
+        best = next(((i, j) for i, j in runs if share("".join(words[i:j])) != 0.0), None)
+        kept.append(" ".join(words[best[0]:best[1]]) if best else phrase)
+    return tuple(dict.fromkeys(kept or only_generic))
+
+
+def _share_of_documents(word: str, context: AnswerContext) -> float | None:
+    terms = [t for t in tokens(word) if all(is_cjk(ch) for ch in t)]
+    holding = context.documents_with(terms) if terms else None
+    if holding is None or not context.documents:
+        return None
+    return len(holding & set(context.documents)) / len(context.documents)
 
 
 @register
@@ -14,6 +55,9 @@ class WhichDocuments:
     def answer(self, understood: Understood, context: AnswerContext) -> Answer | None:
         if not understood.query.topic:
             return None
+        share = lambda word: _share_of_documents(word, context)
+        understood = replace(understood, query=replace(understood.query,
+                                                        topic=telling_topic(understood.query.topic, share)))
         named = bool(understood.named)
         sources = understood.named if named else self._could_name(understood, context)
         sides = find_sides(understood, context, sources, mention=True, limit=None)

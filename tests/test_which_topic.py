@@ -1,0 +1,54 @@
+"""Which documents say something: the topic as it can tell documents apart, from the collection's own statistics.
+
+Learnt from questions written blind: '哪些指导原则要求做钩状效应（Hook）研究？' found one guideline of three (研究
+was required in the clause), and '…的是哪几份？' was answered as a look-up. Three wordings of each class.
+"""
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.intent import classify
+from assistant.answering.which import telling_topic
+from assistant.models import Intent
+from assistant.query import Query
+from assistant.textnorm import fold
+
+# Share of 20 guidelines holding a text (as Features.documents_with tells it), for the words used below.
+HELD = {"研究": 19, "要求": 20, "明确": 18, "保证": 12, "水平": 14, "无菌": 9, "做": 20, "无菌保证水平": 8, "钩状效应": 3,
+        "要求做钩状效应": 0, "做钩状效应": 0, "医院": 6, "智慧": 0, "智慧医院": 0, "加速老化": 5, "曲线": 4,
+        "无菌保证水平明确": 0, "保证水平明确": 0, "水平明确": 0, "无菌保证": 8, "报告": 20, "检测报告": 15,
+        "灭菌确认": 6, "灭菌确认报告": 6, "提交灭菌确认报告": 0, "提交": 20, "提交灭菌确认": 0}
+
+
+def share(words: str) -> float | None:
+    return HELD[words] / 20 if words in HELD else None
+
+
+@pytest.mark.parametrize("topic, telling", [
+    (("要求 做 钩状效应", "研究"), ("钩状效应",)),                      # generic words around and beside it
+    (("无菌 保证 水平 明确",), ("无菌 保证 水平",)),                     # the longest run some guideline holds
+    (("提交 灭菌确认 报告",), ("灭菌确认 报告",)),
+])
+def test_words_most_documents_use_do_not_decide_which_documents_mention_it(topic, telling):
+    assert telling_topic(topic, share) == telling
+
+
+@pytest.mark.parametrize("topic", [("智慧 医院",), ("智慧医院",), ("智慧 医院", "研究")])
+def test_a_telling_word_no_document_holds_is_never_dropped(topic):
+    """No mention of 医院 is claimed for a question about 智慧医院, which no document names."""
+    assert telling_topic(topic, share)[0].replace(" ", "") == "智慧医院"
+
+
+def test_a_topic_of_generic_words_only_is_kept_as_asked():
+    assert telling_topic(("研究", "报告"), share) == ("研究", "报告")
+
+
+@pytest.mark.parametrize("question", [
+    "要求临床实验室按基因扩增实验室管理办法执行的是哪几份？",
+    "讲加速老化时提到Arrhenius曲线的是哪两份？",
+    "说明书里要写人源组分警告的，有哪几份？",
+])
+def test_counting_documents_by_fen_asks_which_documents(question):
+    folded = fold(question)
+    query = Query(folded, folded, "", (), (), (), (), topic=("x",), asked=folded)
+    assert classify(query, named_documents=0) is Intent.WHICH_DOCUMENTS
