@@ -52,3 +52,25 @@ def test_counting_documents_by_fen_asks_which_documents(question):
     folded = fold(question)
     query = Query(folded, folded, "", (), (), (), (), topic=("x",), asked=folded)
     assert classify(query, named_documents=0) is Intent.WHICH_DOCUMENTS
+
+
+@pytest.mark.parametrize("question, kept", [
+    ("产品含可降解成分的，要交降解周期资料——哪几份这么要求？", "降解周期"),
+    ("不能用这种含糊字眼的是哪几份？", "含糊字眼"),
+    ("胶体金分析仪的联系人在哪个文件里能查到？", "联系人"),
+])
+def test_words_pointing_back_or_searching_are_no_topic(question, kept):
+    from assistant.query import topic_phrases
+
+    phrases = topic_phrases(fold(question))
+    words = [w for p in phrases for w in p.split()]
+    assert any(kept in p.replace(" ", "") for p in phrases), phrases
+    assert not {"这么", "这种", "查到", "能查到"} & set(words), phrases
+
+
+@pytest.mark.parametrize("question", [
+    "引用了罕见病目录的有哪几份？", "哪些指导原则明说产品不在免临床评价目录里？", "分为三个等级的是哪几份？"])
+def test_asking_for_documents_wins_over_words_of_an_outline(question):
+    folded = fold(question)
+    query = Query(folded, folded, "", (), (), (), (), topic=("x",), asked=folded)
+    assert classify(query, named_documents=0) is Intent.WHICH_DOCUMENTS

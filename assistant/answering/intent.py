@@ -64,6 +64,7 @@ _SUMMARY = re.compile(
     r"简(单|要)(地)?(介绍|说|讲|概括)|介绍一下|概括|概述|总结一下|摘要|大致|大概(讲|说|是)|主要(讲|说|写|规定|包括)(了)?(些)?(什么|啥|哪些)|"
     r"主要内容|讲(了)?(些)?什么内容|总的来说|总体(来看|上看|上)|整体(来看|上看|上)|都做了(哪些|什么)|summar|overview|what is .* about"
 )
+_ACROSS_FIRST = re.compile(ACROSS)
 _WHICH = re.compile(
     rf"{ACROSS}|哪(个|份)({DOCUMENT_NOUN}|地方|地区|城市)|哪些城市|哪里(提到|提及|有)|"
     r"哪(个|些)(提到|提及|说到|讲到|涉及|写到|有)|有没有文件|是否有文件|"
@@ -133,6 +134,8 @@ def cue_intent(text: str, names_year: bool) -> Intent | None:
     if metadata_fields(text) or (names_document_number(text) and _WHICH_DOCUMENT.search(text)) or (
             asks_published_documents(text) and (names_year or _ORG.search(text))):
         return Intent.METADATA
+    if _ACROSS_FIRST.search(text):  # '引用了罕见病目录的有哪几份？': documents asked for, whatever the words
+        return Intent.WHICH_DOCUMENTS
     if _OUTLINE.search(text):
         return Intent.OUTLINE
     if _SUMMARY.search(text):
