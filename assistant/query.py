@@ -208,6 +208,11 @@ def _posseg():
     return jieba.posseg
 
 
+def word_classes(word: str) -> tuple[str, ...]:
+    """The dictionary's word classes of a word's parts ('护理' → ('n',), '明确' → ('ad',))."""
+    return tuple(w.flag for w in _posseg().lcut(word, HMM=False))
+
+
 def load_segmenter_in_background() -> None:
     """Load jieba in a thread (reading its dictionary is ~1.5 s, the most of a first question's wait), so
     it loads while the index and the encoder do."""

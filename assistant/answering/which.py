@@ -11,6 +11,7 @@ from assistant.models import Answer, Intent
 from assistant.textnorm import is_cjk, tokens
 
 GENERIC_SHARE = 0.5  # a word more than this share of the documents use tells none of them apart
+MIN_DOCUMENTS = 8  # below this, how many documents use a word says little about it
 
 
 def telling_topic(topic: tuple[str, ...], share: Callable[[str], float | None]) -> tuple[str, ...]:
@@ -28,7 +29,8 @@ def telling_topic(topic: tuple[str, ...], share: Callable[[str], float | None]) 
     kept, only_generic = [], []
     for phrase in topic:
         words = phrase.split()
-        telling = [n for n, w in enumerate(words) if not generic(w)]
+        # a noun stays: at a phrase's end it heads the compound the phrase names ('长期 护理 保险')
+        telling = [n for n, w in enumerate(words) if not generic(w) or is_noun(w)]
         if not telling:
             only_generic.append(phrase)
             continue
@@ -40,10 +42,16 @@ def telling_topic(topic: tuple[str, ...], share: Callable[[str], float | None]) 
     return tuple(dict.fromkeys(kept or only_generic))
 
 
+def is_noun(word: str) -> bool:
+    from assistant.query import word_classes
+
+    return all(flag.startswith("n") and flag != "nr" or flag == "vn" and len(word) > 2 for flag in word_classes(word))
+
+
 def _share_of_documents(word: str, context: AnswerContext) -> float | None:
     terms = [t for t in tokens(word) if all(is_cjk(ch) for ch in t)]
     holding = context.documents_with(terms) if terms else None
-    if holding is None or not context.documents:
+    if holding is None or len(context.documents) < MIN_DOCUMENTS:
         return None
     return len(holding & set(context.documents)) / len(context.documents)
 
