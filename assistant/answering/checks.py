@@ -187,15 +187,22 @@ def title_years(title: str) -> set[str]:
     return set(_YEAR_IN_TEXT.findall(_YEAR_SPAN.sub(" ", fold(title))))
 
 
-def states_topic(query: Query, folded_clause: str, any_phrase: bool = False, idf: Idf | None = None) -> bool:
+def states_topic(query: Query, folded_clause: str, any_phrase: bool = False, idf: Idf | None = None,
+                 quorum: bool = False) -> bool:
     """The clause (with its headings, folded, no whitespace) names what the question is about.
 
     '哪些文件提到了远程医疗' needs 远程医疗 in the clause; a clause about 远程会诊 only resembles
     it. Every topic phrase must be named, or with `any_phrase` one of them (each side of a
-    comparison may answer its own part). A question with no topic words passes.
+    comparison may answer its own part). With `quorum`, a topic of three phrases or more is named by a
+    clause naming its first (which.telling_topic puts the rarest first) and most of the rest: a
+    which-documents question describes what it looks for at length, in its own words ('产品含可降解成分的，
+    要交降解周期、降解产物资料'). A question with no topic words passes.
     """
     if not query.topic:
         return True
+    if quorum and len(query.topic) >= 3:  # the first (most telling) phrase, and most of the others
+        named = [phrase_in(phrase, folded_clause, idf) for phrase in query.topic]
+        return named[0] and 2 * sum(named) > len(named)
     test = any if any_phrase else all
     return test(phrase_in(phrase, folded_clause, idf) for phrase in query.topic)
 
@@ -259,7 +266,7 @@ def first_stating(query: Query, hits: Iterable[Hit], documents: Mapping[str, Doc
         if limit is not None and n >= limit:
             break
         if mention:
-            if states_topic(query, folded(hit.clause)) and hit.places_ok and (hit.years_ok or not query.years):
+            if states_topic(query, folded(hit.clause), quorum=True) and hit.places_ok and (hit.years_ok or not query.years):
                 return hit
         elif states_topic(query, folded(hit.clause), any_phrase=True, idf=idf) and check_hit(query, hit, documents, idf, comparison=True).found:
             return hit

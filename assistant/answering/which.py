@@ -39,7 +39,9 @@ def telling_topic(topic: tuple[str, ...], share: Callable[[str], float | None]) 
                       key=lambda r: (r[0] - r[1], r[0]))
         best = next(((i, j) for i, j in runs if share("".join(words[i:j])) != 0.0), None)
         kept.append(" ".join(words[best[0]:best[1]]) if best else phrase)
-    return tuple(dict.fromkeys(kept or only_generic))
+    phrases = list(dict.fromkeys(kept or only_generic))
+    rarity = {p: share(p.replace(" ", "")) for p in phrases}  # the rarest first: the one a clause must name
+    return tuple(sorted(phrases, key=lambda p: rarity[p] if rarity[p] is not None else 2.0))
 
 
 def is_noun(word: str) -> bool:
@@ -79,6 +81,7 @@ class WhichDocuments:
     @staticmethod
     def _could_name(understood: Understood, context: AnswerContext) -> list[str]:
         """Every document, less those that lack a bigram every clause naming the topic has."""
-        terms = [t for phrase in understood.query.topic for t in phrase_terms(phrase)]
+        topic = understood.query.topic  # with three phrases or more, only the first must be named (quorum)
+        terms = [t for phrase in (topic[:1] if len(topic) >= 3 else topic) for t in phrase_terms(phrase)]
         possible = context.documents_with(terms) if terms else None
         return sorted(s for s in context.documents if possible is None or s in possible)
