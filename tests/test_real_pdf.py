@@ -19,10 +19,14 @@ from assistant.parser import match_marker, parse_document, row_keys  # noqa: E40
 
 HERE = Path(__file__).resolve().parent / "fixtures" / "real-pdf"
 OCT, ACELLULAR, CHEMI = "oct-guideline-p15-17.pdf", "acellular-matrix-p3-4.pdf", "chemiluminescence-p1-2.pdf"
+# A published draft (real library): a diagonal 征求意见稿 watermark drawn as glyph outlines over every page,
+# and 表1, a three-line table (rules above, under the header and below; no vertical lines) over pages 17-18.
+FUSION = HERE.parent / "real-library" / "2015-11-27" / "椎间融合器技术审查指导原则（征求意见稿）.pdf"
 
 
-def read(name: str):
-    extracted = PdfReader(ocr=False).extract(name, (HERE / name).read_bytes())
+def read(name: str | Path):
+    path = HERE / name
+    extracted = PdfReader(ocr=False).extract(path.name, path.read_bytes())
     return extracted, parse_document(name, extracted.text, pages=extracted.pages)
 
 
@@ -62,6 +66,20 @@ def test_a_table_row_names_its_columns_across_a_page_break():
     for c in rows:  # every row is a clause of its own, whole, with exact offsets
         assert extracted.text[c.start:c.end] == c.text and "\n" not in c.text
         assert re.fullmatch(r".*表\d+行\d+", c.label)
+
+
+def page_text(extracted, number: int) -> str:
+    end = extracted.pages[number] if number < len(extracted.pages) else len(extracted.text)
+    return extracted.text[extracted.pages[number - 1]:end]
+
+
+def test_a_watermark_drawn_as_glyph_outlines_is_no_table():
+    """The watermark's letters are curved path objects; their boxes had been read as a table's
+    rulings, and the body characters inside them taken out of the page's text."""
+    extracted, _ = read(FUSION)
+    assert ("椎间融合器临床试验应以影像学终点为主要评价指标，观察椎间隙融合和融合器稳定性，即通过 X 线和 CT "
+            "三维重建来静态观察终板之间的骨小梁衔接，X 线动力位观察包括椎间平移运动与屈伸角度变化，以构成联合指标。"
+            ) in page_text(extracted, 17)
 
 
 def test_title_and_outline_of_a_first_page():

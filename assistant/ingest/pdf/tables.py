@@ -22,6 +22,7 @@ _THIN = 2.5  # pt: a stroke this thin is a ruling, not a shape
 _MIN_RULE = 6.0  # pt: shorter strokes are ticks, underlines of a character, bullets
 _SNAP = 2.0  # pt: rulings this close are the same grid line
 _TOUCH = 3.0  # pt: rulings this close to each other's ends meet
+_SLANT = 0.5  # pt: a line moving this much both ways is slanted, not level or upright
 
 
 class Segment(NamedTuple):
@@ -44,6 +45,19 @@ class Table(NamedTuple):
     row_tops: tuple[float, ...]
     row_bottoms: tuple[float, ...]
     cells: tuple[tuple[str | None, ...], ...]
+
+
+def straight_path(segments: Sequence[tuple[str, float, float]]) -> bool:
+    """Whether a path's segments (kind "move"/"line"/"curve", x, y) could draw rulings: straight and
+    level or upright (a stroke, a rectangle, a cell's borders). A path with a curve is a shape (a
+    glyph outline, a logo, a circle), and one with a slanted edge an arrow or a watermark: their boxes
+    are no table's borders."""
+    for (_, x0, y0), (kind, x1, y1) in zip(segments, segments[1:]):
+        if kind == "curve":
+            return False
+        if kind == "line" and abs(x1 - x0) > _SLANT and abs(y1 - y0) > _SLANT:
+            return False
+    return not segments or segments[0][0] != "curve"
 
 
 def rulings(boxes: Sequence[Segment]) -> tuple[list[Segment], list[Segment]]:
