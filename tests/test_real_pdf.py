@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("pypdfium2")
+pdfium = pytest.importorskip("pypdfium2")
 
 from assistant.ingest.pdf import Line, PdfReader, strip_furniture  # noqa: E402
 from assistant.ingest.pdf.tables import Segment, find_tables, row_lines  # noqa: E402
-from assistant.ingest.pdf.lines import Char  # noqa: E402
+from assistant.ingest.pdf.lines import Char, dedupe_chars  # noqa: E402
+from assistant.ingest.pdf.page import page_chars, path_boxes  # noqa: E402
+from assistant.ingest.pdf.threeline import find_rule_tables, horizontal_rules  # noqa: E402
 from assistant.parser import match_marker, parse_document, row_keys  # noqa: E402
 
 HERE = Path(__file__).resolve().parent / "fixtures" / "real-pdf"
@@ -80,6 +82,45 @@ def test_a_watermark_drawn_as_glyph_outlines_is_no_table():
     assert ("椎间融合器临床试验应以影像学终点为主要评价指标，观察椎间隙融合和融合器稳定性，即通过 X 线和 CT "
             "三维重建来静态观察终板之间的骨小梁衔接，X 线动力位观察包括椎间平移运动与屈伸角度变化，以构成联合指标。"
             ) in page_text(extracted, 17)
+
+
+def test_a_three_line_table_is_read_row_by_row_across_a_page_break():
+    """表1 has rules only above, under the header and (on the next page) below: its columns are found
+    from the gutter between them, each row is one line naming its columns, and row 3, cut by the page
+    break, is one row that starts on page 17."""
+    extracted, parsed = read(FUSION)
+    rows = [p for p in paragraphs(extracted.text) if p.startswith("融合分级：")]
+    assert [r.split("；")[0] for r in rows] == [
+        "融合分级：1. 明显的影像学假关节", "融合分级：2. 可能的影像学假关节", "融合分级：3. 影像学状态不确定",
+        "融合分级：4. 可能的影像学融合", "融合分级：5. 影像学融合"]
+    assert rows[0] == "融合分级：1. 明显的影像学假关节；描述：结构塌陷，椎间盘高度丢失，脊椎滑脱，螺钉断裂，融合器移位，或骨移植物的吸收"
+    assert rows[2].endswith("包括部分融合区，至少移植区的一半显示在移植骨和椎体骨之间没有透亮带")
+    assert rows[4].endswith("CT 或 3D 影像重建中的“环形”现象")
+    start = extracted.text.index(rows[2])
+    assert extracted.pages[16] <= start < extracted.pages[17]
+    clause = next(c for c in parsed.clauses if c.text == rows[2])  # a clause of its own, exact offsets
+    assert extracted.text[clause.start:clause.end] == rows[2] and "表" in clause.label
+
+
+def test_paragraphs_between_two_rules_of_one_length_are_no_table():
+    """On page 17 the running header's rule is as long as 表1's rules; the paragraphs between them run
+    across the page (no gutter) and stay paragraphs: the one table starts at 表1's own top rule."""
+    doc = pdfium.PdfDocument(FUSION)
+    try:
+        page = doc[16]
+        width, height = page.get_size()
+        textpage = page.get_textpage()
+        chars = dedupe_chars(page_chars(textpage, height))
+        boxes = path_boxes(page, height)
+        rules = horizontal_rules(boxes, [])
+        assert abs(rules[0].x0 - rules[1].x0) < 6 and rules[0].y < 60  # the header's rule, as long as the table's
+        (table,) = find_rule_tables(boxes, chars, height)
+        assert table.cells[0] == ("融合分级", "描述") and table.y0 > 500
+        textpage.close()
+    finally:
+        doc.close()
+    extracted, _ = read(FUSION)
+    assert "有效性指标分主要评价指标与次要评价指标。\n（1）主要评价指标\n椎间融合器临床试验" in page_text(extracted, 17)
 
 
 def test_title_and_outline_of_a_first_page():

@@ -9,6 +9,8 @@ function over plain values (`lines.Line(text, x0, x1, y0, y1)`, PDF points, y gr
   lines.py      characters (or OCR boxes) → visual lines, in reading order
   furniture.py  running headers, footers, page numbers dropped
   reflow.py     lines → paragraphs, across page breaks
+  tables.py     ruled tables (a grid of rulings) → one line per row naming its columns
+  threeline.py  tables ruled by horizontal lines only (three-line tables): columns from the text's gutters
   reader.py     PdfReader: the steps above, page by page, into `Extracted(text, pages, ocr_pages)`
 """
 from assistant.ingest.pdf.furniture import is_page_number, strip_furniture

@@ -69,8 +69,9 @@ def page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[Char]:
         ch = _unicode(raw, i, count)
         if not ch or ch in "\r\n":
             continue
-        if ch.isspace():
-            chars.append(Char(" ", 0.0, 0.0, 0.0, 0.0))
+        if ch.isspace():  # no box of its own: placed, zero-wide, where the character before it ends
+            before = next((c for c in reversed(chars) if not c.text.isspace()), None)
+            chars.append(Char(" ", before.x1, before.x1, before.y0, before.y1) if before else Char(" ", 0.0, 0.0, 0.0, 0.0))
             continue
         if pdfium_c.FPDFText_GetMatrix(raw, i, matrix) and _rotated(matrix):
             continue
