@@ -21,6 +21,7 @@ from assistant.parser import match_marker, parse_document, row_keys  # noqa: E40
 
 HERE = Path(__file__).resolve().parent / "fixtures" / "real-pdf"
 OCT, ACELLULAR, CHEMI = "oct-guideline-p15-17.pdf", "acellular-matrix-p3-4.pdf", "chemiluminescence-p1-2.pdf"
+TWO_COLUMNS = "hyaluronic-two-columns-p1-2.pdf"  # a real guideline set in two columns under its title
 # A published draft (real library): a diagonal 征求意见稿 watermark drawn as glyph outlines over every page,
 # and 表1, a three-line table (rules above, under the header and below; no vertical lines) over pages 17-18.
 FUSION = HERE.parent / "real-library" / "2015-11-27" / "椎间融合器技术审查指导原则（征求意见稿）.pdf"
@@ -36,7 +37,7 @@ def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.split("\n") if p.strip()]
 
 
-@pytest.mark.parametrize("name", [OCT, ACELLULAR, CHEMI])
+@pytest.mark.parametrize("name", [OCT, ACELLULAR, CHEMI, TWO_COLUMNS])
 def test_no_sentence_is_cut_at_a_printed_line_end(name):
     """A paragraph of body text (20+ characters) ends a sentence, unless the next one opens a new item
     (a numbered heading or a table row): nothing stops at the end of a printed line."""
@@ -121,6 +122,25 @@ def test_paragraphs_between_two_rules_of_one_length_are_no_table():
         doc.close()
     extracted, _ = read(FUSION)
     assert "有效性指标分主要评价指标与次要评价指标。\n（1）主要评价指标\n椎间融合器临床试验" in page_text(extracted, 17)
+
+
+def test_two_columns_are_read_one_after_the_other():
+    """The title stands across the page; the body is read down the left column, then down the right.
+    A paragraph of the original .docx printed over six column lines is one paragraph, and the one
+    running from the foot of the left column to the head of the right column is whole too."""
+    extracted, parsed = read(TWO_COLUMNS)
+    paras = paragraphs(extracted.text)
+    assert paras[:5] == ["附件一：", "透明质酸钠类面部注射填充材料", "临床试验基本要求", "（征求意见稿）", "一、范围"]
+    assert paras[5] == ("本基本要求适用于以透明质酸钠为主要原材料（通常需要进行化学交联）制成的，最终可被人体完全吸收的，"
+                        "并且以纠正鼻唇部皱纹和/或额部皱纹为产品适用范围的面部注射填充材料。")
+    across = ("结合法规的具体要求，需要进行完整的上市前临床试验时，适用于本部分。若按照相关法规不需在境内进行临床试验，"
+              "则申报人在申报注册时所提交的相关临床数据原则上不应低于本部分的要求，并且考虑到人种差异对产品安全有效性的影响，"
+              "需对亚裔人群单独提供临床数据。")
+    assert paras[paras.index("（一）概述") + 1] == across  # left column's last paragraph, ending in the right column
+    assert paras[paras.index(across) + 1].startswith("具有特殊设计（如添加不可降解成分等）")
+    assert "质量管理规范的要求,在取得资质的临床试验机构内开展" in extracted.text  # and over the page break
+    assert [c.label for c in parsed.clauses if c.label in ("一", "二", "二（一）", "二（二）", "二（三）")] == [
+        "一", "二", "二（一）", "二（二）", "二（三）"]
 
 
 def test_title_and_outline_of_a_first_page():

@@ -107,6 +107,22 @@ def group_chars(chars: Iterable[Char]) -> list[Line]:
     return [ln for ln in lines if ln.text]
 
 
+def char_lines(chars: Sequence[Char]) -> list[list[Char]]:
+    """Characters → visual lines (each left to right, spaces kept), top to bottom: a character joins a
+    line when its middle lies within the line's height."""
+    lines: list[list[Char]] = []
+    bands: list[list[float]] = []
+    for ch in sorted(chars, key=lambda c: (c.y0 + c.y1) / 2):
+        mid = (ch.y0 + ch.y1) / 2
+        if bands and bands[-1][0] <= mid <= bands[-1][1]:
+            lines[-1].append(ch)
+            bands[-1] = [min(bands[-1][0], ch.y0), max(bands[-1][1], ch.y1)]
+        else:
+            lines.append([ch])
+            bands.append([ch.y0, ch.y1])
+    return [sorted(line, key=lambda c: (c.x0, c.x1)) for line in lines if any(not c.text.isspace() for c in line)]
+
+
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
 # Three or more CJK characters each standing alone between spaces are letter-spaced ("指 挥 部 办 公 室",
 # "硝 酸 纤 维 素 膜"), one word; a space between two phrases ("少生病 全周期") is the author's and stays.

@@ -12,11 +12,12 @@ from typing import ClassVar, Iterable
 import pypdfium2 as pdfium
 
 from assistant.ingest.base import CorpusError, Extracted
+from assistant.ingest.pdf.columns import part_lines, split_columns
 from assistant.ingest.pdf.furniture import strip_furniture
 from assistant.ingest.pdf.lines import Line, dedupe_chars, group_chars, readable, reading_order
 from assistant.ingest.pdf.ocr import OCR_SCALE, ocr_lines, render
 from assistant.ingest.pdf.page import PDFIUM_LOCK, has_objects, image_cover, open_pdf, page_chars, path_boxes
-from assistant.ingest.pdf.reflow import layouts_for, reflow
+from assistant.ingest.pdf.reflow import column_layout, layouts_for, reflow
 from assistant.ingest.pdf.tables import Table, find_tables, in_table, place_tables
 from assistant.ingest.pdf.threeline import find_rule_tables
 
@@ -96,7 +97,9 @@ class PdfReader:
                 tables = sorted(tables + find_rule_tables(boxes, rest, height, tables, carried), key=lambda t: t.y0)
                 if tables:  # the tables' characters are read as cells, not as the page's lines
                     chars = [ch for ch in chars if not in_table(ch, tables)]
-                return _Page(reading_order(group_chars(chars)), width, height, tables=tuple(tables))
+                parts = split_columns(chars, width)
+                lines = reading_order(group_chars(chars)) if parts is None else [ln for p in parts for ln in part_lines(p)]
+                return _Page(lines, width, height, tables=tuple(tables))
             finally:
                 textpage.close()
                 page.close()
@@ -124,7 +127,7 @@ class PdfReader:
     def _assemble(self, name: str, pages: list[_Page]) -> Extracted:
         cleaned = strip_furniture([p.lines for p in pages], [p.height for p in pages])
         layouts = layouts_for(cleaned, [p.ocr for p in pages], [p.width for p in pages])  # the body's, not the tables'
-        text, starts = reflow(place_tables(cleaned, [p.tables for p in pages]), layouts)
+        text, starts = reflow(place_tables(cleaned, [p.tables for p in pages]), layouts, column_layout(cleaned))
         if not text.strip():
             raise CorpusError(f"{name}: no text in the PDF ({self._why_empty(pages)})")
         return Extracted(text, starts, tuple(i + 1 for i, p in enumerate(pages) if p.ocr))

@@ -26,7 +26,7 @@ import statistics
 from typing import NamedTuple, Sequence
 
 from assistant.ingest.pdf.furniture import is_page_number
-from assistant.ingest.pdf.lines import Char
+from assistant.ingest.pdf.lines import Char, char_lines
 from assistant.ingest.pdf.tables import _SNAP, _TOUCH, Segment, Table, cell_text, rulings
 
 _MIN_LENGTH = 72.0  # pt: a shorter rule is an underline or a signature line, not a table's
@@ -169,22 +169,6 @@ def _across(ch: Char, rule: Rule) -> bool:
     """A character standing out past the rule's ends: body text, not the table's."""
     mid = (ch.x0 + ch.x1) / 2
     return mid < rule.x0 - _TOUCH or mid > rule.x1 + _TOUCH
-
-
-def char_lines(chars: Sequence[Char]) -> list[list[Char]]:
-    """Characters → visual lines (each left to right, spaces kept), top to bottom: a character joins a
-    line when its middle lies within the line's height."""
-    lines: list[list[Char]] = []
-    bands: list[list[float]] = []
-    for ch in sorted(chars, key=lambda c: (c.y0 + c.y1) / 2):
-        mid = (ch.y0 + ch.y1) / 2
-        if bands and bands[-1][0] <= mid <= bands[-1][1]:
-            lines[-1].append(ch)
-            bands[-1] = [min(bands[-1][0], ch.y0), max(bands[-1][1], ch.y1)]
-        else:
-            lines.append([ch])
-            bands.append([ch.y0, ch.y1])
-    return [sorted(line, key=lambda c: (c.x0, c.x1)) for line in lines if any(not c.text.isspace() for c in line)]
 
 
 def gutters(lines: Sequence[Sequence[Char]]) -> list[float]:
