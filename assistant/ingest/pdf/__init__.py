@@ -7,6 +7,7 @@ OCR: one library for both paths (see `page.py` for the measurements against pdfp
 Pipeline, one module per step; everything between the PDFium calls (`page.py`, `ocr.py`) is a pure
 function over plain values (`lines.Line(text, x0, x1, y0, y1)`, PDF points, y growing downwards):
   lines.py      characters (or OCR boxes) → visual lines, in reading order
+  columns.py    two-column stretches of a page: the left column read before the right one
   furniture.py  running headers, footers, page numbers dropped
   reflow.py     lines → paragraphs, across page breaks
   tables.py     ruled tables (a grid of rulings) → one line per row naming its columns
