@@ -22,6 +22,7 @@ from assistant.parser import match_marker, parse_document, row_keys  # noqa: E40
 HERE = Path(__file__).resolve().parent / "fixtures" / "real-pdf"
 OCT, ACELLULAR, CHEMI = "oct-guideline-p15-17.pdf", "acellular-matrix-p3-4.pdf", "chemiluminescence-p1-2.pdf"
 TWO_COLUMNS = "hyaluronic-two-columns-p1-2.pdf"  # a real guideline set in two columns under its title
+THREE_LINE = "hyaluronic-three-line-tables-p3-4.pdf"  # the same guideline, its tables given three-line borders
 # A published draft (real library): a diagonal 征求意见稿 watermark drawn as glyph outlines over every page,
 # and 表1, a three-line table (rules above, under the header and below; no vertical lines) over pages 17-18.
 FUSION = HERE.parent / "real-library" / "2015-11-27" / "椎间融合器技术审查指导原则（征求意见稿）.pdf"
@@ -37,7 +38,7 @@ def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.split("\n") if p.strip()]
 
 
-@pytest.mark.parametrize("name", [OCT, ACELLULAR, CHEMI, TWO_COLUMNS])
+@pytest.mark.parametrize("name", [OCT, ACELLULAR, CHEMI, TWO_COLUMNS, THREE_LINE])
 def test_no_sentence_is_cut_at_a_printed_line_end(name):
     """A paragraph of body text (20+ characters) ends a sentence, unless the next one opens a new item
     (a numbered heading or a table row): nothing stops at the end of a printed line."""
@@ -101,6 +102,25 @@ def test_a_three_line_table_is_read_row_by_row_across_a_page_break():
     assert extracted.pages[16] <= start < extracted.pages[17]
     clause = next(c for c in parsed.clauses if c.text == rows[2])  # a clause of its own, exact offsets
     assert extracted.text[clause.start:clause.end] == rows[2] and "表" in clause.label
+
+
+def test_three_line_tables_on_one_page_keep_each_row_whole():
+    """Cells centred in tall rows (分级 and 评价 stand between the lines of a wrapped 特征描述) stay in their
+    row; a header centred far right of its column's short values still names that column."""
+    extracted, _ = read(THREE_LINE)
+    paras = paragraphs(extracted.text)
+    at = paras.index("评价皱纹严重程度参考表（示例）")
+    assert paras[at + 1:at + 6] == [
+        "分级：1；评价：无；特征描述：没有可见的折纹；只见连续的皮肤纹线。",
+        "分级：2；评价：轻度；特征描述：皱褶浅，但可见，呈轻微的凹痕；面部折纹细小。",
+        "分级：3；评价：中度；特征描述：比较深的皱褶；面部折纹清晰；在一般情况下折纹可见。但当伸展时折纹消失。",
+        "分级：4；评价：重度；特征描述：非常长而深的皱褶；面部折纹显著；伸展时有小于 2mm 的可见折纹。",
+        "分级：5；评价：极度；特征描述：极其深而长的皱褶，严重损害面容；伸展时有 2-4mm 的清晰可见的 V 形折纹。"]
+    assert paras[at + 6] == "2. 次要有效性评价指标"
+    at = paras.index("全局美容效果分级参考表")
+    assert paras[at + 1:at + 7] == ["分级：1；全局美容效果：改善非常明显", "分级：2；全局美容效果：改善明显",
+                                    "分级：3；全局美容效果：有一定程度改善", "分级：4；全局美容效果：没有变化",
+                                    "分级：5；全局美容效果：比以前更糟", "3. 安全性评价指标"]
 
 
 def test_paragraphs_between_two_rules_of_one_length_are_no_table():

@@ -7,9 +7,10 @@ rules that no line crosses. A block of ordinary paragraphs between two rules (a 
 the one above 抄送) has no such band, its lines run across the page; a table also needs every column
 to hold text on at least two lines, and two lines with text in two columns or more.
 
-Rows: a line with text in the first column opens a row, a line without continues the row above (a
-wrapped cell); when rows are set apart by extra space (cell padding), only a first-column line after
-such a gap opens one, so a first cell wrapped onto two lines stays one row.
+Rows: when rows are set apart by cell padding, a blank band across the table taller than the leading
+of a cell's wrapped lines separates two rows (so a first cell wrapped onto two lines stays one row, and
+a cell centred in a tall row stays in it); when they are set close, a line with text in the first
+column opens a row and a line without continues the row above (a wrapped cell).
 
 A table running onto the next page is read as Word prints it: the first page holds the top rule, the
 header and the header's rule, no rule below (open at the bottom); the next page holds the rest and the
@@ -32,7 +33,7 @@ from assistant.ingest.pdf.tables import _SNAP, _TOUCH, Segment, Table, cell_text
 _MIN_LENGTH = 72.0  # pt: a shorter rule is an underline or a signature line, not a table's
 _SAME_EXTENT = 6.0  # pt: rules whose ends are this close belong to one table
 _GUTTER_EM = 0.8  # × the characters' height: a blank band this wide between columns (cells' padding)
-_ROW_GAP = 1.2  # × the table's closest line pitch: extra space above a line that opens a row
+_ROW_GAP = 1.5  # × the leading between a cell's wrapped lines: a blank this tall between rows is cell padding
 _EDGE_ZONE = 0.15  # fraction of the page height at top and bottom: running headers, footers, page numbers
 
 
@@ -68,8 +69,12 @@ def find_rule_tables(boxes: Sequence[Segment], chars: Sequence[Char], height: fl
     upright = rulings(boxes)[1]
     found: list[Table] = []
     done_to = -1.0  # rules above this y belong to a table already found (or one left as lines)
+    complex_: set[int] = set()  # rules inside a table too complex to read (see _clear), left as lines
     for i, rule in enumerate(rules):
-        if rule.y <= done_to:
+        above = next((j for j in range(i - 1, -1, -1) if _same_extent(rules[j], rule)), None)
+        if above is not None and (above in complex_ or any(not _same_extent(r, rule) for r in rules[above + 1:i])):
+            complex_.add(i)  # a shorter rule (under a spanning header cell) since the last rule of this length
+        if rule.y <= done_to or i in complex_:
             continue
         same = [r for r in rules[i + 1:] if _same_extent(rule, r)]
         tries = []  # the largest block first
@@ -187,16 +192,20 @@ def gutters(lines: Sequence[Sequence[Char]]) -> list[float]:
 
 def _build(lines: list[list[Char]], rule: Rule, y0: float, y1: float, header_rules: Sequence[float],
            header: bool) -> Table | None:
-    """The table these lines make, or None when they do not make one (fewer than two columns holding
-    through every line, a column with text on one line only, fewer than two lines across columns)."""
-    splits = gutters(lines)
-    if not splits:
+    """The table these lines make, or None when they do not make one (fewer than two body lines, fewer
+    than two columns holding through every line, a column with text on one line only, fewer than two
+    lines across columns)."""
+    header_rules = header_rules if header else []
+    # the columns are the body's: a header cell centred over a short column stands clear of its text
+    body = [line for line in lines if not header_rules or min(ch.y0 for ch in line) > header_rules[0]]
+    splits = gutters(body)
+    if len(body) < 2 or not splits or any(ch.x0 < x < ch.x1 for line in lines for ch in line for x in splits):
         return None
     columns = [_cells(line, splits) for line in lines]
     filled = [[any(not ch.text.isspace() for ch in cs) for cs in row] for row in columns]
     if any(sum(f[c] for f in filled) < 2 for c in range(len(splits) + 1)) or sum(sum(f) >= 2 for f in filled) < 2:
         return None
-    rows = _rows(lines, [f[0] for f in filled], header_rules if header else [])
+    rows = _rows(lines, filled, header_rules)
     cells, tops, bottoms = [], [], []
     for members in rows:
         parts: list[list[Char]] = [[] for _ in range(len(splits) + 1)]
@@ -216,25 +225,34 @@ def _cells(line: Sequence[Char], splits: Sequence[float]) -> list[list[Char]]:
     return out
 
 
-def _rows(lines: Sequence[Sequence[Char]], first_filled: Sequence[bool], header_rules: Sequence[float]) -> list[list[int]]:
-    """Line indexes grouped into rows: the header (above the first header rule) as one row, then a row
-    opened by each first-column line (after extra space, when rows are spaced apart) or by a rule."""
+def _rows(lines: Sequence[Sequence[Char]], filled: Sequence[Sequence[bool]], header_rules: Sequence[float]) -> list[list[int]]:
+    """Line indexes grouped into rows: the header (above the first header rule) as one row, then the
+    body's rows. Rows set apart by cell padding are cut where a blank band across the table is wider
+    than the leading between a cell's wrapped lines (a cell's text centred in a tall row stands between
+    another cell's lines: no band there); rows set close are opened by each line with first-column text."""
     tops = [min(ch.y0 for ch in line) for line in lines]
-    steps = [b - a for a, b in zip(tops, tops[1:])]
-    closest = min(steps) if steps else 0.0
-    spaced = any(s > _ROW_GAP * closest for s in steps)
+    bottoms = [max(ch.y1 for ch in line) for line in lines]
+    in_header = [bool(header_rules) and top < header_rules[0] for top in tops]
+    leading = min((tops[b] - bottoms[a] for c in range(len(filled[0]))
+                   for a, b in _pairs([n for n in range(len(lines)) if filled[n][c] and not in_header[n]])
+                   if tops[b] > bottoms[a]), default=0.0)
+    blank = [tops[n] - max(bottoms[:n]) if n else 0.0 for n in range(len(lines))]
+    cut = [blank[n] > _ROW_GAP * leading + 1.0 for n in range(len(lines))]
+    spaced = any(cut[n] for n in range(1, len(lines)) if not in_header[n] and not in_header[n - 1])
     rows: list[list[int]] = []
     for n, top in enumerate(tops):
-        ruled_above = n and any(tops[n - 1] < y < top for y in header_rules)
-        in_header = bool(header_rules) and top < header_rules[0]
-        if not rows or ruled_above:
+        if not rows or (n and any(tops[n - 1] < y < top for y in header_rules)):
             opens = True
-        elif in_header:
+        elif in_header[n]:
             opens = False
         else:
-            opens = first_filled[n] and (not spaced or top - tops[n - 1] > _ROW_GAP * closest)
+            opens = cut[n] if spaced else filled[n][0]
         if opens:
             rows.append([n])
         else:
             rows[-1].append(n)
     return rows
+
+
+def _pairs(items: Sequence[int]) -> list[tuple[int, int]]:
+    return list(zip(items, items[1:]))
