@@ -22,6 +22,7 @@ from assistant.parser import match_marker, parse_document, row_keys  # noqa: E40
 HERE = Path(__file__).resolve().parent / "fixtures" / "real-pdf"
 OCT, ACELLULAR, CHEMI = "oct-guideline-p15-17.pdf", "acellular-matrix-p3-4.pdf", "chemiluminescence-p1-2.pdf"
 TWO_COLUMNS = "hyaluronic-two-columns-p1-2.pdf"  # a real guideline set in two columns under its title
+MIXED_COLUMNS = "hyaluronic-mixed-columns-p1-2.pdf"  # one column, two columns over a page break, one column
 THREE_LINE = "hyaluronic-three-line-tables-p3-4.pdf"  # the same guideline, its tables given three-line borders
 # A published draft (real library): a diagonal 征求意见稿 watermark drawn as glyph outlines over every page,
 # and 表1, a three-line table (rules above, under the header and below; no vertical lines) over pages 17-18.
@@ -38,7 +39,7 @@ def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.split("\n") if p.strip()]
 
 
-@pytest.mark.parametrize("name", [OCT, ACELLULAR, CHEMI, TWO_COLUMNS, THREE_LINE])
+@pytest.mark.parametrize("name", [OCT, ACELLULAR, CHEMI, TWO_COLUMNS, MIXED_COLUMNS, THREE_LINE])
 def test_no_sentence_is_cut_at_a_printed_line_end(name):
     """A paragraph of body text (20+ characters) ends a sentence, unless the next one opens a new item
     (a numbered heading or a table row): nothing stops at the end of a printed line."""
@@ -161,6 +162,26 @@ def test_two_columns_are_read_one_after_the_other():
     assert "质量管理规范的要求,在取得资质的临床试验机构内开展" in extracted.text  # and over the page break
     assert [c.label for c in parsed.clauses if c.label in ("一", "二", "二（一）", "二（二）", "二（三）")] == [
         "一", "二", "二（一）", "二（二）", "二（三）"]
+
+
+def test_one_column_above_and_below_two_and_columns_over_a_page_break():
+    """Paragraphs across the page keep the page's margins; the columns' last paragraph runs from the
+    foot of page 1's right column to page 2's left column (three lines there, then the right column),
+    and the one-column text below follows it."""
+    extracted, _ = read(MIXED_COLUMNS)
+    paras = paragraphs(extracted.text)
+    assert paras[5] == ("本基本要求适用于以透明质酸钠为主要原材料（通常需要进行化学交联）制成的，最终可被人体完全吸收的，"
+                        "并且以纠正鼻唇部皱纹和/或额部皱纹为产品适用范围的面部注射填充材料。")
+    over = next(p for p in paras if p.startswith("本部分内容仅提到了"))
+    assert over == ("本部分内容仅提到了临床试验中需要注意的几个方面，而非提供一个完整临床试验方案或报告的模板。"
+                    "在境内进行的临床试验需按照医疗器械临床试验质量管理规范的要求,在取得资质的临床试验机构内开展，"
+                    "在申报注册时按照相关法规提交临床试验方案、临床试验报告等资料。")
+    assert paras[paras.index(over) + 1:paras.index(over) + 3] == [
+        "（二）临床试验总体设计",
+        "以申请首次注册上市为目的的临床试验需是前瞻性、多中心（至少两中心）、平行对照临床试验。需采用已上市同类产品作为对照"
+        "器械，优先选择与试验器械成分、性能相似的对照器械。根据设计预期的临床意义及试验器械的性能选择合适的试验类型（优效/等效/非劣效）。"]
+    start = extracted.text.index(over)
+    assert start < extracted.pages[1] < start + len(over)  # the page map still places it: it starts on page 1
 
 
 def test_title_and_outline_of_a_first_page():

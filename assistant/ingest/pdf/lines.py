@@ -18,7 +18,8 @@ class Line(NamedTuple):
     x1: float
     y0: float
     y1: float
-    kind: str = ""  # "row": a table row written by tables.row_lines, a paragraph of its own
+    kind: str = ""  # "row": a table row written by tables.row_lines, a paragraph of its own; "column": see columns.py
+    column: float = 0.0  # for a line of a text column: the column's left edge (its right edge is `column` + its width)
 
 
 def clean_char(ch: str) -> str:

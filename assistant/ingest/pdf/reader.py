@@ -12,7 +12,7 @@ from typing import ClassVar, Iterable
 import pypdfium2 as pdfium
 
 from assistant.ingest.base import CorpusError, Extracted
-from assistant.ingest.pdf.columns import part_lines, split_columns
+from assistant.ingest.pdf.columns import Gutter, ends_in_columns, part_lines, split_columns
 from assistant.ingest.pdf.furniture import strip_furniture
 from assistant.ingest.pdf.lines import Line, dedupe_chars, group_chars, readable, reading_order
 from assistant.ingest.pdf.ocr import OCR_SCALE, ocr_lines, render
@@ -32,6 +32,7 @@ class _Page:
     scan: bool = False  # no usable text layer: a page image
     ocr: bool = False  # its lines came from OCR
     tables: tuple[Table, ...] = ()  # ruled tables (grids, or horizontal rules only), their characters not among `lines`
+    columns_to: Gutter | None = None  # two text columns running to the page's foot: their gutter
 
 
 class PdfReader:
@@ -68,18 +69,22 @@ class PdfReader:
             if count > self.max_pages:
                 raise CorpusError(f"{name}: {count} pages, more than the limit of {self.max_pages}; split the file")
             pages: list[_Page] = []
-            for index in range(count):  # a table left open at a page's foot is looked for on the next page
+            for index in range(count):  # a table or columns left open at a page's foot go on overleaf
                 last = pages[-1].tables[-1] if pages and pages[-1].tables else None
-                pages.append(self._text_page(name, doc, index, len(last.cells[0]) if last and last.open_bottom else 0))
+                columns = pages[-1].columns_to if pages else None
+                pages.append(self._text_page(name, doc, index, len(last.cells[0]) if last and last.open_bottom else 0,
+                                             columns))
         scans = [i for i, page in enumerate(pages) if page.scan]
         if scans and self.ocr:
             for index in self._progress(scans, name):
                 pages[index] = self._scanned_page(name, doc, index)
         return pages
 
-    def _text_page(self, name: str, doc: pdfium.PdfDocument, index: int, carried: int = 0) -> _Page:
+    def _text_page(self, name: str, doc: pdfium.PdfDocument, index: int, carried: int = 0,
+                   columns: Gutter | None = None) -> _Page:
         """A page's text-layer lines, or an empty page marked as a scan when it should be OCR'd.
-        `carried`: the columns of a table ruled by horizontal lines left open at the foot of the page before."""
+        `carried`: the columns of a table ruled by horizontal lines left open at the foot of the page before;
+        `columns`: the gutter of two text columns that ran to its foot."""
         try:
             page = doc[index]
             textpage = page.get_textpage()
@@ -97,9 +102,9 @@ class PdfReader:
                 tables = sorted(tables + find_rule_tables(boxes, rest, height, tables, carried), key=lambda t: t.y0)
                 if tables:  # the tables' characters are read as cells, not as the page's lines
                     chars = [ch for ch in chars if not in_table(ch, tables)]
-                parts = split_columns(chars, width)
+                parts = split_columns(chars, width, height, columns)
                 lines = reading_order(group_chars(chars)) if parts is None else [ln for p in parts for ln in part_lines(p)]
-                return _Page(lines, width, height, tables=tuple(tables))
+                return _Page(lines, width, height, tables=tuple(tables), columns_to=ends_in_columns(parts, height))
             finally:
                 textpage.close()
                 page.close()
