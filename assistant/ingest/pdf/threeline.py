@@ -66,7 +66,10 @@ def find_rule_tables(boxes: Sequence[Segment], chars: Sequence[Char], height: fl
     page's characters outside the ruled tables `ruled`; `carried` is the number of columns of such a
     table left open at the bottom of the page before (0: none)."""
     rules = horizontal_rules(boxes, ruled)
+    if not rules:
+        return []
     upright = rulings(boxes)[1]
+    rows = char_lines([ch for ch in chars if not ch.text.isspace()])
     found: list[Table] = []
     done_to = -1.0  # rules above this y belong to a table already found (or one left as lines)
     complex_: set[int] = set()  # rules inside a table too complex to read (see _clear), left as lines
@@ -76,7 +79,10 @@ def find_rule_tables(boxes: Sequence[Segment], chars: Sequence[Char], height: fl
             complex_.add(i)  # a shorter rule (under a spanning header cell) since the last rule of this length
         if rule.y <= done_to or i in complex_:
             continue
-        same = [r for r in rules[i + 1:] if _same_extent(rule, r)]
+        # no table runs past a line of unbroken text across the rule: looking further is in vain
+        stop = next((min(ch.y0 for ch in row) for row in rows if min(ch.y0 for ch in row) > rule.y and _solid(row, rule)),
+                    height)
+        same = [r for r in rules[i + 1:] if _same_extent(rule, r) and r.y < stop]
         tries = []  # the largest block first
         if carried and not found:  # the rest of a table begun on the page before, over its bottom rule
             upper = rules[i - 1].y if i else 0.0
@@ -107,6 +113,14 @@ def _clear(table: Table, rule: Rule, rules: Sequence[Rule], upright: Sequence[Se
            for v in upright):
         return False
     return all(_same_extent(rule, r) for r in rules if inside[0] < r.y < inside[1])
+
+
+def _solid(row: Sequence[Char], rule: Rule) -> bool:
+    """A line of text over most of the rule's length with no blank in it that could be a gutter."""
+    inside = [ch for ch in row if rule.x0 - _TOUCH <= (ch.x0 + ch.x1) / 2 <= rule.x1 + _TOUCH]
+    if not inside or max(ch.x1 for ch in inside) - min(ch.x0 for ch in inside) < 0.8 * (rule.x1 - rule.x0):
+        return False
+    return not gutters([inside])
 
 
 def _same_extent(a: Rule, b: Rule) -> bool:
