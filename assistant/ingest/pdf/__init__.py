@@ -7,8 +7,11 @@ OCR: one library for both paths (see `page.py` for the measurements against pdfp
 Pipeline, one module per step; everything between the PDFium calls (`page.py`, `ocr.py`) is a pure
 function over plain values (`lines.Line(text, x0, x1, y0, y1)`, PDF points, y growing downwards):
   lines.py      characters (or OCR boxes) → visual lines, in reading order
+  columns.py    two-column stretches of a page: the left column read before the right one
   furniture.py  running headers, footers, page numbers dropped
   reflow.py     lines → paragraphs, across page breaks
+  tables.py     ruled tables (a grid of rulings) → one line per row naming its columns
+  threeline.py  tables ruled by horizontal lines only (three-line tables): columns from the text's gutters
   reader.py     PdfReader: the steps above, page by page, into `Extracted(text, pages, ocr_pages)`
 """
 from assistant.ingest.pdf.furniture import is_page_number, strip_furniture

@@ -18,7 +18,8 @@ class Line(NamedTuple):
     x1: float
     y0: float
     y1: float
-    kind: str = ""  # "row": a table row written by tables.row_lines, a paragraph of its own
+    kind: str = ""  # "row": a table row written by tables.row_lines, a paragraph of its own; "column": see columns.py
+    column: float = 0.0  # for a line of a text column: the column's left edge (its right edge is `column` + its width)
 
 
 def clean_char(ch: str) -> str:
@@ -105,6 +106,22 @@ def group_chars(chars: Iterable[Char]) -> list[Line]:
     if cur is not None:
         lines.append(_line(cur))
     return [ln for ln in lines if ln.text]
+
+
+def char_lines(chars: Sequence[Char]) -> list[list[Char]]:
+    """Characters → visual lines (each left to right, spaces kept), top to bottom: a character joins a
+    line when its middle lies within the line's height."""
+    lines: list[list[Char]] = []
+    bands: list[list[float]] = []
+    for ch in sorted(chars, key=lambda c: (c.y0 + c.y1) / 2):
+        mid = (ch.y0 + ch.y1) / 2
+        if bands and bands[-1][0] <= mid <= bands[-1][1]:
+            lines[-1].append(ch)
+            bands[-1] = [min(bands[-1][0], ch.y0), max(bands[-1][1], ch.y1)]
+        else:
+            lines.append([ch])
+            bands.append([ch.y0, ch.y1])
+    return [sorted(line, key=lambda c: (c.x0, c.x1)) for line in lines if any(not c.text.isspace() for c in line)]
 
 
 _CJK = "\u3400-\u9fff\uf900-\ufaff"

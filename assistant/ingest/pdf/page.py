@@ -22,7 +22,7 @@ import pypdfium2.raw as pdfium_c
 
 from assistant.ingest.base import CorpusError
 from assistant.ingest.pdf.lines import Char, clean_char
-from assistant.ingest.pdf.tables import Segment
+from assistant.ingest.pdf.tables import Segment, straight_path
 
 PDFIUM_LOCK = threading.Lock()  # PDFium is not thread-safe; a build may run in a background thread
 
@@ -69,8 +69,9 @@ def page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[Char]:
         ch = _unicode(raw, i, count)
         if not ch or ch in "\r\n":
             continue
-        if ch.isspace():
-            chars.append(Char(" ", 0.0, 0.0, 0.0, 0.0))
+        if ch.isspace():  # no box of its own: placed, zero-wide, where the character before it ends
+            before = next((c for c in reversed(chars) if not c.text.isspace()), None)
+            chars.append(Char(" ", before.x1, before.x1, before.y0, before.y1) if before else Char(" ", 0.0, 0.0, 0.0, 0.0))
             continue
         if pdfium_c.FPDFText_GetMatrix(raw, i, matrix) and _rotated(matrix):
             continue
@@ -122,9 +123,34 @@ def has_objects(page: pdfium.PdfPage) -> bool:
 
 
 def path_boxes(page: pdfium.PdfPage, height: float) -> list[Segment]:
-    """The boxes of the page's path objects (y from the top): where tables' rulings are."""
+    """The boxes of the page's ruling-like path objects (y from the top): where tables' rulings are.
+    Paths with curves or slanted edges are left out (see `tables.straight_path`): a draft's diagonal
+    征求意见稿 watermark is drawn as glyph outlines, and their boxes had made a "table" over the body."""
     boxes = []
     for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2):
+        if not straight_path(_path_segments(obj.raw)):
+            continue
         left, bottom, right, top = obj.get_bounds() if hasattr(obj, "get_bounds") else obj.get_pos()
         boxes.append(Segment(left, right, height - top, height - bottom))
     return boxes
+
+
+_SEGMENT_KIND = {pdfium_c.FPDF_SEGMENT_MOVETO: "move", pdfium_c.FPDF_SEGMENT_LINETO: "line",
+                 pdfium_c.FPDF_SEGMENT_BEZIERTO: "curve"}
+
+
+def _path_segments(raw) -> list[tuple[str, float, float]]:
+    """A path object's segments as (kind, x, y), the points on the page (the object's matrix applied)."""
+    matrix = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(raw, matrix):
+        matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f = 1, 0, 0, 1, 0, 0
+    x, y = ctypes.c_float(), ctypes.c_float()
+    out = []
+    for i in range(pdfium_c.FPDFPath_CountSegments(raw)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(raw, i)
+        kind = _SEGMENT_KIND.get(pdfium_c.FPDFPathSegment_GetType(segment), "curve")
+        if not pdfium_c.FPDFPathSegment_GetPoint(segment, x, y):
+            continue
+        out.append((kind, matrix.a * x.value + matrix.c * y.value + matrix.e,
+                    matrix.b * x.value + matrix.d * y.value + matrix.f))
+    return out

@@ -196,8 +196,10 @@ def _joiner(before: str, after: str) -> str:
     return ""
 
 
-def reflow(pages: Sequence[Sequence[Line]], layouts: Sequence[Layout]) -> tuple[str, tuple[int, ...]]:
+def reflow(pages: Sequence[Sequence[Line]], layouts: Sequence[Layout],
+           columns: Layout | None = None) -> tuple[str, tuple[int, ...]]:
     """Pages of visual lines → text with one paragraph per line, and the offset where each page starts.
+    Lines of kind "column" (see `columns.py`) are judged by `columns`, in their column's frame.
 
     A page without lines starts where the next text will (so `pages` never decreases)."""
     parts: list[str] = []
@@ -210,10 +212,13 @@ def reflow(pages: Sequence[Sequence[Line]], layouts: Sequence[Layout]) -> tuple[
         for line in lines:
             if prev is None:
                 sep = ""
-            elif breaks_before(prev, line, lay, same_page=prev_page == number):
-                sep = "\n"
             else:
-                sep = _joiner(parts[-1], line.text)
+                same = prev_page == number
+                if columns and line.kind == "column":
+                    new = breaks_before(in_column(prev), in_column(line), columns, same_page=same)
+                else:
+                    new = breaks_before(prev, line, lay, same_page=same)
+                sep = "\n" if new else _joiner(parts[-1], line.text)
             if page_start is None:
                 page_start = length + len(sep)
             parts.append(sep + line.text)
@@ -249,3 +254,19 @@ def layouts_for(pages: Sequence[Sequence[Line]], ocr: Sequence[bool], widths: Se
         (measure(lines, page_pitches(lines, body_height(lines)), width) if len(lines) >= _FEW_LINES else scan_layout) if o else text_layout
         for lines, o, width in zip(pages, ocr, widths)
     ]
+
+
+def column_layout(pages: Sequence[Sequence[Line]]) -> Layout | None:
+    """One layout for the column lines of all pages, in their columns' frame (x from the column's left
+    edge), None when there are none: a column's margins are not the page's text block's."""
+    lines = [in_column(ln) for page in pages for ln in page if ln.kind == "column"]
+    if not lines:
+        return None
+    body = body_height(lines)
+    pitches = [p for page in pages for p in page_pitches([ln for ln in page if ln.kind == "column"], body)]
+    return measure(lines, pitches)
+
+
+def in_column(line: Line) -> Line:
+    """A column's line with x measured from the column's left edge: every column of a page in one frame."""
+    return line._replace(x0=line.x0 - line.column, x1=line.x1 - line.column) if line.kind == "column" else line

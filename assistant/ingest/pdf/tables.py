@@ -22,6 +22,7 @@ _THIN = 2.5  # pt: a stroke this thin is a ruling, not a shape
 _MIN_RULE = 6.0  # pt: shorter strokes are ticks, underlines of a character, bullets
 _SNAP = 2.0  # pt: rulings this close are the same grid line
 _TOUCH = 3.0  # pt: rulings this close to each other's ends meet
+_SLANT = 0.5  # pt: a line moving this much both ways is slanted, not level or upright
 
 
 class Segment(NamedTuple):
@@ -44,6 +45,21 @@ class Table(NamedTuple):
     row_tops: tuple[float, ...]
     row_bottoms: tuple[float, ...]
     cells: tuple[tuple[str | None, ...], ...]
+    open_top: bool = False  # its first row is the rest of the last row on the page before (`threeline`)
+    open_bottom: bool = False  # it runs on at the top of the next page, its bottom rule there (`threeline`)
+
+
+def straight_path(segments: Sequence[tuple[str, float, float]]) -> bool:
+    """Whether a path's segments (kind "move"/"line"/"curve", x, y) could draw rulings: straight and
+    level or upright (a stroke, a rectangle, a cell's borders). A path with a curve is a shape (a
+    glyph outline, a logo, a circle), and one with a slanted edge an arrow or a watermark: their boxes
+    are no table's borders."""
+    for (_, x0, y0), (kind, x1, y1) in zip(segments, segments[1:]):
+        if kind == "curve":
+            return False
+        if kind == "line" and abs(x1 - x0) > _SLANT and abs(y1 - y0) > _SLANT:
+            return False
+    return not segments or segments[0][0] != "curve"
 
 
 def rulings(boxes: Sequence[Segment]) -> tuple[list[Segment], list[Segment]]:
@@ -167,10 +183,15 @@ def cell_text(chars: Sequence[Char]) -> str:
     """A cell's characters as one paragraph: its wrapped lines joined (a space only between Latin words)."""
     out = ""
     for line in group_chars(chars):
-        if out and out[-1].isascii() and out[-1].isalnum() and line.text[:1].isascii() and line.text[:1].isalnum():
-            out += " "
-        out += line.text
+        out = join_text(out, line.text)
     return out
+
+
+def join_text(before: str, after: str) -> str:
+    """Two pieces of one cell's text, with a space only between two Latin words or numbers."""
+    if before and before[-1].isascii() and before[-1].isalnum() and after[:1].isascii() and after[:1].isalnum():
+        return before + " " + after
+    return before + after
 
 
 def in_table(ch: Char, tables: Sequence[Table]) -> bool:
@@ -183,6 +204,12 @@ def row_lines(table: Table, header: Sequence[str | None] | None = None) -> tuple
 
     The first row is the header, unless `header` (a table continued from the page before) is given:
     then a first row repeating it is dropped, and any other first row is data."""
+    rows, header = _data_rows(table, header)
+    return [line for line, _ in rows if line is not None], header
+
+
+def _data_rows(table: Table, header: Sequence[str | None] | None) -> tuple[list[tuple[Line | None, tuple]], tuple]:
+    """(the row's Line, or None when it has no text; its cells) for each data row, and the header."""
     rows = list(table.cells)
     tops, bottoms = list(table.row_tops), list(table.row_bottoms)
     if header is not None and len(header) == len(rows[0]):
@@ -191,13 +218,15 @@ def row_lines(table: Table, header: Sequence[str | None] | None = None) -> tuple
     else:
         header = rows[0]
         rows, tops, bottoms = rows[1:], tops[1:], bottoms[1:]
-    names = [h if h is not None else "" for h in header]
-    lines = []
+    out = []
     for row, top, bottom in zip(rows, tops, bottoms):
-        text = table_row_text(names, row)
-        if text:
-            lines.append(Line(text, table.x0, table.x1, top, bottom, "row"))
-    return lines, tuple(header)
+        text = table_row_text(_names(header), row)
+        out.append((Line(text, table.x0, table.x1, top, bottom, "row") if text else None, row))
+    return out, tuple(header)
+
+
+def _names(header: Sequence[str | None]) -> list[str]:
+    return [h if h is not None else "" for h in header]
 
 
 def _same(a: Sequence[str | None], b: Sequence[str | None]) -> bool:
@@ -207,19 +236,33 @@ def _same(a: Sequence[str | None], b: Sequence[str | None]) -> bool:
 def place_tables(pages: Sequence[Sequence[Line]], tables: Sequence[Sequence[Table]]) -> list[list[Line]]:
     """Each page's lines with its tables' rows put where the tables stand (before the first line below
     a table's top). A table that opens a page, after a page that ended with a table of as many columns,
-    continues it: named by that table's header, a repeated header row dropped."""
-    out = []
+    continues it: named by that table's header, a repeated header row dropped; when the page break cut
+    a row (`Table.open_top`), its rest is joined to that row, which keeps its place on the page before."""
+    out: list[list[Line]] = []
     carried: tuple[str | None, ...] | None = None  # the header of a table that ended the previous page
+    last: tuple[list[Line], int, tuple] | None = None  # that table's last row: its page's lines, index, cells
     for lines, page_tables in zip(pages, tables):
         merged = list(lines)
-        last_header = None
+        last_header, page_last = None, None
         for n, table in enumerate(page_tables):
             opens_page = n == 0 and not any(ln.y1 <= table.y0 for ln in lines)
             header = carried if opens_page and carried and len(carried) == len(table.cells[0]) else None
-            rows, last_header = row_lines(table, header)
+            rows, last_header = _data_rows(table, header)
+            if header is not None and table.open_top and rows and last is not None:
+                _join_rows(last, rows.pop(0)[1], last_header)
             at = next((i for i, ln in enumerate(merged) if ln.kind != "row" and ln.y0 >= table.y0), len(merged))
-            merged[at:at] = rows
+            kept = [line for line, _ in rows if line is not None]
+            merged[at:at] = kept
+            page_last = (merged, at + len(kept) - 1, rows[-1][1]) if kept and rows[-1][0] is not None else None
         ends_with_table = bool(page_tables) and not any(ln.y0 >= page_tables[-1].y1 for ln in lines)
         carried = last_header if ends_with_table else None
+        last = page_last if ends_with_table else None
         out.append(merged)
     return out
+
+
+def _join_rows(last: tuple[list[Line], int, tuple], rest: tuple, header: tuple) -> None:
+    """The rest of a row cut by a page break joined, cell by cell, to the row's line on the page before."""
+    lines, at, cells = last
+    joined = tuple(None if a is None and b is None else join_text(a or "", b or "") for a, b in zip(cells, rest))
+    lines[at] = lines[at]._replace(text=table_row_text(_names(header), joined))
