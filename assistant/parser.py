@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from assistant.models import Clause, Document, MetaField
 from assistant.textnorm import fold
 
-PARSER_VERSION = "10"  # 10: a bare 表N label takes its caption line into its heading
+PARSER_VERSION = "11"  # 11: PDF three-line tables and two columns, watermark paths; OFD and slides read
 
 _WS = " \t\r\u3000\xa0\ufeff"
 _CN_NUM = "一二三四五六七八九十百千零〇两"
