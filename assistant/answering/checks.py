@@ -52,6 +52,10 @@ def verified_first(retrieval: Retrieval, documents: dict[str, Document], idf: Id
     hits = list(retrieval.hits[:VERIFY_TOP])
     if not hits or retrieval.unknown_places or len(retrieval.pinned) > 1:
         return retrieval
+    answering = past_the_scope(retrieval.query, hits, documents[hits[0].clause.source], idf)
+    if answering is not None:
+        hits = [answering, *(h for h in hits if h is not answering)]
+        retrieval = replace(retrieval, hits=tuple([answering, *(h for h in retrieval.hits if h is not answering)]))
     for hit in hits:
         if hit.score < hits[0].score - VERIFY_MARGIN:
             break
@@ -59,6 +63,27 @@ def verified_first(retrieval: Retrieval, documents: dict[str, Document], idf: Id
             rest = [h for h in retrieval.hits if h is not hit]
             return replace(retrieval, hits=tuple([hit, *rest]))
     return retrieval
+
+
+SCOPE_MARGIN = 0.06  # how much lower a clause may score and still answer instead of the document's first part
+
+
+def past_the_scope(query: Query, hits: Sequence[Hit], document: Document, idf: Idf) -> Hit | None:
+    """A close runner-up of the same document, when the best clause is the document's first part ('一、适用范围',
+    '一、总体要求'): that part describes what the whole document is about, so it shares the words a question
+    names the product or the plan by ('透析机内部管路用的消毒液…'), not those of what is asked ('毒理学…试验').
+    The runner-up must hold a telling word of the question that neither that part nor the title holds."""
+    top = hits[0].clause
+    if top.label != "一" or top.part != 0 and top.parts > 1:
+        return None
+    described = fold(top.text + document.title).replace(" ", "")
+    asked = [t for t in query.content_terms if is_cjk(t[0]) and t not in described and idf(t) >= 2.0]
+    for hit in hits[1:]:
+        if hit.clause.source != top.source or hit.score < hits[0].score - SCOPE_MARGIN:
+            continue
+        if any(t in fold(hit.clause.text).replace(" ", "") for t in asked):
+            return hit
+    return None
 
 
 def check_hit(query: Query, top: Hit, documents: dict[str, Document], idf: Idf, comparison: bool = False) -> Verdict:
