@@ -15,6 +15,7 @@ from assistant.ingest.convert import soffice
 from assistant.textnorm import fold
 
 RARE = Path(__file__).parent / "fixtures" / "real-library" / "2018-10-18" / "用于罕见病防治医疗器械注册审查指导原则.doc"
+TB = Path(__file__).parent / "fixtures" / "real-library" / "2015-04-05" / "结核分枝杆菌复合群核酸检测试剂注册技术审查指导原则.docx"
 CASES = "罕见病器械附带条件批准上市可以考虑哪些情况？"
 
 
@@ -39,6 +40,7 @@ def assistant(tmp_path_factory, real_embedder):
     root = tmp_path_factory.mktemp("items")
     (root / "library").mkdir()
     shutil.copy(RARE, root / "library" / RARE.name)
+    shutil.copy(TB, root / "library" / TB.name)
     config = Config(corpus_dir=root / "library", index_dir=root / "index")
     index, _ = build_index(config, lambda: real_embedder, progress=False)
     return Assistant(config, index, real_embedder)
@@ -74,3 +76,14 @@ def test_a_part_of_an_outline_answer_is_asked_for_by_its_place(assistant):
     answer = assistant.ask("第四部分讲的是什么？", [outline])
     assert answer.found and answer.citations[0].clause.label == "四"
     assert "其下分为3项" in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "结核核酸原则里，干扰研究要验证哪些抗结核药？",
+    "结核分枝杆菌核酸试剂做药物干扰试验，要加哪些外源性药物？",
+    "结核核酸检测试剂干扰物质里列了哪些药？",
+])
+def test_a_clause_ending_in_a_table_s_caption_is_answered_with_the_table(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.found and "吡嗪酰胺" in answer.text and "链霉素" in answer.text, answer.text
+    assert any(c.clause.label.endswith("表3行1") for c in answer.citations)

@@ -68,14 +68,22 @@ MAX_LEAD_IN_ITEMS = 12
 
 def lead_in_items(quoted: Citation, context: AnswerContext) -> list[Citation]:
     """The items a quoted clause introduces ('…考虑以下情况，附带条件批准上市：' over '1.…', '2.…'), each cited:
-    a clause ending in a colon says its content is the list below it. Nothing for any other clause."""
+    a clause ending in a colon says its content is the list below it, and one ending in a table's caption
+    ('表3  用于干扰研究的外源性药物') the table's rows. Nothing for any other clause."""
     clause = quoted.clause
-    if not re.search(r"[:：]\s*$", clause.text) or quoted.quotes[-1][1] < clause.end - 2:
+    introduces = re.search(r"[:：]\s*$", clause.text) and quoted.quotes[-1][1] >= clause.end - 2
+    caption = _TABLE_CAPTION.match(clause.text.rstrip().rsplit("\n", 1)[-1].strip())  # '…表3  用于干扰研究的外源性药物'
+    if not introduces and not caption:
         return []
     depth = len(clause.path)
     under = [c for c in context.outline(clause.source)
-             if c.part == 0 and len(c.path) == depth + 1 and c.path[:depth] == clause.path]
+             if c.part == 0 and len(c.path) == depth + 1 and c.path[:depth] == clause.path
+             and (not caption or _ROW_LABEL.search(c.label))]
     return [context.cite(c, whole_clause(c.text, c.start), quoted.score) for c in under[:MAX_LEAD_IN_ITEMS]]
+
+
+_TABLE_CAPTION = re.compile(r"^(?:附\s*)?表\s*\d+(?:\s|$)")
+_ROW_LABEL = re.compile(r"表\d+行\d+$")
 
 
 _NAMED_NUMBER = re.compile(r"第\s*[\d一二三四五六七八九十百]+\s*[条项点]")
