@@ -98,3 +98,14 @@ def test_a_long_description_is_named_by_its_rarest_part_and_most_of_the_rest(cla
     topic = ("降解 产物", "可降解 成分", "降解 周期")
     query = Query("q", "q", "", (), (), (), (), topic=topic, asked="q")
     assert states_topic(query, fold(clause).replace(" ", ""), quorum=True) is named
+
+
+@pytest.mark.parametrize("question", [
+    "罕见病器械原则是依据中办国办哪个文件制定的，文号多少？",
+    "这份原则参照的是什么标准，标准号是多少？",
+    "C肽原则引用了哪个文件？发文字号是多少？",
+])
+def test_the_number_of_a_document_the_text_cites_is_looked_up_in_the_text(question):
+    folded = fold(question)
+    query = Query(folded, folded, "", (), (), (), (), topic=("x",), asked=folded)
+    assert classify(query, named_documents=1) is not Intent.METADATA

@@ -65,6 +65,7 @@ _SUMMARY = re.compile(
     r"主要内容|讲(了)?(些)?什么内容|总的来说|总体(来看|上看|上)|整体(来看|上看|上)|都做了(哪些|什么)|summar|overview|what is .* about"
 )
 _ACROSS_FIRST = re.compile(ACROSS)
+_CITED_DOCUMENT = re.compile(r"(依据|根据|按照|参照|参考|引用|援引)[^。？?，,]{0,8}(哪个|哪份|哪一个|哪一份|什么)(文件|规定|办法|意见|通知|标准|法规)")
 _WHICH = re.compile(
     rf"{ACROSS}|哪(个|份)({DOCUMENT_NOUN}|地方|地区|城市)|哪些城市|哪里(提到|提及|有)|"
     r"哪(个|些)(提到|提及|说到|讲到|涉及|写到|有)|有没有文件|是否有文件|"
@@ -131,6 +132,8 @@ def _asks_figure_or_clause(query: Query) -> bool:
 
 def cue_intent(text: str, names_year: bool) -> Intent | None:
     """Rules 2–5: metadata, outline, summary, which-documents, when the text says so."""
+    if _CITED_DOCUMENT.search(text):  # '依据哪个文件制定的，文号多少？': a document the text cites, looked up in it
+        return None
     if metadata_fields(text) or (names_document_number(text) and _WHICH_DOCUMENT.search(text)) or (
             asks_published_documents(text) and (names_year or _ORG.search(text))):
         return Intent.METADATA
