@@ -109,3 +109,17 @@ def test_the_number_of_a_document_the_text_cites_is_looked_up_in_the_text(questi
     folded = fold(question)
     query = Query(folded, folded, "", (), (), (), (), topic=("x",), asked=folded)
     assert classify(query, named_documents=1) is not Intent.METADATA
+
+
+@pytest.mark.parametrize("question, outline", [
+    ("国家第一批罕见病目录一共收录了多少种病？", False),
+    ("哪些产品在免于临床评价医疗器械目录里？", False),
+    ("分类目录里这个产品是几类？", False),
+    ("这份原则的目录是什么？", True),
+    ("罕见病器械原则目录有哪些？", True),
+    ("目录包括哪几部分？", True),
+])
+def test_a_list_named_mulu_is_no_table_of_contents(question, outline):
+    folded = fold(question)
+    query = Query(folded, folded, "", (), (), (), (), topic=("x",), asked=folded)
+    assert (classify(query, named_documents=1) is Intent.OUTLINE) is outline
