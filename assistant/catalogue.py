@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from collections import Counter
 from typing import Callable, Iterable, Mapping
 
+from assistant.textnorm import fold
+
 MIN_NAME = 2  # characters of a head a question must repeat
 SHARED_BY = 2  # a tail ending at least this many other titles is generic
 RARE_SHARE = 0.05  # a name used by more than this share of the documents' texts (and by more than 2) names none
@@ -115,3 +117,46 @@ def swap_document(previous: str, question: str, names_at: Callable[[str], list[t
         return None
     _, old_start, old_end = theirs[0]
     return previous[:old_start] + question[start:end] + previous[old_end:]
+
+
+# What staff call a file by its kind ('那个Excel表', '那份扫描件', 'PDF版'), and the suffixes each names.
+_FILE_KINDS = (
+    (re.compile(r"excel|xlsx?|电子表格|表格文件"), (".xls", ".xlsx", ".et", ".ods")),
+    (re.compile(r"word(?:文档|文件|版)?|docx?"), (".doc", ".docx", ".wps", ".rtf", ".odt")),
+    (re.compile(r"pdf"), (".pdf",)),
+    (re.compile(r"ppt|幻灯片|演示文稿"), (".ppt", ".pptx", ".dps", ".odp")),
+    (re.compile(r"ofd"), (".ofd",)),
+)
+# Words that only say how a file is kept: no topic of a question that names a document by its file.
+FILE_WORDS = re.compile(r"^(?:excel|xlsx?|电子表格|表格?|表格文件|word|文档|docx?|pdf|ppt|幻灯片|演示文稿|ofd|扫描件|扫描版|扫描|"
+                        r"文件夹|文件|存|存的|放|放的|叫|名叫|名字|其实|到底|那个|那份)$")
+_FOLDER_MONTH = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月")
+
+
+def named_by_file(question: str, sources: Iterable[str], scanned: Callable[[str], bool] = lambda s: False) -> list[str]:
+    """The documents a (folded) question names by their files, as staff do in a real folder: by the file's own name
+    ('那个叫“年第32号通告附件”的文件'), or by its kind and the dated folder it lies in ('2018年10月存的那个Excel表',
+    '那份扫描件'). Names of four characters or more count whole; kinds and months narrow each other, and name
+    documents only when they leave one or two. `scanned(source)`: whether its text was read from page images."""
+    squashed = _bare(question)
+    sources = list(sources)
+    by_name = [s for s in sources if len(stem := _bare(fold(_stem(s)))) >= 4 and stem in squashed]
+    if by_name:
+        return by_name
+    narrowed, said = sources, False
+    for pattern, suffixes in _FILE_KINDS:
+        if pattern.search(question):
+            narrowed, said = [s for s in narrowed if s.lower().endswith(suffixes)], True
+    if re.search(r"扫描件|扫描版|扫描的", question):
+        narrowed, said = [s for s in narrowed if scanned(s)], True
+    month = _FOLDER_MONTH.search(question)
+    if month:
+        year, number = month.group(1), int(month.group(2))
+        dated = [s for s in narrowed if re.search(rf"(?<!\d){year}[-_.年]?0?{number}(?!\d)", s.rsplit("/", 1)[0])]
+        narrowed, said = dated, said or bool(dated)
+    return narrowed if said and 0 < len(narrowed) <= 2 else []
+
+
+def _stem(source: str) -> str:
+    name = source.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0] if "." in name else name

@@ -303,6 +303,8 @@ def acronyms_in(text: str) -> frozenset[str]:
 # A kind of document named with its modifiers ('技术审查指导原则', in DOCUMENT_NOUN): the segmenter splits it
 # ('指导' + '原则'), and the stop list cannot hold '指导', a word of topics too ('技术指导'); it is taken out first.
 _KIND_OF_DOCUMENT = re.compile(r"(?:注册)?(?:技术)?(?:审查)?指导原则")
+# A date is never a topic: '2018年10月存的…' would leave '月存' to the segmenter.
+_DATE = re.compile(r"(?:(?:19|20)\d{2}\s*年\s*)?(?<!\d)\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?")
 
 
 def topic_phrases(folded: str, acronyms: frozenset[str] = frozenset()) -> tuple[str, ...]:
@@ -312,7 +314,7 @@ def topic_phrases(folded: str, acronyms: frozenset[str] = frozenset()) -> tuple[
     already removed) → ('中医药',). Numbers and punctuation end a run.
     """
     phrases, run = [], []
-    for word in _posseg().lcut(_KIND_OF_DOCUMENT.sub("，", folded), HMM=False):
+    for word in _posseg().lcut(_DATE.sub("，", _KIND_OF_DOCUMENT.sub("，", folded)), HMM=False):
         w = word.word.strip()
         if w and (re.fullmatch(r"[\u4e00-\u9fff]+", w) or w in acronyms) and w not in TOPIC_STOP and not _COUNTING_WORD.match(w):
             # Characters the dictionary leaves alone, side by side, make one word: '托'+'育', '控'+'烟'.

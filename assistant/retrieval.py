@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
-from assistant.catalogue import Catalogue, swap_document
+from assistant.catalogue import Catalogue, named_by_file, swap_document
 from assistant.crosslingual import Glossary, load_glossary, translate
 from assistant.index import SearchIndex
 from assistant.models import PATH_SEPARATOR, Clause
@@ -214,9 +214,14 @@ class Retriever:
                     pinned.extend(mentions)
         if not query.places:  # '八大工程行动计划分哪几个部分': a name the title puts in quotation marks
             pinned = named = [s for s, names in self.features.title_names.items() if any(n in query.folded for n in names)]
-            if not pinned and not across_documents(query.folded):  # '胰岛素那份原则': a title's own words
-                pinned = named = self._named_by_title(query)
+            if not pinned and not across_documents(query.folded):  # '那个Excel表', '胰岛素那份原则'
+                pinned = named = self._named_by_file(query) or self._named_by_title(query)
         return list(dict.fromkeys(pinned)), list(dict.fromkeys(named)), unknown, incidental, shared
+
+    def _named_by_file(self, query: Query) -> list[str]:
+        """The documents the question names by their files: name, kind, dated folder (catalogue.named_by_file)."""
+        documents = self.index.documents
+        return named_by_file(query.asked or query.folded, documents, lambda s: bool(documents[s].ocr_pages))
 
     def _named_by_title(self, query: Query) -> list[str]:
         """The documents the question names by their titles' own words (the catalogue), the turn as typed first:

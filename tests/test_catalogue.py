@@ -79,3 +79,36 @@ def test_a_follow_up_naming_only_another_document_asks_the_same_of_it(previous, 
 
     assert swap_document(fold(previous), fold(followup), names_at) == fold(merged)
     assert swap_document(fold(previous), fold("那胰岛素的稳定性要求呢？"), names_at) is None  # asks something of its own
+
+
+LIBRARY_FILES = [
+    "2015-07-15/年第32号通告附件.docx",
+    "2018-01-16/C-肽测定试剂注册技术审查指导原则.doc",
+    "2018-01-16/载脂蛋白B测定试剂注册技术审查指导原则（扫描件）.pdf",
+    "2018-10-08/未获取产品名-指导原则..xls",
+    "2018-10-18/用于罕见病防治医疗器械注册审查指导原则.doc",
+    "2021-04-15/实时荧光PCR分析仪注册技术审查指导原则（2021年第24号）.docx",
+]
+
+
+@pytest.mark.parametrize("question, named", [
+    ("文件夹里那个叫“年第32号通告附件”的文件，其实是哪个产品的指导原则？", ["2015-07-15/年第32号通告附件.docx"]),
+    ("年第32号通告附件讲的是什么？", ["2015-07-15/年第32号通告附件.docx"]),
+    ("2018年10月存的那个excel表到底是什么内容？", ["2018-10-08/未获取产品名-指导原则..xls"]),
+    ("那个xls表格里有几行？", ["2018-10-08/未获取产品名-指导原则..xls"]),
+    ("2018年1月的那份扫描件讲的是什么？", ["2018-01-16/载脂蛋白B测定试剂注册技术审查指导原则（扫描件）.pdf"]),
+    ("2018年10月放的word文件是哪份原则？", ["2018-10-18/用于罕见病防治医疗器械注册审查指导原则.doc"]),
+])
+def test_staff_name_a_document_by_its_file(question, named):
+    from assistant.catalogue import named_by_file
+
+    scanned = lambda source: "扫描件" in source
+    assert named_by_file(fold(question), LIBRARY_FILES, scanned) == named
+
+
+@pytest.mark.parametrize("question", [
+    "哪些文件提到了钩状效应？", "word文档里的表格怎么填？", "2018年的原则有哪些要求？"])
+def test_a_question_naming_no_file_names_none(question):
+    from assistant.catalogue import named_by_file
+
+    assert named_by_file(fold(question), LIBRARY_FILES) == []

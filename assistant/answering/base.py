@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, ClassVar, Iterable, Iterator, Mapping, Protocol, Sequence
 
 from assistant.answering.intent import classify
+from assistant.catalogue import FILE_WORDS
 from assistant.models import Answer, Citation, Clause, Document, Intent
 from assistant.query import Query
 from assistant.retrieval import Hit, Retrieval
@@ -74,8 +75,9 @@ def understand(question: str, retrieval: Retrieval, documents: Mapping[str, Docu
     """The question's intent and the documents it names; words that only name those documents
     ('贵州八大工程里对DRG…' → 八大工程) are taken out of its topic."""
     named = tuple(retrieval.named)
-    titles = [fold(documents[s].title) for s in named]
-    topic = tuple(p for p in retrieval.query.topic if not any(all(w in t for w in p.split()) for t in titles))
+    titles = [fold(documents[s].title) + "｜" + fold(s) for s in named]  # a document is named by its file too
+    topic = tuple(p for p in retrieval.query.topic if not any(all(w in t or FILE_WORDS.match(w) for w in p.split())
+                                                               for t in titles))
     query = replace(retrieval.query, topic=topic)
     return Understood(question, query, classify(query, len(named)), retrieval, named)
 

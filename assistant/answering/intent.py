@@ -67,6 +67,9 @@ _SUMMARY = re.compile(
     r"主要内容|讲(了)?(些)?什么内容|总的来说|总体(来看|上看|上)|整体(来看|上看|上)|都做了(哪些|什么)|summar|overview|what is .* about"
 )
 _ACROSS_FIRST = re.compile(ACROSS)
+# What a document (named by the question) is about, as a whole.
+_ABOUT_WHAT = re.compile(r"(讲|说|写)的?是?(什么|啥)[？?。]*$|是什么内容|是?关于什么的|到底是(什么|啥)|是干什么的|"
+                         r"是哪(个|种|类)产品的")
 _CITED_DOCUMENT = re.compile(r"(依据|根据|按照|参照|参考|引用|援引)[^。？?，,]{0,8}(哪个|哪份|哪一个|哪一份|什么)(文件|规定|办法|意见|通知|标准|法规)")
 _WHICH = re.compile(
     rf"{ACROSS}|哪(个|份)({DOCUMENT_NOUN}|地方|地区|城市)|哪些城市|哪里(提到|提及|有)|"
@@ -125,6 +128,8 @@ def classify(query: Query, named_documents: int) -> Intent:
         return Intent.CLAUSE_REF
     if ASKS_FIGURE.search(query.folded):
         return Intent.FIGURE
+    if named_documents == 1 and _ABOUT_WHAT.search(query.folded):  # '那个Excel表到底是什么内容？': all of it
+        return Intent.SUMMARY
     return Intent.LOOKUP
 
 

@@ -5,6 +5,8 @@ knows works alike: 一、/（一）/1./group headings/第X章/第X条/Markdown h
 """
 from __future__ import annotations
 
+from assistant.catalogue import FILE_WORDS
+
 import re
 from typing import Sequence
 
@@ -35,9 +37,16 @@ def children(outline: Sequence[Clause], parent: Clause | None) -> list[Clause]:
     return out
 
 
+_ROW = re.compile(r"表\d+行\d+$")
+ROW_SHOWN = 60  # characters of a table row shown as a part
+
+
 def item_text(clause: Clause) -> str:
     """A part as listed: its heading as written ('一、主要任务完成情况'); an article with its first words."""
     head = clause.path[-1] if clause.path else clause.label
+    if _ROW.search(clause.label):  # a table row: its cells, which name their columns, say what it is
+        text = " ".join(clause.text.split())
+        return text if len(text) <= ROW_SHOWN else text[:ROW_SHOWN] + "…"
     if head.strip() == clause.label and clause.title and clause.title != clause.label:
         head = f"{clause.label} {clause.title}"
     return head
@@ -95,7 +104,9 @@ def asked_heading(understood: Understood, title: str, outline: Sequence[Clause],
             return min(named, key=lambda c: c.label != ref)
     # The question's own topic, words naming the document included: '18项重点工程' names a heading too.
     words = [w for phrase in understood.retrieval.query.topic for w in phrase.split() if len(w) >= 2]
-    own = [w for w in words if w not in fold(title)]  # words the document's name does not explain
+    # words the document's name (its title, its file: '那份扫描件', '年第32号通告附件') does not explain
+    own = [w for w in words if w not in fold(title) and not FILE_WORDS.match(w)
+           and not any(w in fold(s) for s in understood.named)]
     if not own and WHOLE_STRUCTURE.search(query.folded):  # '八大工程行动计划分哪几部分': the whole of it
         return None
     if not own and of_document:
@@ -129,6 +140,8 @@ def outline_answer(understood: Understood, context: AnswerContext, source: str, 
     if parent is None and len(parts) == 1 and children(outline, parts[0]):
         lead = f"《{document.title}》正文只有一个部分“{item_text(parts[0])}”，其下分为{count(len(children(outline, parts[0])))}项："
         parts = children(outline, parts[0])
+    elif parent is None and parts and all(_ROW.search(c.label) for c in parts):  # a spreadsheet, a form
+        lead = f"《{document.title}》是一张表，共{count(len(parts))}行："
     elif parent is None:
         lead = f"《{document.title}》正文分为{count(len(parts))}个部分："
     else:
