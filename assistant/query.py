@@ -248,7 +248,9 @@ ASKS_FIGURE = re.compile(r"多少|(?<!哪)几[个家项所名级张人次岁年�
 _SCOPE_NOUNS = {"目标", "计划", "方案", "要点", "工作", "情况", "文件", "全省", "全市", "全县", "全区", "总体", "重点",
                 "水平", "指标", "数量", "数字", "任务", "要求", "内容", "项目", "比例", "比率",
                 # where in a document, or which kind of document, the figure stands ('那张表里', '原则里'): no thing counted
-                "表", "表里", "表格", "附表", "附录", "部分", "章节", "条款", "原则", "指导原则", "指南", "规定"}
+                "表", "表里", "表格", "附表", "附录", "部分", "章节", "条款", "原则", "指导原则", "指南", "规定",
+                # the kind of value asked for ('…内毒素限值是多少'), as 指标 and 比例 are: not what is counted
+                "限值", "限度", "上限", "下限", "数值", "阈值", "标准值", "限量"}
 
 
 def figure_nouns(folded: str, known_places: frozenset[str]) -> tuple[str, ...]:

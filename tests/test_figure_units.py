@@ -103,7 +103,7 @@ ROW = "病毒：SV40；科：乳多孔；属：多瘤病毒；大小(nm）：40-
 ])
 def test_a_table_row_is_read_under_its_caption(question, nouns):
     """The row names SV40 and its size; 病毒清除研究 is named by the table's caption, in the row's headings."""
-    headings = "三、基本要求 › （二）病毒灭活有效性验证资料 › 表1 已用于病毒清除研究的病毒举例 › 表1行10"
+    headings = "三、基本要求 › （二）病毒灭活有效性验证资料 › 表1 已用于病毒清除研究的病毒举例"
     assert states_figure_of(figure_query(question, *nouns), ROW, "无源植入性医疗器械产品注册申报资料指导原则", headings)
 
 
@@ -145,3 +145,25 @@ def test_a_heading_s_number_is_no_value_and_chinese_units_are_held_to(question, 
 ])
 def test_a_value_after_a_heading_s_number_still_counts(question, noun, text):
     assert states_figure_of(figure_query(question, noun), text, "某产品注册审查指导原则")
+
+
+@pytest.mark.parametrize("question, missing", [
+    ("硬脑膜补片成品细菌内毒素限值是多少？", "限值"),
+    ("环氧乙烷残留量的上限是多少？", "上限"),
+    ("空白限的数值要求是多少？", "数值"),
+])
+def test_the_kind_of_value_asked_for_is_not_what_is_counted(question, missing):
+    from assistant.query import figure_nouns
+
+    assert missing not in figure_nouns(fold(question), frozenset())
+
+
+@pytest.mark.parametrize("title, word", [
+    ("硬脑（脊）膜补片注册技术审查指导原则", "硬脑膜"),
+    ("体外膜氧合（ECMO）循环套包注册审查指导原则", "体外膜氧合循环套包"),
+    ("肿瘤筛查用体外诊断试剂临床评价注册审查指导原则（征求意见稿）", "临床评价注册审查指导原则"),
+])
+def test_a_title_is_also_read_without_what_it_puts_in_brackets(title, word):
+    from assistant.answering.checks import title_readings
+
+    assert word.lower() in title_readings(title)

@@ -108,7 +108,7 @@ def check_hit(query: Query, top: Hit, documents: dict[str, Document], idf: Idf, 
         return Verdict(False, f"文件中未找到关于“{'、'.join(missing)}”的具体数字。")
     if query.indicators and not comparison and not states_figure_of(query, top.clause.text,
                                                                     documents[top.clause.source].title,
-                                                                    top.clause.path_text):
+                                                                    " ".join(top.clause.path[:-1])):
         unit = asked_unit(query.asked or query.folded)
         return Verdict(False, f"文件中未给出“{'、'.join(query.indicators)}”的具体数字" + (f"（{unit}）。" if unit else "。"))
     if not year_supported(query, top, documents[top.clause.source], idf):
@@ -146,10 +146,10 @@ def states_figure_of(query: Query, text: str, title: str, headings: str = "") ->
     """A figure question is answered by a sentence that names what is counted and states a value of it — in
     the unit asked, when one is ('缝合强度要达到多少N' is not answered by '…缝合强度（如需缝合）…').
 
-    The nouns of the document's title name all of it, and those of the clause's headings (a table row's
-    caption: '表1 已用于病毒清除研究的病毒举例') all of the clause, so a sentence need not repeat them."""
+    The nouns of the document's title name all of it, and those of the headings above the clause (a table
+    row's caption: '表1 已用于病毒清除研究的病毒举例') all of the clause, so a sentence need not repeat them."""
     unit = asked_unit(query.asked or query.folded).lower()
-    named = fold(title) + "｜" + fold(headings).replace(" ", "")
+    named = title_readings(title) + "｜" + fold(headings).replace(" ", "")
     own = [n for n in query.indicators if n not in named] or list(query.indicators)
     pattern = None
     if unit:
@@ -170,6 +170,13 @@ def states_figure_of(query: Query, text: str, title: str, headings: str = "") ->
     return False
 
 
+def title_readings(title: str) -> str:
+    """A title folded, and again without what it puts in brackets: '硬脑（脊）膜补片…' is also '硬脑膜补片…', so a
+    question's '硬脑膜' is a word of its title."""
+    folded = fold(title)
+    return folded + "｜" + re.sub(r"[（(][^（）()]{1,12}[）)]", "", folded)
+
+
 def missing_indicators(query: Query, hit: Hit, document: Document) -> list[str]:
     """A figure must be a figure of what was asked: the nouns naming it must stand in the clause.
 
@@ -178,7 +185,8 @@ def missing_indicators(query: Query, hit: Hit, document: Document) -> list[str]:
     (three nouns or more) may word one in three differently; a short one must match.
     Returns the missing nouns when too many are missing, else [].
     """
-    text, title, headings = fold(hit.clause.text), fold(document.title), fold(hit.clause.path_text).replace(" ", "")
+    text, title = fold(hit.clause.text), title_readings(document.title)
+    headings = fold("".join(hit.clause.path[:-1])).replace(" ", "")  # above it: its own heading is in its text
     missing = [noun for noun in query.indicators if noun not in text and noun not in title and noun not in headings]
     allowed = len(query.indicators) // 3 if len(query.indicators) >= 3 else 0
     return missing if len(missing) > allowed else []
