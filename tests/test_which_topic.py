@@ -21,6 +21,11 @@ HELD = {"研究": 19, "要求": 20, "明确": 18, "保证": 12, "水平": 14, "�
         "无菌水平": 0, "灭菌确认报告": 6, "提交灭菌确认报告": 0, "提交": 20, "提交灭菌确认": 0}
 
 
+def intent_of(question: str, named_documents: int) -> Intent:
+    folded = fold(question)
+    return classify(Query(folded, folded, "", (), (), (), (), topic=("x",), asked=folded), named_documents)
+
+
 def share(words: str) -> float | None:
     return HELD[words] / 20 if words in HELD else None
 
@@ -56,9 +61,7 @@ def test_a_noun_heading_a_compound_is_kept_however_common(topic):
     "说明书里要写人源组分警告的，有哪几份？",
 ])
 def test_counting_documents_by_fen_asks_which_documents(question):
-    folded = fold(question)
-    query = Query(folded, folded, "", (), (), (), (), topic=("x",), asked=folded)
-    assert classify(query, named_documents=0) is Intent.WHICH_DOCUMENTS
+    assert intent_of(question, named_documents=0) is Intent.WHICH_DOCUMENTS
 
 
 @pytest.mark.parametrize("question, kept", [
@@ -78,9 +81,7 @@ def test_words_pointing_back_or_searching_are_no_topic(question, kept):
 @pytest.mark.parametrize("question", [
     "引用了罕见病目录的有哪几份？", "哪些指导原则明说产品不在免临床评价目录里？", "分为三个等级的是哪几份？"])
 def test_asking_for_documents_wins_over_words_of_an_outline(question):
-    folded = fold(question)
-    query = Query(folded, folded, "", (), (), (), (), topic=("x",), asked=folded)
-    assert classify(query, named_documents=0) is Intent.WHICH_DOCUMENTS
+    assert intent_of(question, named_documents=0) is Intent.WHICH_DOCUMENTS
 
 
 def test_the_rarest_phrase_comes_first():
@@ -106,9 +107,7 @@ def test_a_long_description_is_named_by_its_rarest_part_and_most_of_the_rest(cla
     "C肽原则引用了哪个文件？发文字号是多少？",
 ])
 def test_the_number_of_a_document_the_text_cites_is_looked_up_in_the_text(question):
-    folded = fold(question)
-    query = Query(folded, folded, "", (), (), (), (), topic=("x",), asked=folded)
-    assert classify(query, named_documents=1) is not Intent.METADATA
+    assert intent_of(question, named_documents=1) is not Intent.METADATA
 
 
 @pytest.mark.parametrize("question, outline", [
@@ -120,6 +119,4 @@ def test_the_number_of_a_document_the_text_cites_is_looked_up_in_the_text(questi
     ("目录包括哪几部分？", True),
 ])
 def test_a_list_named_mulu_is_no_table_of_contents(question, outline):
-    folded = fold(question)
-    query = Query(folded, folded, "", (), (), (), (), topic=("x",), asked=folded)
-    assert (classify(query, named_documents=1) is Intent.OUTLINE) is outline
+    assert (intent_of(question, named_documents=1) is Intent.OUTLINE) is outline

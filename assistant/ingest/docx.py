@@ -69,32 +69,40 @@ def _error(name: str, reason: str) -> CorpusError:
 
 def check_package(name: str, data: bytes) -> list[zipfile.ZipInfo]:
     """The zip's members, once it is known to be a reasonably sized zip that holds a Word document."""
-    if data.startswith(_OLE):
-        raise _error(name, "encrypted or old .doc format (an OLE compound file, not a .docx zip); "
-                           "remove the password or save it as .docx")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
-        raise _error(name, _not_a_zip(data, exc)) from None
-    check_sizes(name, infos)
+    infos = office_zip(name, data)
     names = {info.filename for info in infos}
     if "word/document.xml" not in names and not ("_rels/.rels" in names and any(n.startswith("word/") for n in names)):
         kind = next((what for part, what in _OTHER_PACKAGES if part in names), "a zip archive")
         raise _error(name, f"not a Word document: {kind} without word/document.xml")
+    return infos
+
+
+def office_zip(name: str, data: bytes, suffix: str = ".docx", what: str = "Word document",
+               signatures: Sequence[tuple[bytes, str]] = _OTHER_FORMATS) -> list[zipfile.ZipInfo]:
+    """The members of an Office zip (`suffix`: '.docx', '.pptx'), or a one-line refusal: an old OLE file or
+    an encrypted one, another format (`signatures`), a damaged zip, a bomb, a password-protected zip."""
+    if data.startswith(_OLE):
+        raise _error(name, f"encrypted or old {suffix[:-1]} format (an OLE compound file, not a {suffix} zip); "
+                           f"remove the password or save it as {suffix}")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+        raise _error(name, _not_a_zip(data, exc, suffix, signatures)) from None
+    check_sizes(name, infos, what)
     if any(info.flag_bits & 0x1 for info in infos):
         raise _error(name, "the zip is password-protected; save the document again without a password")
     return infos
 
 
-def _not_a_zip(data: bytes, exc: Exception) -> str:
+def _not_a_zip(data: bytes, exc: Exception, suffix: str, signatures: Sequence[tuple[bytes, str]]) -> str:
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")
-    kind = next((what for magic, what in _OTHER_FORMATS if head.startswith(magic)), None)
+    kind = next((what for magic, what in signatures if head.startswith(magic)), None)
     if kind:
-        return f"not a .docx file: it is {kind}"
+        return f"not a {suffix} file: it is {kind}"
     if data.startswith(b"PK"):
         return f"corrupt or truncated zip archive ({exc}); save the document again"
-    return "not a .docx file (not a zip archive)"
+    return f"not a {suffix} file (not a zip archive)"
 
 
 def check_sizes(name: str, infos: Sequence[zipfile.ZipInfo], what: str = "Word document") -> None:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from typing import ClassVar, Iterable, Iterator
 
 # python-pptx: absolute imports, so this module (assistant.ingest.pptx) never shadows the package `pptx`
@@ -33,11 +32,10 @@ from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.shapes.group import GroupShape
 
 from assistant.ingest.base import CorpusError, Extracted
-from assistant.ingest.docx import check_sizes
+from assistant.ingest.docx import office_zip
 from assistant.parser import table_row_text
 
 _WS = " \t\r\u3000\xa0\ufeff"
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE)
 _TITLE_BAND = 0.2  # a text box whose top lies in this fraction of the slide's height may be its title
 _TITLE_CHARS = 40  # ... when it is one line of at most this many characters
@@ -49,21 +47,9 @@ def _error(name: str, reason: str) -> CorpusError:
 
 def check_package(name: str, data: bytes) -> None:
     """Refuse what python-pptx should never be handed: an OLE file, a damaged zip, a bomb, another kind of zip."""
-    if data.startswith(_OLE):
-        raise _error(name, "encrypted or old .ppt format (an OLE compound file, not a .pptx zip); "
-                           "remove the password or save it as .pptx")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
-        if data.startswith(b"PK"):
-            raise _error(name, f"corrupt or truncated zip archive ({exc}); save the document again") from None
-        raise _error(name, "not a .pptx file (not a zip archive)") from None
-    check_sizes(name, infos, "PowerPoint file")
+    infos = office_zip(name, data, ".pptx", "PowerPoint file", signatures=())
     if not any(info.filename == "ppt/presentation.xml" for info in infos):
         raise _error(name, "not a PowerPoint file: a zip archive without ppt/presentation.xml")
-    if any(info.flag_bits & 0x1 for info in infos):
-        raise _error(name, "the zip is password-protected; save the document again without a password")
 
 
 def _joined(text: str) -> str:
