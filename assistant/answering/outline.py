@@ -146,7 +146,8 @@ def outline_answer(understood: Understood, context: AnswerContext, source: str, 
         lead = f"《{document.title}》正文分为{count(len(parts))}个部分："
     else:
         lead = f"《{document.title}》{item_text(parent)}下分为{count(len(parts))}项："
-    citations = tuple(context.cite(c, (heading_span(c),)) for c in parts)
+    # a part is marked by its heading; a table row, which has none, as a whole
+    citations = tuple(context.cite(c, ((c.start, c.end) if _ROW.search(c.label) else heading_span(c),)) for c in parts)
     items = tuple(AnswerItem(item_text(c), (i,)) for i, c in enumerate(parts, 1))
     text = lead + "\n" + numbered_lines([i.text for i in items], range(1, len(items) + 1))
     return Answer(understood.question, text, True, citations, understood.query.text, intent, lead, items)
