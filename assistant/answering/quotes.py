@@ -14,6 +14,7 @@ TARGET_BONUS = 1.5
 _ASKS_TARGET = re.compile(r"目标|指标|达到|多少|几[个项家所名]|比例|比率")
 _ASIDE = re.compile(r"\s*[(（][^()（）]*[)）][。.]?\s*")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_ENDS_SENTENCE = re.compile(r"[。！？!?；;]\s*$")
 Idf = Callable[[str], float]
 Span = tuple[int, int]
 
@@ -46,7 +47,8 @@ def best_sentences(query: Query, text: str, offset: int, idf: Idf) -> tuple[Span
             weight *= TARGET_BONUS  # '…的目标是什么': the sentence that dates or counts it
         if _ASIDE.fullmatch(folded[i]):
             weight /= 3  # '(疾病防控科牵头,各相关科室参与落实)': who is responsible, not what is done
-        is_heading = start == 0 and len(spans) > 1 and end - start <= 40
+        # a heading line alone ('（3）毒理学研究'); run together with the sentence under it, it is that sentence
+        is_heading = start == 0 and len(spans) > 1 and end - start <= 40 and not _ENDS_SENTENCE.search(folded[i])
         scored.append((weight / 2 if is_heading else weight, start, end))
     if not scored:
         return ()
