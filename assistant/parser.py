@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from assistant.models import Clause, Document, MetaField
 from assistant.textnorm import fold
 
-PARSER_VERSION = "11"  # 11: PDF three-line tables and two columns, watermark paths; OFD and slides read
+PARSER_VERSION = "12"  # 12: PDF hanging indents and 1.5-spaced paragraphs joined
 
 _WS = " \t\r\u3000\xa0\ufeff"
 _CN_NUM = "一二三四五六七八九十百千零〇两"

@@ -5,7 +5,9 @@ minus the width of this line's first unbreakable piece (a Latin word or number, 
 with the punctuation that may not start a line): room > 0 means the typesetter would have put that
 piece on the previous line had the paragraph gone on. A line starts a new paragraph when, in order:
   1. the step from the previous line's top is > 1.3 × the usual line pitch (paragraph spacing, blank
-     lines, headings; not across a page break);
+     lines, headings; not across a page break) — unless the document sets some paragraphs wider
+     (`wrap_pitch`), the step is no wider than that, the previous line is full and stops mid-sentence,
+     and this one, at the margin, has no numbering marker;
   2. it opens with a numbering marker the parser knows (第X条, 一、, （一）, 1., （1）, ①), unless the
      previous line has no room and ends mid-sentence (a character, ，or 、): an inline list wrapped
      at its marker ("…包括下列" / "（二）…");
@@ -28,7 +30,7 @@ from __future__ import annotations
 import re
 import statistics
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from assistant.ingest.pdf.lines import Line
@@ -36,6 +38,9 @@ from assistant.parser import match_marker
 
 _FEW_LINES = 8  # fewer lines than this do not show a column's margins well
 _GAP = 1.3  # × usual line pitch: a vertical gap between paragraphs
+_FIRST_INDENT_EM = 2.5  # a body line starts at the margin or a first-line indent of two characters
+_HANGING_EM = 6.0  # a hanging indent lines up with the text after a marker ('（11）'): a few characters in
+_WIDE_SHARE = 0.05  # of the steps after a full line stopping mid-sentence: this many at one wider pitch make a spacing
 _INDENT_EM = 0.9
 _ROOM_EM = 0.5  # the next line's first word would have fitted with this much to spare: a paragraph end
 _ROOM_SENTENCE_EM = 0.15  # ... the same after a full stop, where less doubt is needed
@@ -52,6 +57,7 @@ class Layout:
     em: float
     pitch: float
     body: float = 0.0  # the body text's line height (0: not known); smaller type gets a smaller gap
+    wrap: float = 0.0  # the pitch at which this document's paragraphs wrap, when it sets them wider (1.5-spaced)
 
 
 
@@ -110,6 +116,26 @@ def measure(lines: Sequence[Line], pitches: Sequence[float] = (), page_width: fl
     else:
         left, right = _common_edge([ln.x0 for ln in lines], True, em), _common_edge([ln.x1 for ln in lines], False, em)
     return Layout(left, right, em, pitch, body)
+
+
+def wrap_pitch(pages: Sequence[Sequence[Line]], lay: Layout) -> float:
+    """The pitch at which some of the document's paragraphs wrap, when they are set wider than a paragraph gap
+    (1.5-spaced among single-spaced ones): of the steps after a full line stopping mid-sentence, at least 3, one
+    in twenty and most of the wide ones at one pitch; 0 otherwise. Such a step is then no paragraph break."""
+    steps = []
+    for lines in pages:
+        for a, b in zip(lines, lines[1:]):
+            room = (lay.right - a.x1) - first_token_width(b.text, lay.em)
+            if _wraps(a, lay, room) and match_marker(b.text) is None and 0 < b.y0 - a.y0 < 3 * lay.pitch:
+                steps.append(b.y0 - a.y0)
+    wide = [x for x in steps if x > _GAP * lay.pitch]
+    if not wide:
+        return 0.0
+    usual = statistics.median(wide)
+    alike = [x for x in wide if abs(x - usual) <= 0.1 * lay.pitch]  # one spacing style, not assorted gaps
+    if len(alike) < max(3, _WIDE_SHARE * len(steps), 0.6 * len(wide)):
+        return 0.0
+    return max(alike)
 
 
 def body_height(lines: Sequence[Line]) -> float:
@@ -172,21 +198,46 @@ def breaks_before(prev: Line, line: Line, lay: Layout, same_page: bool = True) -
     if line.kind == "row" or prev.kind == "row":  # a table row is a paragraph of its own
         return True
     scale = min(1.0, (prev.y1 - prev.y0) / lay.body) if lay.body else 1.0  # small type: a smaller gap
-    if same_page and line.y0 - prev.y0 > _GAP * lay.pitch * scale:
-        return True
+    room = (lay.right - prev.x1) - first_token_width(line.text, lay.em)  # > 0: it would have fitted
+    step = line.y0 - prev.y0
+    if same_page and step > _GAP * lay.pitch * scale:
+        # A paragraph set 1.5-spaced in a single-spaced document: its lines stand apart as paragraphs do,
+        # but a full line that stops mid-sentence goes on in the next one (not a numbered item).
+        wraps = (_wraps(prev, lay, room) and match_marker(line.text) is None
+                 and line.x0 - lay.left <= _INDENT_EM * lay.em)  # the next line is the body's, at the margin
+        if not (wraps and step <= _GAP * lay.wrap * scale):
+            return True
     if line.text[:1] in "，。、；：？！）》」』】〕":  # no paragraph opens on these: the typesetter pushed them down
         return False
-    room = (lay.right - prev.x1) - first_token_width(line.text, lay.em)  # > 0: it would have fitted
     if match_marker(line.text) is not None and not (room <= 0 and mid_sentence(prev.text)):
         return True
     if (same_page and _centred(prev, lay, 0.5) and _centred(line, lay, 1.5) and not ends_sentence(prev.text)
             and prev.x1 - prev.x0 >= 0.7 * (lay.right - lay.left)):
         return False
     if line.x0 - lay.left > _INDENT_EM * lay.em:
-        return True
+        # an indented line after a full one that stops mid-sentence is the paragraph's hanging indent
+        # ('（11）如配置可充电电池，提交充电模块的研究资料，包' / '    括充电效率…'), not a new paragraph
+        return not _hangs(prev, line, lay, room)
     if room > _ROOM_EM * lay.em:
         return True
     return ends_sentence(prev.text) and room > _ROOM_SENTENCE_EM * lay.em
+
+
+def _hangs(prev: Line, line: Line, lay: Layout, room: float) -> bool:
+    """An indented line that goes on with a numbered item's text: the item's first line fills the column and
+    stops mid-sentence, and this line lines up a few characters in, under the text after the marker
+    ('（11）如配置可充电电池…包' / '括充电效率…'); or a later line of such an item, lined up with the one above."""
+    if room > 0 or not mid_sentence(prev.text) or line.x0 - prev.x0 > _HANGING_EM * lay.em:
+        return False
+    if match_marker(prev.text) is not None:
+        return prev.x0 - lay.left <= _FIRST_INDENT_EM * lay.em and line.x0 > prev.x0
+    return abs(line.x0 - prev.x0) < 0.5 * lay.em
+
+
+def _wraps(prev: Line, lay: Layout, room: float) -> bool:
+    """A body line that fills the column and stops mid-sentence: the sentence goes on below. Not a centred or
+    right-aligned line (a signature '…卫生局办公室' reaches the right margin too)."""
+    return room <= 0 and mid_sentence(prev.text) and prev.x0 - lay.left <= _FIRST_INDENT_EM * lay.em
 
 
 def _joiner(before: str, after: str) -> str:
@@ -250,6 +301,8 @@ def layouts_for(pages: Sequence[Sequence[Line]], ocr: Sequence[bool], widths: Se
         return measure(lines, pitches, statistics.median(widths[i] for i in chosen) if chosen else None)
 
     text_layout, scan_layout = pooled(False), pooled(True)
+    text_pages = [lines for lines, o in zip(pages, ocr) if not o]
+    text_layout = replace(text_layout, wrap=wrap_pitch(text_pages, text_layout))
     return [
         (measure(lines, page_pitches(lines, body_height(lines)), width) if len(lines) >= _FEW_LINES else scan_layout) if o else text_layout
         for lines, o, width in zip(pages, ocr, widths)
