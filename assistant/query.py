@@ -404,6 +404,9 @@ def make_query(
     terms = tuple(t for t in dict.fromkeys(tokens(topic)) if t not in question_terms and not t[0].isdigit())
     indicators = figure_nouns(folded, known_places) if not translations else ()
     focus = topic_phrases(fold(turn.focus))
-    phrases = topic_phrases(without_places(folded, places), acronyms_in(text)) if not translations else ()
+    # A word tagged as a place that is none here ('新建' of '要新建几家…', '上市') is a common word of the
+    # collection: no place, and too common to tell what is asked about either.
+    common = [p for p in tagged_places(folded) if ordinary(p)]
+    phrases = topic_phrases(without_places(folded, [*places, *common]), acronyms_in(text)) if not translations else ()
     return Query(text, folded, fold(turn.context), named, clause_references(folded), tuple(places), terms, translations,
                  indicators, phrases, focus, fold(question))

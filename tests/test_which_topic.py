@@ -120,3 +120,20 @@ def test_the_number_of_a_document_the_text_cites_is_looked_up_in_the_text(questi
 ])
 def test_a_list_named_mulu_is_no_table_of_contents(question, outline):
     assert (intent_of(question, named_documents=1) is Intent.OUTLINE) is outline
+
+
+@pytest.mark.parametrize("question, kept", [
+    ("广州今年要新建几家互联网医院？", "互联网 医院"),
+    ("罕见病器械附带条件批准上市可以考虑哪些情况？", "附带条件"),
+    ("今年新建多少个社区卫生服务中心？", "社区"),
+])
+def test_a_word_tagged_as_a_place_that_is_none_here_is_neither_place_nor_topic(question, kept):
+    """'新建' (a district's name, and the verb 'build anew') and '上市' (go on the market): most documents use them,
+    none is about them. As places they pinned every document; as topic words they made any document 'state' it."""
+    from assistant.query import make_query
+    from assistant.retrieval import QUESTION_TERMS
+
+    query = make_query(question, [], frozenset({"广州"}), QUESTION_TERMS, ordinary=lambda w: w in {"新建", "上市"})
+    words = [w for p in query.topic for w in p.split()]
+    assert not {"新建", "上市"} & set(query.places) and not {"新建", "上市"} & set(words), (query.places, query.topic)
+    assert any(kept in p for p in query.topic), query.topic
