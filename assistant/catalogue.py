@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from collections import Counter
 from typing import Callable, Iterable, Mapping
 
+from assistant.ingest.convert import SHEET_SUFFIXES, SLIDE_SUFFIXES, WORD_SUFFIXES
 from assistant.textnorm import fold
 
 MIN_NAME = 2  # characters of a head a question must repeat
@@ -120,11 +121,12 @@ def swap_document(previous: str, question: str, names_at: Callable[[str], list[t
 
 
 # What staff call a file by its kind ('那个Excel表', '那份扫描件', 'PDF版'), and the suffixes each names.
+# The suffixes are the readers' own (assistant.ingest.convert), so a format added there is named here too.
 _FILE_KINDS = (
-    (re.compile(r"excel|xlsx?|电子表格|表格文件"), (".xls", ".xlsx", ".et", ".ods")),
-    (re.compile(r"word(?:文档|文件|版)?|docx?"), (".doc", ".docx", ".wps", ".rtf", ".odt")),
+    (re.compile(r"excel|xlsx?|电子表格|表格文件"), SHEET_SUFFIXES),
+    (re.compile(r"word(?:文档|文件|版)?|docx?"), (".docx", *WORD_SUFFIXES)),
     (re.compile(r"pdf"), (".pdf",)),
-    (re.compile(r"ppt|幻灯片|演示文稿"), (".ppt", ".pptx", ".dps", ".odp")),
+    (re.compile(r"ppt|幻灯片|演示文稿"), (".pptx", *SLIDE_SUFFIXES)),
     (re.compile(r"ofd"), (".ofd",)),
 )
 # Words that only say how a file is kept: no topic of a question that names a document by its file.

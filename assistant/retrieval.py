@@ -187,7 +187,8 @@ class Retriever:
 
     def ordinary(self, word: str) -> bool:
         """A word the segmenter tags as a place that is no place of this collection: no document is about it, and
-        most documents use it ('上市' in device guidelines, tagged as a place name). Such a word is a topic word."""
+        most documents use it ('上市' in device guidelines, tagged as a place name). Such a word is neither a place
+        nor a topic word (query.make_query)."""
         n = len(self.features.sources)
         return n >= 4 and word not in self.known_places and len(self.features.containing(word)) > n // 2
 

@@ -76,3 +76,28 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         if end > start:
             spans.append((start, end))
     return spans
+
+
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG = {"万": 10_000, "亿": 100_000_000}
+
+
+def chinese_integer(written: str) -> int:
+    """十八 -> 18, 一百二十 -> 120, 三万五千 -> 35000, 一亿三千万 -> 130000000, 二〇二五 -> 2025."""
+    if not any(c in written for c in "十百千万亿"):
+        return int("".join(str(CN_DIGITS[c]) for c in written))
+    total = section = digit = 0
+    for c in written:
+        if c in CN_DIGITS:
+            digit = CN_DIGITS[c]
+        elif c in _CN_SMALL:
+            section += (digit or 1) * _CN_SMALL[c]  # 十八: a ten with no digit before it is one ten
+            digit = 0
+        elif c == "万":
+            total += (section + digit) * _CN_BIG[c]
+            section = digit = 0
+        else:  # 亿: everything so far is counted in hundred-millions
+            total = (total + section + digit) * _CN_BIG[c]
+            section = digit = 0
+    return total + section + digit

@@ -7,12 +7,14 @@ naming no heading that has parts), and the look-up strategy answers instead.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Callable, ClassVar, Iterable, Iterator, Mapping, Protocol, Sequence
 
 from assistant.answering.intent import classify
 from assistant.catalogue import FILE_WORDS
 from assistant.models import Answer, Citation, Clause, Document, Intent
+from assistant.parser import PREAMBLE
 from assistant.query import Query
 from assistant.retrieval import Hit, Retrieval
 from assistant.textnorm import fold
@@ -75,11 +77,17 @@ def understand(question: str, retrieval: Retrieval, documents: Mapping[str, Docu
     """The question's intent and the documents it names; words that only name those documents
     ('贵州八大工程里对DRG…' → 八大工程) are taken out of its topic."""
     named = tuple(retrieval.named)
-    titles = [fold(documents[s].title) + "｜" + fold(s) for s in named]  # a document is named by its file too
-    topic = tuple(p for p in retrieval.query.topic if not any(all(w in t or FILE_WORDS.match(w) for w in p.split())
-                                                               for t in titles))
+    names = [fold(documents[s].title) + "｜" + fold(s) for s in named]  # a document is named by its file too
+    topic = tuple(p for p in retrieval.query.topic if not any(all(names_document(w, [n]) for w in p.split())
+                                                               for n in names))
     query = replace(retrieval.query, topic=topic)
     return Understood(question, query, classify(query, len(named)), retrieval, named)
+
+
+def names_document(word: str, names: Iterable[str]) -> bool:
+    """Whether a word of the question only names a document: it stands in one of `names` (folded titles and file
+    paths), or it says how a file is kept ('扫描件', 'Excel', '文件夹')."""
+    return bool(FILE_WORDS.match(word)) or any(word in name for name in names)
 
 
 def dispatch(understood: Understood, context: AnswerContext) -> Answer:
@@ -102,6 +110,25 @@ def target_document(understood: Understood) -> str | None:
     if not understood.named and understood.retrieval.hits:
         return understood.retrieval.hits[0].clause.source
     return None
+
+
+def children(outline: Sequence[Clause], parent: Clause | None) -> list[Clause]:
+    """The parts directly under `parent` (the document's top level for None), in order, each once."""
+    prefix = parent.path if parent else ()
+    out, seen = [], set()
+    for clause in outline:
+        if len(clause.path) == len(prefix) + 1 and clause.path[: len(prefix)] == prefix:
+            if clause.label != PREAMBLE and clause.label not in seen:
+                seen.add(clause.label)
+                out.append(clause)
+    return out
+
+
+_TABLE_ROW = re.compile(r"表\d+行\d+$")  # the parser's label of a table row: '三（二）表1行3'
+
+
+def is_table_row(clause: Clause) -> bool:
+    return _TABLE_ROW.search(clause.label) is not None
 
 
 def numbered_lines(lines: Sequence[str], numbers: Sequence[int]) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answering.base import AnswerContext, Understood, register
+from assistant.answering.base import AnswerContext, Understood, children, is_table_row, register
 from assistant.answering.checks import Verdict, judge, silent_documents, unknown_acronyms, verified_first
 from assistant.answering.quotes import best_sentences, quote_line, quote_text, whole_clause
 from assistant.models import Answer, Citation, Intent
@@ -75,15 +75,11 @@ def lead_in_items(quoted: Citation, context: AnswerContext) -> list[Citation]:
     caption = _TABLE_CAPTION.match(clause.text.rstrip().rsplit("\n", 1)[-1].strip())  # '…表3  用于干扰研究的外源性药物'
     if not introduces and not caption:
         return []
-    depth = len(clause.path)
-    under = [c for c in context.outline(clause.source)
-             if c.part == 0 and len(c.path) == depth + 1 and c.path[:depth] == clause.path
-             and (not caption or _ROW_LABEL.search(c.label))]
+    under = [c for c in children(context.outline(clause.source), clause) if not caption or is_table_row(c)]
     return [context.cite(c, whole_clause(c.text, c.start), quoted.score) for c in under[:MAX_LEAD_IN_ITEMS]]
 
 
 _TABLE_CAPTION = re.compile(r"^(?:附\s*)?表\s*\d+(?:\s|$)")
-_ROW_LABEL = re.compile(r"表\d+行\d+$")
 
 
 _NAMED_NUMBER = re.compile(r"第\s*[\d一二三四五六七八九十百]+\s*[条项点]")

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 
-from assistant.answering.base import AnswerContext
+from assistant.answering.base import AnswerContext, children
 from assistant.answering.quotes import quote_line, whole_clause
 from assistant.models import Answer, Clause, Intent
+from assistant.textnorm import chinese_integer
 
-_DIGITS = {ch: n for n, ch in enumerate("一二三四五六七八九", 1)}
 # '第二个是什么？', '那第三条呢', '其中第4项具体说了什么', '最后一个呢？': a place in a list and nothing else.
 ORDINAL_FOLLOWUP = re.compile(
     r"^(?:那么?|那个|其中|这里面|里面)?的?(?:第\s*([一二三四五六七八九十\d]{1,3})|(最后一))\s*(?:个|条|项|点|款|种|类|种情况|部分)"
@@ -28,21 +28,8 @@ def ordinal_asked(folded: str) -> int | None:
         return None
     if match.group(2):
         return -1
-    number = _number(match.group(1))
-    return number if number and number > 0 else None
-
-
-def _number(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
-    if text == "十":
-        return 10
-    if text.startswith("十"):
-        return 10 + _DIGITS.get(text[1:], 0)
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return _DIGITS.get(tens, 0) * 10 + (_DIGITS.get(ones, 0) if ones else 0)
-    return _DIGITS.get(text)
+    number = int(match.group(1)) if match.group(1).isdigit() else chinese_integer(match.group(1))
+    return number if number > 0 else None
 
 
 def nth_item(question: str, earlier: Answer, place: int, context: AnswerContext) -> Answer | None:
@@ -61,7 +48,7 @@ def nth_item(question: str, earlier: Answer, place: int, context: AnswerContext)
     citation = context.cite(clause, whole_clause(clause.text, clause.start))
     shown = f"第{place}项" if place > 0 else "最后一项"
     lines = [f"{shown}：" + quote_line(1, citation, context.documents[clause.source].text)]
-    parts = _under(clause, context)
+    parts = children(context.outline(clause.source), clause)
     if parts:  # a heading: what it holds, as the outline would show it
         lines.append(f"其下分为{len(parts)}项：" + "；".join(_shown(p) for p in parts))
     return Answer(question, "\n".join(lines), True, (citation,), asked, Intent.LOOKUP)
@@ -74,13 +61,7 @@ def _listed(earlier: Answer, context: AnswerContext) -> tuple[list[Clause], Clau
         if len(cited) > 1:
             return cited, None
     quoted = next((c.clause for c in earlier.citations if c.quotes), earlier.citations[0].clause)
-    return _under(quoted, context), quoted
-
-
-def _under(clause: Clause, context: AnswerContext) -> list[Clause]:
-    depth = len(clause.path)
-    return [c for c in context.outline(clause.source)
-            if c.part == 0 and len(c.path) == depth + 1 and c.path[:depth] == clause.path]
+    return children(context.outline(quoted.source), quoted), quoted
 
 
 def _shown(clause: Clause) -> str:

@@ -5,16 +5,15 @@ knows works alike: 一、/（一）/1./group headings/第X章/第X条/Markdown h
 """
 from __future__ import annotations
 
-from assistant.catalogue import FILE_WORDS
-
 import re
 from typing import Sequence
 
-from assistant.answering.base import AnswerContext, Understood, numbered_lines, register, target_document
+from assistant.answering.base import (
+    AnswerContext, Understood, children, is_table_row, names_document, numbered_lines, register, target_document,
+)
 from assistant.answering.intent import WHOLE_STRUCTURE
 from assistant.answering.quotes import heading_span
 from assistant.models import Answer, AnswerItem, Clause, Intent
-from assistant.parser import PREAMBLE
 from assistant.query import chinese_number
 from assistant.retrieval import label_matches
 from assistant.textnorm import fold
@@ -25,26 +24,13 @@ STRONG = 1.0  # a heading that holds every word of the question is the one asked
 LOOSE = 0.5  # … and, for words the document's title does not explain, one holding half of them
 
 
-def children(outline: Sequence[Clause], parent: Clause | None) -> list[Clause]:
-    """The parts directly under `parent` (the document's top level for None), in order, each once."""
-    prefix = parent.path if parent else ()
-    out, seen = [], set()
-    for clause in outline:
-        if len(clause.path) == len(prefix) + 1 and clause.path[: len(prefix)] == prefix:
-            if clause.label != PREAMBLE and clause.label not in seen:
-                seen.add(clause.label)
-                out.append(clause)
-    return out
-
-
-_ROW = re.compile(r"表\d+行\d+$")
 ROW_SHOWN = 60  # characters of a table row shown as a part
 
 
 def item_text(clause: Clause) -> str:
     """A part as listed: its heading as written ('一、主要任务完成情况'); an article with its first words."""
     head = clause.path[-1] if clause.path else clause.label
-    if _ROW.search(clause.label):  # a table row: its cells, which name their columns, say what it is
+    if is_table_row(clause):  # a table row: its cells, which name their columns, say what it is
         text = " ".join(clause.text.split())
         return text if len(text) <= ROW_SHOWN else text[:ROW_SHOWN] + "…"
     if head.strip() == clause.label and clause.title and clause.title != clause.label:
@@ -105,8 +91,8 @@ def asked_heading(understood: Understood, title: str, outline: Sequence[Clause],
     # The question's own topic, words naming the document included: '18项重点工程' names a heading too.
     words = [w for phrase in understood.retrieval.query.topic for w in phrase.split() if len(w) >= 2]
     # words the document's name (its title, its file: '那份扫描件', '年第32号通告附件') does not explain
-    own = [w for w in words if w not in fold(title) and not FILE_WORDS.match(w)
-           and not any(w in fold(s) for s in understood.named)]
+    names = [fold(title), *(fold(s) for s in understood.named)]
+    own = [w for w in words if not names_document(w, names)]
     if not own and WHOLE_STRUCTURE.search(query.folded):  # '八大工程行动计划分哪几部分': the whole of it
         return None
     if not own and of_document:
@@ -140,14 +126,14 @@ def outline_answer(understood: Understood, context: AnswerContext, source: str, 
     if parent is None and len(parts) == 1 and children(outline, parts[0]):
         lead = f"《{document.title}》正文只有一个部分“{item_text(parts[0])}”，其下分为{count(len(children(outline, parts[0])))}项："
         parts = children(outline, parts[0])
-    elif parent is None and parts and all(_ROW.search(c.label) for c in parts):  # a spreadsheet, a form
+    elif parent is None and parts and all(is_table_row(c) for c in parts):  # a spreadsheet, a form
         lead = f"《{document.title}》是一张表，共{count(len(parts))}行："
     elif parent is None:
         lead = f"《{document.title}》正文分为{count(len(parts))}个部分："
     else:
         lead = f"《{document.title}》{item_text(parent)}下分为{count(len(parts))}项："
     # a part is marked by its heading; a table row, which has none, as a whole
-    citations = tuple(context.cite(c, ((c.start, c.end) if _ROW.search(c.label) else heading_span(c),)) for c in parts)
+    citations = tuple(context.cite(c, ((c.start, c.end) if is_table_row(c) else heading_span(c),)) for c in parts)
     items = tuple(AnswerItem(item_text(c), (i,)) for i, c in enumerate(parts, 1))
     text = lead + "\n" + numbered_lines([i.text for i in items], range(1, len(items) + 1))
     return Answer(understood.question, text, True, citations, understood.query.text, intent, lead, items)

@@ -8,6 +8,7 @@ from assistant.answering.base import AnswerContext, Understood, register
 from assistant.answering.checks import phrase_terms
 from assistant.answering.sides import find_sides, sides_answer, topic_words
 from assistant.models import Answer, Intent
+from assistant.query import word_classes
 from assistant.textnorm import is_cjk, tokens
 
 GENERIC_SHARE = 0.5  # a word more than this share of the documents use tells none of them apart
@@ -45,8 +46,6 @@ def telling_topic(topic: tuple[str, ...], share: Callable[[str], float | None]) 
 
 
 def is_noun(word: str) -> bool:
-    from assistant.query import word_classes
-
     return all(flag.startswith("n") and flag != "nr" or flag == "vn" and len(word) > 2 for flag in word_classes(word))
 
 

@@ -29,6 +29,8 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 
+from assistant.textnorm import CN_DIGITS, chinese_integer
+
 NUMBER = "number"
 YEAR = "year"
 PERCENT = "percent"
@@ -64,9 +66,6 @@ class Figure:
 _FOLD = str.maketrans("０１２３４５６７８９％．～－／［］（）兩萬億點個項條張種屆輪處輛場級臺歲類",
                       "0123456789%.~-/[]()两万亿点个项条张种届轮处辆场级台岁类")
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
-_CN_BIG = {"万": 10_000, "亿": 100_000_000}
 _MULTIPLIERS = {"百万": 10**6, "千万": 10**7, "万亿": 10**12, "亿": 10**8, "万": 10**4, "千": 10**3}
 
 _AR = r"(?:\d{1,3}(?:[,，]\d{3})+(?!\d)|\d+)(?:\.\d+)?"
@@ -160,7 +159,7 @@ def _figure(m: re.Match, text: str) -> Figure:
     """A figure from a match that is complete on its own: period, y-m-d date, fraction, rate, 每千."""
     written = text[m.start() : m.end()]
     if m["period"]:
-        return Figure(PERIOD, str(10 + _CN_DIGITS[m["plan"]]), written, m.start(), m.end())
+        return Figure(PERIOD, str(10 + CN_DIGITS[m["plan"]]), written, m.start(), m.end())
     if m["ymd"]:
         parts = tuple(Decimal(int(m[g])) for g in ("y", "m", "d"))
         return Figure(DATE, "-".join(str(p) for p in parts), written, m.start(), m.end(), parts)
@@ -289,27 +288,9 @@ def _parse(written: str) -> Decimal:
     if written[0].isdigit():
         return Decimal(written.replace(",", "").replace("，", ""))
     whole, _, fraction = written.partition("点")
-    value = Decimal(_cn_integer(whole))
+    value = Decimal(chinese_integer(whole))
     if fraction:
-        value += Decimal("0." + "".join(str(_CN_DIGITS[c]) for c in fraction))
+        value += Decimal("0." + "".join(str(CN_DIGITS[c]) for c in fraction))
     return value
 
 
-def _cn_integer(written: str) -> int:
-    """十八 -> 18, 一百二十 -> 120, 三万五千 -> 35000, 一亿三千万 -> 130000000, 二〇二五 -> 2025."""
-    if not any(c in written for c in "十百千万亿"):
-        return int("".join(str(_CN_DIGITS[c]) for c in written))
-    total = section = digit = 0
-    for c in written:
-        if c in _CN_DIGITS:
-            digit = _CN_DIGITS[c]
-        elif c in _CN_SMALL:
-            section += (digit or 1) * _CN_SMALL[c]  # 十八: a ten with no digit before it is one ten
-            digit = 0
-        elif c == "万":
-            total += (section + digit) * _CN_BIG[c]
-            section = digit = 0
-        else:  # 亿: everything so far is counted in hundred-millions
-            total = (total + section + digit) * _CN_BIG[c]
-            section = digit = 0
-    return total + section + digit
