@@ -1,0 +1,88 @@
+"""A figure question asks the value of one thing: the noun its noun phrase ends in ('透明质酸钠凝胶的粘度' is a
+粘度), or, for 'how long' questions about an event ('多长时间能赶到现场'), the time the event takes.
+
+Learnt from questions written blind about real guidelines: '…凝胶，粘度范围是多少？' was answered with a sentence
+about the gel that states no viscosity, '…标称值一般多大？' by a sentence with no figure, '…空白限要求不高于多少？'
+by how many times the test is repeated. Three new wordings of each class here, on the real query parser.
+"""
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.checks import asked_unit, asks_event_duration, states_figure_of, valued_noun
+from assistant.query import ASKS_FIGURE, Query, figure_nouns
+from assistant.textnorm import fold
+
+
+def figure_query(question: str) -> Query:
+    folded = fold(question)
+    nouns = figure_nouns(folded, frozenset())
+    return Query(folded, folded, "", (), (), (), nouns, indicators=nouns, asked=folded)
+
+
+def answers(question: str, text: str, title: str = "某产品注册审查指导原则") -> bool:
+    return states_figure_of(figure_query(question), text, title)
+
+
+@pytest.mark.parametrize("question, text", [
+    ("注射用凝胶的渗透压是多少？", "产品为注射用透明质酸钠凝胶，灌装于预灌封注射器中，每支1.0mL。"),
+    ("导管的外径一般多大？", "导管采用聚氨酯材料制成，长度为30cm，分为3个型号。"),
+    ("敷料的吸水率要求不低于多少？", "敷料应进行吸水性能研究，每批抽取5片，结果应符合产品技术要求。"),
+])
+def test_a_value_of_something_else_in_the_sentence_does_not_answer(question, text):
+    assert not answers(question, text)
+
+
+@pytest.mark.parametrize("question, text", [
+    ("导管的长度一般多长？", "导管采用聚氨酯材料制成，长度为30cm，分为3个型号。"),
+    ("试剂盒的有效期是多久？", "试剂盒应在2-8℃保存，有效期为12个月。"),
+    ("敷料的吸水率要求不低于多少？", "敷料的吸水率应不低于10g/100cm²。"),
+])
+def test_a_value_of_the_thing_asked_answers(question, text):
+    assert answers(question, text)
+
+
+@pytest.mark.parametrize("question, text", [
+    ("检出限要求不高于多少？", "检出限的确定应对低浓度样本重复检测20次，计算阳性检出率。"),
+    ("空白吸光度应不高于多少？", "空白吸光度应使用同批号试剂重复测定10次，取其均值。"),
+    ("批间差的要求是多少？", "批间差应使用同批号试剂对高值样本重复测定3遍。"),
+])
+def test_how_often_a_test_is_repeated_is_no_value_of_what_it_measures(question, text):
+    assert not answers(question, text)
+
+
+def test_a_question_asking_how_often_is_answered_by_a_count_of_times():
+    assert answers("空白吸光度要重复测定多少次？", "空白吸光度应使用同批号试剂重复测定10次，取其均值。")
+
+
+@pytest.mark.parametrize("question, text", [
+    ("急救车辆多长时间能到达现场？", "以实现平均12分钟到达急救现场为目标，优化急救资源布局。"),
+    ("检测报告多久能出来？", "检测报告应在收到样本后3日内出具。"),
+    ("产品开封后多久必须用完？", "产品开封后应在28天内使用完毕。"),
+])
+def test_how_long_an_event_takes_is_answered_by_a_time_beside_its_words(question, text):
+    assert asks_event_duration(figure_query(question))
+    assert answers(question, text)
+
+
+@pytest.mark.parametrize("question, noun", [
+    ("透明质酸钠凝胶的pH范围是多少？", ""),  # pH is no Chinese noun: any noun may name it
+    ("导管的外径一般多大？", "外径"),
+    ("敷料的吸水率要求不低于多少？", "吸水率"),
+    ("闭经多久就应该取出节育器？", ""),  # a verb between: how long until an event
+])
+def test_the_noun_valued_is_the_one_just_before_the_figure_word(question, noun):
+    folded = fold(question)
+    assert valued_noun(folded, figure_nouns(folded, frozenset())) == noun
+
+
+@pytest.mark.parametrize("question", ["铜表面积一般多大？", "随访至少多长时间？", "支架的直径有多宽？"])
+def test_how_big_and_how_long_ask_for_a_figure(question):
+    assert ASKS_FIGURE.search(fold(question))
+
+
+@pytest.mark.parametrize("question, unit", [
+    ("检出限是多少拷贝/mL？", "拷贝/ml"), ("随访要多久？", "时长"), ("观察多长时间？", "时长"),
+])
+def test_a_rate_or_a_duration_is_the_unit_asked(question, unit):
+    assert asked_unit(fold(question)).lower() == unit
