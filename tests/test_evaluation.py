@@ -211,6 +211,20 @@ def test_breakdowns_by_kind_and_by_document():
     assert list(breakdown(results, "kind")) == ["figure", "comparison", "unanswerable"]
 
 
+def test_questions_naming_no_document_are_also_a_group_of_their_own():
+    (named, unnamed) = parse_set([
+        '{"id": "d1", "kind": "figure", "question": "钦州2019年要培训多少名全科医生？", "named": true, '
+        '"expected": [{"source": "s.txt", "label": "一"}]}',
+        '{"id": "d2", "kind": "figure", "question": "到2022年孕产妇死亡率要降到多少？", "named": false, '
+        '"expected": [{"source": "s.txt", "label": "一"}]}'])
+    results = [ItemResult(it, True, "", (), 1, (), 1.0) for it in (named, unnamed)]
+    by_kind = breakdown(results, "kind")
+    assert list(by_kind) == ["figure", "unnamed"]
+    assert (by_kind["figure"].items, by_kind["unnamed"].items) == (2, 1)
+    with pytest.raises(EvalSetError, match='"named" must be true or false'):
+        parse_set(['{"id": "d3", "kind": "unanswerable", "question": "q", "unanswerable": true, "named": "no"}'])
+
+
 def test_gate_compares_with_an_absolute_tolerance():
     base = Baseline({"hit@1": 0.80, "mrr": 0.90, "refusal_precision": 0.5}, tolerance=0.02)
     assert compare_to_baseline({"hit@1": 0.79, "mrr": 0.88, "refusal_precision": 0.5}, base) == []

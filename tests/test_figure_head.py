@@ -70,6 +70,10 @@ def test_how_long_an_event_takes_is_answered_by_a_time_beside_its_words(question
     ("导管的外径一般多大？", "外径"),
     ("敷料的吸水率要求不低于多少？", "吸水率"),
     ("闭经多久就应该取出节育器？", ""),  # a verb between: how long until an event
+    ("孕产妇死亡率要降到多少？", "死亡率"),  # the verb a target is set with links them
+    ("婴儿死亡率对应的目标是多少？", ""),  # a verbal noun heads no phrase: any noun may name it
+    ("高血压患者规范管理的比例是多少？", ""),
+    ("重点人群签约对应的覆盖率要提高到多少？", "覆盖率"),
 ])
 def test_the_noun_valued_is_the_one_just_before_the_figure_word(question, noun):
     folded = fold(question)

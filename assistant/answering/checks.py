@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Mapping, Sequence
 
 from assistant.models import Clause, Document
-from assistant.query import Query, scope_noun, word_flags
+from assistant.query import Query, scope_noun, word_classes, word_flags
 from assistant.retrieval import Hit, Retrieval
 from assistant.textnorm import fold, is_cjk, sentence_spans, tokens
 
@@ -195,7 +195,9 @@ def states_figure_of(query: Query, text: str, title: str, headings: str = "") ->
 _FIGURE_WORD = re.compile(r"多少|(?<!哪)几|(?<![许很])多[大长久高重宽厚深远快]")
 # Words that link a noun to the value asked of it ('…是多少', '…要达到多少', '…不高于多少'): a closed class.
 _LINKING = frozenset("是 为 有 要 应 应当 需 需要 要求 达到 达 到 低于 高于 少于 多于 超过 不低于 不高于 不少于 "
-                     "不超过 控制 控制在 约 大约 大概 一般 通常 最 最长 最多 至少 在".split())
+                     "不超过 控制 控制在 约 大约 大概 一般 通常 最 最长 最多 至少 在 "
+                     # the verbs a target is set with ('死亡率要降到多少')
+                     "降到 降至 降低 下降 提高 提升 增加 增长 减少 保持 稳定 降低到 下降到 提高到 提升到 增加到 增长到 保持在 稳定在".split())
 VALUED_REACH = 6  # characters between a noun and the figure word asked of it: '粘度范围是多少', '吸水率要求不低于多少'
 
 
@@ -219,7 +221,8 @@ def valued_noun(question: str, nouns: Sequence[str]) -> str:
     if not figure:
         return ""
     before = question[:figure.start()]
-    ends = [(before.rfind(n) + len(n), n) for n in nouns if n in before]
+    # a verbal noun ('对应', '签约') heads no noun phrase: '死亡率对应的目标是多少' asks of the 死亡率
+    ends = [(before.rfind(n) + len(n), n) for n in nouns if n in before and "vn" not in word_classes(n)]
     if not ends:
         return ""
     end, noun = max(ends)
