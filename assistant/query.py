@@ -50,7 +50,10 @@ class Query:
 DOCUMENT_NOUN = r"(?:文件|文档|材料|文章|报告|计划|方案|规划|规定|条例|通知|办法|(?:(?:注册)?(?:技术)?(?:审查)?指导)?原则|指南|规范)"
 # Asking for several documents: '哪些文件…', '哪几份技术审查指导原则…', '…的指导原则有哪些'.
 # 份 counts documents, so '…的有哪几份？', '是哪两份' ask for documents whatever else they name.
+# The document noun may close the question ('…的体外诊断试剂指导原则都有哪些？') or be qualified ('哪些器械的指导原则').
 ACROSS = (rf"哪(?:些|几个|几份)(?:{DOCUMENT_NOUN}|地方|地区)|的{DOCUMENT_NOUN}(?:有|是)哪(?:些|几个|几份)|"
+          rf"{DOCUMENT_NOUN}(?:都|分别|一共|共)?(?:有|是)哪(?:些|几个|几份|几部)[？?。！!]*$|"
+          rf"哪(?:些|几个|几类|几种)[\u4e00-\u9fff]{{1,6}}的{DOCUMENT_NOUN}|"
           r"哪[几两三四五]份")
 _ACROSS_DOCUMENTS = re.compile(rf"{ACROSS}|which (documents|plans|places|files)")
 
