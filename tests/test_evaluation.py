@@ -141,6 +141,11 @@ def test_an_unknown_label_names_the_item_and_line():
         spans_of(item(expected=((DOC_A, "九（九）"),)))
 
 
+def test_key_matching_ignores_the_script_a_document_is_written_in():
+    assert keys_present(["钦州", "健康素养"], "《2019年欽州市衛生健康工作要點》：城鄉居民健康素養水平達到14%")
+    assert not keys_present(["钦州", "健康素养"], "《木垒县“健康中国”行动工作落实情况》")
+
+
 def test_key_matching_ignores_whitespace_on_both_sides():
     assert keys_present(["18/10万"], "孕产妇死亡率降到18/10 万,婴儿")
     assert keys_present(["18/10 万"], "降到18/10万")
