@@ -269,7 +269,8 @@ def year_supported(query: Query, hit: Hit, document: Document, idf: Idf) -> bool
     terms = [t for t in query.content_terms if is_cjk(t[0])]
     if not query.years or not terms or len(query.years) > 1 or query.cross_lingual:  # translations are too loose
         return True
-    if set(query.years) <= title_years(document.title):  # a 2019 work plan: all of it is about 2019
+    # a 2019 work plan: all of it is about 2019; and a year the library files it under names it
+    if set(query.years) <= title_years(document.title) | title_years(document.source):
         return True
     if not _YEAR_IN_TEXT.search(fold(text)):  # a clause that dates nothing leans on its title's years
         return True
