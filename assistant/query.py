@@ -251,7 +251,7 @@ def leading_places(title: str) -> list[str]:
 
 
 # '哪几项' asks which ones, not how many; '多大/多长/多久/多高…' ask a size, a length or a time, as 多少 does.
-ASKS_FIGURE = re.compile(r"多少|(?<!哪)几[个家项所名级张人次岁年组例天]|(?<![许很])多[大长久高重宽厚深远快]"
+ASKS_FIGURE = re.compile(r"多少|(?<!哪)几(?:[个家项所名级张人次岁年组例天周月秒倍度]|分钟|小时)|(?<![许很])多[大长久高重宽厚深远快]"
                          r"|比例|比率|百分之|how (many|much)|what percentage")
 # Nouns that set a question's scope or name the document, not the thing counted.
 _SCOPE_NOUNS = {"目标", "计划", "方案", "要点", "工作", "情况", "文件", "全省", "全市", "全县", "全区", "总体", "重点",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.checks import asked_unit, asks_event_duration, states_figure_of, valued_noun
+from assistant.answering.figure_checks import asked_unit, asks_event_duration, states_figure_of, valued_noun
 from assistant.query import ASKS_FIGURE, Query, figure_nouns
 from assistant.textnorm import fold
 
@@ -90,3 +90,45 @@ def test_how_big_and_how_long_ask_for_a_figure(question):
 ])
 def test_a_rate_or_a_duration_is_the_unit_asked(question, unit):
     assert asked_unit(fold(question)).lower() == unit
+
+
+@pytest.mark.parametrize("question, text", [
+    ("线性相关系数要求不低于多少？", "配制适当的（一般应不少于5个）浓度点，建立剂量—反应曲线，计算线性相关系数。"),
+    ("批内变异系数不超过多少？", "取3个批号，每批检测10份样本，建立标准曲线，计算批内变异系数。"),
+    ("回收率要达到多少？", "向样本中加入3个浓度水平的标准品，重复测定，每个浓度重复3遍，计算其回收率。"),
+])
+def test_a_value_in_another_part_of_the_sentence_is_another_things(question, text):
+    assert not answers(question, text)
+
+
+@pytest.mark.parametrize("question, text", [
+    ("线性相关系数要求不低于多少？", "在线性范围内，线性相关系数应不低于0.990。"),
+    ("孕产妇死亡率要降到多少？", "到2022年，孕产妇死亡率降到18/10万，婴儿死亡率降到7‰。"),
+    ("婴儿死亡率要降到多少？", "到2022年，孕产妇死亡率降到18/10万，婴儿死亡率降到7‰。"),
+])
+def test_a_value_beside_the_noun_answers(question, text):
+    assert answers(question, text)
+
+
+@pytest.mark.parametrize("question, text, answered", [
+    ("精密度的CV最多允许多少？", "精密度评价应至少包含0拷贝、1拷贝及2拷贝的临床样本。", False),
+    ("精密度的CV最多允许多少？", "重复检测20次，CV应不大于10%。", True),
+    ("O2结合量要不低于多少？", "在最大血流量时，O2的结合量不低于45ml/L。", True),
+])
+def test_a_latin_term_names_what_is_measured(question, text, answered):
+    assert answers(question, text) is answered
+
+
+@pytest.mark.parametrize("question, noun", [
+    ("做差异部分的临床试验要多少受试者？", "受试者"),
+    ("钦州2019年要培训多少名全科医生？", "医生"),  # the last of the nouns the segmenter makes of 全科医生
+    ("县里计划新建几家乡镇卫生院？", "卫生院"),
+])
+def test_the_noun_counted_may_follow_the_figure_word(question, noun):
+    folded = fold(question)
+    assert valued_noun(folded, figure_nouns(folded, frozenset())) == noun
+
+
+@pytest.mark.parametrize("question", ["净固化时间要求几分钟以内？", "温度均匀性控制在正负几度以内？", "要灭菌几小时？"])
+def test_a_few_minutes_degrees_or_hours_ask_for_a_figure(question):
+    assert ASKS_FIGURE.search(fold(question))
