@@ -79,8 +79,24 @@ _WHICH = re.compile(
 )
 
 
+# Turns that only acknowledge or close ('收到', '好的', '没事了', '先这样吧'): a closed class of social words.
+_ACKNOWLEDGEMENT = re.compile(r"^(?:好的?|收到|明白|了解|知道了|嗯+|ok|okay|行|可以|太好了|没事了?|不用了?|辛苦(?:了|你了)?|"
+                              r"麻烦(?:你)?了|打扰(?:一下|了)?|先这样(?:吧)?|就这样|拜拜|再见|谢谢?|谢啦|多谢|"
+                              r"回答得(?:很|真|非常)?好|[,，。.!！~～\s]|了|啦|吧|呀|哈|你|你的|的)+$")
+# Asked of the assistant itself ('你是机器人吗', '你的数据会保密吗', '你会不会出错'): addressed to it, short, and naming no
+# document, no number and nothing to look up.
+_ADDRESSED = re.compile(r"(?:^|[，,。\s])(?:你|您)|^(?:这个)?(?:系统|助手|机器人)")
+_ASKS_OF_DOCUMENTS = re.compile(rf"{DOCUMENT_NOUN}|通知|意见|\d|告诉我|查一?下?|找一?下?|搜|规定|要求|目标|多少|哪些地方")
+ADDRESSED_LENGTH = 16  # characters: a longer turn addressed to the assistant carries a question of its own
+
+
 def is_conversation(asked: str) -> bool:
     """Only a greeting, thanks or a question about the assistant: nothing left once those are removed."""
+    if _ACKNOWLEDGEMENT.match(asked.strip()):
+        return True
+    if (_ADDRESSED.search(asked) and len(asked) <= ADDRESSED_LENGTH and not _ASKS_OF_DOCUMENTS.search(asked)
+            and not ASKS_FIGURE.search(asked)):
+        return True
     if not (_GREETING.search(asked) or _ABOUT_ASSISTANT.search(asked)):
         return False
     rest = _ABOUT_ASSISTANT.sub("", _GREETING.sub("", asked))
