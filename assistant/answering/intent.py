@@ -68,6 +68,8 @@ _SUMMARY = re.compile(
     r"主要内容|讲(了)?(些)?什么内容|总的来说|总体(来看|上看|上)|整体(来看|上看|上)|都做了(哪些|什么)|summar|overview|what is .* about"
 )
 _ACROSS_FIRST = re.compile(ACROSS)
+# A clause named inside a chapter or part: the most specific number names what is asked.
+_WITHIN_A_PART = re.compile(r"第[一二三四五六七八九十百\d]+(?:章|部分|编)第?[（(]?[一二三四五六七八九十百\d]+[)）]?(?:条|项|点|小点|款|节)")
 # What a document (named by the question) is about, as a whole.
 _ABOUT_WHAT = re.compile(r"(讲|说|写)的?是?(什么|啥)[？?。]*$|是什么内容|是?关于什么的|到底是(什么|啥)|是干什么的|"
                          r"是哪(个|种|类)产品的")
@@ -192,6 +194,8 @@ def cue_intent(text: str, names_year: bool) -> Intent | None:
         return Intent.METADATA
     if _ACROSS_FIRST.search(text):  # '引用了罕见病目录的有哪几份？': documents asked for, whatever the words
         return Intent.WHICH_DOCUMENTS
+    if _WITHIN_A_PART.search(text):  # '第二章第八条的内容', '第三部分第（二）项写的啥': the clause, not the chapter's parts
+        return None
     if _OUTLINE.search(text):
         return Intent.OUTLINE
     if _SUMMARY.search(text):

@@ -83,4 +83,4 @@ class Summary:
             lines.append(f"{items[-1].text}[{len(citations)}]")
         full = "\n".join(lines)
         return Answer(understood.question, full, True, tuple(citations), understood.query.text, Intent.SUMMARY,
-                      structure.lead, tuple(items))
+                      lines[0] if purpose is not None else structure.lead, tuple(items))
