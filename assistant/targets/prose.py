@@ -18,7 +18,7 @@ _SENTENCE_END = set("。;!?")
 _YEAR = re.compile(r"(?:(?<=[^比较与])|^)(20\d\d)\s*年(?!\s*(?:\d|版|月|度|以来|相比|为基))")
 _PERIOD = re.compile(r"(20\d\d)\s*[-—–~～至]\s*(20\d\d)\s*年(?!\s*(?:\d|月))")
 _EVERY = re.compile(r"每年|十[一二三四五六七八九]五(?:”)?(?:期间|时期)?")
-_LEAD = re.compile(r"^(?:[、和及与并,]|到|至|在|于|力争|确保|实现|进一步|全面|基本|推动|其中|同时|年内|年底|底|"
+_LEAD = re.compile(r"^(?:[、和及与并,]|到|至少|至(?!少)|在|于|力争|确保|实现|进一步|全面|基本|推动|其中|同时|年内|年底|底|"
                    r"\s|“|”|\)|\(|完成|达成|做实|继续|使)+")
 # Words between an indicator and its figure: they set the comparator (values.py) or say nothing of the indicator.
 _TAIL = re.compile(r"(?:达到了?|降到|降至|降低到|下降到|提升到|提高到|提高|降低|下降|上升到|增加到|增至|扩大到|控制在|控制到|保持在|"
@@ -27,7 +27,7 @@ _TAIL = re.compile(r"(?:达到了?|降到|降至|降低到|下降到|提升到|�
 _VERB_END = re.compile(r"(?:创建|新建|改扩建|建设|建成|培养|引进|招聘|培育|打造|形成|组建|设立|配备|储备|推出|发放|接收|聘请|新增|"
                        r"培训|开展|实施|建立|覆盖|指导创建|提升|做实|实现|确保|为|对|与|在|以|完成|有|确定|遴选|选树|支持)$")
 _NOUN_STOP = re.compile(r"达到|达|建成|开展|实现|完成|提供|参与|能|建立|接入|进行|实施|纳入|覆盖|全部|均|创成|为|作为|的$")
-_SCOPE = re.compile(r"^(全[省市县区国州]|我国|本市|本区|本县|广州地区|全人群|(?:每个|所有|各)[^\s,，的至有]{1,14}?(?=至少|有|建|设|配|都|均|[0-9]))")
+_SCOPE = re.compile(r"^(全[省市县区国州]|我国|本市|本区|本县|广州地区|全人群|(?:每个|所有|各)[^\s,，的至有]{1,20}?(?=至少|有|建|设|配|都|均|[0-9]|$))")
 _ACHIEVED = re.compile(r"已达|已经|已有|已建成|已申报|累计|截至目前|目前")
 _BASE = re.compile(r"^\s*(?:增至|增加到|提高到|上升到|下降到|降至|增长到)")
 
@@ -49,7 +49,7 @@ def read_prose(view: str, skip: list[tuple[int, int]], context: DocumentContext)
     found: list[Found] = []
     spans = _outside(len(view), skip)
     for lo, hi in spans:
-        figs = figures(view, lo, hi)
+        figs = [f for f in figures(view, lo, hi) if not _explains(view, lo, hi, f)]
         pending: list[str] = []  # indicators named before 分别 still waiting for their figures
         for i, fig in enumerate(figs):
             prev_end = figs[i - 1].end if i and _same_sentence(view, figs[i - 1].end, fig.start) else lo
@@ -58,13 +58,16 @@ def read_prose(view: str, skip: list[tuple[int, int]], context: DocumentContext)
             left = _clean(raw_left)
             scope = ""
             m = _SCOPE.match(left)
-            if m and len(left) > len(m.group(1)) + 1:
-                scope, left = m.group(1), _clean(left[m.end():])
+            if m and (len(left) > len(m.group(1)) or m.group(1).startswith(("每个", "所有", "各"))):
+                scope, left = m.group(1), _clean(left[m.end():])  # 每个乡镇卫生院有1-2名…: the noun after names it
             pieces = [left]
-            if pending and not left:
+            if not left and found and i and _BASE.match(raw_left) and found[-1].figure == figs[i - 1]:
+                # 由42家增至44家: the new figure is of the indicator the old one was
+                scope, pieces = found[-1].scope, [found[-1].indicator]
+            elif pending and not left:
                 pieces = [pending.pop(0)]
-            elif left and re.search(r"[、和及与]", left) and (_shared(raw_left) or _all_rates(left)):
-                pieces = [p for p in re.split(r"[、]|和|及(?!以)|与", left) if p.strip()]
+            elif left and re.search(r"[、和]", left) and (_shared(raw_left) or _all_rates(left)):
+                pieces = [p for p in re.split(r"、|和", left) if p.strip()]
                 if re.search(r"分别", raw_left) and len(pieces) > 1:
                     pending = pieces[1:]
                     pieces = pieces[:1]
@@ -76,11 +79,21 @@ def read_prose(view: str, skip: list[tuple[int, int]], context: DocumentContext)
                 continue
             year = _year(view, lo, fig, context)
             kind = _kind(view, fig, raw_left, year, context)
+            if kind == "baseline" and _BASE.match(view[fig.end:fig.end + 12]):
+                year = ""  # 由42家增至44家: the year stated is the new figure's; the old one's is not said
             in_sentence = sum(1 for f in figs if _same_sentence(view, min(f.start, fig.start), max(f.start, fig.start)))
             statement = "list" if len(pieces) > 1 or pending or in_sentence > 1 else "sentence"
             for piece in pieces:
                 found.append(Found(fig, _tidy(piece), scope, year, kind, statement))
     return found
+
+
+def _explains(view: str, lo: int, hi: int, fig: Figure) -> bool:
+    """A figure in a note that defines or explains a measure (说明：…, 计算方法：… ×100%) states no target."""
+    a = max((view.rfind(c, lo, fig.start) for c in _SENTENCE_END), default=-1) + 1
+    b = min([i for i in (view.find(c, fig.end, hi) for c in _SENTENCE_END) if i >= 0] or [hi])
+    sentence = view[max(a, lo):b]
+    return bool(re.search(r"说明:|计算方法|×100%|是指|定义为", sentence))
 
 
 def _outside(size: int, skip: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -145,7 +158,7 @@ def _noun_after(view: str, at: int, hi: int) -> str:
 def _year(view: str, lo: int, fig: Figure, context: DocumentContext) -> str:
     """The year in brackets right after the figure (…83.18岁(2021年)), else the last year or period stated before it
     in the clause, else the period the document's title states."""
-    after = re.match(r"\s*\(\s*(20\d\d)\s*年\s*\)", view[fig.end:fig.end + 12])
+    after = re.match(r"\s*[(（]\s*(20\d\d)\s*年\s*[)）]", view[fig.end:fig.end + 12])
     if after:
         return after.group(1)
     best, best_at = "", -1
@@ -174,7 +187,7 @@ def _in_title(text: str, at: int) -> bool:
 
 def _kind(view: str, fig: Figure, raw_left: str, year: str, context: DocumentContext) -> str:
     after = view[fig.end:fig.end + 12]
-    if _BASE.match(after) and re.search(r"[由从]", raw_left) or re.match(r"\s*(?:的)?基础上", after):
+    if _BASE.match(after) and re.search(r"[由从]", raw_left) or re.match(r"[^,;。]{0,10}基础上", after):
         return "baseline"
     if year[:4].isdigit() and context.year is not None:
         if int(year[:4]) > context.year:

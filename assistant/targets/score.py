@@ -94,14 +94,19 @@ def _same_value(t: Target, g: Gold) -> bool:
     return squash(t.value) == value or abs(t.number - g.number) < 1e-6
 
 
+def _squashed(text: str) -> tuple[str, list[int]]:
+    """The text folded character by character with spaces dropped, and where each kept character stands."""
+    kept = [(i, ch) for i, c in enumerate(text) for ch in fold(c) if not ch.isspace()]
+    return "".join(ch for _, ch in kept), [i for i, _ in kept]
+
+
 def _spans(document: Document, evidence: str) -> list[tuple[int, int]]:
     """Where the evidence stands in the document's text, spaces ignored on both sides."""
-    kept = [(i, c) for i, c in enumerate(fold(document.text)) if not c.isspace()]
-    squashed = "".join(c for _, c in kept)
+    squashed, at_of = _squashed(document.text)
     wanted = squash(evidence)
     spans, at = [], squashed.find(wanted)
     while at >= 0 and wanted:
-        spans.append((kept[at][0], kept[at + len(wanted) - 1][0] + 1))
+        spans.append((at_of[at], at_of[at + len(wanted) - 1] + 1))
         at = squashed.find(wanted, at + 1)
     return spans
 
@@ -109,18 +114,16 @@ def _spans(document: Document, evidence: str) -> list[tuple[int, int]]:
 def region(document: Document, excerpt: str) -> tuple[int, int]:
     """The stretch of the document's text an excerpt of it covers: from where its first words stand to where its last
     do (page numbers aside); the whole text when they cannot be found."""
-    kept = [(i, c) for i, c in enumerate(fold(document.text)) if not c.isspace()]
-    squashed = "".join(c for _, c in kept)
+    squashed, at_of = _squashed(document.text)
     words = re.sub(r"\d+\s*$", "", squash(excerpt))
-    head = words[:16]
-    start = squashed.find(head)
+    start = squashed.find(words[:16])
     if start < 0:
         return 0, len(document.text)
     for size in (16, 12, 9):
         at = squashed.rfind(words[-size:].replace("#", ""))
         if at > start:
-            return kept[start][0], kept[at + size - 1][0] + 1
-    return kept[start][0], len(document.text)
+            return at_of[start], at_of[at + size - 1] + 1
+    return at_of[start], len(document.text)
 
 
 def score(gold: Sequence[Gold], extracted: dict[str, list[Target]], documents: dict[str, Document],

@@ -14,7 +14,8 @@ from assistant.textnorm import fold
 # The units a target is counted in. Money (元, 万元) is left out on purpose: no plan states a budget as a
 # target, and 投入650万元 read as one would be noise. 条/批/版/期 number things, they count nothing aimed at.
 COUNT_UNITS = ("个百分点", "人次", "大类", "平方米", "万亩", "床位", "个", "名", "家", "所", "人", "种", "类", "张", "台",
-               "间", "本", "项", "次", "级", "例", "亩", "辆", "支", "座", "户", "床", "岁", "g", "kg")
+               "间", "本", "项", "次", "级", "例", "亩", "辆", "支", "座", "户", "床", "岁")
+# Grams are left to tables, whose headers name them ("人均每日食盐摄入量（g）"): in prose "5G" is a network.
 TIME_UNITS = ("分钟", "小时", "公里")  # a service radius or a time to arrive (平均10分钟到达)
 RATE_UNITS = ("%", "‰")
 
@@ -58,8 +59,9 @@ def figures(view: str, lo: int = 0, hi: int | None = None) -> list[Figure]:
     """Every figure in view[lo:hi] that carries a unit (a bare number is an item number, a year or a code)."""
     found = []
     for m in VALUE.finditer(view, lo, len(view) if hi is None else hi):
-        if not m.group("unit") and not m.group("mult"):
-            continue
+        if not m.group("unit") and not m.group("mult") and not _rate_or_share(m.group("amount")) and not (
+                m.group("after") and not re.fullmatch(r"(?:19|20)\d\d", m.group("amount"))):
+            continue  # a bare number is an item number or a code, unless a bound is said of it (控制在111以内)
         if not _is_figure(view, m):
             continue
         end = m.end()
@@ -90,6 +92,15 @@ def cell_figure(cell: str) -> Figure | None:
     comparator = SYMBOLS.get(view[start], None) or _comparator(view, best)
     number, unit = _parse(best)
     return Figure(start, end, number, unit, comparator)
+
+
+def _rate_or_share(amount: str) -> bool:
+    """A figure that needs no unit: a rate per 10万 (18/10 万) or a share written as a fraction (1/3 县级医院)."""
+    amount = re.sub(r"\s", "", amount)
+    if re.search(r"/(?:10万|千人|万人)", amount):
+        return True
+    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})", amount)
+    return bool(m) and 0 < int(m.group(1)) < int(m.group(2)) <= 20
 
 
 def _parse(m: re.Match) -> tuple[float, str]:
@@ -136,6 +147,8 @@ def _is_figure(view: str, m: re.Match) -> bool:
         return not re.match(r"[\u4e00-\u9fff]*?(圈|内能|服务圈)", after + view[end + 3:end + 6])
     if unit == "级" and not re.search(r"\d+(?:级|\s*级)$", view[start:end]):
         return False
-    if unit in ("个", "名", "家", "所", "项") and view.startswith(("工程", "大", "项重点", "核心"), end):
+    if view.startswith(("方面", "环节", "领域", "维度"), end):  # 从建设规划等10个方面: the parts of a standard
+        return False
+    if unit in ("个", "名", "家", "所", "项") and view.startswith(("工程", "大", "重点工程", "核心"), end):
         return False
     return True
