@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from assistant.models import Clause, Document, MetaField
 from assistant.textnorm import fold
 
-PARSER_VERSION = "12"  # 12: PDF hanging indents and 1.5-spaced paragraphs joined
+PARSER_VERSION = "13"  # 13: a news heading printing a document, a publication note under it
+# 12: PDF hanging indents and 1.5-spaced paragraphs joined
 
 _WS = " \t\r\u3000\xa0\ufeff"
 _CN_NUM = "一二三四五六七八九十百千零〇两"
@@ -87,6 +88,12 @@ _NOT_TITLE = re.compile(r"^附\s*件\s*[\d一二三四五六七八九十]*\s*[:�
 _ATTACHMENT_MARK = re.compile(r"^附\s*件\s*[\d一二三四五六七八九十]*\s*[:：]?$")
 # A title's last line may be a bracketed modifier of its own: （征求意见稿）, （试行）, （2022年修订版）.
 _TITLE_MODIFIER = re.compile(r"^[（(][^（）()]{1,12}[）)]$")
+# A line wholly in brackets saying who published it when: '(2016 年 10 月 25 日 中共中央、国务院发布)'.
+_PUBLICATION_NOTE = re.compile(r"^[（(].*(?:发布|印发|通过|公布|施行|修订|修正)[^（）()]*[）)]$")
+# A news heading over the document it prints: '中共中央 国务院印发《“健康中国2030”规划纲要》' — its title is the quoted one
+# (a covering notice, '关于印发《…》的通知', keeps its own).
+_PUBLISHED_BY = re.compile(r"^[（(]\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*([^（）()\d]{2,40}?)\s*(?:发布|印发|公布)\s*[)）]$")
+_PRINTS_DOCUMENT = re.compile(r"^.{0,24}?(?:印发|发布|公布)《(.+)》$")
 
 PREAMBLE = "前言"
 _OPENS_WITH_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月")
@@ -257,6 +264,7 @@ def _squash(text: str) -> str:
 def _is_title_candidate(line: str) -> bool:
     return (
         4 <= len(line) <= 60
+        and not _PUBLICATION_NOTE.match(line)
         and not _NOT_TITLE.search(line)
         and not _TITLE_MODIFIER.match(line)
         and line[-1] not in _TERMINAL + "：:，,"
@@ -278,7 +286,8 @@ def title_block(lines: list[Line], at: int) -> list[int]:
     nxt = at + 1
     while nxt < len(lines) and len(block) < 4:
         following = lines[nxt].text.strip()
-        if not following or not (_TITLE_MODIFIER.match(following) or not _ends_with_kind(text)
+        unclosed = text.count("《") > text.count("》")  # '…印发《“健康中国 2030”规划' / '纲要》'
+        if not following or not (_TITLE_MODIFIER.match(following) or (unclosed or not _ends_with_kind(text))
                                  and _continues_title(following)):
             break
         block.append(nxt)
@@ -321,7 +330,8 @@ def choose_title(candidates: list[str], fallback: str) -> str:
     def score(item: tuple[int, str]) -> tuple[int, int]:
         pos, line = item
         folded = fold(line)
-        points = (2 if _DOC_KIND.search(folded) else 0) - (3 if "印发" in folded else 0)
+        covering = "印发" in folded and not _PRINTS_DOCUMENT.match(line)  # a notice covering another, not its heading
+        points = (2 if _DOC_KIND.search(folded) else 0) - (3 if covering else 0)
         return (points, -pos)
 
     if not candidates:
@@ -381,6 +391,12 @@ def scan(lines: list[Line], source: str) -> _Scan:
                 result.skip.add(prev)
                 result.record("signature_issuer", lines[prev].text, lines[prev])
             continue
+        published = _PUBLISHED_BY.match(text)
+        if published:  # '(2016 年 10 月 25 日 中共中央、国务院发布)' under a title: when, and by whom
+            result.skip.add(i)
+            result.record("date", published.group(1), line)
+            result.record("issuer", published.group(2), line)
+            continue
         adopted = _ADOPTED_LINE.match(text)
         if adopted:  # a regulation's "2020年11月27日 …会议通过": its date; the line stays clause text
             result.record("adopted_date", adopted.group(1), line)
@@ -409,6 +425,11 @@ def scan(lines: list[Line], source: str) -> _Scan:
             first, last = lines[blocks[at][0]], lines[blocks[at][-1]]
             result.title_span = (first.start + len(first.text) - len(first.text.lstrip()), last.start + len(last.text.rstrip()))
             result.skip.update(blocks[at])
+        printed = _PRINTS_DOCUMENT.match(result.title)
+        if printed and at is not None and result.title_span is not None and "《" in lines[blocks[at][0]].text:
+            first = lines[blocks[at][0]]
+            start = first.start + first.text.index("《") + 1
+            result.title, result.title_span = printed.group(1), (start, result.title_span[1] - 1)
         mark = _previous_text_line(lines, blocks[at][0]) if at is not None else None
         if mark is not None and _ATTACHMENT_MARK.match(lines[mark].text.strip()):
             result.skip.add(mark)  # '附件5' above the title marks the file, not a part holding every clause
@@ -712,6 +733,9 @@ def _meta_fields(text: str, scanned: _Scan, keys: dict[str, str | None]) -> tupl
 
 
 def _date_only(value: str | None) -> str | None:
+    """The day of a date, without a time of day ('2023-09-14 10:55:56'); a date spaced as printed
+    ('2016 年 10 月 25 日') stays whole."""
     if not value:
         return None
-    return value.split(" ")[0].strip()
+    value = re.sub(r"\s+\d{1,2}:\d{2}(?::\d{2})?\s*$", "", value)
+    return re.sub(r"\s+(?:星期|周)[一二三四五六日天]\s*$", "", value).strip()
