@@ -35,7 +35,7 @@ WHY_EMPTY = {
     "scanned pages, and OCR recognised nothing on them": "扫描页上未识别出任何文字",
 }
 
-# What a zip should have been (docx.check_sizes' `what`), in the refusals of zip bombs.
+# What a zip should have been (zips.check_sizes' `what`), in the refusals of zip bombs.
 _ZIP_KINDS = {"Word document": "Word 文档", "OFD document": "OFD 文档", "PowerPoint file": "PowerPoint 演示文稿"}
 
 
@@ -94,6 +94,8 @@ _RULES: list[tuple[str, Template]] = [
     (r"empty file", "空文件"),
     (r"the same bytes as (?P<twin>.+), already in the collection", "与已收录的 {twin} 内容完全相同"),
     (r"no text could be read from it", "未能从中读出任何文字"),
+    (r"no visible text \(only blank or control characters\); nothing to cite",
+     "没有可见的文字（只有空白或控制字符）；没有可引用的内容"),
     (r"no such document in the collection", "文档库中没有这个文档"),
     # assistant.ingest.extract
     (r"no reader for '(?P<suffix>.*)' files \(can read (?P<known>.*)\)",
@@ -155,6 +157,12 @@ _RULES: list[tuple[str, Template]] = [
     (r"refused: it would unpack to (?P<size>\d+) MB \(limit (?P<limit>\d+) MB\); "
      r"a zip bomb or not a normal (?P<what>.+)",
      lambda m: f"已拒收：解压后将达 {m['size']} MB（上限 {m['limit']} MB）；" + _zip_bomb(m)),
+    (r"refused: its files unpack to more than the limit of (?P<limit>\d+) MB; a zip bomb or not a normal (?P<what>.+)",
+     lambda m: f"已拒收：解压后超过 {m['limit']} MB 的上限；" + _zip_bomb(m)),
+    (r"refused: (?P<member>.+) is compressed in a way no (?P<what>.+) is \(zip method (?P<method>\d+)\); "
+     r"save the document again",
+     lambda m: f"已拒收：其中的 {m['member']} 所用的压缩方式（zip 方法 {m['method']}）不是 "
+               f"{_ZIP_KINDS.get(m['what'], m['what'])} 会用的；请重新保存文档"),
     (r"refused: (?P<member>.+) is packed (?P<ratio>\d+):1 \(limit (?P<limit>\d+):1\); "
      r"a zip bomb or not a normal (?P<what>.+)",
      lambda m: f"已拒收：其中的 {m['member']} 压缩比为 {m['ratio']}:1（上限 {m['limit']}:1）；" + _zip_bomb(m)),
