@@ -3,8 +3,8 @@
 - Request bodies are capped (`max_body_bytes`): a question is a few KB, so a 10 MB body is refused
   with a one-line message before it is read in full, and costs nobody else anything. (The cap is
   far above any question so that a long paste is told it is too long, in the chat, by the app.)
-- Gradio's file upload route is closed, except for the admin's browser (its cookie, checked by
-  `may_upload`) when the server has an admin secret: nobody else may write to its disk.
+- Gradio's file upload route is closed, except for a request carrying a live admin login (its cookie,
+  checked by `may_upload` against assistant/admin.py): nobody else may write to its disk.
 - A call of the `/ask` API gets its argument checked (a question as text) and, if wrong, a short
   message in the response instead of a traceback in the log; so does a call of no endpoint.
 - When the queue is full, the refusal says so in plain words (with how many are waiting).
@@ -84,12 +84,12 @@ class RequestLimits:
 
     def __init__(self, app, max_body_bytes: int = MAX_BODY_BYTES, max_question_chars: int = 2000,
                  endpoints: Callable[[], Endpoints] = lambda: Endpoints(None, {}),
-                 may_upload: Callable[[str], bool] = lambda cookie: False, max_upload_bytes: int = 0):
+                 may_upload: Callable[[str, str], bool] = lambda cookie, client: False, max_upload_bytes: int = 0):
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.max_question_chars = max_question_chars
         self.endpoints = endpoints
-        self.may_upload = may_upload  # the request's Cookie header -> whether it is the admin's
+        self.may_upload = may_upload  # (the request's Cookie header, its client address) -> whether it is the admin's
         self.max_upload_bytes = max_upload_bytes
 
     async def __call__(self, scope: dict, receive: Receive, send: Send) -> None:
@@ -99,7 +99,7 @@ class RequestLimits:
         path = scope["path"]
         limit = self.max_body_bytes
         if _UPLOAD.search(path):
-            if not self.may_upload(_header(scope, b"cookie")):
+            if not self.may_upload(_header(scope, b"cookie"), (scope.get("client") or ("?",))[0]):
                 await _reply(send, 403, UPLOAD_CLOSED)
                 return
             limit = self.max_upload_bytes  # the admin's documents

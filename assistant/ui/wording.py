@@ -259,3 +259,19 @@ def zh_outcome(outcome) -> str:
     """One file's outcome (assistant.collection.Outcome), e.g. 'a.docx：已加入', 'b.txt：未收录（空文件）'."""
     status = STATUS_WORDS.get(outcome.status, outcome.status)
     return f"{outcome.name}：{status}" + (f"（{zh_reason(outcome.reason)}）" if outcome.reason else "")
+
+
+# The audit trail's outcomes (records.py keeps them in English, as the CLI prints them), for the admin's tab.
+AUDIT_OUTCOMES = {"ok": "成功", "added": "已加入", "replaced": "已替换", "unchanged": "未变（相同内容已在文档库中）",
+                  "removed": "已删除", "skipped": "跳过", "started": "已开始", "not logged in": "本未登录",
+                  "refused: wrong secret": "拒绝：密码错误", "refused: too soon": "拒绝：错误过多，须等待后再试",
+                  "refused: locked": "拒绝：错误过多，该地址已锁定", "refused: not logged in": "拒绝：未登录或登录已失效",
+                  "refused: malformed request": "拒绝：请求格式不对"}
+
+
+def zh_audit(outcome: str) -> str:
+    if outcome in AUDIT_OUTCOMES:
+        return AUDIT_OUTCOMES[outcome]
+    if outcome.startswith("refused: "):
+        return "未收录：" + zh_reason(outcome[len("refused: "):])
+    return outcome
