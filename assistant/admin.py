@@ -45,6 +45,7 @@ TOO_SOON = "管理密码已错误 {failures} 次：请在 {seconds} 秒后再试
 LOCKED = "管理密码连续错误 {failures} 次，此地址已被锁定：请在 {minutes} 分钟后再试。"
 LOGGED_IN = "已登录为管理员：可以上传、删除文件和重新索引。"
 LOGGED_OUT = "已退出管理员登录。"
+SECRET_FILE_BROKEN = "管理密码文件无法读取：请服务器管理员用 python -m assistant admin-secret 重新写入。"
 
 
 class SecretFileError(Exception):
@@ -195,7 +196,11 @@ class Admin:
         return self.secret.file is not None or self.secret.current() is not None
 
     def login(self, client: str, given: object) -> Login:
-        secret = self.secret.current()
+        try:
+            secret = self.secret.current()
+        except SecretFileError as exc:  # deleted or overwritten while serving: said, not a traceback
+            self.note(client, "login", "", f"refused: {exc}")
+            return Login(False, SECRET_FILE_BROKEN)
         if secret is None:
             return Login(False, NO_ADMIN)
         refusal = self.attempts.begin(client)

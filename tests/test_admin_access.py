@@ -267,3 +267,18 @@ def test_thirty_wrong_secrets_in_a_row_are_slowed_then_refused_and_recorded(serv
                              "--json"], capture_output=True, text=True, cwd=ROOT, timeout=120)
     lines = [json.loads(line) for line in listed.stdout.splitlines()]
     assert listed.returncode == 0 and len(lines) == len(trail) and lines[-1]["outcome"] == "refused: too soon"
+
+
+def test_the_secret_file_is_written_by_the_cli_and_a_broken_one_is_said(tmp_path, shared_assistant):
+    path = tmp_path / "admin.secret"
+    written = subprocess.run([sys.executable, "-m", "assistant", "admin-secret", str(path)], input=SECRET + "\n",
+                             capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert written.returncode == 0 and SECRET not in path.read_text() and SecretHash.parse(path.read_text()).matches(SECRET)
+    admin = Admin(shared_assistant.config.override(admin_secret_file=str(path)))
+    assert admin.login("10.0.0.9", SECRET).ok
+    path.write_text("overwritten by hand")
+    refused = admin.login("10.0.0.9", SECRET)
+    assert not refused.ok and "管理密码文件无法读取" in refused.message
+    bad = subprocess.run([sys.executable, "-m", "assistant", "audit", "--since", "yesterday"], capture_output=True,
+                         text=True, cwd=ROOT, timeout=120)
+    assert bad.returncode == 2 and "--since 'yesterday'" in bad.stderr
