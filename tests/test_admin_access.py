@@ -248,6 +248,22 @@ def test_routes_that_skip_the_checks_of_ask_or_that_the_app_does_not_use_are_clo
     assert "Traceback" not in capfd.readouterr().err
 
 
+def test_the_direct_route_serves_only_the_pages_unqueued_events(server):
+    """The page sends a new conversation (not queued) to /run/predict; nothing else goes that way, so an admin
+    action sent there, which would skip the queue and its checks, is closed."""
+    url, root, demo, _ = server
+    cookie = login(url, SECRET)[1]["set-cookie"].split(";")[0]
+    headers = {"Content-Type": "application/json", "Cookie": cookie}
+    for name in ("on_delete", "on_reindex", "answer"):
+        body = json.dumps({"data": ["003_0200143d345726b6.txt"], "fn_index": fn_named(demo, name), "session_hash": "d"})
+        status, _, text = request(f"{url}/gradio_api/run/predict", "POST", body.encode(), headers)
+        assert status == 404 and "此接口未开放" in text, name
+    assert (root / "corpus" / "003_0200143d345726b6.txt").exists()
+    body = json.dumps({"data": [], "fn_index": fn_named(demo, "new_conversation"), "session_hash": "d"})
+    status, _, text = request(f"{url}/gradio_api/run/predict", "POST", body.encode(), headers)
+    assert status == 200, text
+
+
 def test_thirty_wrong_secrets_in_a_row_are_slowed_then_refused_and_recorded(server):
     url, root, demo, config = server
     began = time.perf_counter()

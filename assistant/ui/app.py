@@ -100,7 +100,8 @@ def endpoints_of(demo: gr.Blocks | None) -> Endpoints:
     """The app's endpoints as its queue knows them (RequestLimits checks calls against them)."""
     fns = demo.fns if demo is not None else {}
     ask = next((fn_id for fn_id, fn in fns.items() if fn.api_name == "ask"), None)
-    return Endpoints(ask, {fn_id: len(fn.inputs) for fn_id, fn in fns.items()})
+    return Endpoints(ask, {fn_id: len(fn.inputs) for fn_id, fn in fns.items()},
+                     frozenset(fn_id for fn_id, fn in fns.items() if not fn.queue))
 
 
 def launch(assistant: Assistant, config: Config, host: str, port: int) -> gr.Blocks:

@@ -212,6 +212,7 @@ def build_documents_tab(librarian: Librarian, admin: Admin) -> None:
 
         gr.on([enter.click, secret.submit], on_login, inputs=secret, outputs=[*shown, secret],
               js=asset("admin_login.js"), api_visibility="private")
+
         def on_logout(request: gr.Request):  # after admin_logout.js: the cookie is gone, so `view` hides the tools
             return view(request, LOGGED_OUT)
 
@@ -222,17 +223,17 @@ def build_documents_tab(librarian: Librarian, admin: Admin) -> None:
         gr.on(None, on_reload, outputs=shown[:5], api_visibility="private")
 
         def on_upload(paths, folder, in_tree, names, request: gr.Request):
-            client = client_of(request)
-            text = upload(librarian, allowed(request, "upload"), paths, folder, in_tree, names,
+            client, ok = client_of(request), allowed(request, "upload")
+            text = upload(librarian, ok, paths, folder, in_tree, names,
                           on_outcome=lambda o: admin.note(client, "upload", o.name, _outcome(o)))
-            return text, None, None, status_html(librarian), _names(librarian), audit_html(request)
+            return text, None, None, status_html(librarian), _names(librarian), audit_html(request) if ok else ""
 
         def on_reindex(request: gr.Request):
             ok = allowed(request, "reindex")
             text = reindex(librarian, ok)
             if ok:
                 admin.note(client_of(request), "reindex", "", "started")
-            return text, status_html(librarian), audit_html(request)
+            return text, status_html(librarian), audit_html(request) if ok else ""
 
         def on_delete(name, request: gr.Request):
             target = name if isinstance(name, str) else ""

@@ -9,9 +9,10 @@
   admin's cookie, which SameSite alone would not stop for another port of the same host.
 - **Frames.** Every response says `Content-Security-Policy: frame-ancestors 'self'` and
   `X-Frame-Options: SAMEORIGIN`, so no other site can frame the app and steer clicks.
-- **Routes the app does not use are closed** (404): Gradio's direct calls that skip the queue and its
-  argument checks (/run/…, /api/…, /call/v2/…, /call/ of anything but ask), audio recording, run history,
-  monitoring, profiling, the proxy, media streams, the dev reloader and Gradio's own login pages.
+- **Routes the app does not use are closed** (404): /call/v2/… and /call/ of anything but ask, audio
+  recording, run history, monitoring, profiling, the proxy, media streams, the dev reloader and Gradio's own
+  login pages. (Gradio's direct route /run/…, which the page uses for its unqueued events, is narrowed to
+  those events by limits.py, which reads the body.)
 
 It wraps the whole middleware stack (ui/app.py GuardedApp), so it is also outside Gradio's CORS middleware.
 """
@@ -28,7 +29,7 @@ CLOSED = "此接口未开放。 (this endpoint is not available)"
 # Gradio routes this app never uses; everything it uses stays open.
 _CLOSED = re.compile(
     r"^/(?:gradio_api/)?(?:"
-    r"run/|api/|call/v2/|call/(?!ask/?$|ask/[^/]+$)|process_recording|vibe-|undo-vibe-edit|run-history/|runs/?$"
+    r"call/v2/|call/(?!ask/?$|ask/[^/]+$)|process_recording|vibe-|undo-vibe-edit|run-history/|runs/?$"
     r"|profiling/|proxy=|stream/|dev/|custom_component/|monitoring"
     r")|^/(?:login|logout)/?$")
 _FRAMES = [(b"content-security-policy", b"frame-ancestors 'self'"), (b"x-frame-options", b"SAMEORIGIN")]

@@ -7,6 +7,8 @@
   checked by `may_upload` against assistant/admin.py): nobody else may write to its disk.
 - A call of the `/ask` API gets its argument checked (a question as text) and, if wrong, a short
   message in the response instead of a traceback in the log; so does a call of no endpoint.
+- Gradio's direct route (`/run/…`, `/api/…`: no queue, no argument checks) serves only the events the page
+  itself sends that way (those not queued: a new conversation); a call of any other endpoint there is closed.
 - When the queue is full, the refusal says so in plain words (with how many are waiting).
 
 `ask_problem` is a pure function of the decoded JSON body, so the rules are easy to test on a dict.
@@ -17,6 +19,8 @@ import json
 import re
 from dataclasses import dataclass
 from typing import Awaitable, Callable
+
+from assistant.ui.guard import CLOSED
 
 MAX_BODY_BYTES = 1024 * 1024  # a pasted 300,000-character question still gets its 'too long' answer
 DRAIN_BYTES = 64 * 1024 * 1024  # an oversized body is read and dropped up to this, so its sender sees why
@@ -36,6 +40,7 @@ class Endpoints:
 
     ask: int | None
     inputs: dict[int, int]
+    direct: frozenset[int] = frozenset()  # the endpoints that are not queued: the page calls them on /run/
 
 
 def ask_problem(body: object, endpoints: Endpoints, simple: bool) -> str | None:
@@ -68,6 +73,15 @@ def ask_problem(body: object, endpoints: Endpoints, simple: bool) -> str | None:
     return None
 
 
+def _direct_ok(body: bytes, endpoints: Endpoints) -> bool:
+    try:
+        decoded = json.loads(body or b"null")
+    except ValueError:
+        return False
+    fn_index = decoded.get("fn_index") if isinstance(decoded, dict) else None
+    return isinstance(fn_index, int) and not isinstance(fn_index, bool) and fn_index in endpoints.direct
+
+
 def _json_type(value: object) -> str:
     names = {dict: "对象 (object)", list: "数组 (array)", bool: "布尔值 (boolean)", int: "数字 (number)",
              float: "数字 (number)", type(None): "空值 (null)"}
@@ -75,6 +89,7 @@ def _json_type(value: object) -> str:
 
 
 _ASK_ROUTE = re.compile(r"/call/ask/?$")
+_DIRECT = re.compile(r"/(?:run|api)/[^/]+/?$")
 _QUEUE_JOIN = re.compile(r"/queue/join/?$")
 _UPLOAD = re.compile(r"/upload/?$")
 
@@ -108,6 +123,9 @@ class RequestLimits:
         if body is None:
             await _discard_body(receive, DRAIN_BYTES)  # so the client reads the refusal, not a reset
             await _reply(send, 413, self._too_large(limit))
+            return
+        if _DIRECT.search(path) and not _direct_ok(body, self.endpoints()):
+            await _reply(send, 404, CLOSED)
             return
         simple, join = bool(_ASK_ROUTE.search(path)), bool(_QUEUE_JOIN.search(path))
         if simple or join:
