@@ -43,11 +43,23 @@ REAL_LIBRARY_EVAL := for half in dev test dev-2 test-2; do \
 	  --index .cache/real-library-index --baseline eval/baseline-real-library-$$half.json \
 	  --report eval/reports/real-library-$$half || exit 1; done
 
+# The whole collection staff would have: the plans, the regulations and the real library in one nested folder
+# (seeds/, extra-docs/, real-library/<date>/), asked by the third blind batch, most questions naming no document.
+COLLECTION := .cache/collection
+COLLECTION_EVAL := rm -rf $(COLLECTION) && mkdir -p $(COLLECTION)/seeds $(COLLECTION)/extra-docs && \
+	cp corpus/*.txt $(COLLECTION)/seeds/ && cp tests/fixtures/regulations/*.md $(COLLECTION)/extra-docs/ && \
+	rm -f $(COLLECTION)/extra-docs/README.md && cp -r tests/fixtures/real-library $(COLLECTION)/real-library && \
+	for half in dev test; do \
+	$(PY) -m assistant eval --set eval/collection-$$half.jsonl --corpus $(COLLECTION) \
+	  --index .cache/collection-index --baseline eval/baseline-collection-$$half.json \
+	  --report eval/reports/collection-$$half || exit 1; done
+
 test: index
 	$(PY) -m pytest -q -m "not llm"
 	$(PY) -m assistant eval
 	$(REGULATIONS_EVAL)
 	$(REAL_LIBRARY_EVAL)
+	$(COLLECTION_EVAL)
 
 # The generation path against a real model (llama.cpp serving Gemma 3 270M on localhost). The first run on a
 # machine compiles llama-cpp-python (4-10 min) into ~/.cache/plan-assistant/wheels; .ci/run runs it after `make test`.
@@ -59,6 +71,7 @@ eval: index
 	$(PY) -m assistant eval
 	$(REGULATIONS_EVAL)
 	$(REAL_LIBRARY_EVAL)
+	$(COLLECTION_EVAL)
 
 bench: index
 	$(PY) bench/run.py

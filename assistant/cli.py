@@ -90,6 +90,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, metavar="N", help="ask only the first N items (with --llm-url: a quicker look)")
     _llm(p)
 
+    p = sub.add_parser("indicators", help="the targets extracted from the documents (every quantified statement)")
+    _common(p)
+    p.add_argument("--document", default="", metavar="NAME", help="only this document (its name in the library)")
+    p.add_argument("--collection", default="", metavar="FOLDER", help="only the documents in this folder and its sub-folders")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="a JSON list of records (source, collection, label, indicator, "
+                                                        "scope, year, value, number, unit, comparator, kind, property, start, end)")
+    out.add_argument("--csv", type=Path, metavar="FILE", help="write the records as CSV (UTF-8 with BOM)")
+    out.add_argument("--xlsx", type=Path, metavar="FILE", help="write the records as an Excel workbook")
+    out.add_argument("--score", type=Path, metavar="GOLD", help="measure extraction against a gold file "
+                                                               "(eval/targets/gold.jsonl); reads the documents, not the index")
+    p.add_argument("--misses", action="store_true", help="with --score: list the gold records not found and the wrong ones")
+
     p = sub.add_parser("serve", help="start the browser UI")
     _common(p)
     p.add_argument("--host", help="default 127.0.0.1 (env PLAN_HOST)")
@@ -388,6 +401,12 @@ def _ask_interactive(assistant, collection: str = "") -> int:
         conversation.append((question, said))
 
 
+def cmd_indicators(args) -> int:
+    from assistant.targets.cli import indicators
+
+    return indicators(args, config_from(args))
+
+
 def cmd_eval(args) -> int:
     from assistant.eval import run_cli
 
@@ -401,5 +420,5 @@ def cmd_serve(args) -> int:
 
 
 COMMANDS = {"clauses": cmd_clauses, "build": cmd_build, "add": cmd_add, "remove": cmd_remove, "ask": cmd_ask,
-            "eval": cmd_eval, "prepare": cmd_prepare, "serve": cmd_serve,
+            "eval": cmd_eval, "prepare": cmd_prepare, "serve": cmd_serve, "indicators": cmd_indicators,
             **{name: (lambda args, run=run: run(args, config_from(args))) for name, run in cli_admin.COMMANDS.items()}}

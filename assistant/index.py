@@ -43,17 +43,20 @@ from assistant.corpus import (CorpusError, ReadingProgress, TextTwins, convert_a
                               load_document)
 from assistant.models import Clause, Document, MetaField
 from assistant.parser import PARSER_VERSION
+from assistant.targets import EXTRACTOR_VERSION, Targets
+from assistant.targets import store as targets_store
 from assistant.textnorm import compact, fold, tokens
 from assistant.vector_index import NodeVectors, kept_index, node_rows, prepared_for_search, row_vectors, vector_index
 
 # 2: generations carry their documents (documents.jsonl) and a manifest copy; 3: BM25 as arrays, and
 # the features retrieval derives from the corpus; 4: the documents' terms taken with whitespace removed
 # (what lets a which-documents question skip the documents that cannot name its topic), rows by year;
-# 5: clause parts and outlines as columns (clause_table.py) instead of JSON lines of whole records
-INDEX_FORMAT = 5
+# 5: clause parts and outlines as columns (clause_table.py) instead of JSON lines of whole records;
+# 6: each document's targets (assistant/targets/, targets.json), extracted at build time
+INDEX_FORMAT = 6
 MANIFEST = "manifest.json"
 ARTEFACTS = ("rows.npz", "vectors.npy", "faiss.index", "bm25.npz", "documents.jsonl", "outline.npz",
-             *corpus_features.FILES)
+             *corpus_features.FILES, targets_store.FILE)
 ROW_FILES = {"rows.npz", "chunks.jsonl", "vectors.npy"}  # the rows a rebuild reuses (chunks.jsonl: formats 1-4)
 
 
@@ -78,6 +81,7 @@ class Manifest:
     clauses: int
     artefacts: dict[str, dict] = field(default_factory=dict)  # file name -> {"bytes": n, "sha256": hex}
     refused: dict[str, dict] = field(default_factory=dict)  # corpus file -> {"sha256": hex, "reason": one line}
+    targets_version: str = ""  # the extractor that made targets.json (assistant/targets/extract.py)
 
     @classmethod
     def read(cls, folder: Path) -> "Manifest | None":
@@ -99,6 +103,8 @@ def staleness(manifest: Manifest | None, config: Config, files: dict[str, str]) 
     reasons = []
     if manifest.format != INDEX_FORMAT or manifest.parser_version != PARSER_VERSION:
         reasons.append("the index was built by another version of the parser")
+    elif manifest.targets_version != EXTRACTOR_VERSION:  # only the records are made again: nothing is embedded
+        reasons.append("the targets were extracted by another version of the extractor")
     if manifest.model_id != config.model_id:
         reasons.append(f"the index was built with model {manifest.model_id}, not {config.model_id}")
     if manifest.max_clause_chars != config.max_clause_chars:
@@ -202,6 +208,7 @@ class SearchIndex:
     bm25: BM25
     whole_clauses: Outline  # unsplit outline per document, for browsing
     features: Features
+    targets: Targets = field(default_factory=lambda: Targets(()))  # every quantified statement (assistant/targets/)
 
 
 def _corpus_hashes(config: Config) -> dict[str, str]:
@@ -286,11 +293,12 @@ class Earlier:
     refused: dict[str, dict]
     features: Features | None  # reused per unchanged document
     parts: ClauseTable | None  # its clause parts, split to the same length limit as now (None: not to be reused)
+    targets: Targets | None = None  # reused per unchanged document, when this extractor made them
 
 
 def _earlier(index_dir: Path, old: Manifest | None, damage: dict[str, str], max_clause_chars: int) -> Earlier | None:
     """The previous generation's reading of the corpus, when it was made by this parser and is intact."""
-    if old is None or old.format not in (2, 3, 4, INDEX_FORMAT) or old.parser_version != PARSER_VERSION:
+    if old is None or old.format not in (2, 3, 4, 5, INDEX_FORMAT) or old.parser_version != PARSER_VERSION:
         return None
     if damage.keys() & {"documents.jsonl", "outline.npz"}:
         return None
@@ -299,18 +307,24 @@ def _earlier(index_dir: Path, old: Manifest | None, damage: dict[str, str], max_
     except UNREADABLE:
         return None
     features = None
-    if old.format in (3, 4, INDEX_FORMAT) and not damage.keys() & set(corpus_features.FILES):  # per document: the same in 3
+    if old.format in (3, 4, 5, INDEX_FORMAT) and not damage.keys() & set(corpus_features.FILES):  # per document: the same in 3
         try:
             features = Features.load(index_dir / old.generation)
         except UNREADABLE:
             pass
     parts = None
-    if old.format == INDEX_FORMAT and old.max_clause_chars == max_clause_chars and not damage.keys() & ROW_FILES:
+    if old.format in (5, INDEX_FORMAT) and old.max_clause_chars == max_clause_chars and not damage.keys() & ROW_FILES:
         try:
             parts = ClauseTable.load(index_dir / old.generation / "rows.npz", documents)
         except UNREADABLE:
             pass
-    return Earlier(documents, whole, old.refused, features, parts)
+    targets = None
+    if old.format == INDEX_FORMAT and old.targets_version == EXTRACTOR_VERSION and targets_store.FILE not in damage:
+        try:
+            targets = targets_store.load(index_dir / old.generation)[1]
+        except UNREADABLE:
+            pass
+    return Earlier(documents, whole, old.refused, features, parts, targets)
 
 
 def _read_row_keys(gen: Path) -> list[tuple[str, int, int]]:
@@ -378,7 +392,8 @@ def load_generation(index_dir: Path, manifest: Manifest) -> SearchIndex:
     documents, whole = _read_documents(index_dir / manifest.generation)
     clauses, vectors, faiss_index, bm25 = _read_generation(index_dir, manifest, documents, whole)
     features = Features.load(index_dir / manifest.generation)
-    return SearchIndex(manifest, documents, clauses, vectors, faiss_index, bm25, whole, features)
+    targets = targets_store.load(index_dir / manifest.generation)[1]
+    return SearchIndex(manifest, documents, clauses, vectors, faiss_index, bm25, whole, features, targets)
 
 
 def index_problems(config: Config) -> list[str]:
@@ -466,16 +481,19 @@ def build_index(
     old_features = earlier.features if earlier else None
     same_rows = source is old and old_features is not None and len(old_features.row_folded) == rows.size
     features = corpus_features.compute(documents, clauses, old_features, earlier_rows if same_rows else None)
+    targets = targets_store.compute(documents, whole, earlier.targets if earlier else None,
+                                    earlier.documents if earlier else None)
     manifest = Manifest(
         INDEX_FORMAT, PARSER_VERSION, config.model_id, dimension, config.max_clause_chars,
         hashes, f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}", datetime.now().isoformat(timespec="microseconds"), len(clauses),
-        refused=refused,
+        refused=refused, targets_version=EXTRACTOR_VERSION,
     )
     manifest = _write_generation(config.index_dir, manifest, clauses, vectors, faiss_index, bm25, documents, whole,
-                                 features)
-    _say(progress, f"index written to {config.index_dir} ({len(clauses)} clause parts, {len(documents)} files)")
+                                 features, targets)
+    _say(progress, f"index written to {config.index_dir} ({len(clauses)} clause parts, {len(documents)} files, "
+                   f"{len(targets)} targets)")
     vectors = row_vectors(faiss_index)  # not a second copy
-    return SearchIndex(manifest, documents, clauses, vectors, faiss_index, bm25, whole, features), len(todo)
+    return SearchIndex(manifest, documents, clauses, vectors, faiss_index, bm25, whole, features, targets), len(todo)
 
 
 @dataclass(frozen=True)
@@ -497,7 +515,7 @@ def _reusable_rows(config: Config, old: Manifest | None, hashes: dict[str, str],
     derived anew from them and the corpus, with nothing embedded again.
     """
     nothing = ReusableRows(np.zeros((0, 0), dtype=np.float32), {})
-    if old is None or old.model_id != config.model_id or old.format not in (1, 2, 3, 4, INDEX_FORMAT):
+    if old is None or old.model_id != config.model_id or old.format not in (1, 2, 3, 4, 5, INDEX_FORMAT):
         return nothing  # formats 1 to 4 stored the same rows and vectors, as JSON lines
     if old.parser_version != PARSER_VERSION or old.max_clause_chars != config.max_clause_chars:
         return nothing
@@ -511,7 +529,7 @@ def _reusable_rows(config: Config, old: Manifest | None, hashes: dict[str, str],
     unchanged = {name for name, sha in hashes.items() if old.files.get(name) == sha}
     kept = [i for i, key in enumerate(keys) if key[0] in unchanged]
     bm25 = None
-    if old.format in (4, INDEX_FORMAT) and "bm25.npz" not in damaged:
+    if old.format in (4, 5, INDEX_FORMAT) and "bm25.npz" not in damaged:
         try:
             bm25 = BM25.load(gen / "bm25.npz")
         except UNREADABLE:
@@ -546,7 +564,7 @@ def _lexical_index(documents: dict[str, Document], clauses: Sequence[Clause], ea
 
 
 def _write_generation(index_dir: Path, manifest: Manifest, clauses: ClauseTable, vectors, faiss_index, bm25: BM25,
-                      documents: dict[str, Document], outline: Outline, features: Features) -> Manifest:
+                      documents: dict[str, Document], outline: Outline, features: Features, targets: Targets) -> Manifest:
     import faiss
 
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -559,6 +577,7 @@ def _write_generation(index_dir: Path, manifest: Manifest, clauses: ClauseTable,
     faiss.write_index(faiss_index, str(tmp / "faiss.index"))
     bm25.save(tmp / "bm25.npz")
     features.save(tmp)
+    targets_store.save(tmp, targets)
     with open(tmp / "documents.jsonl", "wb") as out:  # orjson writes dataclasses as objects, in UTF-8
         for document in documents.values():
             out.write(orjson.dumps({"document": document}) + b"\n")

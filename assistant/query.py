@@ -50,7 +50,10 @@ class Query:
 DOCUMENT_NOUN = r"(?:文件|文档|材料|文章|报告|计划|方案|规划|规定|条例|通知|办法|(?:(?:注册)?(?:技术)?(?:审查)?指导)?原则|指南|规范)"
 # Asking for several documents: '哪些文件…', '哪几份技术审查指导原则…', '…的指导原则有哪些'.
 # 份 counts documents, so '…的有哪几份？', '是哪两份' ask for documents whatever else they name.
+# The document noun may close the question ('…的体外诊断试剂指导原则都有哪些？') or be qualified ('哪些器械的指导原则').
 ACROSS = (rf"哪(?:些|几个|几份)(?:{DOCUMENT_NOUN}|地方|地区)|的{DOCUMENT_NOUN}(?:有|是)哪(?:些|几个|几份)|"
+          rf"{DOCUMENT_NOUN}(?:都|分别|一共|共)?(?:有|是)哪(?:些|几个|几份|几部)[？?。！!]*$|"
+          rf"哪(?:些|几个|几类|几种)[\u4e00-\u9fff]{{1,6}}的{DOCUMENT_NOUN}|"
           r"哪[几两三四五]份")
 _ACROSS_DOCUMENTS = re.compile(rf"{ACROSS}|which (documents|plans|places|files)")
 
@@ -208,6 +211,11 @@ def _posseg():
     return jieba.posseg
 
 
+def word_flags(text: str) -> list[tuple[str, str]]:
+    """The text cut into words, each with its part of speech (jieba's flags: 'n…' nouns, 'v…' verbs)."""
+    return [(w, flag) for w, flag in _posseg().lcut(text)]
+
+
 def word_classes(word: str) -> tuple[str, ...]:
     """The dictionary's word classes of a word's parts ('护理' → ('n',), '明确' → ('ad',))."""
     return tuple(w.flag for w in _posseg().lcut(word, HMM=False))
@@ -242,15 +250,22 @@ def leading_places(title: str) -> list[str]:
     return [strip_admin_suffix(p) for p in re.findall(r"[\u4e00-\u9fff]{2,3}?(?:省|市|县|区)", m.group(1))]
 
 
-# '哪几项' asks which ones, not how many.
-ASKS_FIGURE = re.compile(r"多少|(?<!哪)几[个家项所名级张人次岁年组例天]|比例|比率|百分之|how (many|much)|what percentage")
+# '哪几项' asks which ones, not how many; '多大/多长/多久/多高…' ask a size, a length or a time, as 多少 does.
+ASKS_FIGURE = re.compile(r"多少|(?<!哪)几(?:[个家项所名级张人次岁年组例天周月秒倍度]|分钟|小时)|(?<![许很])多[大长久高重宽厚深远快]"
+                         r"|比例|比率|百分之|how (many|much)|what percentage")
 # Nouns that set a question's scope or name the document, not the thing counted.
 _SCOPE_NOUNS = {"目标", "计划", "方案", "要点", "工作", "情况", "文件", "全省", "全市", "全县", "全区", "总体", "重点",
                 "水平", "指标", "数量", "数字", "任务", "要求", "内容", "项目", "比例", "比率",
                 # where in a document, or which kind of document, the figure stands ('那张表里', '原则里'): no thing counted
                 "表", "表里", "表格", "附表", "附录", "部分", "章节", "条款", "原则", "指导原则", "指南", "规定",
+                "定义", "名词解释", "术语",
                 # the kind of value asked for ('…内毒素限值是多少'), as 指标 and 比例 are: not what is counted
-                "限值", "限度", "上限", "下限", "数值", "阈值", "标准值", "限量"}
+                "限值", "限度", "上限", "下限", "数值", "阈值", "标准值", "限量", "范围", "规模", "时间", "时长"}
+
+
+def scope_noun(word: str) -> bool:
+    """A noun that scopes a figure question or names the kind of value asked ('目标', '范围'), not what is counted."""
+    return word in _SCOPE_NOUNS
 
 
 def figure_nouns(folded: str, known_places: frozenset[str]) -> tuple[str, ...]:
@@ -259,7 +274,8 @@ def figure_nouns(folded: str, known_places: frozenset[str]) -> tuple[str, ...]:
         return ()
     words = _posseg().lcut(folded)
     nouns = (w for w, flag in words if (flag.startswith("n") or flag == "vn") and flag != "ns" and len(w) >= 2)
-    return tuple(dict.fromkeys(w for w in nouns if w not in _SCOPE_NOUNS and w not in known_places))
+    return tuple(dict.fromkeys(w for w in nouns if w not in _SCOPE_NOUNS and w not in known_places
+                               and not ASKS_FIGURE.search(w)))  # '多长时间' asks, it is not asked about
 
 
 # Words that frame a question ("哪些文件提到了…", "…各有什么安排") rather than say what it is about.

@@ -288,9 +288,14 @@ class Retriever:
         text or its document's title and date (any of them for a comparison naming several)."""
         features, has = self.features, []
         for year in query.years:
-            titled = [i for i, s in enumerate(features.sources) if year in features.documents[s].title_folded]
+            titled = [i for i, s in enumerate(features.sources) if year in self._naming(s)]
             has.append(np.isin(rows, features.rows_with_year(year)) | np.isin(features.row_document[rows], titled))
         return (np.logical_or if len(query.years) > 1 else np.logical_and).reduce(has)
+
+    def _naming(self, source: str) -> str:
+        """What names a document as a whole: its title and date, and its place in the library ('2009-12-30/…',
+        '2023年文件/…'): '2009年那份指导原则' asks of the document filed under 2009, not of 2009."""
+        return self.features.documents[source].title_folded + "｜" + source
 
     def _scores(self, query: Query, pinned: list[str], incidental: list[str] = (),
                 searched: list[str] | None = None) -> Scores:
@@ -332,7 +337,7 @@ class Retriever:
     def _hit(self, query: Query, row: int, scores: Scores, incidental: list[str]) -> Hit:
         clause = self.index.clauses[row]
         folded = self.features.row_folded[row]
-        context = folded + self.features.documents[clause.source].title_folded
+        context = folded + self._naming(clause.source)
         # A comparison may name one year per document; otherwise every year named must be there.
         years_ok = (any if len(query.years) > 1 else all)(y in context for y in query.years)
         # A place no document is about (but one mentions in passing) must be in the clause itself.

@@ -17,6 +17,7 @@ from assistant.model_prep import ModelError
 from assistant.memory import Trimmer, release_freed_memory
 from assistant.priority import lower_this_thread
 from assistant.index import Manifest, SearchIndex, build_index, index_problems, intact_generations, load_generation
+from assistant.targets import Targets
 from assistant.models import PATH_SEPARATOR, Answer, Clause, Document, Prose, in_collection
 from assistant.query import load_segmenter_in_background
 from assistant.retrieval import Retriever, label_matches
@@ -293,6 +294,11 @@ class Assistant:
     @property
     def documents(self) -> dict[str, Document]:
         return self.index.documents
+
+    @property
+    def targets(self) -> Targets:
+        """Every quantified statement of the live index's documents (assistant/targets/), extracted at build time."""
+        return self.index.targets
 
     def outline(self, source: str) -> tuple[Clause, ...]:
         """A document's whole clauses in order (not split into parts), for browsing."""

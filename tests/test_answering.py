@@ -275,12 +275,14 @@ def test_a_comparison_lists_the_sides_in_the_order_asked(assistant):
 
 # --- summary --------------------------------------------------------------------------------------------
 
-def test_a_summary_gives_the_structure_and_key_figures(assistant):
+def test_a_summary_gives_the_opening_the_structure_and_key_figures(assistant):
     answer = assistant.ask("简单介绍一下木垒县的落实情况报告")
     assert answer.found and answer.intent is Intent.SUMMARY
+    opening, *rest = answer.citations  # what the report is about, as its first sentence says
+    assert answer.text.startswith("《木垒县“健康中国”行动工作落实情况》开篇说明：") and opening.quotes
     structure = [f"一（{n}）" for n in CN]
-    assert labels(answer)[:10] == structure
-    figures = answer.citations[10:]
+    assert [c.clause.label for c in rest[:10]] == structure
+    figures = rest[10:]
     assert 1 <= len(figures) <= 4 and len(answer.items) == len(answer.citations)
     assert all(c.source == MULEI for c in answer.citations)
     for citation in figures:  # one sentence each, stating a number

@@ -25,7 +25,7 @@ REGULATIONS = ROOT / "tests" / "fixtures" / "regulations"
 QUESTIONS = ROOT / "eval" / "questions.jsonl"
 REGULATION_QUESTIONS = ROOT / "eval" / "regulations.jsonl"
 
-OPTIONAL_FIELDS = {"not_stated", "where"}
+OPTIONAL_FIELDS = {"not_stated", "where", "named"}
 LIST_KINDS = {"outline", "which_documents", "summary"}  # their keys are the items that must all appear
 NO_KEYS = {"unanswerable", "conversation"}
 

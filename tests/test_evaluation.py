@@ -141,6 +141,11 @@ def test_an_unknown_label_names_the_item_and_line():
         spans_of(item(expected=((DOC_A, "九（九）"),)))
 
 
+def test_key_matching_ignores_the_script_a_document_is_written_in():
+    assert keys_present(["钦州", "健康素养"], "《2019年欽州市衛生健康工作要點》：城鄉居民健康素養水平達到14%")
+    assert not keys_present(["钦州", "健康素养"], "《木垒县“健康中国”行动工作落实情况》")
+
+
 def test_key_matching_ignores_whitespace_on_both_sides():
     assert keys_present(["18/10万"], "孕产妇死亡率降到18/10 万,婴儿")
     assert keys_present(["18/10 万"], "降到18/10万")
@@ -209,6 +214,20 @@ def test_breakdowns_by_kind_and_by_document():
     assert list(by_doc) == [DOC_A, DOC_B, "none"]
     assert (by_doc[DOC_A].items, by_doc[DOC_B].items, by_doc["none"].items) == (2, 1, 1)
     assert list(breakdown(results, "kind")) == ["figure", "comparison", "unanswerable"]
+
+
+def test_questions_naming_no_document_are_also_a_group_of_their_own():
+    (named, unnamed) = parse_set([
+        '{"id": "d1", "kind": "figure", "question": "钦州2019年要培训多少名全科医生？", "named": true, '
+        '"expected": [{"source": "s.txt", "label": "一"}]}',
+        '{"id": "d2", "kind": "figure", "question": "到2022年孕产妇死亡率要降到多少？", "named": false, '
+        '"expected": [{"source": "s.txt", "label": "一"}]}'])
+    results = [ItemResult(it, True, "", (), 1, (), 1.0) for it in (named, unnamed)]
+    by_kind = breakdown(results, "kind")
+    assert list(by_kind) == ["figure", "unnamed"]
+    assert (by_kind["figure"].items, by_kind["unnamed"].items) == (2, 1)
+    with pytest.raises(EvalSetError, match='"named" must be true or false'):
+        parse_set(['{"id": "d3", "kind": "unanswerable", "question": "q", "unanswerable": true, "named": "no"}'])
 
 
 def test_gate_compares_with_an_absolute_tolerance():

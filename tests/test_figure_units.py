@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.checks import asked_unit, states_figure_of
+from assistant.answering.figure_checks import asked_unit, states_figure_of
 from assistant.query import Query
 from assistant.textnorm import fold
 
@@ -164,6 +164,6 @@ def test_the_kind_of_value_asked_for_is_not_what_is_counted(question, missing):
     ("肿瘤筛查用体外诊断试剂临床评价注册审查指导原则（征求意见稿）", "临床评价注册审查指导原则"),
 ])
 def test_a_title_is_also_read_without_what_it_puts_in_brackets(title, word):
-    from assistant.answering.checks import title_readings
+    from assistant.answering.figure_checks import title_readings
 
     assert word.lower() in title_readings(title)

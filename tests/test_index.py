@@ -65,7 +65,7 @@ def test_build_writes_faiss_bm25_and_a_manifest_of_file_hashes(small):
     generation = config.index_dir / manifest["generation"]
     assert {p.name for p in generation.iterdir()} == {"rows.npz", "vectors.npy", "faiss.index", "bm25.npz",
                                                       "documents.jsonl", "outline.npz", "features.json", "doc_terms.npz",
-                                                      "manifest.json", "verified.json"}
+                                                      "targets.json", "manifest.json", "verified.json"}
     assert np.allclose(np.linalg.norm(index.vectors, axis=1), 1.0, atol=1e-4)
 
 

@@ -137,3 +137,36 @@ def test_a_word_tagged_as_a_place_that_is_none_here_is_neither_place_nor_topic(q
     words = [w for p in query.topic for w in p.split()]
     assert not {"新建", "上市"} & set(query.places) and not {"新建", "上市"} & set(words), (query.places, query.topic)
     assert any(kept in p for p in query.topic), query.topic
+
+
+@pytest.mark.parametrize("question", [
+    "统计分析里用到ROC曲线的体外诊断试剂指导原则都有哪些？",
+    "要求做加速老化研究的注册审查指导原则是哪几个？",
+    "哪些无源器械的指导原则提到了环氧乙烷残留量？",
+])
+def test_a_document_noun_closing_the_question_or_qualified_asks_which_documents(question):
+    assert intent_of(question, named_documents=0) is Intent.WHICH_DOCUMENTS
+
+
+@pytest.mark.parametrize("question", ["这份方案有哪些重点任务？", "钦州要点有哪几项？", "云州方案的目录有哪些？"])
+def test_a_document_noun_followed_by_what_it_holds_is_no_which_documents_question(question):
+    assert intent_of(question, named_documents=1) is not Intent.WHICH_DOCUMENTS
+
+
+@pytest.mark.parametrize("topic, absent", [
+    (("无菌 保证 水平", "负6次方"), ("负6次方",)),         # the question's own way of writing 10-6
+    (("钩状效应", "还剩 一半 活性"), ("还剩 一半 活性",)),   # '仍保持50%活性' in the documents
+    (("灭菌确认 报告", "含糊 字眼"), ("含糊 字眼",)),
+])
+def test_words_no_document_says_are_set_aside_when_the_rest_is_said(topic, absent):
+    from assistant.answering.which import unsaid
+
+    said = {"无菌保证水平": 8, "钩状效应": 3, "灭菌确认报告": 6}
+    assert unsaid(topic, lambda words: said.get(words, 0) / 20) == absent
+
+
+@pytest.mark.parametrize("topic", [("智慧 医院",), ("远程 医疗",), ("智慧 医院", "远程 医疗")])
+def test_a_topic_no_document_says_at_all_is_kept_whole_and_nothing_is_claimed(topic):
+    from assistant.answering.which import unsaid
+
+    assert unsaid(topic, lambda words: 0.0) == ()

@@ -81,7 +81,8 @@ def understand(question: str, retrieval: Retrieval, documents: Mapping[str, Docu
     topic = tuple(p for p in retrieval.query.topic if not any(all(names_document(w, [n]) for w in p.split())
                                                                for n in names))
     query = replace(retrieval.query, topic=topic)
-    return Understood(question, query, classify(query, len(named)), retrieval, named)
+    titles = [fold(documents[s].title) for s in named]
+    return Understood(question, query, classify(query, len(named), titles), retrieval, named)
 
 
 def names_document(word: str, names: Iterable[str]) -> bool:

@@ -5,6 +5,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Mapping, Sequence
 
+from assistant.answering.figure_checks import (YEAR_IN_TEXT, asked_unit, asks_event_duration, states_figure_of,
+                                               title_readings, word_in)
 from assistant.models import Clause, Document
 from assistant.query import Query
 from assistant.retrieval import Hit, Retrieval
@@ -21,8 +23,8 @@ VERIFY_MARGIN = 0.03  # ... if they score at most this much lower
 
 Idf = Callable[[str], float]
 # A clause that can answer 'how many': digits, or a Chinese number with a measure word (两家, 三级).
-_STATES_FIGURE = re.compile(r"(?<![\d.])(?!(?:19|20)\d{2}\s*年)\d+|[一二三四五六七八九十两百千万]+\s*[个家所名级项张人次岁倍成]")
-_YEAR_IN_TEXT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_STATES_FIGURE = re.compile(r"(?<![\d.])(?!(?:19|20)\d{2}\s*年)\d+|[一二三四五六七八九十两百千万]+\s*"
+                            r"(?:[个家所名级项张人次岁倍成周天日秒]|小时|分钟|年|月)")
 _YEAR_SPAN = re.compile(r"(?:19|20)\d{2}\s*年?\s*[—–\-~至到]\s*(?:19|20)\d{2}")
 
 
@@ -103,7 +105,7 @@ def check_hit(query: Query, top: Hit, documents: dict[str, Document], idf: Idf, 
         return Verdict(False, NOT_FOUND)  # none of the English question's words, in Chinese, is in the clause
     if query.indicators and not comparison and not _STATES_FIGURE.search(top.clause.text):
         return Verdict(False, f"文件中未给出“{'、'.join(query.indicators)}”的具体数字。")
-    missing = missing_indicators(query, top, documents[top.clause.source])
+    missing = [] if asks_event_duration(query) else missing_indicators(query, top, documents[top.clause.source])
     if missing and not comparison:
         return Verdict(False, f"文件中未找到关于“{'、'.join(missing)}”的具体数字。")
     if query.indicators and not comparison and not states_figure_of(query, top.clause.text,
@@ -114,67 +116,6 @@ def check_hit(query: Query, top: Hit, documents: dict[str, Document], idf: Idf, 
     if not year_supported(query, top, documents[top.clause.source], idf):
         return Verdict(False, f"文件中未找到{'、'.join(query.years)}年的这项内容。")
     return FOUND
-
-
-# The unit a figure question asks in: the measure word or symbol right after 多少/几 ('多少N', '几年', '多少例',
-# '多少CFU/mL'); a closed class of Chinese measure words, or Latin letters and symbols.
-# Counting words (个/家/所/名/人/例 …) stand for one another ('多少家' is answered by '40 个'), so only units of
-# measure and of time are held to.
-_ASKED_UNIT = re.compile(r"(?<!哪)(?:多少|几)\s*([A-Za-zμµ°℃%‰/]+(?:/[A-Za-z]+)?|小时|分钟|[毫微纳厘千]?[克升米]|"
-                         r"[千兆]?帕|牛顿?|[级岁倍年天月周元克升米度秒])")
-_SAME_UNIT = {"度": "度|℃|°c", "%": "%|％", "年": "年", "天": "天|日|d\\b", "周": "周", "月": "个?月",
-              "牛": "牛|n(?![a-z])", "牛顿": "牛|n(?![a-z])", "帕": "帕|pa", "千帕": "千帕|kpa", "兆帕": "兆帕|mpa",
-              "毫米": "毫米|mm", "厘米": "厘米|cm", "微米": "微米|μm|µm|um", "纳米": "纳米|nm", "毫升": "毫升|ml",
-              "毫克": "毫克|mg", "微克": "微克|μg|µg|ug", "千克": "千克|kg"}
-# A number that states a value: not a list marker ('（2）', '2.'/'2、' opening a sentence), not a standard's or a
-# regulation's number ('YY 0271.1-2016', '第739号'), not a year.
-_VALUE = re.compile(r"(?<![\d.A-Za-z（(〔第/-])(?:\d+(?:\.\d+)?|[一二三四五六七八九十两百千万]+)(?![\d）)〕])")
-
-
-# A heading's number opening a sentence ('2.2.2力学强度…', '3.1.2性能指标'), or standing in it as a reference
-# ('见4.1.3'): a place in the outline, never a value of anything.
-_OUTLINE_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+){2,}(?![\d.])|^\d+(?:\.\d+)?[.、．](?=[\u4e00-\u9fff])|"
-                             r"^\d+\.\d+(?=[\u4e00-\u9fff])(?![个家所名级项张人次岁倍成年月日天周元克升米度秒])")
-
-
-def asked_unit(question: str) -> str:
-    match = _ASKED_UNIT.search(question)
-    return match.group(1) if match else ""
-
-
-def states_figure_of(query: Query, text: str, title: str, headings: str = "") -> bool:
-    """A figure question is answered by a sentence that names what is counted and states a value of it — in
-    the unit asked, when one is ('缝合强度要达到多少N' is not answered by '…缝合强度（如需缝合）…').
-
-    The nouns of the document's title name all of it, and those of the headings above the clause (a table
-    row's caption: '表1 已用于病毒清除研究的病毒举例') all of the clause, so a sentence need not repeat them."""
-    unit = asked_unit(query.asked or query.folded).lower()
-    named = title_readings(title) + "｜" + fold(headings).replace(" ", "")
-    own = [n for n in query.indicators if n not in named] or list(query.indicators)
-    pattern = None
-    if unit:
-        units = _SAME_UNIT.get(unit, re.escape(unit))
-        pattern = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*(?:[-~～—至]\s*\d+(?:\.\d+)?\s*)?(?:" + units + ")"
-                             r"|[一二三四五六七八九十两百千万]+\s*(?:" + units + ")"
-                             # a table row's value under a header giving the unit: '大小(nm）：40-50'
-                             r"|[（(]\s*(?:" + units + r")\s*[）)]\s*[：:]\s*(\d+)")
-    for start, end in sentence_spans(text):
-        sentence = _OUTLINE_NUMBER.sub("", fold(text[start:end]).replace(" ", ""))
-        if not any(_word_in(n, sentence) for n in own):
-            continue
-        values = [m for m in _VALUE.finditer(sentence) if not _YEAR_IN_TEXT.fullmatch(m.group())]
-        if pattern is None and values or pattern is not None and any(
-                not _YEAR_IN_TEXT.fullmatch(m.group(1) or re.sub(r"\D.*", "", m.group()))
-                for m in pattern.finditer(sentence)):
-            return True
-    return False
-
-
-def title_readings(title: str) -> str:
-    """A title folded, and again without what it puts in brackets: '硬脑（脊）膜补片…' is also '硬脑膜补片…', so a
-    question's '硬脑膜' is a word of its title."""
-    folded = fold(title)
-    return folded + "｜" + re.sub(r"[（(][^（）()]{1,12}[）)]", "", folded)
 
 
 def missing_indicators(query: Query, hit: Hit, document: Document) -> list[str]:
@@ -202,9 +143,10 @@ def year_supported(query: Query, hit: Hit, document: Document, idf: Idf) -> bool
     terms = [t for t in query.content_terms if is_cjk(t[0])]
     if not query.years or not terms or len(query.years) > 1 or query.cross_lingual:  # translations are too loose
         return True
-    if set(query.years) <= title_years(document.title):  # a 2019 work plan: all of it is about 2019
+    # a 2019 work plan: all of it is about 2019; and a year the library files it under names it
+    if set(query.years) <= title_years(document.title) | title_years(document.source):
         return True
-    if not _YEAR_IN_TEXT.search(fold(text)):  # a clause that dates nothing leans on its title's years
+    if not YEAR_IN_TEXT.search(fold(text)):  # a clause that dates nothing leans on its title's years
         return True
     for start, end in sentence_spans(text):
         sentence = fold(text[start:end])
@@ -217,7 +159,7 @@ def year_supported(query: Query, hit: Hit, document: Document, idf: Idf) -> bool
 
 def title_years(title: str) -> set[str]:
     """Years a title is about as a whole: '2019年…要点' → {'2019'}; a span '2019—2022年' names none."""
-    return set(_YEAR_IN_TEXT.findall(_YEAR_SPAN.sub(" ", fold(title))))
+    return set(YEAR_IN_TEXT.findall(_YEAR_SPAN.sub(" ", fold(title))))
 
 
 def states_topic(query: Query, folded_clause: str, any_phrase: bool = False, idf: Idf | None = None,
@@ -271,14 +213,10 @@ def phrase_terms(phrase: str) -> list[str]:
     return [t for w in words for t in tokens(w) if all(is_cjk(ch) for ch in t)]
 
 
-def _word_in(word: str, text: str) -> bool:
-    return word in text or len(word) >= 3 and all(pair in text for pair in tokens(word))
-
-
 def _words_near(words: list[str], near: str, idf: Idf | None) -> bool:
     """The words stand in the window. A lone character ('医 联体', '医院 创 三级') is not required."""
     words = [w for w in words if len(w) >= 2] or words
-    missing = [w for w in words if not _word_in(w, near)]
+    missing = [w for w in words if not word_in(w, near)]
     if not missing:
         return True
     if idf is None or len(words) < 3 or len(missing) > 1:

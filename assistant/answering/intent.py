@@ -20,6 +20,7 @@ are often answered by one clause).
 from __future__ import annotations
 
 import re
+from typing import Sequence
 
 from assistant.models import Intent
 from assistant.query import ACROSS, ASKS_FIGURE, DOCUMENT_NOUN, Query
@@ -63,10 +64,12 @@ WHOLE_STRUCTURE = re.compile(rf"分(为|成)?(哪|几)[几些]?(个|大)?(部分
 LIST_CUE = re.compile(r"(有|包括|包含|是)哪(些|几)(个|项|条|大)?(重点)?(工程|项目|任务|举措|措施|行动|方面|工作)|"
                       r"(工程|项目|任务|举措|措施|行动|方面)(都|分别|具体)?(是|有|包括)(哪些|哪几|什么)")
 _SUMMARY = re.compile(
-    r"简(单|要)(地)?(介绍|说|讲|概括)|介绍一下|概括|概述|总结一下|摘要|大致|大概(讲|说|是)|主要(讲|说|写|规定|包括)(了)?(些)?(什么|啥|哪些)|"
+    r"简(单|要)(地)?(介绍|说|讲|概括)|介绍一下|概括|概述|总结(一)?下|摘要|大致|大概(讲|说|是)|主要(讲|说|写|规定|包括)(了)?(些)?(什么|啥|哪些)|"
     r"主要内容|讲(了)?(些)?什么内容|总的来说|总体(来看|上看|上)|整体(来看|上看|上)|都做了(哪些|什么)|summar|overview|what is .* about"
 )
 _ACROSS_FIRST = re.compile(ACROSS)
+# A clause named inside a chapter or part: the most specific number names what is asked.
+_WITHIN_A_PART = re.compile(r"第[一二三四五六七八九十百\d]+(?:章|部分|编)第?[（(]?[一二三四五六七八九十百\d]+[)）]?(?:条|项|点|小点|款|节)")
 # What a document (named by the question) is about, as a whole.
 _ABOUT_WHAT = re.compile(r"(讲|说|写)的?是?(什么|啥)[？?。]*$|是什么内容|是?关于什么的|到底是(什么|啥)|是干什么的|"
                          r"是哪(个|种|类)产品的")
@@ -78,8 +81,24 @@ _WHICH = re.compile(
 )
 
 
+# Turns that only acknowledge or close ('收到', '好的', '没事了', '先这样吧'): a closed class of social words.
+_ACKNOWLEDGEMENT = re.compile(r"^(?:好的?|收到|明白|了解|知道了|嗯+|ok|okay|行|可以|太好了|没事了?|不用了?|辛苦(?:了|你了)?|"
+                              r"麻烦(?:你)?了|打扰(?:一下|了)?|先这样(?:吧)?|就这样|拜拜|再见|谢谢?|谢啦|多谢|"
+                              r"回答得(?:很|真|非常)?好|[,，。.!！~～\s]|了|啦|吧|呀|哈|你|你的|的)+$")
+# Asked of the assistant itself ('你是机器人吗', '你的数据会保密吗', '你会不会出错'): addressed to it, short, and naming no
+# document, no number and nothing to look up.
+_ADDRESSED = re.compile(r"(?:^|[，,。\s])(?:你|您)|^(?:这个)?(?:系统|助手|机器人)")
+_ASKS_OF_DOCUMENTS = re.compile(rf"{DOCUMENT_NOUN}|通知|意见|\d|告诉我|查一?下?|找一?下?|搜|规定|要求|目标|多少|哪些地方")
+ADDRESSED_LENGTH = 16  # characters: a longer turn addressed to the assistant carries a question of its own
+
+
 def is_conversation(asked: str) -> bool:
     """Only a greeting, thanks or a question about the assistant: nothing left once those are removed."""
+    if _ACKNOWLEDGEMENT.match(asked.strip()):
+        return True
+    if (_ADDRESSED.search(asked) and len(asked) <= ADDRESSED_LENGTH and not _ASKS_OF_DOCUMENTS.search(asked)
+            and not ASKS_FIGURE.search(asked)):
+        return True
     if not (_GREETING.search(asked) or _ABOUT_ASSISTANT.search(asked)):
         return False
     rest = _ABOUT_ASSISTANT.sub("", _GREETING.sub("", asked))
@@ -107,8 +126,9 @@ def names_document_number(folded: str) -> str | None:
     return m.group() if m else None
 
 
-def classify(query: Query, named_documents: int) -> Intent:
-    """The intent of a question, given how many documents it names (by place or title).
+def classify(query: Query, named_documents: int, names: Sequence[str] = ()) -> Intent:
+    """The intent of a question, given how many documents it names (by place or title) and their names (folded
+    titles and file paths: words of the question that only name a document say nothing of what it asks).
 
     A follow-up with a subject of its own and no cue of its own ('那妇幼服务提升工程呢？' after
     '…乡村能力提升工程包括哪些内容？') asks what the earlier turn asked: it takes that turn's cue.
@@ -130,7 +150,35 @@ def classify(query: Query, named_documents: int) -> Intent:
         return Intent.FIGURE
     if named_documents == 1 and _ABOUT_WHAT.search(query.folded):  # '那个Excel表到底是什么内容？': all of it
         return Intent.SUMMARY
+    if asks_about_whole(query, named_documents, names):
+        return Intent.SUMMARY
     return Intent.LOOKUP
+
+
+# What a whole document has, as staff ask for it ('这份材料的重点是什么', '主要汇报了哪些东西', '讲了些啥'): the words
+# of a question that asks for no part of a document in particular.
+_WHOLE_ASPECTS = ("内容|重点|要点|主旨|大意|精神|思路|核心|中心思想|中心|东西|事情|事项|事|情况|意思|简介|介绍|总结|概括|梳理|"
+                  "提炼|归纳|简述|讲讲|讲|说说|说|写|汇报|反映|了解|整体|总体|大体|全文|整篇|基本|主要|用途|目的|作用|干什么|干嘛|用")
+# A word of the topic that says nothing but that: aspects, document nouns and pointers ('核心内容', '篇文章', '这部').
+_ABOUT_WHOLE_WORD = re.compile(rf"^(?:{_WHOLE_ASPECTS}|{DOCUMENT_NOUN}|通知|意见|公告|通告|纲要|[这那该本此份篇部个])+$")
+# Kinds of content a document has some of, which the topic's stop list drops ('目标', '措施'): asked for, they are a part.
+_PART_OF_CONTENT = re.compile(r"目标|任务|措施|举措|指标|要求|安排|部署|做法|进展|成效|打算|工程|项目|行动|职责|条件|程序|流程")
+_POINTS_AT_DOCUMENT = re.compile(rf"(?:这|该|此|那|本)(?:份|个|篇|部|一)?{DOCUMENT_NOUN}|这份|这篇|这部|{DOCUMENT_NOUN}")
+
+
+def asks_about_whole(query: Query, named_documents: int, names: Sequence[str] = ()) -> bool:
+    """A question about a document (named, or pointed at: '这份文件') whose every other word is one of what a whole
+    document has ('…的核心内容是什么', '帮我梳理一下这个文件的主要精神'): it asks for all of it, in brief."""
+    if query.cross_lingual or not (named_documents == 1 or _POINTS_AT_DOCUMENT.search(query.folded)):
+        return False
+    plain = lambda text: re.sub(r"[^\w]", "", text)  # '木垒县“健康中国”行动…' is named without its quotes
+    asked = plain(query.asked or query.folded)
+    for name in names:  # '…健康中国行动工作落实情况这篇材料…': 行动 names the document, it asks for no 行动
+        asked = asked.replace(plain(name), " ")
+    if _PART_OF_CONTENT.search(asked):  # '计划的主要目标是什么': its targets, not all of it
+        return False
+    words = [w for phrase in query.topic for w in phrase.split()]
+    return all(_ABOUT_WHOLE_WORD.match(w) for w in words)
 
 
 def _asks_figure_or_clause(query: Query) -> bool:
@@ -146,6 +194,8 @@ def cue_intent(text: str, names_year: bool) -> Intent | None:
         return Intent.METADATA
     if _ACROSS_FIRST.search(text):  # '引用了罕见病目录的有哪几份？': documents asked for, whatever the words
         return Intent.WHICH_DOCUMENTS
+    if _WITHIN_A_PART.search(text):  # '第二章第八条的内容', '第三部分第（二）项写的啥': the clause, not the chapter's parts
+        return None
     if _OUTLINE.search(text):
         return Intent.OUTLINE
     if _SUMMARY.search(text):

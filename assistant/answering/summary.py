@@ -1,12 +1,35 @@
 """Summaries: a document's top-level structure and the key figures it states, every line cited."""
 from __future__ import annotations
 
-from assistant.answering.base import AnswerContext, Understood, register
+import re
+
+from assistant.answering.base import AnswerContext, Understood, numbered_lines, register, target_document
+from assistant.answering.intent import asks_about_whole
 from assistant.answering.outline import document_heading, outline_answer
 from assistant.answering.quotes import figure_sentences, quote_text
 from assistant.models import Answer, AnswerItem, Clause, Intent
+from assistant.textnorm import fold, sentence_spans
 
 KEY_FIGURES = 4  # sentences with figures quoted after the structure
+OPENING_CLAUSES = 6  # where a document says what it is for: its preamble and first parts
+# '为进一步规范…，制定本指导原则', '本方案旨在…': the sentence saying what a document is for.
+_PURPOSE = re.compile(r"为(?:了)?[^。；]{2,160}?(?:制定|制订|编制|起草|印发|出台)(?:本|此|该)|旨在|目的是|目的在于")
+MIN_OPENING = 20  # characters: a shorter first sentence is a heading or a salutation, not what the document is about
+
+
+def purpose_sentence(outline: list[Clause]) -> tuple[Clause, tuple[int, int]] | None:
+    """The sentence a document says what it is for with ('为…，制定本指导原则'), else the first sentence of its
+    opening text (a report's '全面推动健康木垒建设，…'): a summary begins there."""
+    opening = [c for c in outline[:OPENING_CLAUSES] if c.text.strip()]
+    for clause in opening:
+        for start, end in sentence_spans(clause.text):
+            if _PURPOSE.search(clause.text[start:end]):
+                return clause, (clause.start + start, clause.start + end)
+    for clause in opening:
+        for start, end in sentence_spans(clause.text):
+            if len(clause.text[start:end].strip()) >= MIN_OPENING:
+                return clause, (clause.start + start, clause.start + end)
+    return None
 
 
 def key_figures(outline: list[Clause]) -> list[tuple[Clause, tuple[int, int]]]:
@@ -27,22 +50,37 @@ class Summary:
 
     def answer(self, understood: Understood, context: AnswerContext) -> Answer | None:
         found = document_heading(understood, context, of_document=True)
+        titles = [fold(context.documents[s].title) for s in understood.named]
+        if found is None and asks_about_whole(understood.query, len(understood.named), titles):
+            source = target_document(understood)  # '…主要汇报了哪些东西': no heading is asked for, all of it is
+            found = None if source is None else (source, None)
         if found is None:
             return None
         source, parent = found
         outline = list(context.outline(source))
         structure = outline_answer(understood, context, source, parent, Intent.SUMMARY)
         within = outline if parent is None else [c for c in outline if c.path[: len(parent.path)] == parent.path]
+        purpose = purpose_sentence(within) if parent is None else None
         figures = key_figures(within)
-        if not figures:
+        if not figures and purpose is None:
             return structure
-        citations, items = list(structure.citations), list(structure.items)
         text = context.documents[source].text
-        lines = []
+        citations, items, lines = [], [], []
+        if purpose is not None:  # what the document is for comes first, then its parts, then its figures
+            clause, span = purpose
+            citations.append(context.cite(clause, (span,)))
+            items.append(AnswerItem(f"{clause.label}：“{quote_text(text, (span,))}”", (1,)))
+            lines += [f"《{context.documents[source].title}》开篇说明：", f"{items[-1].text}[1]"]
+        first = len(citations) + 1
+        citations += structure.citations
+        items += [AnswerItem(item.text, (n,)) for n, item in enumerate(structure.items, first)]
+        lines += [structure.lead, numbered_lines([i.text for i in structure.items], range(first, len(citations) + 1))]
+        if figures:
+            lines.append("文中的主要数字：")
         for clause, span in figures:
             citations.append(context.cite(clause, (span,)))
             items.append(AnswerItem(f"{clause.label}：“{quote_text(text, (span,))}”", (len(citations),)))
             lines.append(f"{items[-1].text}[{len(citations)}]")
-        full = structure.text + "\n文中的主要数字：\n" + "\n".join(lines)
+        full = "\n".join(lines)
         return Answer(understood.question, full, True, tuple(citations), understood.query.text, Intent.SUMMARY,
-                      structure.lead, tuple(items))
+                      lines[0] if purpose is not None else structure.lead, tuple(items))

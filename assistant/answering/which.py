@@ -45,16 +45,28 @@ def telling_topic(topic: tuple[str, ...], share: Callable[[str], float | None]) 
     return tuple(sorted(phrases, key=lambda p: rarity[p] if rarity[p] is not None else 2.0))
 
 
+def unsaid(topic: tuple[str, ...], share: Callable[[str], float | None]) -> tuple[str, ...]:
+    """The topic's phrases no document of the collection says, when another phrase is said: the question's own
+    way of putting it ('10的负6次方' for '10-6', '还剩一半活性' for '仍保持50%活性'). The documents that say the
+    rest are listed, and the answer says these words stand in none ('文件中均未出现“…”'). A topic no document
+    says at all is kept whole: nothing is claimed ('哪些文件提到了远程医疗')."""
+    absent = tuple(p for p in topic if share(p.replace(" ", "")) == 0.0)
+    return absent if len(absent) < len(topic) else ()
+
+
 def is_noun(word: str) -> bool:
     return all(flag.startswith("n") and flag != "nr" or flag == "vn" and len(word) > 2 for flag in word_classes(word))
 
 
 def _share_of_documents(word: str, context: AnswerContext) -> float | None:
+    """The share of documents holding the word as written, all of it together (its character pairs found
+    apart are no mention of it)."""
     terms = [t for t in tokens(word) if all(is_cjk(ch) for ch in t)]
     holding = context.documents_with(terms) if terms else None
     if holding is None or len(context.documents) < MIN_DOCUMENTS:
         return None
-    return len(holding & set(context.documents)) / len(context.documents)
+    holding = {s for s in holding & set(context.documents) if word in context.folded_document(s)}
+    return len(holding) / len(context.documents)
 
 
 @register
@@ -65,8 +77,10 @@ class WhichDocuments:
         if not understood.query.topic:
             return None
         share = lambda word: _share_of_documents(word, context)
-        understood = replace(understood, query=replace(understood.query,
-                                                        topic=telling_topic(understood.query.topic, share)))
+        topic = telling_topic(understood.query.topic, share)
+        absent = unsaid(topic, share)
+        topic = tuple(p for p in topic if p not in absent)
+        understood = replace(understood, query=replace(understood.query, topic=topic))
         named = bool(understood.named)
         sources = understood.named if named else self._could_name(understood, context)
         sides = find_sides(understood, context, sources, mention=True, limit=None)
@@ -74,6 +88,8 @@ class WhichDocuments:
         # The documents that say it, the best match first; the silent ones named in the question after them.
         sides = sorted(stating, key=lambda s: -s.hit.score) + [s for s in sides if s.hit is None]
         lead = f"共有{len(stating)}份文件提到“{topic_words(understood.query)}”："
+        if absent and stating:
+            lead = f"文件中均未出现“{'、'.join(p.replace(' ', '') for p in absent)}”的说法；" + lead
         return sides_answer(understood, context, sides, lead, Intent.WHICH_DOCUMENTS, silent_when_named=named,
                             quote_topic=True)
 

@@ -29,7 +29,8 @@ KINDS = (
     "unanswerable",
 )
 CONVERSATION = "conversation"  # greetings and thanks: no clause expected, only the conversation intent
-FIELDS = ("id", "kind", "question", "history", "expected", "keys", "unanswerable", "not_stated", "where")
+FIELDS = ("id", "kind", "question", "history", "expected", "keys", "unanswerable", "not_stated", "where", "named")
+UNNAMED = "unnamed"  # the report's group of questions naming no document or place, across kinds
 WHERE = ("text", "table", "crosses_line", "scan")  # where a blind item's answer stands in its file
 REQUIRED_FIELDS = ("id", "kind", "question")
 NO_DOCUMENT = "none"  # the "document" of an item about no document, in the per-document breakdown
@@ -69,6 +70,7 @@ class EvalItem:
     line: int = 0  # line number in the set file, for messages
     not_stated: tuple[str, ...] = ()  # sources named in the question that do not state what is asked
     where: str = "text"  # blind sets: "table", "crosses_line" (a printed line or page break), "scan"
+    named: bool | None = None  # blind sets: whether the question names its document or place (None: not said)
 
     @property
     def is_conversation(self) -> bool:
@@ -139,8 +141,11 @@ def parse_item(obj: object, line: int = 0, where: str = "") -> EvalItem:
     where_ = obj.get("where", "text")
     if where_ not in WHERE:
         raise fail(f'"where" must be one of {", ".join(WHERE)}')
+    named = obj.get("named")
+    if named is not None and not isinstance(named, bool):
+        raise fail('"named" must be true or false')
     return EvalItem(item_id, kind, question, tuple(history), expected, tuple(keys), unanswerable, line, tuple(not_stated),
-                    where_)
+                    where_, named)
 
 
 def _strings(value: object, allow_empty: bool = False) -> bool:

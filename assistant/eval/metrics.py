@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from assistant.eval.load import KINDS, NO_DOCUMENT
+from assistant.eval.load import KINDS, NO_DOCUMENT, UNNAMED
 from assistant.eval.score import ItemResult
 
 # The gated metrics, in display order. Latency is reported but never gated (machine-dependent).
@@ -174,8 +174,8 @@ def breakdown(results: Sequence[ItemResult], by: str) -> dict[str, Metrics]:
     (odd, even id numbers)."""
     groups: dict[str, list[ItemResult]] = defaultdict(list)
     for r in results:
-        if by == "kind":
-            names: tuple[str, ...] = (r.item.kind,)
+        if by == "kind":  # a question naming no document is also counted in a group of its own
+            names: tuple[str, ...] = (r.item.kind,) + ((UNNAMED,) if r.item.named is False else ())
         elif by == "document":
             names = r.item.documents
         elif by == "half":

@@ -15,6 +15,7 @@ from typing import Callable, Mapping, Sequence
 
 from assistant.eval.load import EvalItem, EvalSetError, Expected
 from assistant.models import Answer, Citation, Clause, Document, Intent, Prose
+from assistant.textnorm import fold
 
 Span = tuple[int, int]
 ExpectedSpans = Mapping[Expected, tuple[Span, ...]]
@@ -37,8 +38,9 @@ def keys_present(keys: Sequence[str], text: str) -> bool:
 
 
 def missing_keys(keys: Sequence[str], text: str) -> tuple[str, ...]:
-    flat = squash(text)
-    return tuple(key for key in keys if squash(key) not in flat)
+    """The keys the answer lacks, whitespace and script aside: an answer quoting 《…欽州市…》 names 钦州."""
+    flat = squash(fold(text))
+    return tuple(key for key in keys if squash(fold(key)) not in flat)
 
 
 def overlaps(a: Span, b: Span) -> bool:

@@ -22,6 +22,7 @@ from assistant.ui.admin_http import add_admin_routes, token_in_header
 from assistant.ui.chat import InFlight, log_error, new_conversation, respond_in_turn, respond_stream_in_turn
 from assistant.ui.documents import build_documents_tab
 from assistant.ui.guard import Guard, default_hosts, parse_list
+from assistant.ui.indicators import build_indicators_tab
 from assistant.ui.limits import MAX_BODY_BYTES, Endpoints, RequestLimits
 from assistant.ui.render import esc, render_document, render_sources
 from assistant.ui.session import Session
@@ -160,6 +161,7 @@ def build_app(assistant: Assistant, librarian: Librarian | None = None, admin: A
                                                    scale=2, elem_id="pa-label-box", max_lines=1)
                             find = gr.Button("查找条款", scale=1, min_width=90, elem_id="pa-find")
                         document_view = gr.HTML(render_document(None, ()), elem_id="pa-document")
+                    load_indicators, indicator_outputs = build_indicators_tab(assistant)
                     build_documents_tab(librarian, admin)
 
         respond = respond_in_turn if assistant.generator is None else respond_stream_in_turn
@@ -222,6 +224,7 @@ def build_app(assistant: Assistant, librarian: Librarian | None = None, admin: A
             return gr.Dropdown(choices=document_choices(assistant)), gr.Dropdown(choices=folders, visible=len(folders) > 1)
 
         demo.load(on_load, outputs=[doc_pick, collection], show_progress="hidden", api_visibility="private")
+        demo.load(load_indicators, outputs=indicator_outputs, show_progress="hidden", api_visibility="private")
 
         gr.on([find.click, label_box.submit], on_find, inputs=[doc_pick, label_box], outputs=document_view,
               show_progress="hidden", api_visibility="private").then(None, js=asset("scroll.js"))

@@ -26,6 +26,8 @@ def convert(raw: dict) -> dict:
             "expected": [] if raw.get("unanswerable") else expected,
             "keys": [] if raw.get("unanswerable") else list(raw.get("keys") or []),
             "unanswerable": bool(raw.get("unanswerable")), "where": raw.get("where") or "text"}
+    if "named" in raw:  # whether the question names its document or place (staff among hundreds often do not)
+        item["named"] = bool(raw["named"])
     return item
 
 

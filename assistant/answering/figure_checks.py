@@ -1,0 +1,163 @@
+"""Whether a clause states the figure a question asks for: of the thing asked (the noun its noun phrase ends in),
+in the unit asked, beside the words naming it. Pure; `checks.check_hit` runs it on figure questions."""
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterator, Sequence
+
+from assistant.query import Query, scope_noun, word_classes, word_flags
+from assistant.textnorm import fold, sentence_spans, tokens
+
+YEAR_IN_TEXT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+def word_in(word: str, text: str) -> bool:
+    """The word stands in the text, or (three characters or more) all its character pairs do ('中医院' in '中医医院')."""
+    return word in text or len(word) >= 3 and all(pair in text for pair in tokens(word))
+
+
+
+# The unit a figure question asks in: the measure word or symbol right after 多少/几 ('多少N', '几年', '多少例',
+# '多少CFU/mL'); a closed class of Chinese measure words, or Latin letters and symbols.
+# Counting words (个/家/所/名/人/例 …) stand for one another ('多少家' is answered by '40 个'), so only units of
+# measure and of time are held to.
+_ASKED_UNIT = re.compile(r"(?<!哪)(?:多少|几)\s*([A-Za-zμµ°℃%‰/]+(?:/[A-Za-z]+)?|小时|分钟|[毫微纳厘千]?[克升米]|"
+                         r"[千兆]?帕|牛顿?|[级岁倍年天月周元克升米度秒])")
+_SAME_UNIT = {"度": "度|℃|°c", "%": "%|％", "年": "年", "天": "天|日|d\\b", "周": "周", "月": "个?月",
+              "牛": "牛|n(?![a-z])", "牛顿": "牛|n(?![a-z])", "帕": "帕|pa", "千帕": "千帕|kpa", "兆帕": "兆帕|mpa",
+              "毫米": "毫米|mm", "厘米": "厘米|cm", "微米": "微米|μm|µm|um", "纳米": "纳米|nm", "毫升": "毫升|ml",
+              "毫克": "毫克|mg", "微克": "微克|μg|µg|ug", "千克": "千克|kg",
+              "时长": "年|个?月|周|天|日|小时|分钟|秒|h(?![a-z])|min|d(?![a-z])"}
+# A number that states a value: not a list marker ('（2）', '2.'/'2、' opening a sentence), not a standard's or a
+# regulation's number ('YY 0271.1-2016', '第739号'), not a year.
+# A Chinese number is a value only with a measure word after it: '一般', '统一', '一次性' state none.
+_VALUE = re.compile(r"(?<![\d.A-Za-z（(〔第/-])(?:\d+(?:\.\d+)?(?![\d）)〕])|[一二三四五六七八九十两百千万]+"
+                    r"(?=\s*(?:[个家所名级项张人岁倍成年周天日例份种类台床元]|次(?!性)|月)))")
+# A count of repetitions ('重复检测20次', '至少3遍'): how a test is run, not a value of what is measured.
+_REPEATS = re.compile(r"\s*[次遍](?!性)")
+_ASKS_TIMES = re.compile(r"(?:多少|几)\s*[次遍]")
+
+
+# A heading's number opening a sentence ('2.2.2力学强度…', '3.1.2性能指标'), or standing in it as a reference
+# ('见4.1.3'): a place in the outline, never a value of anything.
+_OUTLINE_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+){2,}(?![\d.])|^\d+(?:\.\d+)?[.、．](?=[\u4e00-\u9fff])|"
+                             r"^\d+\.\d+(?=[\u4e00-\u9fff])(?![个家所名级项张人次岁倍成年月日天周元克升米度秒])")
+
+
+# A unit per volume or mass written with a Chinese count ('多少孢子/mL', '多少拷贝/mL'): the count and the measure.
+_ASKED_RATE = re.compile(r"(?<!哪)(?:多少|几)\s*([\u4e00-\u9fff]{1,3}\s*/\s*[A-Za-zμµ]+)")
+# How long ('多久', '多长时间'): answered in any unit of time.
+_ASKS_DURATION = re.compile(r"多久|多长(?:时间|时期)|多少(?:时间|天数)")
+
+
+def asked_unit(question: str) -> str:
+    match = _ASKED_RATE.search(question) or _ASKED_UNIT.search(question)
+    if match:
+        return match.group(1).replace(" ", "")
+    return "时长" if _ASKS_DURATION.search(question) else ""
+
+
+def states_figure_of(query: Query, text: str, title: str, headings: str = "") -> bool:
+    """A figure question is answered by a sentence that names what is counted and states a value of it — in
+    the unit asked, when one is ('缝合强度要达到多少N' is not answered by '…缝合强度（如需缝合）…').
+
+    The nouns of the document's title name all of it, and those of the headings above the clause (a table
+    row's caption: '表1 已用于病毒清除研究的病毒举例') all of the clause, so a sentence need not repeat them."""
+    unit = asked_unit(query.asked or query.folded).lower()
+    asks_times = _ASKS_TIMES.search(query.asked or query.folded)
+    named = title_readings(title) + "｜" + fold(headings).replace(" ", "")
+    # Latin terms name what is measured as well as nouns do ('O2结合量', 'CV'), unless they name the document
+    latin = [w for w in re.findall(r"[a-z][a-z0-9]{1,7}", query.asked or query.folded) if w not in named]
+    own = [n for n in query.indicators if n not in named] + latin or list(query.indicators)
+    pattern = None
+    if unit:
+        units = _SAME_UNIT.get(unit, re.escape(unit))
+        pattern = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*(?:[-~～—至]\s*\d+(?:\.\d+)?\s*)?(?:" + units + ")"
+                             r"|[一二三四五六七八九十两百千万]+\s*(?:" + units + ")"
+                             # a table row's value under a header giving the unit: '大小(nm）：40-50'
+                             r"|[（(]\s*(?:" + units + r")\s*[）)]\s*[：:]\s*(\d+)")
+    # the unit asked tells a value apart by itself ('SV40直径是多少nm' is answered by '大小(nm)：40-50');
+    # without one, the value must be that of the noun asked
+    head = valued_noun(query.asked or query.folded, own) if unit in ("", "时长") else ""
+    if asks_event_duration(query):  # '救护车多长时间能赶到现场' is answered by '平均10分钟到达急救现场'
+        head, own = "", list(query.indicators)
+    for stretch in _stretches(text, lambda part: word_in(head, part) if head else any(word_in(n, part) for n in own)):
+        values = [m for m in _VALUE.finditer(stretch) if not YEAR_IN_TEXT.fullmatch(m.group())
+                  and (asks_times or not _REPEATS.match(stretch, m.end()))]
+        if pattern is None and values or pattern is not None and any(
+                not YEAR_IN_TEXT.fullmatch(m.group(1) or re.sub(r"\D.*", "", m.group()))
+                for m in pattern.finditer(stretch)):
+            return True
+    return False
+
+
+def _stretches(text: str, names: Callable[[str], bool]) -> Iterator[str]:
+    """The stretches of each sentence where a value of what `names` finds may stand: the comma-separated part
+    naming it and the part after it ('到2022年，孕产妇死亡率降到18/10万，婴儿…'); the part before it is most often
+    another thing's ('…进行至少20次重复检测，计算所得…标准差(SD)，将(+2SD)带入…').
+    A value farther away is another thing's ('配制（一般应不少于5个）浓度点，建立…曲线，计算线性相关系数r' states
+    no 系数). A table row has no commas: its headers and values are one stretch."""
+    for start, end in sentence_spans(text):
+        sentence = _OUTLINE_NUMBER.sub("", fold(text[start:end]).replace(" ", ""))
+        parts = re.split(r"[,，]", sentence)
+        for i, part in enumerate(parts):
+            if names(part):
+                yield ",".join(parts[i:i + 2])
+
+
+_FIGURE_WORD = re.compile(r"多少|(?<!哪)几|(?<![许很])多[大长久高重宽厚深远快]")
+# Words that link a noun to the value asked of it ('…是多少', '…要达到多少', '…不高于多少'): a closed class.
+_LINKING = frozenset("是 为 有 要 应 应当 需 需要 要求 达到 达 到 低于 高于 少于 多于 超过 不低于 不高于 不少于 "
+                     "不超过 控制 控制在 约 大约 大概 一般 通常 最 最长 最多 至少 在 允许 可 可以 能 "
+                     # the verbs a target is set with ('死亡率要降到多少')
+                     "降到 降至 降低 下降 提高 提升 增加 增长 减少 保持 稳定 降低到 下降到 提高到 提升到 增加到 增长到 保持在 稳定在".split())
+VALUED_REACH = 6  # characters between a noun and the figure word asked of it: '粘度范围是多少', '吸水率要求不低于多少'
+
+
+def asks_event_duration(query: Query) -> bool:
+    """'多长时间能赶到现场', '闭经多久…取出': how long something takes, not the value of a noun. Its words are
+    the event's, which a document words its own way; any of them beside a time answers it."""
+    question = query.asked or query.folded
+    if asked_unit(question) != "时长":
+        return False
+    figure = _FIGURE_WORD.search(question)
+    after = question[figure.end():figure.end() + VALUED_REACH] if figure else ""
+    verb_after = any(flag.startswith("v") and word not in _LINKING for word, flag in word_flags(after))
+    return verb_after or not valued_noun(question, query.indicators)
+
+
+def valued_noun(question: str, nouns: Sequence[str]) -> str:
+    """The noun whose value is asked, when the question says '<noun>…是多少': the head of the noun phrase just
+    before the figure word ('透明质酸钠凝胶的粘度范围是多少' asks a 粘度, not a 凝胶). Empty when no noun stands
+    right before it ('多长时间能赶到现场', '闭经多久就应该把节育器取出'): then any of the nouns may name it."""
+    figure = _FIGURE_WORD.search(question)
+    if not figure:
+        return ""
+    # '多少受试者', '多少名全科医生': the noun counted follows, past a measure word; of a run of nouns, the last
+    at, counted = len(re.match(r"[个名家所张人例项位台次]?", question[figure.end():]).group()) + figure.end(), ""
+    while noun := next((n for n in nouns if question.startswith(n, at)), ""):
+        at, counted = at + len(noun), noun
+    if counted:
+        return counted
+    before = question[:figure.start()]
+    # a verbal noun ('对应', '签约') heads no noun phrase: '死亡率对应的目标是多少' asks of the 死亡率
+    ends = [(before.rfind(n) + len(n), n) for n in nouns if n in before and "vn" not in word_classes(n)]
+    if not ends:
+        return ""
+    end, noun = max(ends)
+    gap = question[end:figure.start()]
+    if len(gap) > VALUED_REACH:
+        return ""
+    for word, flag in word_flags(gap):
+        if flag.startswith("v") and word not in _LINKING:  # a verb of its own ('闭经多久'): an event's time
+            return ""
+        if (flag.startswith("n") or flag == "eng") and not scope_noun(word):  # '凝胶的pH范围': the head is pH
+            return ""
+    return noun  # only a copula, a modal, a comparator or the kind of value ('范围', '上限') between them
+
+
+def title_readings(title: str) -> str:
+    """A title folded, and again without what it puts in brackets: '硬脑（脊）膜补片…' is also '硬脑膜补片…', so a
+    question's '硬脑膜' is a word of its title."""
+    folded = fold(title)
+    return folded + "｜" + re.sub(r"[（(][^（）()]{1,12}[）)]", "", folded)

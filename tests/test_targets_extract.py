@@ -1,0 +1,111 @@
+"""Targets extracted from real documents (the sample plans in corpus/ and the public plans in tests/fixtures/):
+lists with one year, shared values, table columns, achieved figures, comparators, exact offsets."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from assistant.corpus import load_document
+from assistant.targets import Targets, extract
+
+ROOT = Path(__file__).resolve().parent.parent
+BADA, QINZHOU, MULEI, YUNZHOU, GUANGZHOU = (
+    "000_a7ee23972fa017a8.txt", "001_a2c9650bb564f988.txt", "002_02c8256838811767.txt", "003_0200143d345726b6.txt",
+    "004_7019475e6841841c.txt")
+GANGYAO = ROOT / "tests" / "fixtures" / "indicator-plans" / "“健康中国2030”规划纲要.pdf"
+
+
+@lru_cache(maxsize=None)
+def targets_of(path: Path) -> tuple:
+    parsed = load_document(path)
+    return parsed.document, Targets(extract(parsed.document, parsed.clauses))
+
+
+def seed(name: str):
+    return targets_of(ROOT / "corpus" / name)
+
+
+def one(targets: Targets, indicator: str, year: str = "", value: str | None = None):
+    found = [t for t in targets.find(indicator, year=year) if value is None or t.value.replace(" ", "") == value]
+    assert found, f"no {indicator} {year} {value}"
+    return found[0]
+
+
+def test_every_value_is_the_text_at_its_offsets():
+    for name in (BADA, QINZHOU, MULEI, YUNZHOU, GUANGZHOU):
+        document, targets = seed(name)
+        assert len(targets) > 5
+        assert all(document.text[t.start:t.end] == t.value for t in targets)
+
+
+def test_a_year_stated_once_applies_to_the_whole_list():
+    _, targets = seed(BADA)  # "2022 年,孕产妇死亡率降到18/10 万,婴儿死亡率降到7‰,5 岁以下儿童死亡率降到9‰,人均预期寿命75 岁以上"
+    assert one(targets, "孕产妇死亡率", "2022").value == "18/10 万"
+    assert one(targets, "婴儿死亡率", "2022").number == 7.0
+    assert one(targets, "5岁以下儿童死亡率", "2022").unit == "‰"
+    life = one(targets, "人均预期寿命", "2022")
+    assert (life.value, life.comparator) == ("75 岁以上", ">=")
+    assert one(targets, "孕产妇死亡率", "2020").number == 20.0  # the sentence before names 2020
+
+
+def test_comparator_words_set_the_comparator():
+    _, targets = seed(BADA)
+    assert one(targets, "出生人口性别比", "2020").comparator == "<="  # 控制在111 以内
+    assert one(targets, "常住人口自然增长率", "2020").comparator == "~"  # 8‰左右
+    assert one(targets, "烟草使用流行率", "2020").comparator == "<="  # 25%以内
+    _, gz = seed(GUANGZHOU)
+    assert one(gz, "老年友好型社区", "2023").comparator == ">="  # 不少于22个
+
+
+def test_a_value_said_of_several_indicators_is_a_record_each():
+    _, targets = seed(BADA)  # 突发急性传染病防控预警预报率、报告及时率、处置及时率100%
+    same = [t for t in targets if t.value == "100%" and t.label == "一（二）"]
+    assert {t.indicator for t in same} == {"突发急性传染病防控预警预报率", "报告及时率", "处置及时率"}
+    _, qz = seed(QINZHOU)  # 創建健康社區、健康企業、健康學校各2家
+    shared = {t.indicator for t in qz if t.value == "2家"}  # named in the document's own (Traditional) characters
+    assert shared >= {"健康企業", "健康學校"} and any(i.endswith("健康社區") for i in shared)
+
+
+def test_a_report_states_achieved_figures_and_a_later_year_is_a_target():
+    _, targets = seed(MULEI)  # 木垒县…落实情况
+    assert one(targets, "高血压健康管理率", value="52%").kind == "achieved"
+    assert one(targets, "中医药骨干人才", "2025").kind == "target"  # 力争在2025年…有1-2名
+
+
+def test_a_year_before_the_documents_own_is_achieved_and_a_starting_figure_a_baseline():
+    _, targets = seed(GUANGZHOU)  # a 2023 work plan: "2022年,全市医疗卫生机构达6159个", "三甲医院由42家增至44家"
+    assert one(targets, "医疗卫生机构", "2022", "6159个").kind == "achieved"
+    old, new = [t for t in targets if "三甲医院" in t.indicator and t.value in ("42家", "44家")]
+    assert (old.kind, old.year, new.kind, new.year) == ("baseline", "", "achieved", "2022")
+    stated = [t for t in targets if t.indicator == "人均期望寿命" and t.year == "2021"]  # 83.18岁(2021年)
+    assert [t.kind for t in stated] == ["achieved"]
+
+
+def test_what_is_no_target_is_left_out():
+    _, targets = seed(BADA)
+    values = {t.value.replace(" ", "") for t in targets}
+    assert "15分钟" not in values  # 15 分钟内能够达到: the service it names
+    assert not any(t.unit == "岁" and "寿命" not in t.indicator for t in targets)  # 5 岁以下儿童: an age group
+    assert not any(t.value.replace(" ", "") in ("10个", "6个") and "方面" in t.indicator for t in targets)
+    _, gz = seed(GUANGZHOU)
+    assert not any(t.value.lower() == "5g" for t in gz)
+
+
+def test_a_table_row_gives_each_year_column_its_own_record():
+    document, targets = targets_of(GANGYAO)  # 领域：健康水平 指标：婴儿死亡率(‰) 2015 年：8.1 2020 年：7.5 2030 年：5.0
+    rows = [t for t in targets if t.statement == "table" and t.indicator == "婴儿死亡率"]
+    assert [(t.year, t.value, t.kind, t.unit) for t in rows] == [
+        ("2015", "8.1", "baseline", "‰"), ("2020", "7.5", "target", "‰"), ("2030", "5.0", "target", "‰")]
+    share = [t for t in targets if t.statement == "table" and t.indicator.startswith("个人卫生支出")]
+    assert [(t.year, t.comparator) for t in share] == [("2015", "="), ("2020", "~"), ("2030", "~")]  # 28 左右
+    assert all(document.text[t.start:t.end] == t.value for t in targets)
+
+
+def test_find_matches_indicators_by_folded_name_and_year():
+    _, targets = seed(QINZHOU)  # traditional characters: 縣域就診率90%以上
+    found = targets.find("县域就诊率")
+    assert found and found[0].value == "90%以上" and found[0].year == "2019"
+    assert targets.years_of("县域就诊率") == ["2019"]
+    assert targets.find("县域就诊率", year="2030") == []
