@@ -5,8 +5,10 @@ import argparse
 import json
 import os
 import sys
+from dataclasses import fields
 from pathlib import Path
 
+from assistant import cli_admin
 from assistant.config import Config
 
 EXIT_USAGE = 2
@@ -108,31 +110,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--concurrency", type=int, help="answers composed at once, default 2 (env PLAN_QUEUE_CONCURRENCY)")
     p.add_argument("--queue-size", type=int, help="questions that may wait, default 256 (env PLAN_QUEUE_SIZE)")
     p.add_argument("--admin-secret", help="lets whoever types it upload and delete documents in the browser "
-                                          "(better: env PLAN_ADMIN_SECRET, which `ps` does not show)")
+                                          "(better: env PLAN_ADMIN_SECRET, which `ps` does not show, or --admin-secret-file)")
+    cli_admin.serve_flags(p)
     _llm(p)
+    cli_admin.add_commands(sub, _common)
     return parser
 
 
+# Flags named otherwise than the Config field they set; every other flag's name is its field's.
+_FIELD_OF_FLAG = {"corpus": "corpus_dir", "index": "index_dir", "cache": "cache_dir", "niceness": "build_niceness",
+                  "concurrency": "queue_concurrency"}
+
+
 def config_from(args: argparse.Namespace) -> Config:
-    return Config.from_env().override(
-        corpus_dir=getattr(args, "corpus", None),
-        index_dir=getattr(args, "index", None),
-        model=getattr(args, "model", None),
-        encoder=getattr(args, "encoder", None),
-        store=getattr(args, "store", None),
-        cache_dir=getattr(args, "cache", None),
-        max_clause_chars=getattr(args, "max_clause_chars", None),
-        build_niceness=getattr(args, "niceness", None),
-        top_k=getattr(args, "top_k", None),
-        host=getattr(args, "host", None),
-        port=getattr(args, "port", None),
-        queue_concurrency=getattr(args, "concurrency", None),
-        queue_size=getattr(args, "queue_size", None),
-        admin_secret=getattr(args, "admin_secret", None),
-        llm_url=getattr(args, "llm_url", None),
-        llm_model=getattr(args, "llm_model", None),
-        llm_timeout=getattr(args, "llm_timeout", None),
-    )
+    known = {f.name for f in fields(Config)}
+    given = {_FIELD_OF_FLAG.get(flag, flag): value for flag, value in vars(args).items()}
+    return Config.from_env().override(**{name: value for name, value in given.items() if name in known})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -141,10 +134,13 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.index import StaleIndex
     from assistant.service import InvalidQuestion
 
+    from assistant.admin import SecretFileError
     from assistant.generation import GenerationError
+    from assistant.records import RecordsError
     from assistant.store import StoreError
 
-    handled = (CorpusError, StaleIndex, InvalidQuestion, StoreError, OSError, GenerationError)
+    handled = (CorpusError, StaleIndex, InvalidQuestion, StoreError, OSError, GenerationError, SecretFileError,
+               RecordsError)
     try:
         from assistant.model_prep import ModelError
 
@@ -424,4 +420,5 @@ def cmd_serve(args) -> int:
 
 
 COMMANDS = {"clauses": cmd_clauses, "build": cmd_build, "add": cmd_add, "remove": cmd_remove, "ask": cmd_ask,
-            "eval": cmd_eval, "prepare": cmd_prepare, "serve": cmd_serve, "indicators": cmd_indicators}
+            "eval": cmd_eval, "prepare": cmd_prepare, "serve": cmd_serve, "indicators": cmd_indicators,
+            **{name: (lambda args, run=run: run(args, config_from(args))) for name, run in cli_admin.COMMANDS.items()}}

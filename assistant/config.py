@@ -32,6 +32,20 @@ class Config:
     queue_concurrency: int = 2  # answers composed at once by the server (measured: bench/load.py)
     queue_size: int = 256  # questions waiting beyond those; more are told the server is busy
     admin_secret: str = ""  # set it (env PLAN_ADMIN_SECRET) to let whoever types it upload and delete documents
+    # ... or a file holding only a salted scrypt hash of it (`python -m assistant admin-secret FILE` writes one);
+    # the server re-reads it when it changes, and a changed secret logs every admin out.
+    admin_secret_file: str = ""
+    admin_idle_minutes: float = 30.0  # an admin login ends after this long without an admin action ...
+    admin_session_hours: float = 8.0  # ... and this long after it began, whatever happens
+    # Host names the server answers to (comma-separated); "" = the bind address, localhost, 127.0.0.1, ::1.
+    # Any other Host header gets 400, so a DNS name pointed at this machine by someone else reaches nothing.
+    allowed_hosts: str = ""
+    # Other origins (scheme://host:port, comma-separated) whose pages may call this server with the admin's
+    # cookie; "" = none: only the app's own pages.
+    allowed_origins: str = ""
+    # The SQLite file of the audit trail (assistant/records.py); "" = beside the index folder,
+    # '<index>-records.sqlite', so that deleting the index to rebuild it keeps the trail.
+    records: str = ""
     # How passages and questions are encoded: "onnx-int8" (ONNX Runtime, int8 weights: ~2x faster than
     # torch, evaluation within 0.01), "onnx" (ONNX Runtime fp32: torch's vectors) or "torch".
     encoder: str = "onnx-int8"
@@ -47,6 +61,11 @@ class Config:
     llm_api_key_env: str = "PLAN_LLM_API_KEY"
     llm_timeout: float = 20.0  # seconds for a whole prose answer; then the extractive one stands alone
     llm_streams: int = 4  # prose answers streamed at once by the server, besides the answers being composed
+
+    @property
+    def records_path(self) -> Path:
+        index = Path(self.index_dir)
+        return Path(self.records) if self.records else index.parent / f"{index.name}-records.sqlite"
 
     @property
     def base_model_id(self) -> str:

@@ -1,7 +1,9 @@
-"""End-to-end document management: an admin uploads documents in headless Chromium, watches them
-being indexed, and asks a question the new document answers; without the secret nothing is written.
+"""End-to-end document management: an admin logs in in headless Chromium (wrong secrets first), uploads
+documents, watches them being indexed, asks a question the new document answers, deletes one — while the
+same delete replayed by another client without the login deletes nothing — reads the audit trail in the tab
+and from the CLI, and logs out. Without the secret nothing is written.
 
-Its own server and corpus (uploads change the collection), started with an admin secret.
+Its own server, corpus and Gradio upload folder (uploads change the collection), started with an admin secret.
 """
 from __future__ import annotations
 
@@ -69,6 +71,8 @@ def admin_server(tmp_path_factory, shared_assistant, printed_plan):
     from assistant.service import Assistant
 
     root = tmp_path_factory.mktemp("admin")
+    environment = pytest.MonkeyPatch()  # this server's own upload folder, to see what uploads leave in it
+    environment.setenv("GRADIO_TEMP_DIR", str(root / "gradio-uploads"))
     (root / "corpus").mkdir()
     shutil.copy(ROOT / "corpus" / "003_0200143d345726b6.txt", root / "corpus")
     config = shared_assistant.config.override(corpus_dir=root / "corpus", index_dir=root / "index",
@@ -80,20 +84,21 @@ def admin_server(tmp_path_factory, shared_assistant, printed_plan):
         port = probe.getsockname()[1]
     demo = ui.launch(assistant, config, "127.0.0.1", port)
     try:
-        yield f"http://127.0.0.1:{port}", root
+        yield f"http://127.0.0.1:{port}", root, demo, config
     finally:
         demo.close()
+        environment.undo()
 
 
 @pytest.fixture(scope="module")
 def page(admin_server):
-    url, _ = admin_server
+    url, *_ = admin_server
     with chromium_page(url, TIMEOUT) as page:
         yield page
 
 
 def test_an_upload_without_the_admin_cookie_is_refused(admin_server):
-    url, root = admin_server
+    url, root, *_ = admin_server
     body = b"--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"x.txt\"\r\n\r\nhello\r\n--b--\r\n"
     request = urllib.request.Request(f"{url}/gradio_api/upload", data=body,
                                      headers={"Content-Type": "multipart/form-data; boundary=b"})
@@ -103,25 +108,42 @@ def test_an_upload_without_the_admin_cookie_is_refused(admin_server):
     assert sorted(p.name for p in (root / "corpus").iterdir()) == ["003_0200143d345726b6.txt"]
 
 
-def test_a_wrong_secret_shows_no_tools(page):
+def test_wrong_secrets_are_refused_in_chinese_then_slowed(page):
     page.get_by_role("tab", name="文档管理").click()
     assert page.locator("#pa-states").get_by_text("003_0200143d345726b6.txt").is_visible()
-    page.fill("#pa-secret input", "wrong")
-    page.locator("#pa-login").click()
-    page.locator("#pa-manage-message").get_by_text("管理密码不正确").wait_for()
+    said = []
+    for attempt in range(4):
+        page.fill("#pa-secret input", f"wrong-{attempt}")
+        page.locator("#pa-login").click()
+        # the event is done when the secret box is emptied (its last output); the message itself is read
+        # without the progress note Gradio lays over a component while it updates
+        page.wait_for_function("() => !document.querySelector('#pa-secret input').value")
+        said.append(page.locator("#pa-manage-message .pa-msg").inner_text())
+    page.screenshot(path=str(ARTIFACTS / "admin-00-wrong-secrets.png"))
+    assert said[:3] == ["管理密码不正确。"] * 3 and "管理密码已错误 3 次：请在" in said[3], said
     assert not page.locator("#pa-upload").is_visible()
+    page.wait_for_timeout(1500)  # the wait after three failures is one second
+
+
+def uploads_left(root: Path) -> list[str]:
+    """What is left in the server's Gradio upload folder: files, and folders with nothing in them."""
+    folder = root / "gradio-uploads"
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
+                  if p.is_file() or (p.is_dir() and not any(p.iterdir()))) if folder.exists() else []
 
 
 def test_an_admin_uploads_watches_and_asks(page, admin_server, printed_plan, tmp_path):
-    _, root = admin_server
+    _, root, *_ = admin_server
     page.fill("#pa-secret input", SECRET)
     page.locator("#pa-login").click()
     page.locator("#pa-upload").wait_for(state="visible")
+    assert "pa_admin" not in page.evaluate("() => document.cookie")  # HttpOnly: no script, ours included, reads it
+    assert page.locator("#pa-manage-message .pa-msg").inner_text() == "已登录为管理员：可以上传、删除文件和重新索引。"
+    before = uploads_left(root)
     plan = tmp_path / "基层卫生服务提升方案.docx"
     word_plan(plan)
     junk = tmp_path / "notes.txt"
     junk.write_bytes("caf\xe9".encode("latin-1"))
-    page.wait_for_function("() => document.cookie.includes('pa_admin=')")
     seen = []
     page.on("response", lambda r: seen.append((r.status, r.url.split("?")[0][-40:])) if "upload" in r.url else None)
     page.on("console", lambda m: seen.append(("console", m.text[:200])))
@@ -139,6 +161,9 @@ def test_an_admin_uploads_watches_and_asks(page, admin_server, printed_plan, tmp
     page.locator("#pa-upload-send").click()
     page.locator("#pa-manage-message").get_by_text("基层卫生服务提升方案.docx：已加入").wait_for()
     assert "notes.txt：未收录（不是 UTF-8" in page.locator("#pa-manage-message").inner_text()
+    left = [p for p in uploads_left(root) if p not in before]
+    print(f"\n[uploads] left in Gradio's upload folder by the upload: {left} (there before: {before}); {seen}")
+    assert left == []  # the copies read are deleted, and the folder Gradio made for each
     page.screenshot(path=str(ARTIFACTS / "admin-01-uploading.png"))
     row = page.locator('#pa-states tr[data-name="基层卫生服务提升方案.docx"]')
     row.get_by_text("已就绪").wait_for()
@@ -172,3 +197,101 @@ def test_an_admin_uploads_watches_and_asks(page, admin_server, printed_plan, tmp
     assert page.evaluate("() => document.querySelector('#pa-document img.pa-page-img').naturalWidth") > 700
     assert "93%" in page.locator("#pa-document .pa-focus").inner_text()
     page.screenshot(path=str(ARTIFACTS / "admin-04-pdf-page.png"))
+
+
+def test_the_admins_delete_replayed_from_another_client_deletes_nothing(page, admin_server):
+    """The request the admin's browser sends to delete a document (its session id, the endpoint, the name),
+    sent again by another client that has no login cookie: refused and recorded; the admin's own goes through."""
+    from test_admin_access import request
+
+    from assistant.records import Records
+
+    url, root, demo, config = admin_server
+    name = "妇幼健康服务提升计划.pdf"
+    captured = []
+
+    def hold_back(route):  # the admin's delete request is kept here instead of reaching the server
+        body = route.request.post_data or ""
+        if name in body:
+            captured.append(body)
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/gradio_api/queue/join*", hold_back)
+    page.get_by_role("tab", name="文档管理").click()
+    page.locator("#pa-delete-pick input").click()
+    page.get_by_role("option", name=name).click()
+    page.locator("#pa-delete").click()
+    for _ in range(50):
+        if captured:
+            break
+        page.wait_for_timeout(100)
+    page.unroute("**/gradio_api/queue/join*")
+    assert captured and json.loads(captured[0])["session_hash"]
+    trail = Records(config.records_path)
+    before = len(trail.audit_entries())
+    status, _, body = request(f"{url}/gradio_api/queue/join", "POST", captured[0].encode(),
+                              {"Content-Type": "application/json"})  # another client: the same body, no cookie
+    assert status == 200, body
+    for _ in range(100):  # the event runs in the queue; its refusal is recorded when it has
+        if len(trail.audit_entries()) > before:
+            break
+        page.wait_for_timeout(100)
+    refused = trail.audit_entries()[before:]
+    assert [(e.action, e.target, e.outcome) for e in refused] == [("delete", name, "refused: not logged in")]
+    assert (root / "corpus" / name).exists()
+    print(f"\n[replay] the admin's delete of {name}, replayed without the cookie: {refused[0].outcome}; file kept")
+
+    # The page whose request was held back is reloaded (Gradio's page reloads itself after a failed request
+    # anyway); the login lives on the server, so the tools come back with the cookie alone.
+    page.reload()
+    page.get_by_role("tab", name="文档管理").click()
+    page.locator("#pa-delete-pick").wait_for(state="visible")
+    page.locator("#pa-delete-pick input").click()
+    page.get_by_role("option", name=name).click()
+    page.locator("#pa-delete").click()  # the admin's own click, with the cookie
+    page.locator("#pa-manage-message").get_by_text(f"{name}：已删除").wait_for()
+    assert not (root / "corpus" / name).exists()
+
+
+def test_the_audit_trail_shows_logins_refusals_and_changes_in_the_tab_and_from_the_cli(page, admin_server):
+    import subprocess
+    import sys
+
+    _, _, _, config = admin_server
+    audit = page.locator("#pa-audit")
+    audit.get_by_text("已删除").first.wait_for()
+    rows = audit.locator("tbody tr")
+    shown = [rows.nth(i).inner_text().split("\t") for i in range(rows.count())]
+    audit.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "admin-05-audit.png"), full_page=True)
+    kinds = {(row[2], row[4].split("：")[0]) for row in shown}
+    for expected in [("登录", "拒绝"), ("登录", "成功"), ("上传", "已加入"), ("上传", "未收录"), ("删除", "拒绝"),
+                     ("删除", "已删除")]:
+        assert expected in kinds, (expected, shown)
+    assert all(row[1] == "127.0.0.1" for row in shown)
+    listed = subprocess.run([sys.executable, "-m", "assistant", "audit", "--records", str(config.records_path)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)
+    print("\n[audit] python -m assistant audit:\n" + listed.stdout)
+    lines = listed.stdout.splitlines()
+    assert listed.returncode == 0 and len(lines) >= len(shown)
+    assert any("\tlogin\t-\trefused: wrong secret" in line for line in lines)
+    assert any("\tdelete\t妇幼健康服务提升计划.pdf\trefused: not logged in" in line for line in lines)
+    assert any("\tupload\t基层卫生服务提升方案.docx\tadded" in line for line in lines)
+
+
+def test_logging_out_hides_the_tools_and_ends_the_login(page, admin_server):
+    from assistant.records import Records
+
+    _, _, _, config = admin_server
+    page.locator("#pa-logout").click()
+    page.locator("#pa-manage-message").get_by_text("已退出管理员登录。").wait_for()
+    page.locator("#pa-upload").wait_for(state="hidden")
+    assert page.locator("#pa-secret").is_visible() and page.locator("#pa-audit").inner_text() == ""
+    last = Records(config.records_path).audit_entries()[-1]
+    assert (last.action, last.outcome) == ("logout", "ok")
+    page.reload()  # a reload does not bring the tools back: the login is gone on the server
+    page.get_by_role("tab", name="文档管理").click()
+    page.locator("#pa-secret").wait_for(state="visible")
+    assert not page.locator("#pa-upload").is_visible()

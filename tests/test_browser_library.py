@@ -105,7 +105,7 @@ def test_an_admin_uploads_a_whole_folder_and_its_sub_folders_are_kept(page, tmp_
         page.fill("#pa-secret input", "s3cret-for-test")
         page.locator("#pa-login").click()
         page.locator("#pa-upload-tree").wait_for(state="visible")
-        page.wait_for_function("() => document.cookie.includes('pa_admin=')")
+        assert "pa_admin" not in page.evaluate("() => document.cookie")  # HttpOnly: no script reads it
     with page.expect_file_chooser() as chooser:
         page.locator("#pa-upload-tree button").first.click()
     chooser.value.set_files(str(picked))

@@ -89,3 +89,27 @@ def test_an_uploaded_folder_s_files_are_matched_to_the_paths_the_browser_sent():
     sent = '["县/2021/x.txt", "县/2022/x.txt", "县/附件（一）.doc"]'
     assert tree_places(uploaded, sent) == ["县/2021/x.txt", "县/2022/x.txt", "县/附件（一）.doc", "lost.pdf"]
     assert tree_places(uploaded[:1], "not json") == ["x.txt"]  # nothing usable sent: the file's own name
+
+
+def test_a_text_file_with_no_visible_text_is_refused_as_the_readme_says(tmp_path):
+    """'files with no text' are refused: a .txt of control characters only (which str.strip() keeps) was
+    taken and indexed as 200 parts that show nothing; blank lines and format characters alike."""
+    from assistant.corpus import scan_library
+    from assistant.ui.wording import zh_reason
+
+    controls = bytes(range(1, 9)) * 5000 + b"\x0e\x0f\x1b\x7f" * 1000
+    outcomes = add_files(tmp_path / "corpus", [
+        ("controls.txt", controls),
+        ("blank.txt", " \n\t\r\n\u3000\u200b\ufeff".encode("utf-8") * 100),
+        ("plan.txt", PLAN),
+    ])
+    assert [(o.name, o.status) for o in outcomes] == [("controls.txt", "refused"), ("blank.txt", "refused"),
+                                                      ("plan.txt", "added")]
+    assert outcomes[0].reason == "no visible text (only blank or control characters); nothing to cite"
+    assert zh_reason(outcomes[0].reason) == "没有可见的文字（只有空白或控制字符）；没有可引用的内容"
+    (tmp_path / "corpus" / "dropped.txt").write_bytes(controls)  # dropped into the folder: build refuses it too
+    from assistant.corpus import load_document
+
+    with pytest.raises(CorpusError, match="no visible text"):
+        load_document(tmp_path / "corpus" / "dropped.txt")
+    assert [f.name for f in scan_library(tmp_path / "corpus").files] == ["dropped.txt", "plan.txt"]

@@ -242,10 +242,10 @@ def test_upload_and_delete_messages_are_chinese(tmp_path):
     uploads.mkdir()
     (uploads / "基层卫生服务提升方案.txt").write_bytes(PLAN)
     (uploads / "notes.txt").write_bytes("caf\xe9".encode("latin-1"))
-    shown = _plain(upload(librarian, True, [str(p) for p in sorted(uploads.iterdir())]))
+    shown = _plain(upload(librarian, True, [str(p) for p in sorted(uploads.iterdir())], uploads_root=str(tmp_path)))
     assert "基层卫生服务提升方案.txt：已加入" in shown
     assert "notes.txt：未收录（不是 UTF-8、UTF-16 或 GB18030 编码的文本；请另存为 UTF-8 后重新上传）" in shown
-    assert not english_left(shown) and not list(uploads.iterdir())  # Gradio's copies are gone
+    assert not english_left(shown) and not uploads.exists()  # Gradio's copies are gone, and the folder it made
     assert "missing.txt：未收录（文档库中没有这个文档）" in _plain(delete(librarian, True, "missing.txt"))
     assert "基层卫生服务提升方案.txt：已删除" in _plain(delete(librarian, True, "基层卫生服务提升方案.txt"))
 

@@ -5,6 +5,7 @@ whose libraries are missing are left out, so the suffixes on offer are exactly t
 """
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Mapping
 
@@ -96,12 +97,21 @@ def extract(name: str, data: bytes, readers: Mapping[str, Reader] = READERS) -> 
     if reader is None:
         raise CorpusError(f"{name}: no reader for '{Path(name).suffix}' files (can read {', '.join(suffixes(readers))})")
     try:
-        return reader.extract(name, data)
+        extracted = reader.extract(name, data)
     except CorpusError as exc:
         word = readers.get(".doc")
         if kind != ".docx" or word is None or not data.startswith(b"PK") or "refused:" in str(exc) or "no text" in str(exc):
             raise
         try:
-            return word.extract(name, data)  # LibreOffice repairs what python-docx cannot open
+            extracted = word.extract(name, data)  # LibreOffice repairs what python-docx cannot open
         except CorpusError:
             raise exc from None
+    if not any(visible(ch) for ch in extracted.text):
+        raise CorpusError(f"{name}: no visible text (only blank or control characters); nothing to cite")
+    return extracted
+
+
+def visible(ch: str) -> bool:
+    """A character a reader sees: not white space, not a control, format, private-use or unassigned one.
+    (str.strip() keeps '\x01'; a file of control characters only was indexed as 200 empty-looking parts.)"""
+    return not ch.isspace() and unicodedata.category(ch)[0] not in "CZ"

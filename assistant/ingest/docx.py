@@ -24,15 +24,14 @@ same clauses as in the plan's .txt:
   footnotes and comments. Heading styles give no "#": the parser would take the first "# " line as the
   title and lose the number of a heading like "一、总体要求"; the heading's text, numbered or not, is enough.
 
-Before python-docx sees the bytes, the zip is checked: an OLE file (encrypted Office file or an old .doc),
-a damaged zip, a zip bomb (over 200 MB unpacked, or a large member packed over 100:1), a zip that is not a
-Word document. Every refusal is a CorpusError of one line naming the file.
+Before python-docx sees the bytes, the zip is checked (ingest/zips.py): an OLE file (encrypted Office file or
+an old .doc), a damaged zip, a zip bomb, a zip that is not a Word document; python-docx is then handed the
+members as they were read there, under a running cap. Every refusal is a CorpusError of one line naming the file.
 """
 from __future__ import annotations
 
 import io
 import re
-import zipfile
 from dataclasses import dataclass, replace
 from typing import Callable, ClassVar, Iterator, Mapping, Sequence
 
@@ -42,6 +41,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.package import OpcPackage
 
 from assistant.ingest.base import CorpusError, Extracted
+from assistant.ingest.zips import office_zip, repacked
 from assistant.parser import parse_metadata_line, table_row_text
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -52,12 +52,6 @@ _WS = " \t\r\u3000\xa0\ufeff"
 # ---------------------------------------------------------------------------------------------------------
 # The container: refuse what python-docx should never be handed.
 
-MAX_UNPACKED = 200 * 2**20  # a real plan, images and all, is a few MB
-MAX_RATIO = 100  # Word's XML packs 5-20:1; a bomb packs 1000:1
-RATIO_FLOOR = 2**20  # a member under 1 MB cannot hurt, whatever its ratio
-MAX_MEMBERS = 10_000
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_OTHER_FORMATS = ((b"{\\rtf", "an RTF file"), (b"%PDF", "a PDF file"), (b"<", "an XML or HTML file"))
 _OTHER_PACKAGES = (("xl/workbook.xml", "an Excel workbook"), ("ppt/presentation.xml", "a PowerPoint file"),
                    ("content.xml", "an OpenDocument file"))
 
@@ -67,58 +61,15 @@ def _error(name: str, reason: str) -> CorpusError:
     return CorpusError(re.sub(r"\s*[\r\n]+\s*", " ", f"{name}: {reason}"))
 
 
-def check_package(name: str, data: bytes) -> list[zipfile.ZipInfo]:
-    """The zip's members, once it is known to be a reasonably sized zip that holds a Word document."""
+def check_package(name: str, data: bytes) -> bytes:
+    """The package as python-docx may be handed it (ingest/zips.py: checked, its members read with a running
+    cap, stored again), once it is known to be a reasonably sized zip that holds a Word document."""
     infos = office_zip(name, data)
     names = {info.filename for info in infos}
     if "word/document.xml" not in names and not ("_rels/.rels" in names and any(n.startswith("word/") for n in names)):
         kind = next((what for part, what in _OTHER_PACKAGES if part in names), "a zip archive")
         raise _error(name, f"not a Word document: {kind} without word/document.xml")
-    return infos
-
-
-def office_zip(name: str, data: bytes, suffix: str = ".docx", what: str = "Word document",
-               signatures: Sequence[tuple[bytes, str]] = _OTHER_FORMATS) -> list[zipfile.ZipInfo]:
-    """The members of an Office zip (`suffix`: '.docx', '.pptx'), or a one-line refusal: an old OLE file or
-    an encrypted one, another format (`signatures`), a damaged zip, a bomb, a password-protected zip."""
-    if data.startswith(_OLE):
-        raise _error(name, f"encrypted or old {suffix[:-1]} format (an OLE compound file, not a {suffix} zip); "
-                           f"remove the password or save it as {suffix}")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
-        raise _error(name, _not_a_zip(data, exc, suffix, signatures)) from None
-    check_sizes(name, infos, what)
-    if any(info.flag_bits & 0x1 for info in infos):
-        raise _error(name, "the zip is password-protected; save the document again without a password")
-    return infos
-
-
-def _not_a_zip(data: bytes, exc: Exception, suffix: str, signatures: Sequence[tuple[bytes, str]]) -> str:
-    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")
-    kind = next((what for magic, what in signatures if head.startswith(magic)), None)
-    if kind:
-        return f"not a {suffix} file: it is {kind}"
-    if data.startswith(b"PK"):
-        return f"corrupt or truncated zip archive ({exc}); save the document again"
-    return f"not a {suffix} file (not a zip archive)"
-
-
-def check_sizes(name: str, infos: Sequence[zipfile.ZipInfo], what: str = "Word document") -> None:
-    """Declared sizes are what zipfile will let out (it stops there and checks the CRC), so they can be trusted.
-    `what` names the kind of file the zip should be (the OFD and PowerPoint readers check their zips here too)."""
-    if len(infos) > MAX_MEMBERS:
-        raise _error(name, f"refused: the zip holds {len(infos)} files; not a normal {what}")
-    total = sum(info.file_size for info in infos)
-    if total > MAX_UNPACKED:
-        raise _error(name, f"refused: it would unpack to {total / 2**20:.0f} MB (limit {MAX_UNPACKED // 2**20} MB); "
-                           f"a zip bomb or not a normal {what}")
-    for info in infos:
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
-            raise _error(name, f"refused: {info.filename} is packed {ratio:.0f}:1 (limit {MAX_RATIO}:1); "
-                               f"a zip bomb or not a normal {what}")
+    return repacked(name, data, "Word document")
 
 
 def open_document(name: str, data: bytes):
@@ -644,8 +595,7 @@ class DocxReader:
     suffixes: ClassVar[tuple[str, ...]] = (".docx",)
 
     def extract(self, name: str, data: bytes) -> Extracted:
-        check_package(name, data)
-        part = open_document(name, data)
+        part = open_document(name, check_package(name, data))
         body = part.element.find(_W + "body")
         styles = Styles(_related(part, RT.STYLES))
         reader = _Reader(styles, Numbering(_related(part, RT.NUMBERING), styles))

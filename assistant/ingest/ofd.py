@@ -20,8 +20,8 @@ TextObject and its text with printed line ends kept ('…根据《浙江省\\n�
 ('— 1 —') in; easyofd and ofdparser render or dump text without positions. Reading the XML here is
 ~150 lines and feeds the layout steps the PDF reader already has.
 
-Refused with one line (CorpusError): not a zip, a damaged zip, a zip bomb (docx.check_sizes: the same
-limits as a Word file), no OFD.xml, an encrypted document, XML that does not parse, more than
+Refused with one line (CorpusError): not a zip, a damaged zip, a zip bomb (zips.check_sizes: the same
+limits as a Word file; members read under a running cap), no OFD.xml, an encrypted document, XML that does not parse, more than
 `max_pages` pages, no text.
 """
 from __future__ import annotations
@@ -37,7 +37,7 @@ from typing import ClassVar, Iterator, NamedTuple
 from lxml import etree
 
 from assistant.ingest.base import CorpusError, Extracted
-from assistant.ingest.docx import check_sizes
+from assistant.ingest.zips import check_sizes, read_members
 from assistant.ingest.pdf.furniture import strip_furniture
 from assistant.ingest.pdf.lines import Char, Line, clean_char, dedupe_chars, group_chars, reading_order
 from assistant.ingest.pdf.reflow import layouts_for, reflow
@@ -202,16 +202,14 @@ class OfdReader:
         self.max_pages = max_pages
 
     def extract(self, name: str, data: bytes) -> Extracted:
-        archive = _open(name, data)
+        members = _open(name, data)
         try:
             pages = [_Page(reading_order(group_chars(dedupe_chars(spaced(chars)))), w, h)
-                     for chars, w, h in self._pages(name, archive)]
+                     for chars, w, h in self._pages(name, members)]
         except etree.XMLSyntaxError as exc:
             raise _error(name, f"cannot be read as an OFD document (damaged XML: {_one_line(exc)})") from None
         except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
             raise _error(name, f"cannot be read as an OFD document ({_one_line(exc)})") from None
-        finally:
-            archive.close()
         cleaned = strip_furniture([p.lines for p in pages], [p.height for p in pages])
         layouts = layouts_for(cleaned, [False] * len(pages), [p.width for p in pages])
         text, starts = reflow(cleaned, layouts)
@@ -219,9 +217,9 @@ class OfdReader:
             raise _error(name, "no text in the OFD document (its pages hold only images, or are blank)")
         return Extracted(text, starts)
 
-    def _pages(self, name: str, archive: zipfile.ZipFile) -> Iterator[tuple[list[Char], float, float]]:
+    def _pages(self, name: str, members: dict[str, bytes]) -> Iterator[tuple[list[Char], float, float]]:
         """Each page's characters (its templates' first), width and height in points."""
-        files = _Files(archive)
+        files = _Files(members)
         root = files.xml("OFD.xml")
         body = _child(root, "DocBody")
         doc_loc = (_path(body, "DocRoot").text or "").strip() if _path(body, "DocRoot") is not None else ""
@@ -259,10 +257,10 @@ class _Files:
     otherwise relative to the referring file's folder, else from the root, and case-insensitively last
     (producers write 'Doc_0/pages/page_0/content.xml' for 'Pages/Page_0')."""
 
-    def __init__(self, archive: zipfile.ZipFile):
-        self.archive = archive
-        self.names = {n: n for n in archive.namelist()}
-        self.folded = {n.lower(): n for n in archive.namelist()}
+    def __init__(self, members: dict[str, bytes]):
+        self.members = members
+        self.names = {n: n for n in members}
+        self.folded = {n.lower(): n for n in members}
 
     def has(self, path: str) -> bool:
         return path in self.names
@@ -280,26 +278,26 @@ class _Files:
         raise KeyError(f"no {loc} in the package")
 
     def xml(self, loc: str):
-        return etree.fromstring(self.archive.read(self.resolve(loc)), _PARSER)
+        return etree.fromstring(self.members[self.resolve(loc)], _PARSER)
 
 
-def _open(name: str, data: bytes) -> zipfile.ZipFile:
-    """The zip, once it is known to be a reasonably sized, unencrypted zip holding OFD.xml."""
+def _open(name: str, data: bytes) -> dict[str, bytes]:
+    """The zip's files by name (read under a running cap: ingest/zips.py), once it is known to be a reasonably
+    sized, unencrypted zip holding OFD.xml."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
         if data.startswith(b"PK"):
             raise _error(name, f"corrupt or truncated zip archive ({exc}); save the document again") from None
         raise _error(name, "not an OFD file (not a zip archive)") from None
-    infos = archive.infolist()
-    check_sizes(name, infos, "OFD document")
-    if not any(info.filename.lower() == "ofd.xml" for info in infos):
-        archive.close()
-        raise _error(name, "not an OFD document: a zip archive without OFD.xml")
-    if any(info.flag_bits & 0x1 for info in infos):
-        archive.close()
-        raise _error(name, "the zip is password-protected; save the document again without a password")
-    return archive
+    with archive:
+        infos = archive.infolist()
+        check_sizes(name, infos, "OFD document")
+        if not any(info.filename.lower() == "ofd.xml" for info in infos):
+            raise _error(name, "not an OFD document: a zip archive without OFD.xml")
+        if any(info.flag_bits & 0x1 for info in infos):
+            raise _error(name, "the zip is password-protected; save the document again without a password")
+        return read_members(name, archive, "OFD document")
 
 
 def _error(name: str, reason: str) -> CorpusError:

@@ -17,7 +17,7 @@ What comes out, slide by slide (python-pptx, MIT, reads the package and the shap
 
 `Extracted.pages[i]` is where slide i+1's text starts, so a citation names its slide as a PDF's names its
 page. Refused in one line (CorpusError): an OLE file (encrypted, or an old .ppt under a .pptx name), a
-damaged zip, a zip bomb (`docx.check_sizes`, the Word limits), a zip without ppt/presentation.xml,
+damaged zip, a zip bomb (`zips.check_sizes`, the Word limits; members read under a running cap), a zip without ppt/presentation.xml,
 more than `max_slides` slides, no text.
 """
 from __future__ import annotations
@@ -32,7 +32,7 @@ from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.shapes.group import GroupShape
 
 from assistant.ingest.base import CorpusError, Extracted
-from assistant.ingest.docx import office_zip
+from assistant.ingest.zips import office_zip, repacked
 from assistant.parser import table_row_text
 
 _WS = " \t\r\u3000\xa0\ufeff"
@@ -45,11 +45,13 @@ def _error(name: str, reason: str) -> CorpusError:
     return CorpusError(re.sub(r"\s*[\r\n]+\s*", " ", f"{name}: {reason}"))
 
 
-def check_package(name: str, data: bytes) -> None:
-    """Refuse what python-pptx should never be handed: an OLE file, a damaged zip, a bomb, another kind of zip."""
+def check_package(name: str, data: bytes) -> bytes:
+    """Refuse what python-pptx should never be handed: an OLE file, a damaged zip, a bomb, another kind of zip;
+    the rest as read under a running cap (ingest/zips.py), which is what python-pptx gets."""
     infos = office_zip(name, data, ".pptx", "PowerPoint file", signatures=())
     if not any(info.filename == "ppt/presentation.xml" for info in infos):
         raise _error(name, "not a PowerPoint file: a zip archive without ppt/presentation.xml")
+    return repacked(name, data, "PowerPoint file")
 
 
 def _joined(text: str) -> str:
@@ -138,9 +140,9 @@ class PptxReader:
         self.max_slides = max_slides
 
     def extract(self, name: str, data: bytes) -> Extracted:
-        check_package(name, data)
+        package = check_package(name, data)
         try:
-            deck = Presentation(io.BytesIO(data))
+            deck = Presentation(io.BytesIO(package))
             slides = list(deck.slides)
             if len(slides) > self.max_slides:
                 raise _error(name, f"{len(slides)} slides, more than the limit of {self.max_slides}; split the file")

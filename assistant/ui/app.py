@@ -8,14 +8,20 @@ import socket
 import sys
 
 import gradio as gr
+from fastapi.responses import ORJSONResponse
+from gradio.routes import App
 from starlette.middleware import Middleware
 
+from assistant.admin import Admin
 from assistant.collection import MAX_FILE_BYTES
 from assistant.config import Config
 from assistant.librarian import Librarian
+from assistant.records import Records
 from assistant.service import Assistant
+from assistant.ui.admin_http import add_admin_routes, token_in_header
 from assistant.ui.chat import InFlight, log_error, new_conversation, respond_in_turn, respond_stream_in_turn
-from assistant.ui.documents import build_documents_tab, cookie_ok
+from assistant.ui.documents import build_documents_tab
+from assistant.ui.guard import Guard, default_hosts, parse_list
 from assistant.ui.indicators import build_indicators_tab
 from assistant.ui.limits import MAX_BODY_BYTES, Endpoints, RequestLimits
 from assistant.ui.render import esc, render_document, render_sources
@@ -44,12 +50,8 @@ def make_theme() -> gr.themes.Base:
                              font_mono=["SFMono-Regular", "Consolas", "DejaVu Sans Mono", "monospace"])
 
 
-def launch_options(demo: gr.Blocks | None = None, config: Config | None = None) -> dict:
-    """Everything `launch()` needs besides host and port."""
-    config = config or Config()
-    limits = Middleware(RequestLimits, max_body_bytes=MAX_BODY_BYTES, max_question_chars=config.max_question_chars,
-                        endpoints=lambda: endpoints_of(demo), may_upload=lambda cookie: cookie_ok(config, cookie),
-                        max_upload_bytes=MAX_FILE_BYTES * 2)  # a batch of files in one request
+def launch_options() -> dict:
+    """Everything `launch()` needs besides host, port and the server app (`server_app`)."""
     return {
         "theme": make_theme(),
         "css": asset("app.css"),
@@ -61,31 +63,65 @@ def launch_options(demo: gr.Blocks | None = None, config: Config | None = None) 
         "inbrowser": False,
         "max_file_size": MAX_FILE_BYTES,  # per file; the route is closed to all but the admin (RequestLimits)
         "state_session_capacity": MAX_SESSIONS,
-        "app_kwargs": {"middleware": [limits]},
     }
+
+
+class GuardedApp(App):
+    """Gradio's own app, with `guard` wrapped around its whole middleware stack. Gradio adds its CORS
+    middleware outside any middleware passed in, and that one grants credentials to any Origin for a
+    non-localhost Host; Starlette builds the stack once, on the first request, through this method."""
+
+    guard = staticmethod(lambda inner: inner)
+
+    def build_middleware_stack(self):
+        return self.guard(super().build_middleware_stack())
+
+
+def server_app(demo: gr.Blocks, config: Config, admin: Admin, host: str) -> App:
+    """The app Gradio serves `demo` on: the guard (hosts, origins, frames, closed routes), then the request
+    limits, the admin's login routes, then Gradio's routes."""
+    limits = Middleware(RequestLimits, max_body_bytes=MAX_BODY_BYTES, max_question_chars=config.max_question_chars,
+                        endpoints=lambda: endpoints_of(demo),
+                        may_upload=lambda cookie, client: admin.allows(token_in_header(cookie), client, "upload-file"),
+                        max_upload_bytes=MAX_FILE_BYTES * 2)  # a batch of files in one request
+    app = GuardedApp(default_response_class=ORJSONResponse, middleware=[limits])  # as Gradio makes its own
+    hosts = parse_list(config.allowed_hosts) or default_hosts(host)
+    app.guard = lambda inner: Guard(inner, hosts, parse_list(config.allowed_origins))
+    add_admin_routes(app, admin)
+    return app
+
+
+def open_admin(config: Config) -> Admin:
+    """The server's admin logins; the audit trail is opened only when there is a secret to log in with."""
+    has_secret = bool(config.admin_secret or config.admin_secret_file)
+    return Admin(config, Records(config.records_path) if has_secret else None)
 
 
 def endpoints_of(demo: gr.Blocks | None) -> Endpoints:
     """The app's endpoints as its queue knows them (RequestLimits checks calls against them)."""
     fns = demo.fns if demo is not None else {}
     ask = next((fn_id for fn_id, fn in fns.items() if fn.api_name == "ask"), None)
-    return Endpoints(ask, {fn_id: len(fn.inputs) for fn_id, fn in fns.items()})
+    return Endpoints(ask, {fn_id: len(fn.inputs) for fn_id, fn in fns.items()},
+                     frozenset(fn_id for fn_id, fn in fns.items() if not fn.queue))
 
 
 def launch(assistant: Assistant, config: Config, host: str, port: int) -> gr.Blocks:
     """Build the app and serve it in the background on host:port (OSError if the port is taken)."""
-    demo = build_app(assistant)
+    admin = open_admin(config)
+    demo = build_app(assistant, admin=admin)
     # A prose answer mostly waits on the model's endpoint: those streams get workers of their own, while
     # Assistant.ask_stream keeps the composing itself to queue_concurrency at once.
     streams = int(config.llm_streams) if assistant.generator is not None else 0
     demo.queue(default_concurrency_limit=int(config.queue_concurrency) + streams, max_size=config.queue_size)
-    demo.launch(server_name=host, server_port=port, prevent_thread_lock=True, **launch_options(demo, config))
+    demo.launch(server_name=host, server_port=port, prevent_thread_lock=True,
+                _app=server_app(demo, config, admin, host), **launch_options())
     return demo
 
 
-def build_app(assistant: Assistant, librarian: Librarian | None = None) -> gr.Blocks:
+def build_app(assistant: Assistant, librarian: Librarian | None = None, admin: Admin | None = None) -> gr.Blocks:
     documents = assistant.documents
     librarian = librarian or Librarian(assistant)
+    admin = admin or Admin(assistant.config)
 
     with gr.Blocks(title=APP_TITLE, analytics_enabled=False) as demo:
         # This session's conversation, kept on the server (the client sends only its new question),
@@ -126,7 +162,7 @@ def build_app(assistant: Assistant, librarian: Librarian | None = None) -> gr.Bl
                             find = gr.Button("查找条款", scale=1, min_width=90, elem_id="pa-find")
                         document_view = gr.HTML(render_document(None, ()), elem_id="pa-document")
                     load_indicators, indicator_outputs = build_indicators_tab(assistant)
-                    build_documents_tab(librarian, assistant.config)
+                    build_documents_tab(librarian, admin)
 
         respond = respond_in_turn if assistant.generator is None else respond_stream_in_turn
 
@@ -247,5 +283,8 @@ def serve(config: Config) -> int:
         return 2
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
     print(f"Plan Assistant UI: {url}  (Ctrl-C 退出)", file=sys.stderr, flush=True)
+    if host in ("0.0.0.0", "::") and not config.allowed_hosts:
+        print("note: 其他电脑须用本机名访问：请用 --allowed-hosts 列出它们用的主机名或地址（如 plan.office.lan,192.168.1.5）；"
+              "否则只接受 localhost 和 127.0.0.1", file=sys.stderr, flush=True)
     demo.block_thread()  # until Ctrl-C
     return 0

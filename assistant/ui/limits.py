@@ -3,10 +3,12 @@
 - Request bodies are capped (`max_body_bytes`): a question is a few KB, so a 10 MB body is refused
   with a one-line message before it is read in full, and costs nobody else anything. (The cap is
   far above any question so that a long paste is told it is too long, in the chat, by the app.)
-- Gradio's file upload route is closed, except for the admin's browser (its cookie, checked by
-  `may_upload`) when the server has an admin secret: nobody else may write to its disk.
+- Gradio's file upload route is closed, except for a request carrying a live admin login (its cookie,
+  checked by `may_upload` against assistant/admin.py): nobody else may write to its disk.
 - A call of the `/ask` API gets its argument checked (a question as text) and, if wrong, a short
   message in the response instead of a traceback in the log; so does a call of no endpoint.
+- Gradio's direct route (`/run/…`, `/api/…`: no queue, no argument checks) serves only the events the page
+  itself sends that way (those not queued: a new conversation); a call of any other endpoint there is closed.
 - When the queue is full, the refusal says so in plain words (with how many are waiting).
 
 `ask_problem` is a pure function of the decoded JSON body, so the rules are easy to test on a dict.
@@ -17,6 +19,8 @@ import json
 import re
 from dataclasses import dataclass
 from typing import Awaitable, Callable
+
+from assistant.ui.guard import CLOSED
 
 MAX_BODY_BYTES = 1024 * 1024  # a pasted 300,000-character question still gets its 'too long' answer
 DRAIN_BYTES = 64 * 1024 * 1024  # an oversized body is read and dropped up to this, so its sender sees why
@@ -36,6 +40,7 @@ class Endpoints:
 
     ask: int | None
     inputs: dict[int, int]
+    direct: frozenset[int] = frozenset()  # the endpoints that are not queued: the page calls them on /run/
 
 
 def ask_problem(body: object, endpoints: Endpoints, simple: bool) -> str | None:
@@ -68,6 +73,15 @@ def ask_problem(body: object, endpoints: Endpoints, simple: bool) -> str | None:
     return None
 
 
+def _direct_ok(body: bytes, endpoints: Endpoints) -> bool:
+    try:
+        decoded = json.loads(body or b"null")
+    except ValueError:
+        return False
+    fn_index = decoded.get("fn_index") if isinstance(decoded, dict) else None
+    return isinstance(fn_index, int) and not isinstance(fn_index, bool) and fn_index in endpoints.direct
+
+
 def _json_type(value: object) -> str:
     names = {dict: "对象 (object)", list: "数组 (array)", bool: "布尔值 (boolean)", int: "数字 (number)",
              float: "数字 (number)", type(None): "空值 (null)"}
@@ -75,6 +89,7 @@ def _json_type(value: object) -> str:
 
 
 _ASK_ROUTE = re.compile(r"/call/ask/?$")
+_DIRECT = re.compile(r"/(?:run|api)/[^/]+/?$")
 _QUEUE_JOIN = re.compile(r"/queue/join/?$")
 _UPLOAD = re.compile(r"/upload/?$")
 
@@ -84,12 +99,12 @@ class RequestLimits:
 
     def __init__(self, app, max_body_bytes: int = MAX_BODY_BYTES, max_question_chars: int = 2000,
                  endpoints: Callable[[], Endpoints] = lambda: Endpoints(None, {}),
-                 may_upload: Callable[[str], bool] = lambda cookie: False, max_upload_bytes: int = 0):
+                 may_upload: Callable[[str, str], bool] = lambda cookie, client: False, max_upload_bytes: int = 0):
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.max_question_chars = max_question_chars
         self.endpoints = endpoints
-        self.may_upload = may_upload  # the request's Cookie header -> whether it is the admin's
+        self.may_upload = may_upload  # (the request's Cookie header, its client address) -> whether it is the admin's
         self.max_upload_bytes = max_upload_bytes
 
     async def __call__(self, scope: dict, receive: Receive, send: Send) -> None:
@@ -99,7 +114,7 @@ class RequestLimits:
         path = scope["path"]
         limit = self.max_body_bytes
         if _UPLOAD.search(path):
-            if not self.may_upload(_header(scope, b"cookie")):
+            if not self.may_upload(_header(scope, b"cookie"), (scope.get("client") or ("?",))[0]):
                 await _reply(send, 403, UPLOAD_CLOSED)
                 return
             limit = self.max_upload_bytes  # the admin's documents
@@ -108,6 +123,9 @@ class RequestLimits:
         if body is None:
             await _discard_body(receive, DRAIN_BYTES)  # so the client reads the refusal, not a reset
             await _reply(send, 413, self._too_large(limit))
+            return
+        if _DIRECT.search(path) and not _direct_ok(body, self.endpoints()):
+            await _reply(send, 404, CLOSED)
             return
         simple, join = bool(_ASK_ROUTE.search(path)), bool(_QUEUE_JOIN.search(path))
         if simple or join:

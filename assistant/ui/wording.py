@@ -35,7 +35,7 @@ WHY_EMPTY = {
     "scanned pages, and OCR recognised nothing on them": "扫描页上未识别出任何文字",
 }
 
-# What a zip should have been (docx.check_sizes' `what`), in the refusals of zip bombs.
+# What a zip should have been (zips.check_sizes' `what`), in the refusals of zip bombs.
 _ZIP_KINDS = {"Word document": "Word 文档", "OFD document": "OFD 文档", "PowerPoint file": "PowerPoint 演示文稿"}
 
 
@@ -94,6 +94,8 @@ _RULES: list[tuple[str, Template]] = [
     (r"empty file", "空文件"),
     (r"the same bytes as (?P<twin>.+), already in the collection", "与已收录的 {twin} 内容完全相同"),
     (r"no text could be read from it", "未能从中读出任何文字"),
+    (r"no visible text \(only blank or control characters\); nothing to cite",
+     "没有可见的文字（只有空白或控制字符）；没有可引用的内容"),
     (r"no such document in the collection", "文档库中没有这个文档"),
     # assistant.ingest.extract
     (r"no reader for '(?P<suffix>.*)' files \(can read (?P<known>.*)\)",
@@ -155,6 +157,12 @@ _RULES: list[tuple[str, Template]] = [
     (r"refused: it would unpack to (?P<size>\d+) MB \(limit (?P<limit>\d+) MB\); "
      r"a zip bomb or not a normal (?P<what>.+)",
      lambda m: f"已拒收：解压后将达 {m['size']} MB（上限 {m['limit']} MB）；" + _zip_bomb(m)),
+    (r"refused: its files unpack to more than the limit of (?P<limit>\d+) MB; a zip bomb or not a normal (?P<what>.+)",
+     lambda m: f"已拒收：解压后超过 {m['limit']} MB 的上限；" + _zip_bomb(m)),
+    (r"refused: (?P<member>.+) is compressed in a way no (?P<what>.+) is \(zip method (?P<method>\d+)\); "
+     r"save the document again",
+     lambda m: f"已拒收：其中的 {m['member']} 所用的压缩方式（zip 方法 {m['method']}）不是 "
+               f"{_ZIP_KINDS.get(m['what'], m['what'])} 会用的；请重新保存文档"),
     (r"refused: (?P<member>.+) is packed (?P<ratio>\d+):1 \(limit (?P<limit>\d+):1\); "
      r"a zip bomb or not a normal (?P<what>.+)",
      lambda m: f"已拒收：其中的 {m['member']} 压缩比为 {m['ratio']}:1（上限 {m['limit']}:1）；" + _zip_bomb(m)),
@@ -251,3 +259,19 @@ def zh_outcome(outcome) -> str:
     """One file's outcome (assistant.collection.Outcome), e.g. 'a.docx：已加入', 'b.txt：未收录（空文件）'."""
     status = STATUS_WORDS.get(outcome.status, outcome.status)
     return f"{outcome.name}：{status}" + (f"（{zh_reason(outcome.reason)}）" if outcome.reason else "")
+
+
+# The audit trail's outcomes (records.py keeps them in English, as the CLI prints them), for the admin's tab.
+AUDIT_OUTCOMES = {"ok": "成功", "added": "已加入", "replaced": "已替换", "unchanged": "未变（相同内容已在文档库中）",
+                  "removed": "已删除", "skipped": "跳过", "started": "已开始", "not logged in": "本未登录",
+                  "refused: wrong secret": "拒绝：密码错误", "refused: too soon": "拒绝：错误过多，须等待后再试",
+                  "refused: locked": "拒绝：错误过多，该地址已锁定", "refused: not logged in": "拒绝：未登录或登录已失效",
+                  "refused: malformed request": "拒绝：请求格式不对"}
+
+
+def zh_audit(outcome: str) -> str:
+    if outcome in AUDIT_OUTCOMES:
+        return AUDIT_OUTCOMES[outcome]
+    if outcome.startswith("refused: "):
+        return "未收录：" + zh_reason(outcome[len("refused: "):])
+    return outcome
