@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.cli import format_answer, print_streamed
+from assistant.cli_ask import format_answer, print_streamed
 from assistant.config import Config
 from assistant.generation import GenerationError
 from assistant.generation.compose import FAILED_CHECK, NO_ANSWER, prompt_question, wants_prose, write_prose
