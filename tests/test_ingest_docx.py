@@ -16,9 +16,9 @@ from docx.oxml.ns import nsdecls
 
 import docx_fixtures as fx
 from assistant.ingest.base import CorpusError
-from assistant.ingest.docx import (
-    SUPPORTED_FORMATS, UNCOUNTED, DocxReader, Instance, Level, ListCounters, Numbering, Styles, advance, format_number,
-    render_label, row_line,
+from assistant.ingest.docx import DocxReader, row_line
+from assistant.ingest.word_numbering import (
+    SUPPORTED_FORMATS, UNCOUNTED, Instance, Level, ListCounters, Numbering, Styles, advance, format_number, render_label,
 )
 from assistant.parser import parse_document
 
