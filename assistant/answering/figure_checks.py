@@ -16,7 +16,6 @@ def word_in(word: str, text: str) -> bool:
     return word in text or len(word) >= 3 and all(pair in text for pair in tokens(word))
 
 
-
 # The unit a figure question asks in: the measure word or symbol right after 多少/几 ('多少N', '几年', '多少例',
 # '多少CFU/mL'); a closed class of Chinese measure words, or Latin letters and symbols.
 # Counting words (个/家/所/名/人/例 …) stand for one another ('多少家' is answered by '40 个'), so only units of
@@ -36,7 +35,6 @@ _VALUE = re.compile(r"(?<![\d.A-Za-z（(〔第/-])(?:\d+(?:\.\d+)?(?![\d）)〕]
 # A count of repetitions ('重复检测20次', '至少3遍'): how a test is run, not a value of what is measured.
 _REPEATS = re.compile(r"\s*[次遍](?!性)")
 _ASKS_TIMES = re.compile(r"(?:多少|几)\s*[次遍]")
-
 
 # A heading's number opening a sentence ('2.2.2力学强度…', '3.1.2性能指标'), or standing in it as a reference
 # ('见4.1.3'): a place in the outline, never a value of anything.

@@ -1,4 +1,5 @@
-"""Summaries: a document's top-level structure and the key figures it states, every line cited."""
+"""Summaries: the sentence saying what a document is for, its top-level structure and the key figures it states,
+every line cited."""
 from __future__ import annotations
 
 import re

@@ -1,6 +1,7 @@
 """Which-documents answers: every document that says something, each with its best clause cited."""
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from typing import Callable
 
@@ -76,7 +77,8 @@ class WhichDocuments:
     def answer(self, understood: Understood, context: AnswerContext) -> Answer | None:
         if not understood.query.topic:
             return None
-        share = lambda word: _share_of_documents(word, context)
+        # asked again of the same words by telling_topic (runs, then rarity) and unsaid: each counted once
+        share = functools.cache(lambda word: _share_of_documents(word, context))
         topic = telling_topic(understood.query.topic, share)
         absent = unsaid(topic, share)
         topic = tuple(p for p in topic if p not in absent)
