@@ -150,7 +150,8 @@ class Assistant:
                               self.config.cache_dir)
         outline = lambda source: index.whole_clauses.get(source, ())  # noqa: E731
         context = answering.AnswerContext(index.documents, outline, retriever.idf, retriever.folded,
-                                          retriever.folded_document, self.config.top_k, index.features.documents_with)
+                                          retriever.folded_document, self.config.top_k, index.features.documents_with,
+                                          index.targets)
         return Live(index, retriever, context)
 
     def use_index(self, index: SearchIndex) -> None:

@@ -1,0 +1,161 @@
+"""A figure question read against the document's target records (issue 25): the targets extracted at build time
+say which clause states a value of the indicator asked, and for which years. Pure.
+
+Two things the clause ranking cannot tell on its own:
+- which of several clauses naming the thing holds its value ('国家卫生乡镇' is counted in one clause, while another
+  counts 国家临床重点专科 in the same words 'N个国家…');
+- whether the year asked is one the document sets at all: a plan that sets 孕产妇死亡率 for 2020 and 2022 does not
+  answer '2025年…', and the honest answer says which years it does give.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+from assistant.answering.base import AnswerContext, Understood
+from assistant.models import Clause
+from assistant.retrieval import Hit
+from assistant.targets import KIND_NAMES, Target
+from assistant.textnorm import fold, sentence_spans, tokens
+
+# A record names what was asked when most of its indicator's character pairs stand in the question ('国家卫生乡镇'
+# in '…要创建多少个国家卫生乡镇？'), and it is at least three characters (two name too much: '医院', '人数').
+NAMED_SHARE = 0.75
+MIN_INDICATOR_CHARS = 3
+_PERIOD = re.compile(r"^((?:19|20)\d\d)—((?:19|20)\d\d)$")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class RecordReading:
+    """What the records of one document say about a figure question."""
+
+    source: str
+    matching: tuple[Target, ...]  # the records of the indicator asked, best first
+    of_year: tuple[Target, ...]  # of those, the ones of the year asked (all of them when no year is asked)
+    years_asked: tuple[str, ...] = ()  # the year asked of the indicator (not one naming the document)
+
+    @property
+    def year_missing(self) -> bool:
+        """The document sets the indicator only for other years: every record of it is dated, none the year asked."""
+        return bool(self.matching) and not self.of_year
+
+
+def names_indicator(target: Target, question: str) -> float:
+    """How much of the record's indicator the question states (share of its character pairs), 0 when too short."""
+    name = "".join(_CJK.findall(target.folded))
+    if len(name) < MIN_INDICATOR_CHARS:  # '市(州)', '5岁': too little to tell one indicator from another
+        return 0.0
+    pairs = set(tokens(name))
+    return sum(p in question for p in pairs) / len(pairs)
+
+
+def covers(year: str, asked: str) -> bool:
+    """A record's year answers the year asked only when it is that year: a period ('2019—2022') is most often the
+    document's own, given to a figure that states no year, and vouches for none."""
+    return year == asked
+
+
+def dated(year: str) -> bool:
+    return bool(_YEAR.match(year))
+
+
+# A year a figure is compared with ('比2015年降低10%'), not the year asked of it.
+_BASE_YEAR = re.compile(r"(?:比|较|相比|对比|与)\s*(?:19|20)\d\d\s*年?")
+
+
+def years_asked(understood: Understood, context: AnswerContext) -> list[str]:
+    """The years a figure question asks of its indicator: those it names, less those inside the name of a document
+    it names ('健康中国2030规划纲要里…') and those a value is compared with."""
+    question = re.sub(r"[\s“”\"'《》]", "", fold(understood.query.asked or understood.question))
+    for name in understood.named:
+        question = question.replace(re.sub(r"[\s“”\"'《》]", "", fold(context.documents[name].title)), "")
+    question = _BASE_YEAR.sub("", question)
+    found = re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", question)
+    return [y for y in understood.query.years if y in found]
+
+
+def read_records(understood: Understood, context: AnswerContext, source: str) -> RecordReading | None:
+    """The records of `source` naming the indicator asked; None when none does (the records cannot help)."""
+    question = re.sub(r"\s+", "", fold(understood.query.asked or understood.question))
+    for name in understood.named:  # the words naming a document name no indicator
+        question = question.replace(fold(context.documents[name].title), "")
+    scored = [(names_indicator(t, question), t) for t in context.targets.targets_of(source)]
+    # of equally well named records, the longer name is the more specific ('三级中医医院' over '中医医院')
+    matching = [t for s, t in sorted(scored, key=lambda st: (-st[0], -len(st[1].folded), st[1].start))
+                if s >= NAMED_SHARE]
+    if not matching:
+        return None
+    best = matching[0].folded
+    matching = [t for t in matching if t.folded == best]  # the best-named indicator only
+    years = years_asked(understood, context)
+    if len(years) != 1:
+        return RecordReading(source, tuple(matching), tuple(matching), tuple(years))
+    of_year = tuple(t for t in matching if covers(t.year, years[0]))
+    if not of_year and not all(dated(t.year) for t in matching):
+        return None  # an undated record may be of that year: nothing to say either way
+    return RecordReading(source, tuple(matching), of_year, tuple(years))
+
+
+def hit_holding(understood: Understood, target: Target) -> Hit | None:
+    """The candidate clause part of the target's document that holds its value."""
+    for hit in understood.retrieval.hits:
+        if holds(hit.clause, target):
+            return hit
+    return next((h for h in understood.hits_in(target.source) if holds(h.clause, target)), None)
+
+
+def holds(clause: Clause, target: Target) -> bool:
+    return clause.source == target.source and clause.start <= target.start and target.end <= clause.end
+
+
+def value_sentence(clause: Clause, target: Target) -> tuple[int, int]:
+    """The sentence of the clause the value stands in, as a file span."""
+    at = target.start - clause.start
+    for start, end in sentence_spans(clause.text):
+        if start <= at < end:
+            return clause.start + start, clause.start + end
+    return target.start, target.end
+
+
+def statement(targets: Sequence[Target]) -> str:
+    """'孕产妇死亡率：2020年目标20/10 万；2022年目标18/10 万' — the values as the records state them."""
+    parts = []
+    for t in targets:
+        when = f"{t.year}年" if _YEAR.match(t.year) else (f"{t.year}年间" if _PERIOD.match(t.year) else t.year)
+        scope = f"（{t.scope}）" if t.scope else ""
+        parts.append(f"{when}{scope}{KIND_NAMES.get(t.kind, '')}{t.value.strip()}")
+    return f"{targets[0].indicator}：" + "；".join(parts)
+
+
+def missing_year_reason(reading: RecordReading, context: AnswerContext) -> str:
+    """'文件中未找到2025年的这项内容：《…》只给出了“孕产妇死亡率”2020、2022年的目标。'"""
+    years = sorted({t.year for t in reading.matching})
+    kind = KIND_NAMES.get(reading.matching[0].kind, "目标")
+    title = context.documents[reading.source].title
+    return (f"文件中未找到{reading.years_asked[0]}年的这项内容：《{title}》只给出了“{reading.matching[0].indicator}”"
+            f"{'、'.join(years)}年的{kind}。")
+
+
+def with_hit_first(understood: Understood, hit: Hit) -> Understood:
+    retrieval = understood.retrieval
+    hits = (hit, *(h for h in retrieval.hits if h is not hit and h.clause.key != hit.clause.key))
+    return replace(understood, retrieval=replace(retrieval, hits=hits[: max(len(retrieval.hits), 1)]))
+
+
+def reading_for(understood: Understood, context: AnswerContext) -> RecordReading | None:
+    """The records' reading of the one document a figure question is about: the one it names, else the first
+    candidate's document whose records name the indicator (a missing year is only told of the first's)."""
+    if understood.retrieval.unknown_places or len(understood.named) > 1 or not context.targets:
+        return None
+    if understood.named:
+        sources = list(understood.named)
+    else:
+        sources = list(dict.fromkeys(h.clause.source for h in understood.retrieval.hits))
+    for i, source in enumerate(sources):
+        reading = read_records(understood, context, source)
+        if reading is not None and (i == 0 or not reading.year_missing):
+            return reading
+    return None
