@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import answering
-from assistant.answering.figure_records import names_indicator, reading_for
+from assistant.answering.figure_records import asked_kind, holds_asked, names_indicator, reading_for
 from assistant.targets import Target
 
 GUIZHOU = "000_a7ee23972fa017a8.txt"
@@ -61,3 +61,36 @@ def test_a_year_a_value_is_compared_with_is_not_the_year_asked(shared_assistant,
 def test_a_name_too_short_to_tell_indicators_apart_names_none(indicator):
     record = Target("x.txt", "一", indicator, "", "2022", "9 个", 9.0, "个", "=", "target", "", 0, 3)
     assert names_indicator(record, "每个市(州)要有几所三级中医医院？5岁以下儿童人数") == 0.0
+
+
+@pytest.mark.parametrize("question", [
+    "每千人拥有社会体育指导员，基期水平是多少人",
+    "居民健康素养水平的基线是多少",
+    "成人肥胖增长率现状值大概多少？",
+])
+def test_which_figure_is_asked_names_no_thing_counted(question):
+    from assistant.query import figure_nouns
+    from assistant.textnorm import fold
+    nouns = figure_nouns(fold(question), frozenset())
+    assert not {"基期", "基线", "现状值"} & set(nouns)
+    assert asked_kind(fold(question)) == "baseline"
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("木垒实际做到多少了？", "achieved"), ("职业病危害项目申报率已经达到多少？", "achieved"),
+    ("2030年目标是多少", ""), ("现在的吸烟率是多少", "baseline"),
+])
+def test_the_kind_of_figure_asked(question, kind):
+    assert asked_kind(question) == kind
+
+
+@pytest.mark.parametrize("sentence, nouns, holds", [
+    ("60岁及以上老年人口达2.49亿，占总人口的17.9%。", ["老年人", "健康", "管理率"], False),
+    ("到2022年，65岁及以上老年人健康管理率达到70%。", ["老年人", "健康", "管理率"], True),
+    ("2022年,1/3 县级医院和1/5 县级中医医院分别达到国家“三级医院”服务能力要求。", ["医院", "服务", "能力"], True),
+    ("全区共有乡镇卫生院11所，村卫生室86个。", ["家庭医生", "签约率"], False),
+])
+def test_a_record_answers_only_what_its_sentence_counts(sentence, nouns, holds):
+    at = next(i for i, ch in enumerate(sentence) if ch.isdigit() and i > 2)
+    record = Target("x.txt", "一", "x", "", "2022", "9", 9.0, "", "=", "target", "", at, at + 1)
+    assert holds_asked(record, nouns, sentence) is holds

@@ -77,12 +77,45 @@ def years_asked(understood: Understood, context: AnswerContext) -> list[str]:
     return [y for y in understood.query.years if y in found]
 
 
+# Which of an indicator's figures a question asks: the base level, what was achieved, else its target.
+_ASKS_BASELINE = re.compile(r"基期|基线|基数|现状|现在|目前|当前")
+_ASKS_ACHIEVED = re.compile(r"实际|完成|做到|达到了|已经|已达|累计|取得")
+
+
+def asked_kind(question: str) -> str:
+    return "baseline" if _ASKS_BASELINE.search(question) else "achieved" if _ASKS_ACHIEVED.search(question) else ""
+
+
+def holds_asked(target: Target, nouns: Sequence[str], text: str) -> bool:
+    """The record is of what the question counts: most of the nouns naming it stand in the sentence stating the
+    value ('老年人健康管理率' is not answered by '60岁及以上老年人口达2.49亿'); the sentence, not the record's name,
+    since a name cut from a list ('县级医院和') keeps only part of what the sentence says."""
+    if not nouns:
+        return True
+    sentence = sentence_around(text, target.start)
+    return sum(n in sentence for n in nouns) * 2 >= len(nouns)
+
+
+_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+
+
+def sentence_around(text: str, at: int) -> str:
+    """The sentence of a file's text holding position `at`, folded, whitespace removed (a table row is one line)."""
+    start = max((m.end() for m in _SENTENCE_END.finditer(text, max(0, at - 300), at)), default=max(0, at - 300))
+    end = _SENTENCE_END.search(text, at)
+    return re.sub(r"\s+", "", fold(text[start:end.start() if end else at + 300]))
+
+
 def read_records(understood: Understood, context: AnswerContext, source: str) -> RecordReading | None:
     """The records of `source` naming the indicator asked; None when none does (the records cannot help)."""
     question = re.sub(r"\s+", "", fold(understood.query.asked or understood.question))
     for name in understood.named:  # the words naming a document name no indicator
         question = question.replace(fold(context.documents[name].title), "")
-    scored = [(names_indicator(t, question), t) for t in context.targets.targets_of(source)]
+    nouns = [n for n in understood.query.indicators if n in question]  # less those naming the document
+    kind = asked_kind(question)
+    text = context.documents[source].text
+    scored = [(names_indicator(t, question), t) for t in context.targets.targets_of(source)
+              if (not kind or t.kind == kind) and holds_asked(t, nouns, text)]
     # of equally well named records, the longer name is the more specific ('三级中医医院' over '中医医院')
     matching = [t for s, t in sorted(scored, key=lambda st: (-st[0], -len(st[1].folded), st[1].start))
                 if s >= NAMED_SHARE]
