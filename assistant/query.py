@@ -262,7 +262,7 @@ _SCOPE_NOUNS = {"目标", "计划", "方案", "要点", "工作", "情况", "文
                 # the kind of value asked for ('…内毒素限值是多少'), as 指标 and 比例 are: not what is counted
                 "限值", "限度", "上限", "下限", "数值", "阈值", "标准值", "限量", "范围", "规模", "时间", "时长",
                 # which of an indicator's figures is asked (a table's 基期水平 column, a report's 实际值): not what is counted
-                "基期", "基线", "基数", "现状", "目标值", "基期值", "现状值", "实际值", "预期值", "完成值"}
+                "基期", "基线", "基数", "现状", "实际", "目标值", "基期值", "现状值", "实际值", "预期值", "完成值"}
 
 
 def scope_noun(word: str) -> bool:

@@ -94,3 +94,42 @@ def test_a_record_answers_only_what_its_sentence_counts(sentence, nouns, holds):
     at = next(i for i, ch in enumerate(sentence) if ch.isdigit() and i > 2)
     record = Target("x.txt", "一", "x", "", "2022", "9", 9.0, "", "=", "target", "", at, at + 1)
     assert holds_asked(record, nouns, sentence) is holds
+
+
+@pytest.mark.parametrize("question, rows", [
+    ("各地孕产妇死亡率目标分别是多少？", {"000_a7ee23972fa017a8.txt": "18/10 万", "004_7019475e6841841c.txt": "3.82/10万"}),
+    ("几个文件里居民健康素养水平都是多少", {"000_a7ee23972fa017a8.txt": "18%", "001_a2c9650bb564f988.txt": "14%",
+                                      "004_7019475e6841841c.txt": "38%"}),
+    ("各个规划对免疫规划疫苗接种率的要求汇总一下", {"000_a7ee23972fa017a8.txt": "95%以上",
+                                         "002_02c8256838811767.txt": "95%以上"}),
+])
+def test_one_figure_asked_of_each_document_is_a_row_per_document(shared_assistant, question, rows):
+    answer = shared_assistant.ask(question)
+    assert answer.found and len(answer.items) == len(rows)
+    for item in answer.items:
+        cited = answer.citations[item.citations[0] - 1]
+        assert cited.source in rows and rows[cited.source] in item.text  # the value, as its plan writes it
+        text = shared_assistant.index.documents[cited.source].text
+        assert any(rows[cited.source] in text[s:e] for s, e in cited.quotes)
+    silent = len(shared_assistant.index.documents) - len(rows)
+    assert answer.text.splitlines()[-1] == f"其余{silent}份文件未给出。"
+
+
+@pytest.mark.parametrize("question, value", [
+    ("木垒全县免疫规划疫苗接种率实际达到多少？", "95%以上"),  # 实际: which figure, not a thing counted
+    ("广州2022年孕产妇死亡率实际是多少", "3.82/10万"),
+    ("木垒的职业病危害项目申报率已经到了多少", "97%"),
+])
+def test_an_achieved_figure_is_answered_as_the_report_states_it(shared_assistant, question, value):
+    answer = shared_assistant.ask(question)
+    assert answer.found and value in answer.text.splitlines()[0] and "实际" in answer.text.splitlines()[0]
+
+
+@pytest.mark.parametrize("name, question, phrase", [
+    ("适龄儿童免疫规划疫苗接种率", "免疫规划疫苗接种率各地要求多少", "免疫规划疫苗接种率"),
+    ("重点行业的用人单位职业病危害项目申报率", "职业病危害项目申报率的目标", "职业病危害项目申报率"),
+    ("农村适龄妇女宫颈癌和乳腺癌筛查覆盖率", "宫颈癌和乳腺癌筛查覆盖率各地是多少", "宫颈癌和乳腺癌筛查覆盖率"),
+])
+def test_a_topic_phrase_standing_whole_in_a_longer_name_names_it(name, question, phrase):
+    record = Target("x.txt", "一", name, "", "2022", "9", 9.0, "", "=", "target", "", 0, 1)
+    assert names_indicator(record, question) < 0.75 <= names_indicator(record, question, [phrase])

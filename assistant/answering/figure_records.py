@@ -23,6 +23,7 @@ from assistant.textnorm import fold, sentence_spans, tokens
 # in '…要创建多少个国家卫生乡镇？'), and it is at least three characters (two name too much: '医院', '人数').
 NAMED_SHARE = 0.75
 MIN_INDICATOR_CHARS = 3
+MIN_PHRASE_CHARS = 4
 _PERIOD = re.compile(r"^((?:19|20)\d\d)—((?:19|20)\d\d)$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -43,13 +44,23 @@ class RecordReading:
         return bool(self.matching) and not self.of_year
 
 
-def names_indicator(target: Target, question: str) -> float:
-    """How much of the record's indicator the question states (share of its character pairs), 0 when too short."""
+def names_indicator(target: Target, question: str, phrases: Sequence[str] = ()) -> float:
+    """How much of the record's indicator the question states (share of its character pairs), 0 when too short;
+    0.9 when a phrase of the question's topic (four characters or more) stands whole in a longer name
+    ('免疫规划疫苗接种率' in '适龄儿童免疫规划疫苗接种率')."""
     name = "".join(_CJK.findall(target.folded))
     if len(name) < MIN_INDICATOR_CHARS:  # '市(州)', '5岁': too little to tell one indicator from another
         return 0.0
     pairs = set(tokens(name))
-    return sum(p in question for p in pairs) / len(pairs)
+    share = sum(p in question for p in pairs) / len(pairs)
+    if any(len(p) >= MIN_PHRASE_CHARS and p in name for p in phrases):
+        return max(share, 0.9)
+    return share
+
+
+def topic_phrases(understood: Understood) -> list[str]:
+    """The question's topic phrases as they would stand in a name: folded, no spaces."""
+    return [re.sub(r"\s+", "", p) for p in understood.query.topic]
 
 
 def covers(year: str, asked: str) -> bool:
@@ -114,7 +125,8 @@ def read_records(understood: Understood, context: AnswerContext, source: str) ->
     nouns = [n for n in understood.query.indicators if n in question]  # less those naming the document
     kind = asked_kind(question)
     text = context.documents[source].text
-    scored = [(names_indicator(t, question), t) for t in context.targets.targets_of(source)
+    phrases = topic_phrases(understood)
+    scored = [(names_indicator(t, question, phrases), t) for t in context.targets.targets_of(source)
               if (not kind or t.kind == kind) and holds_asked(t, nouns, text)]
     # of equally well named records, the longer name is the more specific ('三级中医医院' over '中医医院')
     matching = [t for s, t in sorted(scored, key=lambda st: (-st[0], -len(st[1].folded), st[1].start))
