@@ -103,6 +103,8 @@ def merge_followup(previous: Turn, question: str, places: list[str],
         return Turn(swapped, previous.context)
     swapped = swap_document(previous.text, question)
     if swapped is not None:  # '那胰岛素的呢？' after a question about C肽's guideline: the same, of 胰岛素's
+        if new_years and _YEAR.search(swapped):  # '健康中国行动2022年的呢？': of that one, and that year
+            swapped = _YEAR.sub(new_years[0], swapped, count=1)
         return Turn(swapped, previous.context)
     if len(own) <= 4 and not topic_phrases(fold(own)):
         return Turn(f"{previous.text} {question}", previous.context)
