@@ -85,6 +85,10 @@ def _own_words(question: str) -> str:
     return re.sub(r"^(那么?|还有|另外|and|whatabout|howabout)|呢$", "", rest, flags=re.I)
 
 
+# What an indicator's name ends in: a rate, a count, a level, a share ('婴儿死亡率', '床位数', '健康素养水平').
+_MEASURE = re.compile(r"(?:率|数|水平|比例|比重|占比|寿命|面积|密度|指数|年限)$")
+
+
 def merge_followup(previous: Turn, question: str, places: list[str],
                    swap_document: Callable[[str, str], str | None] = lambda previous, question: None) -> Turn:
     """Carry the earlier turn's subject into a follow-up.
@@ -108,6 +112,10 @@ def merge_followup(previous: Turn, question: str, places: list[str],
         return Turn(swapped, previous.context)
     if len(own) <= 4 and not topic_phrases(fold(own)):
         return Turn(f"{previous.text} {question}", previous.context)
+    if ASKS_FIGURE.search(fold(previous.text)) and not ASKS_FIGURE.search(fold(question)) and _MEASURE.search(own):
+        # '5岁以下儿童死亡率呢？' after '…孕产妇死亡率2030年目标是多少？': the same figure of another indicator, that year
+        years = new_years or _YEAR.findall(previous.text)[:1]
+        return Turn(" ".join([question, *places, *(f"{y}年" for y in years), "是多少"]), previous.text, own)
     return Turn(" ".join([question, *places]), previous.text, own)
 
 
@@ -138,7 +146,8 @@ def resolve_followups(question: str, history, places_in,
     """The question as it would be asked on its own, given the earlier turns (oldest first).
 
     A turn leans on the one before when it says so ('那…', '…呢？', very short) or, being
-    short, names no place itself while the conversation is about one.
+    short, names no place itself while the conversation is about one. (The documents the earlier turn named
+    by title are named by the follow-up's context: retrieval.Retriever._named_by_title.)
     """
     current: Turn | None = None
     for turn in [*history, question]:

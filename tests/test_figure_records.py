@@ -133,3 +133,20 @@ def test_an_achieved_figure_is_answered_as_the_report_states_it(shared_assistant
 def test_a_topic_phrase_standing_whole_in_a_longer_name_names_it(name, question, phrase):
     record = Target("x.txt", "一", name, "", "2022", "9", 9.0, "", "=", "target", "", 0, 1)
     assert names_indicator(record, question) < 0.75 <= names_indicator(record, question, [phrase])
+
+
+@pytest.mark.parametrize("history, followup, value", [
+    ("贵州2022年孕产妇死亡率要降到多少？", "婴儿死亡率呢？", "7‰"),  # the same year, another indicator
+    ("钦州2019年城乡居民健康素养水平要达到多少？", "那县域就诊率呢？", "90%以上"),
+    ("木垒高血压健康管理率是多少？", "糖尿病健康管理率呢？", "55%"),
+    # the document the earlier turn named by its title, not the city plan stating 人均期望寿命 as well
+    ("八大工程行动计划里孕产妇死亡率2022年目标是多少？", "人均预期寿命呢？", "75 岁以上"),
+])
+def test_a_follow_up_naming_another_indicator_asks_its_figure_of_the_same_document_and_year(
+        shared_assistant, history, followup, value):
+    answer = shared_assistant.ask(followup, [history])
+    assert answer.found and answer.intent.value == "figure"
+    cited = answer.citations[0]
+    assert any(value in shared_assistant.index.documents[cited.source].text[s:e] for s, e in cited.quotes)
+    if "2022" in history:
+        assert "2020 年" not in answer.text.splitlines()[0]

@@ -80,7 +80,7 @@ _BASE_YEAR = re.compile(r"(?:比|较|相比|对比|与)\s*(?:19|20)\d\d\s*年?")
 def years_asked(understood: Understood, context: AnswerContext) -> list[str]:
     """The years a figure question asks of its indicator: those it names, less those inside the name of a document
     it names ('健康中国2030规划纲要里…') and those a value is compared with."""
-    question = re.sub(r"[\s“”\"'《》]", "", fold(understood.query.asked or understood.question))
+    question = re.sub(r"[\s“”\"'《》]", "", fold(understood.query.text or understood.question))
     for name in understood.named:
         question = question.replace(re.sub(r"[\s“”\"'《》]", "", fold(context.documents[name].title)), "")
     question = _BASE_YEAR.sub("", question)
@@ -119,7 +119,7 @@ def sentence_around(text: str, at: int) -> str:
 
 def read_records(understood: Understood, context: AnswerContext, source: str) -> RecordReading | None:
     """The records of `source` naming the indicator asked; None when none does (the records cannot help)."""
-    question = re.sub(r"\s+", "", fold(understood.query.asked or understood.question))
+    question = re.sub(r"\s+", "", fold(understood.query.text or understood.question))
     for name in understood.named:  # the words naming a document name no indicator
         question = question.replace(fold(context.documents[name].title), "")
     nouns = [n for n in understood.query.indicators if n in question]  # less those naming the document
@@ -128,9 +128,10 @@ def read_records(understood: Understood, context: AnswerContext, source: str) ->
     phrases = topic_phrases(understood)
     scored = [(names_indicator(t, question, phrases), t) for t in context.targets.targets_of(source)
               if (not kind or t.kind == kind) and holds_asked(t, nouns, text)]
-    # of equally well named records, the longer name is the more specific ('三级中医医院' over '中医医院')
-    matching = [t for s, t in sorted(scored, key=lambda st: (-st[0], -len(st[1].folded), st[1].start))
-                if s >= NAMED_SHARE]
+    # the record whose name the question states most of is the one asked: '老年人中医药管理率' (7 of its 8 pairs in
+    # '老年人中医药健康管理率') over '管理率' (all 2 of its pairs)
+    matching = [t for s, t in sorted(scored, key=lambda st: (-round(st[0] * len(tokens(st[1].folded))), -st[0],
+                                                             st[1].start)) if s >= NAMED_SHARE]
     if not matching:
         return None
     best = matching[0].folded

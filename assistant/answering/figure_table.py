@@ -26,7 +26,7 @@ def asks_each_document(question: str) -> bool:
 
 def figure_table(understood: Understood, context: AnswerContext) -> Answer | None:
     """The rows, or None when fewer than one document's records state what was asked (the strategies answer)."""
-    question = re.sub(r"\s+", "", fold(understood.query.asked or understood.question))
+    question = re.sub(r"\s+", "", fold(understood.query.text or understood.question))
     if len(understood.named) > 1 or not asks_each_document(question) or not context.targets:
         return None
     question = _EACH_DOCUMENT.sub("", question)
