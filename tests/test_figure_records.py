@@ -150,3 +150,14 @@ def test_a_follow_up_naming_another_indicator_asks_its_figure_of_the_same_docume
     assert any(value in shared_assistant.index.documents[cited.source].text[s:e] for s, e in cited.quotes)
     if "2022" in history:
         assert "2020 年" not in answer.text.splitlines()[0]
+
+
+@pytest.mark.parametrize("question, breakdown", [
+    ("贵州2022年城市孕产妇死亡率要降到多少", "城市"),
+    ("八大工程里农村婴儿死亡率2022年目标是多少？", "农村"),
+    ("钦州2019年农村居民健康素养水平要达到多少", "农村"),
+])
+def test_a_breakdown_the_plan_does_not_state_is_refused_with_what_it_does(shared_assistant, question, breakdown):
+    answer = shared_assistant.ask(question)
+    assert not answer.found
+    assert answer.text.startswith(f"文件中未找到{breakdown}的这项内容") and "总体" in answer.text

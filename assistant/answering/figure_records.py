@@ -37,11 +37,15 @@ class RecordReading:
     matching: tuple[Target, ...]  # the records of the indicator asked, best first
     of_year: tuple[Target, ...]  # of those, the ones of the year asked (all of them when no year is asked)
     years_asked: tuple[str, ...] = ()  # the year asked of the indicator (not one naming the document)
+    scopes_asked: tuple[str, ...] = ()  # the breakdown asked ('农村'), which the records must state
 
     @property
-    def year_missing(self) -> bool:
-        """The document sets the indicator only for other years: every record of it is dated, none the year asked."""
-        return bool(self.matching) and not self.of_year
+    def missing(self) -> str:
+        """What the question asks that the document does not set the indicator for: the breakdown asked ('农村'),
+        or the year asked when every record of it is dated and none is of that year; "" when nothing is missing."""
+        if not self.matching or self.of_year:
+            return ""
+        return "、".join(self.scopes_asked) if self.scopes_asked else f"{self.years_asked[0]}年"
 
 
 def names_indicator(target: Target, question: str, phrases: Sequence[str] = ()) -> float:
@@ -77,13 +81,23 @@ def dated(year: str) -> bool:
 _BASE_YEAR = re.compile(r"(?:比|较|相比|对比|与)\s*(?:19|20)\d\d\s*年?")
 
 
+def _squashed(text: str) -> str:
+    return re.sub(r"[\s“”\"'《》]", "", fold(text))
+
+
+def asked_text(understood: Understood, context: AnswerContext) -> str:
+    """The question as resolved (a follow-up with its earlier turn's subject), squashed, less the titles of the
+    documents it names: words naming a document name no indicator and no year asked."""
+    question = _squashed(understood.query.text or understood.question)
+    for name in understood.named:
+        question = question.replace(_squashed(context.documents[name].title), "")
+    return question
+
+
 def years_asked(understood: Understood, context: AnswerContext) -> list[str]:
     """The years a figure question asks of its indicator: those it names, less those inside the name of a document
     it names ('健康中国2030规划纲要里…') and those a value is compared with."""
-    question = re.sub(r"[\s“”\"'《》]", "", fold(understood.query.text or understood.question))
-    for name in understood.named:
-        question = question.replace(re.sub(r"[\s“”\"'《》]", "", fold(context.documents[name].title)), "")
-    question = _BASE_YEAR.sub("", question)
+    question = _BASE_YEAR.sub("", asked_text(understood, context))
     found = re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", question)
     return [y for y in understood.query.years if y in found]
 
@@ -104,7 +118,7 @@ def holds_asked(target: Target, nouns: Sequence[str], text: str) -> bool:
     if not nouns:
         return True
     sentence = sentence_around(text, target.start)
-    return sum(n in sentence for n in nouns) * 2 >= len(nouns)
+    return sum(n in sentence for n in nouns) * 2 > len(nouns)
 
 
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
@@ -117,12 +131,16 @@ def sentence_around(text: str, at: int) -> str:
     return re.sub(r"\s+", "", fold(text[start:end.start() if end else at + 300]))
 
 
+# The breakdowns figures are stated by: a question asking one is answered only by a figure stated for it.
+_BREAKDOWN = re.compile(r"农村|城市|城镇|乡村|男性|女性|东部|中部|西部")
+
+
 def read_records(understood: Understood, context: AnswerContext, source: str) -> RecordReading | None:
     """The records of `source` naming the indicator asked; None when none does (the records cannot help)."""
-    question = re.sub(r"\s+", "", fold(understood.query.text or understood.question))
-    for name in understood.named:  # the words naming a document name no indicator
-        question = question.replace(fold(context.documents[name].title), "")
-    nouns = [n for n in understood.query.indicators if n in question]  # less those naming the document
+    question = asked_text(understood, context)
+    # what is counted: less the words naming the document ('八大工程') and the breakdown asked (seen to below)
+    titles = "｜".join(_squashed(context.documents[name].title) for name in understood.named)
+    nouns = [n for n in understood.query.indicators if n in question and n not in titles and not _BREAKDOWN.search(n)]
     kind = asked_kind(question)
     text = context.documents[source].text
     phrases = topic_phrases(understood)
@@ -137,6 +155,12 @@ def read_records(understood: Understood, context: AnswerContext, source: str) ->
     best = matching[0].folded
     matching = [t for t in matching if t.folded == best]  # the best-named indicator only
     years = years_asked(understood, context)
+    scopes = tuple(dict.fromkeys(_BREAKDOWN.findall(question)))
+    if scopes:  # '农村孕产妇死亡率' is not answered by the figure for all
+        scoped = [t for t in matching if all(w in sentence_around(text, t.start) + fold(t.scope) for w in scopes)]
+        if not scoped:
+            return RecordReading(source, tuple(matching), (), tuple(years), scopes)
+        matching = scoped
     if len(years) != 1:
         return RecordReading(source, tuple(matching), tuple(matching), tuple(years))
     of_year = tuple(t for t in matching if covers(t.year, years[0]))
@@ -176,13 +200,16 @@ def statement(targets: Sequence[Target]) -> str:
     return f"{targets[0].indicator}：" + "；".join(parts)
 
 
-def missing_year_reason(reading: RecordReading, context: AnswerContext) -> str:
+def missing_reason(reading: RecordReading, context: AnswerContext) -> str:
     """'文件中未找到2025年的这项内容：《…》只给出了“孕产妇死亡率”2020、2022年的目标。'"""
-    years = sorted({t.year for t in reading.matching})
-    kind = KIND_NAMES.get(reading.matching[0].kind, "目标")
+    years = sorted({t.year for t in reading.matching if t.year})
+    kinds = {t.kind for t in reading.matching}
+    kind = KIND_NAMES.get(next(iter(kinds)), "数字") if len(kinds) == 1 else "数字"
     title = context.documents[reading.source].title
-    return (f"文件中未找到{reading.years_asked[0]}年的这项内容：《{title}》只给出了“{reading.matching[0].indicator}”"
-            f"{'、'.join(years)}年的{kind}。")
+    when = f"{'、'.join(years)}年的" if years else ""
+    overall = "总体" if reading.scopes_asked else ""
+    return (f"文件中未找到{reading.missing}的这项内容：《{title}》只给出了“{reading.matching[0].indicator}”"
+            f"{when}{overall}{kind}。")
 
 
 def with_hit_first(understood: Understood, hit: Hit) -> Understood:
@@ -202,6 +229,6 @@ def reading_for(understood: Understood, context: AnswerContext) -> RecordReading
         sources = list(dict.fromkeys(h.clause.source for h in understood.retrieval.hits))
     for i, source in enumerate(sources):
         reading = read_records(understood, context, source)
-        if reading is not None and (i == 0 or not reading.year_missing):
+        if reading is not None and (i == 0 or not reading.missing):
             return reading
     return None

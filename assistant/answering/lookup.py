@@ -6,7 +6,7 @@ import re
 from assistant.answering.base import AnswerContext, Understood, children, is_table_row, register
 from assistant.answering.checks import (Verdict, check_hit, judge, silent_documents, unknown_acronyms,
                                         verified_first)
-from assistant.answering.figure_records import (hit_holding, holds, missing_year_reason, reading_for, statement,
+from assistant.answering.figure_records import (hit_holding, holds, missing_reason, reading_for, statement,
                                                 value_sentence, with_hit_first)
 from assistant.answering.quotes import best_sentences, quote_line, quote_text, whole_clause
 from assistant.models import Answer, Citation, Intent
@@ -30,8 +30,8 @@ def quoted_answer(understood: Understood, context: AnswerContext, intent: Intent
     """The reply: quoted sentence(s) with numbered citations, or a plain 'not found' and leads."""
     documents, idf = context.documents, context.idf
     reading = reading_for(understood, context) if intent is Intent.FIGURE else None
-    if reading is not None and reading.year_missing:
-        refusal = year_not_set(understood, context, reading)
+    if reading is not None and reading.missing:
+        refusal = not_set(understood, context, reading)
         if refusal is not None:
             return refusal
     held = hit_holding(understood, reading.of_year[0]) if reading is not None and reading.of_year else None
@@ -89,20 +89,21 @@ def quoted_answer(understood: Understood, context: AnswerContext, intent: Intent
                   not_stated=tuple(silent))
 
 
-def year_not_set(understood: Understood, context: AnswerContext, reading) -> Answer | None:
-    """'2025年…是多少' of a plan that sets the indicator for 2020 and 2022 only: say so, citing where it sets them.
-    None when a clause stating those values names the year asked after all (a list the records read only in part)."""
-    year = reading.years_asked[0]
+def not_set(understood: Understood, context: AnswerContext, reading) -> Answer | None:
+    """'2025年…是多少' of a plan that sets the indicator for 2020 and 2022 only (or '农村…' of one that sets it for
+    all): say so, citing where it sets it. None when a clause stating those values names the year or breakdown
+    asked after all (a list the records read only in part)."""
+    asked = reading.scopes_asked or reading.years_asked[:1]
     clauses = {}
     for target in reading.matching:
         hit = hit_holding(understood, target)
-        if hit is None or year in fold(hit.clause.text):
+        if hit is None or any(word in fold(hit.clause.text) for word in asked):
             return None
         if hit.clause.key not in clauses:
             clauses[hit.clause.key] = context.cite(hit.clause, (), hit.score)  # a lead, as every refusal's
     citations = tuple(clauses.values())
     leads = "；".join(f"[{i}] 《{c.document_title}》{c.clause.label}" for i, c in enumerate(citations[:3], 1))
-    text = missing_year_reason(reading, context) + (f"可能相关的条款：{leads}" if leads else "")
+    text = missing_reason(reading, context) + (f"可能相关的条款：{leads}" if leads else "")
     return Answer(understood.question, text, False, citations, understood.retrieval.query.text, Intent.FIGURE)
 
 
