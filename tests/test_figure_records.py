@@ -161,3 +161,14 @@ def test_a_breakdown_the_plan_does_not_state_is_refused_with_what_it_does(shared
     answer = shared_assistant.ask(question)
     assert not answer.found
     assert answer.text.startswith(f"文件中未找到{breakdown}的这项内容") and "总体" in answer.text
+
+
+@pytest.mark.parametrize("question, value", [
+    ("2020年婴儿死亡率要降到多少？", "7.5‰"),  # naming no document: the one whose records state that year answers
+    ("2020年5岁以下儿童死亡率目标是多少", "9.5‰"),
+    ("2019年城乡居民健康素养水平要达到多少", "14%"),
+    ("2022年孕产妇死亡率实际是多少", "3.82/10万"),
+])
+def test_a_question_naming_no_document_is_answered_by_the_one_stating_the_year(shared_assistant, question, value):
+    answer = shared_assistant.ask(question)
+    assert answer.found and value in answer.text.splitlines()[0]

@@ -218,17 +218,19 @@ def with_hit_first(understood: Understood, hit: Hit) -> Understood:
     return replace(understood, retrieval=replace(retrieval, hits=hits[: max(len(retrieval.hits), 1)]))
 
 
+MAX_CANDIDATE_DOCUMENTS = 5  # of a question naming no document: the documents of its best candidates, in order
+
+
 def reading_for(understood: Understood, context: AnswerContext) -> RecordReading | None:
     """The records' reading of the one document a figure question is about: the one it names, else the first
-    candidate's document whose records name the indicator (a missing year is only told of the first's)."""
+    candidate's document whose records state the indicator as asked; else what the first candidate's records say
+    is missing (a year or breakdown it does not set), or None."""
     if understood.retrieval.unknown_places or len(understood.named) > 1 or not context.targets:
         return None
     if understood.named:
         sources = list(understood.named)
     else:
         sources = list(dict.fromkeys(h.clause.source for h in understood.retrieval.hits))
-    for i, source in enumerate(sources):
-        reading = read_records(understood, context, source)
-        if reading is not None and (i == 0 or not reading.missing):
-            return reading
-    return None
+    readings = [read_records(understood, context, source) for source in sources[:MAX_CANDIDATE_DOCUMENTS]]
+    stating = next((r for r in readings if r is not None and not r.missing), None)
+    return stating or readings[0]  # of a question naming none, a document stating it before the first's refusal

@@ -39,7 +39,7 @@ def quoted_answer(understood: Understood, context: AnswerContext, intent: Intent
     # (and the year asked must be written in it: a record dated by its document's year alone may be misread)
     if held is not None and held.places_ok and all(y in fold(held.clause.text) for y in reading.years_asked) \
             and check_hit(understood.retrieval.query, held, documents, idf,
-                                                         year_vouched=True).found:
+                                                         vouched=True).found:
         understood = with_hit_first(understood, held)
         retrieval = understood.retrieval
     else:
