@@ -172,3 +172,13 @@ def test_a_breakdown_the_plan_does_not_state_is_refused_with_what_it_does(shared
 def test_a_question_naming_no_document_is_answered_by_the_one_stating_the_year(shared_assistant, question, value):
     answer = shared_assistant.ask(question)
     assert answer.found and value in answer.text.splitlines()[0]
+
+
+@pytest.mark.parametrize("name, phrase", [
+    ("利用三年时间按季度从全区二级医院抽调", "二级医院"),  # a clause's whole run read as a name
+    ("每年培养引进执业助理医师其中定向到村卫生室服务", "卫生室服务"),
+    ("争取国家和东部高水平医院为省内三级医院培养技术和管理骨干", "三级医院"),
+])
+def test_a_short_phrase_inside_a_long_run_names_no_indicator(name, phrase):
+    record = Target("x.txt", "一", name, "", "2022", "9", 9.0, "", "=", "target", "", 0, 1)
+    assert names_indicator(record, f"要有几所{phrase}？", [phrase]) < 0.75

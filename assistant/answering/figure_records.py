@@ -50,14 +50,14 @@ class RecordReading:
 
 def names_indicator(target: Target, question: str, phrases: Sequence[str] = ()) -> float:
     """How much of the record's indicator the question states (share of its character pairs), 0 when too short;
-    0.9 when a phrase of the question's topic (four characters or more) stands whole in a longer name
-    ('免疫规划疫苗接种率' in '适龄儿童免疫规划疫苗接种率')."""
+    0.9 when a phrase of the question's topic (four characters or more, a third of the name or more) stands whole in a
+    longer name ('免疫规划疫苗接种率' in '适龄儿童免疫规划疫苗接种率', not '二级医院' in a clause's whole run)."""
     name = "".join(_CJK.findall(target.folded))
     if len(name) < MIN_INDICATOR_CHARS:  # '市(州)', '5岁': too little to tell one indicator from another
         return 0.0
     pairs = set(tokens(name))
     share = sum(p in question for p in pairs) / len(pairs)
-    if any(len(p) >= MIN_PHRASE_CHARS and p in name for p in phrases):
+    if any(len(p) >= MIN_PHRASE_CHARS and p in name and 3 * len(p) >= len(name) for p in phrases):
         return max(share, 0.9)
     return share
 
