@@ -54,7 +54,7 @@ DOCUMENT_NOUN = r"(?:文件|文档|材料|文章|报告|计划|方案|规划|规
 ACROSS = (rf"哪(?:些|几个|几份)(?:{DOCUMENT_NOUN}|地方|地区)|的{DOCUMENT_NOUN}(?:有|是)哪(?:些|几个|几份)|"
           rf"{DOCUMENT_NOUN}(?:都|分别|一共|共)?(?:有|是)哪(?:些|几个|几份|几部)[？?。！!]*$|"
           rf"哪(?:些|几个|几类|几种)[\u4e00-\u9fff]{{1,6}}的{DOCUMENT_NOUN}|"
-          r"哪[几两三四五]份")
+          r"哪[一几两三四五]?份")
 _ACROSS_DOCUMENTS = re.compile(rf"{ACROSS}|which (documents|plans|places|files)")
 
 
@@ -334,6 +334,8 @@ def acronyms_in(text: str) -> frozenset[str]:
 # A kind of document named with its modifiers ('技术审查指导原则', in DOCUMENT_NOUN): the segmenter splits it
 # ('指导' + '原则'), and the stop list cannot hold '指导', a word of topics too ('技术指导'); it is taken out first.
 _KIND_OF_DOCUMENT = re.compile(r"(?:注册)?(?:技术)?(?:审查)?指导原则")
+# Asking which document, and naming the collection asked ('哪份文件提到…', '资料库里哪些文件…'): never a topic.
+_WHICH_FRAME = re.compile(rf"{ACROSS}|哪一?[份个篇部]{DOCUMENT_NOUN}?|(?:资料|知识|文件|文档)库(?:里|中)?")
 # A date is never a topic: '2018年10月存的…' would leave '月存' to the segmenter.
 _DATE = re.compile(r"(?:(?:19|20)\d{2}\s*年\s*)?(?<!\d)\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?")
 
@@ -345,7 +347,7 @@ def topic_phrases(folded: str, acronyms: frozenset[str] = frozenset()) -> tuple[
     already removed) → ('中医药',). Numbers and punctuation end a run.
     """
     phrases, run = [], []
-    for word in _posseg().lcut(_DATE.sub("，", _KIND_OF_DOCUMENT.sub("，", folded)), HMM=False):
+    for word in _posseg().lcut(_DATE.sub("，", _KIND_OF_DOCUMENT.sub("，", _WHICH_FRAME.sub("，", folded))), HMM=False):
         w = word.word.strip()
         if w and (re.fullmatch(r"[\u4e00-\u9fff]+", w) or w in acronyms) and w not in TOPIC_STOP and not _COUNTING_WORD.match(w):
             # Characters the dictionary leaves alone, side by side, make one word: '托'+'育', '控'+'烟'.
