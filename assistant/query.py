@@ -63,11 +63,16 @@ def across_documents(folded: str) -> bool:
     return bool(_ACROSS_DOCUMENTS.search(folded))
 
 
+# '…又是多少', '…又怎么规定的': the same asked again, of something the turn names
+_AGAIN = re.compile(r"又(?:是|有|要|定|怎么|如何|多少|该)")
+
+
 def is_followup(question: str) -> bool:
     """A turn that leans on the one before: '那2022年呢？', 'what about 2025?', '牵头科室是哪个？'."""
     q = fold(question).strip()
     content = re.sub(r"[\W_]+", "", q)
-    return bool(_FOLLOWUP_START.match(q)) or q.rstrip("?？").endswith("呢") or len(content) <= 8
+    return bool(_FOLLOWUP_START.match(q)) or q.rstrip("?？").endswith("呢") or len(content) <= 8 \
+        or bool(_AGAIN.search(q))
 
 
 @dataclass(frozen=True)
@@ -85,12 +90,15 @@ def _own_words(question: str) -> str:
     return re.sub(r"^(那么?|还有|另外|and|whatabout|howabout)|呢$", "", rest, flags=re.I)
 
 
+_WHOLE_OF_PLACE = re.compile(r"全(?:省|市|县|区|州|国)(?=[\u4e00-\u9fff])")
+
 # What an indicator's name ends in: a rate, a count, a level, a share ('婴儿死亡率', '床位数', '健康素养水平').
 _MEASURE = re.compile(r"(?:率|数|水平|比例|比重|占比|寿命|面积|密度|指数|年限)$")
 
 
 def merge_followup(previous: Turn, question: str, places: list[str],
-                   swap_document: Callable[[str, str], str | None] = lambda previous, question: None) -> Turn:
+                   swap_document: Callable[[str, str], str | None] = lambda previous, question: None,
+                   new_places: list[str] = ()) -> Turn:
     """Carry the earlier turn's subject into a follow-up.
 
     '那2022年呢？' becomes the earlier question with the new year. A follow-up that asks something
@@ -100,6 +108,17 @@ def merge_followup(previous: Turn, question: str, places: list[str],
     """
     new_years = _YEAR.findall(question)
     own = _own_words(question)
+    fresh = [p for p in new_places if p not in places]
+    rest = own
+    for place in fresh:
+        rest = re.sub(rf"{re.escape(place)}(?:{'|'.join(_ADMIN_SUFFIX)})?", "", rest)
+    if fresh and not topic_phrases(fold(rest)):
+        # '那广州2023年定的目标是多少？', '钦州当时定的2019年底目标又是多少': the earlier question of that place (and year)
+        text = _WHOLE_OF_PLACE.sub("", fold(previous.text))  # '全省' was the earlier place's whole
+        text = text.replace(places[0], fresh[0], 1) if places and places[0] in text else f"{fresh[0]} {text}"
+        if new_years:
+            text = _YEAR.sub(new_years[0], text, count=1) if _YEAR.search(text) else f"{new_years[0]}年 {text}"
+        return Turn(text, previous.context)
     if new_years and _YEAR.search(previous.text) and len(own) <= 2:
         return Turn(_YEAR.sub(new_years[0], previous.text, count=1), previous.context)
     swapped = _with_clause_of(previous.text, question)
@@ -160,7 +179,7 @@ def resolve_followups(question: str, history, places_in,
         places = places_in(current.text)
         leans = not _ACROSS_DOCUMENTS.search(fold(turn)) and (
             is_followup(turn) or (places and not places_in(turn) and len(_own_words(turn)) <= 15))
-        current = merge_followup(current, turn, places, swap_document) if leans else Turn(turn)
+        current = merge_followup(current, turn, places, swap_document, places_in(turn)) if leans else Turn(turn)
     return current or Turn(question)
 
 
@@ -306,7 +325,9 @@ TOPIC_STOP = frozenset(
     "材料 文章 哪天 哪一天 什么时候 何时 开始 起 指标 大概 大致 篇 那篇 这篇 报道 说了啥 "
     "个什么 最低 最高 至少 最多 最少 不少于 不低于 不超过 不高于 以上 以下 以内 左右 原则 指导原则 指南 时 "
     # pointing back at the question's own words ('要交…资料——哪几份这么要求'), and finding them ('在哪能查到')
-    "这种 这么 这样 这些 这类 那种 那些 那样 那类 此类 如此 查到 找到 看到 查 找 能查到 查得到 找得到".split()
+    "这种 这么 这样 这些 这类 那种 那些 那样 那类 此类 如此 查到 找到 看到 查 找 能查到 查得到 找得到 "
+    # when, as a follow-up puts it ('钦州当时定的2019年底目标又是多少'), and its cue words: no topic
+    "当时 当初 那时 年底 年末 年初 年中 又 还 还是 定的".split()
 )
 
 

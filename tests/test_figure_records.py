@@ -182,3 +182,15 @@ def test_a_question_naming_no_document_is_answered_by_the_one_stating_the_year(s
 def test_a_short_phrase_inside_a_long_run_names_no_indicator(name, phrase):
     record = Target("x.txt", "一", name, "", "2022", "9", 9.0, "", "=", "target", "", 0, 1)
     assert names_indicator(record, f"要有几所{phrase}？", [phrase]) < 0.75
+
+
+@pytest.mark.parametrize("history, followup, value", [
+    # another place (and year), nothing else of its own: the earlier question asked of that place
+    (["贵州2022年孕产妇死亡率要降到多少？"], "那广州2022年实际是多少？", "3.82/10万"),
+    (["2022年全省居民健康素养水平要提升到多少？", "那广州2023年定的目标是多少？"], "钦州当时定的2019年底目标又是多少",
+     "14%"),  # 全省 was the earlier place's whole; 又是多少 asks it again
+    (["钦州2019年婴儿死亡率要降到多少？"], "那贵州2022年呢？", "7‰"),
+])
+def test_a_follow_up_naming_another_place_asks_the_same_figure_of_it(shared_assistant, history, followup, value):
+    answer = shared_assistant.ask(followup, history)
+    assert answer.found and value in answer.text.splitlines()[0]
