@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterable, Mapping
 
+from assistant import followups  # follow-ups read this module's words at call time: imported as a module
 from assistant.textnorm import fold, tokens
 
 _CN_NUM = "一二三四五六七八九十百零〇两"
@@ -18,7 +19,6 @@ _CLAUSE_REF = re.compile(
     rf"|\([{_CN_NUM}]{{1,4}}\)(?:\d{{1,3}})?"
 )
 _ARABIC_REF = re.compile(r"第\s*(\d{1,3})\s*条|第\s*(\d{1,3})\s*[项点]|(?<![\d.])(\d{1,3})\.(?!\d)")
-_FOLLOWUP_START = re.compile(r"^(那|那么|还有|另外|其中|它|其|该|这|此|上述|and\b|what about|how about|and what|what of)", re.I)
 _MARKUP = re.compile(r"<[^<>]{0,200}>")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]")
 _ADMIN_SUFFIX = ("自治区", "自治州", "省", "市", "县", "区", "州")
@@ -61,126 +61,6 @@ _ACROSS_DOCUMENTS = re.compile(rf"{ACROSS}|which (documents|plans|places|files)"
 def across_documents(folded: str) -> bool:
     """'哪些文件提到了…': a question about the whole collection, which names no document of it."""
     return bool(_ACROSS_DOCUMENTS.search(folded))
-
-
-# '…又是多少', '…又怎么规定的': the same asked again, of something the turn names
-_AGAIN = re.compile(r"又(?:是|有|要|定|怎么|如何|多少|该)")
-
-
-def is_followup(question: str) -> bool:
-    """A turn that leans on the one before: '那2022年呢？', 'what about 2025?', '牵头科室是哪个？'."""
-    q = fold(question).strip()
-    content = re.sub(r"[\W_]+", "", q)
-    return bool(_FOLLOWUP_START.match(q)) or q.rstrip("?？").endswith("呢") or len(content) <= 8 \
-        or bool(_AGAIN.search(q))
-
-
-@dataclass(frozen=True)
-class Turn:
-    """A question as it would be asked on its own, and the earlier turn it leans on."""
-
-    text: str
-    context: str = ""
-    focus: str = ""  # a follow-up's own words, when it brings a subject of its own
-
-
-def _own_words(question: str) -> str:
-    """What a follow-up says beyond its cue words, years and punctuation: '那2022年呢？' → ''."""
-    rest = re.sub(r"[\W_\d年]+", "", _YEAR.sub("", fold(question)))
-    return re.sub(r"^(那么?|还有|另外|and|whatabout|howabout)|呢$", "", rest, flags=re.I)
-
-
-_WHOLE_OF_PLACE = re.compile(r"全(?:省|市|县|区|州|国)(?=[\u4e00-\u9fff])")
-
-# What an indicator's name ends in: a rate, a count, a level, a share ('婴儿死亡率', '床位数', '健康素养水平').
-_MEASURE = re.compile(r"(?:率|数|水平|比例|比重|占比|寿命|面积|密度|指数|年限)$")
-
-
-def merge_followup(previous: Turn, question: str, places: list[str],
-                   swap_document: Callable[[str, str], str | None] = lambda previous, question: None,
-                   new_places: list[str] = ()) -> Turn:
-    """Carry the earlier turn's subject into a follow-up.
-
-    '那2022年呢？' becomes the earlier question with the new year. A follow-up that asks something
-    more of the same subject ('具体呢？', '目标呢？') joins the earlier question. One with a subject
-    of its own ('那村医呢？', '组织实施阶段呢？') keeps it, takes the places the conversation is
-    about, and leans on the earlier turn as context.
-    """
-    new_years = _YEAR.findall(question)
-    own = _own_words(question)
-    fresh = [p for p in new_places if p not in places]
-    rest = own
-    for place in fresh:
-        rest = re.sub(rf"{re.escape(place)}(?:{'|'.join(_ADMIN_SUFFIX)})?", "", rest)
-    if fresh and not topic_phrases(fold(rest)):
-        # '那广州2023年定的目标是多少？', '钦州当时定的2019年底目标又是多少': the earlier question of that place (and year)
-        text = _WHOLE_OF_PLACE.sub("", fold(previous.text))  # '全省' was the earlier place's whole
-        text = text.replace(places[0], fresh[0], 1) if places and places[0] in text else f"{fresh[0]} {text}"
-        if new_years:
-            text = _YEAR.sub(new_years[0], text, count=1) if _YEAR.search(text) else f"{new_years[0]}年 {text}"
-        return Turn(text, previous.context)
-    if new_years and _YEAR.search(previous.text) and len(own) <= 2:
-        return Turn(_YEAR.sub(new_years[0], previous.text, count=1), previous.context)
-    swapped = _with_clause_of(previous.text, question)
-    if swapped is not None:  # '那（三）13呢？' after '…的二（二）4讲什么': the other clause, not both
-        return Turn(swapped, previous.context)
-    swapped = swap_document(previous.text, question)
-    if swapped is not None:  # '那胰岛素的呢？' after a question about C肽's guideline: the same, of 胰岛素's
-        if new_years and _YEAR.search(swapped):  # '健康中国行动2022年的呢？': of that one, and that year
-            swapped = _YEAR.sub(new_years[0], swapped, count=1)
-        return Turn(swapped, previous.context)
-    if len(own) <= 4 and not topic_phrases(fold(own)):
-        return Turn(f"{previous.text} {question}", previous.context)
-    if ASKS_FIGURE.search(fold(previous.text)) and not ASKS_FIGURE.search(fold(question)) and _MEASURE.search(own):
-        # '5岁以下儿童死亡率呢？' after '…孕产妇死亡率2030年目标是多少？': the same figure of another indicator, that year
-        years = new_years or _YEAR.findall(previous.text)[:1]
-        return Turn(" ".join([question, *places, *(f"{y}年" for y in years), "是多少"]), previous.text, own)
-    return Turn(" ".join([question, *places]), previous.text, own)
-
-
-def _clause_spans(text: str) -> list[tuple[int, int]]:
-    """Where `text` names clause numbers, found on its folded form (folding keeps one character for one;
-    when it does not, nothing is found rather than a wrong span)."""
-    folded = fold(text)
-    if len(folded) != len(text):
-        return []
-    return sorted(m.span() for pattern in (_CLAUSE_REF, _ARABIC_REF) for m in pattern.finditer(folded))
-
-
-def _with_clause_of(previous: str, question: str) -> str | None:
-    """The earlier question with its clause number replaced by the one a follow-up names, when the follow-up
-    names one and nothing else of substance ('那（三）13呢？', '第十一条呢'); otherwise None."""
-    theirs, ours = _clause_spans(previous), _clause_spans(question)
-    if not theirs or not ours:
-        return None
-    rest = question[:ours[0][0]] + question[ours[-1][1]:]
-    if len(_own_words(rest)) > 2:
-        return None
-    start, end = theirs[0]
-    return previous[:start] + question[ours[0][0]:ours[-1][1]] + previous[end:]
-
-
-def resolve_followups(question: str, history, places_in,
-                      swap_document: Callable[[str, str], str | None] = lambda previous, question: None) -> Turn:
-    """The question as it would be asked on its own, given the earlier turns (oldest first).
-
-    A turn leans on the one before when it says so ('那…', '…呢？', very short) or, being
-    short, names no place itself while the conversation is about one. (The documents the earlier turn named
-    by title are named by the follow-up's context: retrieval.Retriever._named_by_title.)
-    """
-    current: Turn | None = None
-    for turn in [*history, question]:
-        turn = turn.strip()
-        if not turn:
-            continue
-        if current is None:
-            current = Turn(turn)
-            continue
-        places = places_in(current.text)
-        leans = not _ACROSS_DOCUMENTS.search(fold(turn)) and (
-            is_followup(turn) or (places and not places_in(turn) and len(_own_words(turn)) <= 15))
-        current = merge_followup(current, turn, places, swap_document, places_in(turn)) if leans else Turn(turn)
-    return current or Turn(question)
 
 
 def clause_references(folded: str) -> tuple[str, ...]:
@@ -443,7 +323,7 @@ def make_query(
         return sorted(found, key=lambda p: (folded.find(p) if p in folded else len(folded), p))  # as named
 
     known = spelt if spelt is not None else _spellings_of(known_places)
-    turn = resolve_followups(question, history, places_in, swap_document)
+    turn = followups.resolve_followups(question, history, places_in, swap_document)
     text, folded = turn.text, _MARKUP.sub(" ", fold(turn.text))  # tags are not what anyone asks about
     translations = () if _CJK_RUN.search(folded) else tuple(translate(folded))
     folded = " ".join([folded, *translations])

@@ -148,7 +148,7 @@ def test_a_follow_up_naming_another_document_and_a_year_keeps_the_question(previ
 
 
 def test_the_year_of_such_a_follow_up_replaces_the_earlier_one():
-    from assistant.query import Turn, merge_followup
+    from assistant.followups import Turn, merge_followup
     from assistant.catalogue import swap_document
 
     turn = merge_followup(Turn(fold("纲要里2030年人均体育场地面积不低于多少？")), fold("健康中国行动2022年的目标呢？"), [],
