@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from assistant.models import Clause, Document, MetaField
 from assistant.textnorm import fold
 
-PARSER_VERSION = "13"  # 13: a news heading printing a document, a publication note under it
+PARSER_VERSION = "14"  # 14: PDF type sized by its text matrix (健康中国行动's tables)
+# 13: a news heading printing a document, a publication note under it
 # 12: PDF hanging indents and 1.5-spaced paragraphs joined
 
 _WS = " \t\r\u3000\xa0\ufeff"
