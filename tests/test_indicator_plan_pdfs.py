@@ -39,3 +39,13 @@ def test_type_set_large_under_a_shrinking_matrix_stands_in_its_cells():
         "2022年目标值：≤18；2030年目标值：≤12；指标性质：预期性")
     assert row(XINGDONG, "指标：人均预期寿命（岁）").endswith("基期水平：76.7；2022年目标值：77.7；2030年目标值：79.0；指标性质：预期性")
     assert "引言" in lines_of(XINGDONG)  # the body's headings and paragraphs are lines of their own as before
+
+
+def test_letter_spaced_lines_are_no_two_columns():
+    """The 纲要 prints its indicators as lines '领域：健康水平　　指标：孕产妇死亡率(1/10 万)　　2015 年：…' wrapped over
+    the page; their wide spaces overlap near x=230 on six lines, but by a sliver, not as one blank band, so the
+    page is one column and each indicator's line stays whole across its wrap and the page break."""
+    assert row(GANGYAO, "指标：孕产妇死亡率") == (
+        "领域：健康水平 指标：孕产妇死亡率(1/10 万) 2015 年：20.1 2020 年：18.0 2030 年：12.0")
+    assert row(GANGYAO, "健康服务业总规模") == "领域：健康产业 指标：健康服务业总规模(万亿元) 2015年：- 2020 年：＞8 2030 年：16"
+    assert row(GANGYAO, "居民健康素养水平") == "领域：健康生活 指标：居民健康素养水平(%) 2015 年：10 2020 年：20 2030 年：30"
