@@ -109,3 +109,15 @@ def test_find_matches_indicators_by_folded_name_and_year():
     assert found and found[0].value == "90%以上" and found[0].year == "2019"
     assert targets.years_of("县域就诊率") == ["2019"]
     assert targets.find("县域就诊率", year="2030") == []
+
+
+def test_table_rows_after_a_page_number_and_beside_a_roman_numeral_are_read():
+    """The 纲要's list of indicators is cut by '- 10 -' (the clause comes in two parts, both read), and its second
+    part names 'Ⅲ类水体' (a character folding to three: the rest of the part is still read folded, '：' as ':')."""
+    document, targets = targets_of(GANGYAO)
+    rows = {(t.indicator, t.year): t for t in targets if t.statement == "table"}
+    assert rows[("健康服务业总规模", "2030")].value == "16"
+    water = rows[("地表水质量达到或好于Ⅲ类水体比例", "2020")]
+    assert (water.value, water.comparator, water.kind) == ("＞70", ">=", "target")
+    assert rows[("经常参加体育锻炼人数", "2014")].kind == "baseline"  # 3.6(2014 年)
+    assert all(document.text[t.start:t.end] == t.value for t in targets)

@@ -12,7 +12,7 @@ from assistant.targets.values import view_of
 
 # Raised whenever what extraction yields for the same text changes: a generation whose records were extracted
 # by another version is brought up to date by `build` (the records only: nothing is embedded again).
-EXTRACTOR_VERSION = "targets-1"
+EXTRACTOR_VERSION = "targets-2"
 
 
 def as_written(text: str, view: str, name: str, lo: int, hi: int) -> str:
@@ -45,9 +45,7 @@ def extract(document: Document, clauses: Iterable[Clause]) -> list[Target]:
         out.append(Target(document.source, clause.label, indicator, scope, year, document.text[start:end], number,
                           unit, comparator, kind, prop, start, end, statement))
 
-    for clause in clauses:
-        if clause.part:  # a part of a split clause: its whole clause is read instead
-            continue
+    for clause in clauses:  # a clause interrupted (by a page number, a sub-item) comes in parts, each read
         view = view_of(clause.text)
         rows = []
         at = 0

@@ -50,9 +50,18 @@ class Figure:
 
 
 def view_of(text: str) -> str:
-    """What patterns read: the folded text when folding keeps every offset, else the text itself."""
+    """What patterns read: the folded text when folding keeps every offset, else the text folded character by
+    character, a character whose folding would change its length (Ⅲ → iii) kept as written: one such character
+    in a clause had left the whole clause unfolded, and its full-width '：' hid every table row in it."""
     folded = fold(text)
-    return folded if len(folded) == len(text) else text
+    if len(folded) == len(text):
+        return folded
+    return "".join(_fold_char(ch) for ch in text)
+
+
+def _fold_char(ch: str) -> str:
+    folded = fold(ch)
+    return folded if len(folded) == 1 else ch
 
 
 def figures(view: str, lo: int = 0, hi: int | None = None) -> list[Figure]:
