@@ -49,3 +49,10 @@ def test_letter_spaced_lines_are_no_two_columns():
         "领域：健康水平 指标：孕产妇死亡率(1/10 万) 2015 年：20.1 2020 年：18.0 2030 年：12.0")
     assert row(GANGYAO, "健康服务业总规模") == "领域：健康产业 指标：健康服务业总规模(万亿元) 2015年：- 2020 年：＞8 2030 年：16"
     assert row(GANGYAO, "居民健康素养水平") == "领域：健康生活 指标：居民健康素养水平(%) 2015 年：10 2020 年：20 2030 年：30"
+
+
+def test_a_figure_merged_over_both_target_years_is_said_of_each():
+    """健康中国行动 prints '≤5' once across its 2022 and 2030 columns; a 说明 note across the whole row stays one cell."""
+    assert "基期水平：2012年为10.5；2022年目标值：≤5；2030年目标值：≤5；指标性质：倡导性" in row(
+        XINGDONG, "指标：人均每日食盐摄入量（g）")
+    assert row(XINGDONG, "指标：说明：覆盖率以县为单位统计").endswith("指标：说明：覆盖率以县为单位统计。")

@@ -121,3 +121,19 @@ def test_table_rows_after_a_page_number_and_beside_a_roman_numeral_are_read():
     assert (water.value, water.comparator, water.kind) == ("＞70", ">=", "target")
     assert rows[("经常参加体育锻炼人数", "2014")].kind == "baseline"  # 3.6(2014 年)
     assert all(document.text[t.start:t.end] == t.value for t in targets)
+
+
+XINGDONG = ROOT / "tests" / "fixtures" / "indicator-plans" / "健康中国行动（2019—2030年）.pdf"
+
+
+def test_the_tables_note_dates_its_base_levels_and_its_marked_targets():
+    """健康中国行动's note: '未写明年份的基线水平值，均为 2017 年数值；#为 2020 年目标值'."""
+    document, targets = targets_of(XINGDONG)
+    rows = {(t.indicator, t.year, t.kind): t for t in targets if t.statement == "table"}
+    assert rows[("孕产妇死亡率", "2017", "baseline")].value == "19.6"
+    assert rows[("孕妇贫血率", "2013", "baseline")].value == "17.2"  # 2013年为17.2: its own year
+    echinococcosis = rows[("达到基本控制要求的包虫病流行县比例", "2020", "target")]  # ≥70#
+    assert (echinococcosis.value, echinococcosis.comparator, echinococcosis.property) == ("≥70", ">=", "预期性")
+    salt = [t for t in targets if t.indicator == "人均每日食盐摄入量" and t.kind == "target"]
+    assert [(t.year, t.value) for t in salt] == [("2022", "≤5"), ("2030", "≤5")]
+    assert all(document.text[t.start:t.end] == t.value for t in targets)

@@ -1,0 +1,79 @@
+"""Targets from made-up plans, one class of extraction failure at a time: each class found in the gold file's misses
+(eval/targets/) is tried here in three wordings of its own, in the style of a health plan, none copied from the gold.
+"""
+from __future__ import annotations
+
+import pytest
+
+from assistant.parser import parse_document
+from assistant.table_rows import table_row_text
+from assistant.targets import extract
+
+
+def targets(text: str, title: str = "某县卫生健康事业发展规划（2021—2025年）"):
+    parsed = parse_document("方案.txt", f"{title}\n{text}")
+    found = extract(parsed.document, parsed.clauses)
+    assert all(parsed.document.text[t.start:t.end] == t.value for t in found)
+    return found
+
+
+def only(found, **fields):
+    hits = [t for t in found if all(getattr(t, k) == v for k, v in fields.items())]
+    assert len(hits) == 1, (fields, [(t.indicator, t.year, t.value, t.kind) for t in found])
+    return hits[0]
+
+
+# A figure merged over two year columns is said of both years; a span over columns of other kinds is written once.
+@pytest.mark.parametrize("headers, cells, expected", [
+    (["指标", "基期水平", "2025年目标值", "2030年目标值"], ["每千人口执业医师数（人）", "2.9", "≥3.2", None],
+     "指标：每千人口执业医师数（人）；基期水平：2.9；2025年目标值：≥3.2；2030年目标值：≥3.2"),
+    (["项目", "2020年", "2023年", "2025年", "属性"], ["县域内就诊率（%）", "85", "≥90", None, "约束性"],
+     "项目：县域内就诊率（%）；2020年：85；2023年：≥90；2025年：≥90；属性：约束性"),
+    (["序号", "指标名称", "近期目标（2025年）", "远期目标（2035年）"], ["3", "孕产妇系统管理率（%）", ">90", None],
+     "序号：3；指标名称：孕产妇系统管理率（%）；近期目标（2025年）：>90；远期目标（2035年）：>90"),
+])
+def test_a_figure_merged_over_year_columns_is_said_of_each_year(headers, cells, expected):
+    assert table_row_text(headers, cells) == expected
+
+
+def test_a_note_merged_over_columns_of_other_kinds_is_written_once():
+    headers = ["指标", "基期水平", "2025年目标值", "2030年目标值", "指标性质"]
+    assert table_row_text(headers, ["说明：指在一定时期内的平均水平。", None, None, None, None]) == (
+        "指标：说明：指在一定时期内的平均水平。")
+    assert table_row_text(["指标", "现状", "目标"], ["床位使用率（%）", "85", None]) == "指标：床位使用率（%）；现状：85"
+
+
+# A table's note gives the year of base levels stated without one, and of the cells it marks.
+@pytest.mark.parametrize("note, base_year", [
+    ("注：本表中未写明年份的基线水平值，均为 2020 年数值；*为 2023 年目标值。", "2020"),
+    ("说明：1.未注明年份的基期水平值为2019年数据。2.※表示2023年目标值。", "2019"),
+    ("备注：表内未标明年份的现状值均为 2021 年统计数。#指 2023 年应达到的目标值。", "2021"),
+])
+def test_a_tables_note_gives_the_year_of_its_base_levels_and_marked_cells(note, base_year):
+    mark = next(ch for ch in note if ch in "*※#")
+    text = ("一、主要指标\n"
+            "指标：孕产妇死亡率（1/10万）；基期水平：12.5；2025年目标值：≤10；指标性质：预期性\n"
+            f"指标：儿童健康管理率（%）；基期水平：2018年为88；2025年目标值：≥92{mark}；指标性质：约束性\n"
+            f"{note}")
+    found = targets(text)
+    assert only(found, indicator="孕产妇死亡率", kind="baseline").year == base_year
+    assert only(found, indicator="儿童健康管理率", kind="baseline").year == "2018"  # its own year stands
+    marked = only(found, indicator="儿童健康管理率", kind="target")
+    assert (marked.year, marked.value) == ("2023", "≥92")
+
+
+def test_without_a_note_a_base_level_keeps_no_year():
+    found = targets("一、主要指标\n指标：孕产妇死亡率（1/10万）；基期水平：12.5；2025年目标值：≤10")
+    assert only(found, kind="baseline").year == ""
+
+
+# A character that folds into several (Ⅲ, ㎡, ½) leaves the rest of its clause read folded.
+@pytest.mark.parametrize("row", [
+    "领域：健康环境 指标：达到或好于Ⅲ类水体比例（%） 2020 年：70 2025 年：＞75",
+    "领域：健康服务 指标：人均体育场地面积（㎡） 2020 年：2.1 2025 年：＞2.6",
+    "领域：健康保障 指标：县域医共体覆盖率（½以上县） 2020 年：60 2025 年：＞80",
+])
+def test_a_character_folding_into_several_leaves_its_rows_readable(row):
+    found = targets(f"二、主要指标\n{row}\n领域：健康水平 指标：人均预期寿命（岁） 2020 年：77.1 2025 年：78.0")
+    assert [t.year for t in found if t.statement == "table"] == ["2020", "2025", "2020", "2025"]
+    assert only(found, year="2025", kind="target", statement="table", comparator=">=").value.startswith("＞")
