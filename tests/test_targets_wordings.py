@@ -77,3 +77,36 @@ def test_a_character_folding_into_several_leaves_its_rows_readable(row):
     found = targets(f"二、主要指标\n{row}\n领域：健康水平 指标：人均预期寿命（岁） 2020 年：77.1 2025 年：78.0")
     assert [t.year for t in found if t.statement == "table"] == ["2020", "2025", "2020", "2025"]
     assert only(found, year="2025", kind="target", statement="table", comparator=">=").value.startswith("＞")
+
+
+# A count of what a whole has is a description, not a target; the items listed with it are its parts.
+@pytest.mark.parametrize("sentence, described, aimed", [
+    ("全区共有11个社区卫生服务中心、45个村卫生室，到2025年，家庭医生签约服务覆盖率达到75%以上。", ["11个", "45个"], "75%以上"),
+    ("全县现有3所县级公立医院。到2025年，县人民医院新建临床重点专科2个。", ["3所"], "2个"),
+    ("依托全市12个区、300个街道的网格化管理，2025年建成社区健康驿站200个。", ["12个", "300个"], "200个"),
+])
+def test_a_count_of_what_a_whole_has_is_no_target(sentence, described, aimed):
+    values = {t.value for t in targets(f"（一）发展目标\n{sentence}")}
+    assert not values & set(described)
+    assert aimed in values
+
+
+def test_a_report_counting_a_whole_states_what_was_achieved():
+    found = targets("（一）工作开展情况\n以全县56个家庭医生团队为基础组建巡诊小分队。", title="某县2023年家庭医生签约工作总结")
+    assert only(found, value="56个").kind == "achieved"
+
+
+# A figure a later section states again for the same indicator, year and kind is one target.
+@pytest.mark.parametrize("summary, section", [
+    ("2025年，全市二级以上医院远程医疗服务覆盖率达到100%。", "推进远程医疗建设，2025年二级以上医院远程医疗服务覆盖率达到100%。"),
+    ("到2025年，每千人口拥有3岁以下婴幼儿托位数达到4.5个。", "扩大普惠托育供给，2025年每千人口拥有3岁以下婴幼儿托位数达到4.5个。"),
+    ("2025年全县开展健康教育讲座的村卫生室不少于120家。", "加强健康教育，2025年全县开展健康教育讲座的村卫生室不少于120家。"),
+])
+def test_a_figure_restated_in_its_section_is_one_target(summary, section):
+    found = targets(f"一、总体目标\n{summary}\n二、重点任务\n（一）专项工作\n{section}")
+    assert len(found) == 1 and found[0].label == "一"
+
+
+def test_a_short_name_counted_in_two_sections_is_two_statements():
+    found = targets("一、基层建设\n2025年，新建乡镇分院11家。\n二、信息化\n2025年，接入平台的乡镇分院11家。")
+    assert len([t for t in found if t.value == "11家"]) == 2

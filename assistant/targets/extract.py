@@ -13,6 +13,7 @@ from assistant.targets.values import view_of
 # Raised whenever what extraction yields for the same text changes: a generation whose records were extracted
 # by another version is brought up to date by `build` (the records only: nothing is embedded again).
 EXTRACTOR_VERSION = "targets-2"
+NAMED = 5  # characters: an indicator this long names what is measured, not only what is counted
 
 
 def as_written(text: str, view: str, name: str, lo: int, hi: int) -> str:
@@ -63,4 +64,19 @@ def extract(document: Document, clauses: Iterable[Clause]) -> list[Target]:
             add(clause, view, f.start, f.end, found.indicator, found.scope, found.year, f.number, f.unit, f.comparator,
                 found.kind, "", found.statement)
     out.sort(key=lambda t: (t.start, t.end))
-    return out
+    return said_once(out)
+
+
+def said_once(records: list[Target]) -> list[Target]:
+    """Each target once: a figure a later clause states again (a summary's targets restated in their section) for
+    the same indicator, year and kind is the earlier record's, not another target. A short name is what is counted
+    (乡镇分院, 市(州)), not an indicator: eleven 乡镇分院 in two sections are two statements."""
+    kept: list[Target] = []
+    seen: dict[tuple, str] = {}
+    for t in records:
+        key = (t.folded, t.year, t.kind, "".join(t.value.split()))
+        if len(t.folded) >= NAMED and seen.get(key, t.label) != t.label:
+            continue
+        seen.setdefault(key, t.label)
+        kept.append(t)
+    return kept
