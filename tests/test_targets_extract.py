@@ -137,3 +137,15 @@ def test_the_tables_note_dates_its_base_levels_and_its_marked_targets():
     salt = [t for t in targets if t.indicator == "人均每日食盐摄入量" and t.kind == "target"]
     assert [(t.year, t.value) for t in salt] == [("2022", "≤5"), ("2030", "≤5")]
     assert all(document.text[t.start:t.end] == t.value for t in targets)
+
+
+def test_a_table_cell_is_one_statement():
+    _, xingdong = targets_of(XINGDONG)
+    bmi = [t for t in xingdong if t.indicator == "成年人维持健康体重"]
+    assert [(t.year, t.value) for t in bmi if t.kind == "target"] == [("2022", "18.5≤BMI<24"), ("2030", "18.5≤BMI<24")]
+    obesity = [t for t in xingdong if t.indicator == "成人肥胖增长率" and t.kind == "baseline"]
+    assert [(t.year, t.value) for t in obesity] == [("2002—2012", "5.3%")]  # 2002—2012年平均每年增长约5.3%
+    _, gangyao = targets_of(GANGYAO)
+    early = [t for t in gangyao if t.indicator == "重大慢性病过早死亡率" and t.statement == "table"]
+    assert [(t.year, t.value, t.number) for t in early] == [
+        ("2013", "19.1", 19.1), ("2020", "比 2015 年降低 10%", 10.0), ("2030", "比 2015 年降低 30%", 30.0)]

@@ -110,3 +110,49 @@ def test_a_figure_restated_in_its_section_is_one_target(summary, section):
 def test_a_short_name_counted_in_two_sections_is_two_statements():
     found = targets("一、基层建设\n2025年，新建乡镇分院11家。\n二、信息化\n2025年，接入平台的乡镇分院11家。")
     assert len([t for t in found if t.value == "11家"]) == 2
+
+
+# A table cell is one statement: a range a measure is kept within, a period, a comparator word or a comparison base
+# written in the cell belong to it.
+ROW = "指标：{name}；基期水平：{base}；2025年目标值：{target}；指标性质：预期性"
+
+
+@pytest.mark.parametrize("name, target, value, number", [
+    ("成年人体重指数在正常范围内的比例", "18.5≤BMI<24", "18.5≤BMI<24", 18.5),
+    ("空腹血糖控制范围（mmol/L）", "3.9≤FPG<7.0", "3.9≤FPG<7.0", 3.9),
+    ("孕妇血红蛋白水平（g/L）", "110≤Hb<150", "110≤Hb<150", 110.0),
+])
+def test_a_range_a_measure_is_kept_within_is_one_value(name, target, value, number):
+    t = only(targets(ROW.format(name=name, base="—", target=target)), year="2025")
+    assert (t.value, t.number, t.comparator) == (value, number, "=")
+
+
+@pytest.mark.parametrize("base, year", [
+    ("2015—2020年平均每年增长约2.1%", "2015—2020"),
+    ("2016-2020年年均下降3.5%", "2016—2020"),
+    ("2018～2021年累计提高12%", "2018—2021"),
+])
+def test_a_base_level_over_a_period_is_of_that_period(base, year):
+    t = only(targets(ROW.format(name="居民肥胖增长率（%）", base=base, target="持续减缓")), kind="baseline")
+    assert t.year == year
+
+
+@pytest.mark.parametrize("target, value, comparator", [
+    ("接近100", "接近100", "~"),
+    ("比2020年降低15%", "比2020年降低15%", "="),
+    ("不低于95", "不低于95", ">="),
+])
+def test_a_cells_comparator_word_or_comparison_base_is_part_of_its_value(target, value, comparator):
+    t = only(targets(ROW.format(name="县域内住院量占比（%）", base="88", target=target)), year="2025")
+    assert (t.value, t.comparator) == (value, comparator)
+
+
+# A count per thousand written after its unit (3.5 张/千人) keeps the 'per'.
+@pytest.mark.parametrize("sentence, value, unit", [
+    ("到2025年，县域公立医疗卫生机构床位达到4.2 张/千人。", "4.2 张/千人", "张/千人"),
+    ("2025年，全县执业(助理)医师数达到3.1名/千人。", "3.1名/千人", "名/千人"),
+    ("到2025年，每万人口全科医生数不少于4人/万人。", "4人/万人", "人/万人"),
+])
+def test_a_count_per_thousand_keeps_its_per(sentence, value, unit):
+    t = only(targets(f"（一）主要目标\n{sentence}"))
+    assert (t.value, t.unit, t.year) == (value, unit, "2025")
