@@ -16,6 +16,7 @@ _REPORT = re.compile(r"落实情况|工作总结|总结|进展情况|完成情�
 # A table's note giving the year of its base levels that state none ('未写明年份的基线水平值，均为 2017 年数值'),
 # and of cells it marks ('#为 2020 年目标值'): the document's own convention, read from its text.
 _BASE_NOTE = re.compile(r"未(?:写|注|标|特别说)?明年份的(?:基线|基期|现状)[^。；;]{0,8}?为\s*(20\d\d)\s*年")
+_MARKS = re.compile(r"[#＃*＊※△▲☆★]\s*(?:为|表示|指)")
 _MARK_NOTE = re.compile(r"(?<![\w/])([#*※△▲☆★])\s*(?:为|表示|指)\s*(20\d\d)\s*年")
 
 
@@ -45,7 +46,8 @@ def context_of(document: Document) -> DocumentContext:
         year = int(m.group(1))
     if year is None and period:
         year = int(period[:4])
-    text = fold(document.text)
-    base = _BASE_NOTE.search(text)
-    marks = tuple(dict((m.group(1), m.group(2)) for m in _MARK_NOTE.finditer(text)).items())
+    text = document.text  # folded only when it may hold a note: folding a whole text costs more than extracting it
+    base = _BASE_NOTE.search(fold(text)) if "年份" in text else None
+    noted = _MARKS.search(text)
+    marks = tuple(dict((m.group(1), m.group(2)) for m in _MARK_NOTE.finditer(fold(text))).items()) if noted else ()
     return DocumentContext(year, period, bool(_REPORT.search(title)), base.group(1) if base else "", marks)
