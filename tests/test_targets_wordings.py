@@ -156,3 +156,28 @@ def test_a_cells_comparator_word_or_comparison_base_is_part_of_its_value(target,
 def test_a_count_per_thousand_keeps_its_per(sentence, value, unit):
     t = only(targets(f"（一）主要目标\n{sentence}"))
     assert (t.value, t.unit, t.year) == (value, unit, "2025")
+
+
+# Where a plan starts from takes no year from the period it aims over.
+@pytest.mark.parametrize("sentence, base, aimed", [
+    ("在现有12种重大疾病的基础上，将救治病种扩大到20种。", "12种", "20种"),
+    ("在已建成3家胸痛中心的基础上，再建设卒中中心2家。", "3家", "2家"),
+    ("在85%的签约率基础上，重点人群签约服务覆盖率提高到90%以上。", "85%", "90%以上"),
+])
+def test_a_starting_figure_takes_no_year_from_the_plans_period(sentence, base, aimed):
+    found = targets(f"（一）专项救治\n{sentence}")
+    start = only(found, value=base)
+    assert (start.kind, start.year) == ("baseline", "")
+    assert only(found, value=aimed).year == "2021—2025"  # the title's period, for the target
+
+
+# A heading that quotes the figure its paragraph states is not a second statement.
+@pytest.mark.parametrize("heading, body, value, year", [
+    ("全市孕产妇死亡率降至8.5/10万", "2022年，全市孕产妇死亡率降至8.5/10万，低于全省平均水平。", "8.5/10万", "2022"),
+    ("家庭医生签约率达到75%", "2022年底，家庭医生重点人群签约率达到75%。", "75%", "2022"),
+    ("力争2024年建成120个健康村", "结合乡村振兴，力争2024年建成120个健康村，覆盖全部行政村。", "120个", "2024"),
+])
+def test_a_heading_quoting_its_paragraphs_figure_is_one_statement(heading, body, value, year):
+    found = targets(f"{heading}\n{body}", title="某市卫生健康工作情况（2023年）")
+    same = [t for t in found if t.value == value]
+    assert len(same) == 1 and same[0].year == year

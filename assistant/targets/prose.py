@@ -89,8 +89,11 @@ def read_prose(view: str, skip: list[tuple[int, int]], context: DocumentContext)
                     pieces = [(pieces[0] if _VERB_END.search(pieces[0] or "") and len(pieces[0]) <= 6 else "") + noun]
             if not pieces[0]:
                 continue
-            year = _year(view, lo, fig, context)
+            stated = _year(view, lo, fig)
+            year = stated or context.period
             kind = _kind(view, fig, raw_left, year, context)
+            if kind == "baseline" and not stated:
+                year = ""  # 在7类13种大病的基础上: where the plan starts from, not a figure of the period it aims over
             if kind == "baseline" and _BASE.match(view[fig.end:fig.end + 12]):
                 year = ""  # 由42家增至44家: the year stated is the new figure's; the old one's is not said
             in_sentence = sum(1 for f in figs if _same_sentence(view, min(f.start, fig.start), max(f.start, fig.start)))
@@ -169,9 +172,9 @@ def _noun_after(view: str, at: int, hi: int) -> str:
     return text[:24] if len(re.findall(r"[\u4e00-\u9fff]", text)) >= 2 else ""
 
 
-def _year(view: str, lo: int, fig: Figure, context: DocumentContext) -> str:
+def _year(view: str, lo: int, fig: Figure) -> str:
     """The year in brackets right after the figure (…83.18岁(2021年)), else the last year or period stated before it
-    in the clause, else the period the document's title states."""
+    in the clause ("" when none is: the caller may take the period the document's title states)."""
     after = re.match(r"\s*[(（]\s*(20\d\d)\s*年\s*[)）]", view[fig.end:fig.end + 12])
     if after:
         return after.group(1)
@@ -187,7 +190,7 @@ def _year(view: str, lo: int, fig: Figure, context: DocumentContext) -> str:
     for m in _EVERY.finditer(before):
         if m.start() > best_at:
             best, best_at = ("每年" if m.group(0) == "每年" else m.group(0)[:3]), m.start()
-    return best or context.period
+    return best
 
 
 def _not_compared(text: str, at: int) -> bool:
