@@ -54,12 +54,24 @@ COLLECTION_EVAL := rm -rf $(COLLECTION) && mkdir -p $(COLLECTION)/seeds $(COLLEC
 	  --index .cache/collection-index --baseline eval/baseline-collection-$$half.json \
 	  --report eval/reports/collection-$$half || exit 1; done
 
+# The plans' figures: the five plans and two national plans with indicator tables (tests/fixtures/indicator-plans,
+# public PDFs) in one folder, asked by the fourth blind batch (figures, follow-ups over years, one figure across
+# documents, achieved values, and on-topic figures no document gives).
+FIGURES := .cache/figures
+FIGURES_EVAL := rm -rf $(FIGURES) && mkdir -p $(FIGURES)/seeds $(FIGURES)/plans && cp corpus/*.txt $(FIGURES)/seeds/ && \
+	cp tests/fixtures/indicator-plans/*.pdf $(FIGURES)/plans/ && \
+	for half in dev test; do \
+	$(PY) -m assistant eval --set eval/figures-$$half.jsonl --corpus $(FIGURES) \
+	  --index .cache/figures-index --baseline eval/baseline-figures-$$half.json \
+	  --report eval/reports/figures-$$half || exit 1; done
+
 test: index
 	$(PY) -m pytest -q -m "not llm"
 	$(PY) -m assistant eval
 	$(REGULATIONS_EVAL)
 	$(REAL_LIBRARY_EVAL)
 	$(COLLECTION_EVAL)
+	$(FIGURES_EVAL)
 
 # The generation path against a real model (llama.cpp serving Gemma 3 270M on localhost). The first run on a
 # machine compiles llama-cpp-python (4-10 min) into ~/.cache/plan-assistant/wheels; .ci/run runs it after `make test`.
@@ -72,6 +84,7 @@ eval: index
 	$(REGULATIONS_EVAL)
 	$(REAL_LIBRARY_EVAL)
 	$(COLLECTION_EVAL)
+	$(FIGURES_EVAL)
 
 bench: index
 	$(PY) bench/run.py
