@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from assistant.models import Clause, Document, MetaField
 from assistant.textnorm import fold
 
-PARSER_VERSION = "13"  # 13: a news heading printing a document, a publication note under it
+PARSER_VERSION = "14"  # 14: PDF type sized by its text matrix (健康中国行动's tables)
+# 13: a news heading printing a document, a publication note under it
 # 12: PDF hanging indents and 1.5-spaced paragraphs joined
 
 _WS = " \t\r\u3000\xa0\ufeff"
@@ -156,29 +157,6 @@ def match_marker(line: str) -> tuple[str, str, str] | None:
 _ROW_KEY = r"[^：；。，,\s][^：；。，,]{0,19}"
 _ROW_START = re.compile(rf"^{_ROW_KEY}：")
 _ROW_NEXT = re.compile(rf"；({_ROW_KEY})：")
-
-
-def table_row_text(headers: "list[str] | tuple[str, ...]", cells: "list[str | None] | tuple[str | None, ...]") -> str:
-    """One table row as one line naming its columns: '指标：…；基期水平：…；指标性质：预期性'.
-
-    `None` cells are the later columns of a cell spanning several (written once, under the first);
-    empty cells are left out; a column without a header gives its value alone."""
-    parts = []
-    for name, value in zip(headers, cells):
-        if value is None:
-            continue
-        value = re.sub(r"\s+", " ", value).strip(_WS)
-        name = _tidy_header(name or "")
-        if value:
-            parts.append(f"{name}：{value}" if name else value)
-    return "；".join(parts)
-
-
-def _tidy_header(name: str) -> str:
-    """A header cell as a key: letter-spacing between CJK characters removed ('序  号' → '序号'),
-    and no colon or semicolon of its own (they delimit the row)."""
-    name = re.sub(r"(?<=[\u3400-\u9fff])[\s\u3000]+(?=[\u3400-\u9fff])", "", name.strip(_WS + "\n"))
-    return re.sub(r"[：:；;\s]+", " ", name).strip()
 
 
 def row_keys(line: str) -> tuple[str, ...] | None:

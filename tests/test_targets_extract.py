@@ -109,3 +109,43 @@ def test_find_matches_indicators_by_folded_name_and_year():
     assert found and found[0].value == "90%以上" and found[0].year == "2019"
     assert targets.years_of("县域就诊率") == ["2019"]
     assert targets.find("县域就诊率", year="2030") == []
+
+
+def test_table_rows_after_a_page_number_and_beside_a_roman_numeral_are_read():
+    """The 纲要's list of indicators is cut by '- 10 -' (the clause comes in two parts, both read), and its second
+    part names 'Ⅲ类水体' (a character folding to three: the rest of the part is still read folded, '：' as ':')."""
+    document, targets = targets_of(GANGYAO)
+    rows = {(t.indicator, t.year): t for t in targets if t.statement == "table"}
+    assert rows[("健康服务业总规模", "2030")].value == "16"
+    water = rows[("地表水质量达到或好于Ⅲ类水体比例", "2020")]
+    assert (water.value, water.comparator, water.kind) == ("＞70", ">=", "target")
+    assert rows[("经常参加体育锻炼人数", "2014")].kind == "baseline"  # 3.6(2014 年)
+    assert all(document.text[t.start:t.end] == t.value for t in targets)
+
+
+XINGDONG = ROOT / "tests" / "fixtures" / "indicator-plans" / "健康中国行动（2019—2030年）.pdf"
+
+
+def test_the_tables_note_dates_its_base_levels_and_its_marked_targets():
+    """健康中国行动's note: '未写明年份的基线水平值，均为 2017 年数值；#为 2020 年目标值'."""
+    document, targets = targets_of(XINGDONG)
+    rows = {(t.indicator, t.year, t.kind): t for t in targets if t.statement == "table"}
+    assert rows[("孕产妇死亡率", "2017", "baseline")].value == "19.6"
+    assert rows[("孕妇贫血率", "2013", "baseline")].value == "17.2"  # 2013年为17.2: its own year
+    echinococcosis = rows[("达到基本控制要求的包虫病流行县比例", "2020", "target")]  # ≥70#
+    assert (echinococcosis.value, echinococcosis.comparator, echinococcosis.property) == ("≥70", ">=", "预期性")
+    salt = [t for t in targets if t.indicator == "人均每日食盐摄入量" and t.kind == "target"]
+    assert [(t.year, t.value) for t in salt] == [("2022", "≤5"), ("2030", "≤5")]
+    assert all(document.text[t.start:t.end] == t.value for t in targets)
+
+
+def test_a_table_cell_is_one_statement():
+    _, xingdong = targets_of(XINGDONG)
+    bmi = [t for t in xingdong if t.indicator == "成年人维持健康体重"]
+    assert [(t.year, t.value) for t in bmi if t.kind == "target"] == [("2022", "18.5≤BMI<24"), ("2030", "18.5≤BMI<24")]
+    obesity = [t for t in xingdong if t.indicator == "成人肥胖增长率" and t.kind == "baseline"]
+    assert [(t.year, t.value) for t in obesity] == [("2002—2012", "5.3%")]  # 2002—2012年平均每年增长约5.3%
+    _, gangyao = targets_of(GANGYAO)
+    early = [t for t in gangyao if t.indicator == "重大慢性病过早死亡率" and t.statement == "table"]
+    assert [(t.year, t.value, t.number) for t in early] == [
+        ("2013", "19.1", 19.1), ("2020", "比 2015 年降低 10%", 10.0), ("2030", "比 2015 年降低 30%", 30.0)]

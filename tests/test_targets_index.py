@@ -62,7 +62,7 @@ def test_a_rebuild_extracts_again_only_the_document_that_changed(built, real_emb
     kept = f"计划/{PLANS[0]}"
     assert again.targets.targets_of(kept) == index.targets.targets_of(kept)
     beds = again.targets.find("县域公立医疗卫生机构床位", year="2025")
-    assert [t.value for t in beds] == ["3.6 张"]
+    assert [t.value for t in beds] == ["3.6 张/千人"]  # per thousand, as the gold writes it (3.5张/千人)
 
 
 def test_indicators_json_is_the_stable_contract(built):

@@ -16,7 +16,7 @@ same clauses as in the plan's .txt:
 * A table row becomes one line. A row the parser reads as metadata is written the way the parser reads
   it: two cells as `发文单位：XX委`, more as `索引号 | X | 主题分类 | Y`. Any other table is named by its first
   row, and each row below is written as the PDF reader writes a printed table's rows, `表头：值；表头：值`
-  (`parser.table_row_text`), so the two formats give the same clauses and a quoted row says which column each
+  (`table_rows.table_row_text`), so the two formats give the same clauses and a quoted row says which column each
   value is in; a table with no row below its first keeps that row with its cells joined by a tab. A row of
   one cell (a layout box, a one-column list) is read as the paragraphs it holds.
 * Left out on purpose: deleted revisions, hidden text, field codes, ruby guides, table-of-contents
@@ -43,7 +43,8 @@ from assistant.ingest.base import CorpusError, Extracted
 from assistant.ingest.word_numbering import (VAL as _VAL, W, ListCounters, Numbering, Styles, attr_of, is_on,
                                              numbering_of, render_label)
 from assistant.ingest.zips import office_zip, repacked
-from assistant.parser import parse_metadata_line, table_row_text
+from assistant.parser import parse_metadata_line
+from assistant.table_rows import table_row_text
 
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
@@ -230,10 +231,11 @@ class _Reader:
         return label + instance.levels[ilvl].suffix if label else ""
 
     def table(self, table) -> Iterator[str]:
-        """Rows in the form the PDF reader writes them (`parser.table_row_text`, '表头：值；…'), named by
+        """Rows in the form the PDF reader writes them (`table_rows.table_row_text`, '表头：值；…'), named by
         the first row, so a Word table and its printed PDF give the same clauses. Metadata rows and
         one-cell rows keep their own forms (see `row_line`). Cells merged down (w:vMerge) repeat the
-        text above them; cells spanning columns (w:gridSpan) are written once."""
+        text above them; cells spanning columns (w:gridSpan) are written once
+        (under each column of a series, 2022年/2030年: `table_rows`)."""
         header: list[str] | None = None
         above: dict[int, str] = {}  # grid column → the text of the cell last started there
         rows = [(row, [list(self.blocks(cell)) for cell in _children(row, {W + "tc"})])

@@ -9,7 +9,7 @@ What comes out, slide by slide (python-pptx, MIT, reads the package and the shap
   which is not reading order: a template's boxes come in the order they were added), group shapes read
   as the shapes they hold. One line per paragraph; a soft line break inside a paragraph is joined
   (without a space between Chinese characters), as the PDF reader joins a printed line's wrap.
-* A table as the .docx reader writes one (`parser.table_row_text`): the first row names the columns and
+* A table as the .docx reader writes one (`table_rows.table_row_text`): the first row names the columns and
   each row below is '表头：值；表头：值'; a table of one row keeps its cells, tab-separated.
 * Left out: speaker notes (the presenter's own prompts, not shown on the slide: a citation must point at
   words a reader finds on the slide it names), charts' data, pictures, empty placeholders' prompt text
@@ -33,7 +33,7 @@ from pptx.shapes.group import GroupShape
 
 from assistant.ingest.base import CorpusError, Extracted
 from assistant.ingest.zips import office_zip, repacked
-from assistant.parser import table_row_text
+from assistant.table_rows import table_row_text
 
 _WS = " \t\r\u3000\xa0\ufeff"
 _TITLES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE)
@@ -70,7 +70,8 @@ def frame_lines(frame) -> list[str]:
 
 
 def table_lines(table) -> list[str]:
-    """Rows as '表头：值；…' under the first row; a cell spanning columns written once, under the first."""
+    """Rows as '表头：值；…' under the first row; a cell spanning columns written once, under the first
+    (or under each column of a series, 2022年/2030年: `table_rows`)."""
     grid = [[None if cell.is_spanned and not cell.is_merge_origin else _joined(cell.text) for cell in row.cells]
             for row in table.rows]
     grid = [row for row in grid if any(row)]

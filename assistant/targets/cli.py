@@ -61,4 +61,7 @@ def _score(args) -> int:
         print("\nwrong:")
         for t in result.wrong:
             print(f"  {t.source[:14]} {t.statement:8} {t.year or '-':10} {t.indicator} = {t.value!r} [{t.label}]")
+        print("\nfound, offsets holding another value:")
+        for g, t in result.inexact:
+            print(f"  {g.source[:14]} {g.statement:8} {g.year or '-':10} {g.indicator} = {g.value}   (read {t.value!r})")
     return 0

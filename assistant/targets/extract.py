@@ -1,6 +1,7 @@
 """A document's targets from its clauses: table rows by their headers, the rest as sentences (pure)."""
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from assistant.models import Clause, Document
@@ -12,7 +13,9 @@ from assistant.targets.values import view_of
 
 # Raised whenever what extraction yields for the same text changes: a generation whose records were extracted
 # by another version is brought up to date by `build` (the records only: nothing is embedded again).
-EXTRACTOR_VERSION = "targets-1"
+EXTRACTOR_VERSION = "targets-2"
+HEADLINE = 40  # characters: a clause's first line this short is its heading
+NAMED = 5  # characters: an indicator this long names what is measured, not only what is counted
 
 
 def as_written(text: str, view: str, name: str, lo: int, hi: int) -> str:
@@ -45,9 +48,7 @@ def extract(document: Document, clauses: Iterable[Clause]) -> list[Target]:
         out.append(Target(document.source, clause.label, indicator, scope, year, document.text[start:end], number,
                           unit, comparator, kind, prop, start, end, statement))
 
-    for clause in clauses:
-        if clause.part:  # a part of a split clause: its whole clause is read instead
-            continue
+    for clause in clauses:  # a clause interrupted (by a page number, a sub-item) comes in parts, each read
         view = view_of(clause.text)
         rows = []
         at = 0
@@ -62,7 +63,34 @@ def extract(document: Document, clauses: Iterable[Clause]) -> list[Target]:
             at += len(line) + 1
         for found in read_prose(view, rows, context):
             f = found.figure
+            if _headline_restated(view, f.start, f.end):
+                continue
             add(clause, view, f.start, f.end, found.indicator, found.scope, found.year, f.number, f.unit, f.comparator,
                 found.kind, "", found.statement)
     out.sort(key=lambda t: (t.start, t.end))
-    return out
+    return said_once(out)
+
+
+def _headline_restated(view: str, start: int, end: int) -> bool:
+    """A figure in a clause's heading line that its body states again ('人均期望寿命达83.18岁' over a paragraph saying
+    '人均期望寿命达83.18岁(2021年)'): the body's statement, with its year, is the record."""
+    first = view.find("\n")
+    if first < 0 or end > first or HEADLINE < len(view[:first].strip()):
+        return False
+    value = re.sub(r"\s+", "", view[start:end])
+    return value in re.sub(r"\s+", "", view[first:])
+
+
+def said_once(records: list[Target]) -> list[Target]:
+    """Each target once: a figure a later clause states again (a summary's targets restated in their section) for
+    the same indicator, year and kind is the earlier record's, not another target. A short name is what is counted
+    (乡镇分院, 市(州)), not an indicator: eleven 乡镇分院 in two sections are two statements."""
+    kept: list[Target] = []
+    seen: dict[tuple, str] = {}
+    for t in records:
+        key = (t.folded, t.year, t.kind, "".join(t.value.split()))
+        if len(t.folded) >= NAMED and seen.get(key, t.label) != t.label:
+            continue
+        seen.setdefault(key, t.label)
+        kept.append(t)
+    return kept

@@ -14,6 +14,7 @@ from assistant.targets.context import DocumentContext
 from assistant.targets.values import Figure, figures
 
 _BREAK = set(",;。:!?")  # folded: ，；： are , ; :
+_HEADING = 16  # characters: a line this short, ended by a line break, is a heading, not a sentence wrapped
 _SENTENCE_END = set("。;!?")
 _YEAR = re.compile(r"(?:(?<=[^比较与])|^)(20\d\d)\s*年(?!\s*(?:\d|版|月|度|以来|相比|为基))")
 _PERIOD = re.compile(r"(20\d\d)\s*[-—–~～至]\s*(20\d\d)\s*年(?!\s*(?:\d|月))")
@@ -30,6 +31,11 @@ _NOUN_STOP = re.compile(r"达到|达|建成|开展|实现|完成|提供|参与|�
 _SCOPE = re.compile(r"^(全[省市县区国州]|我国|本市|本区|本县|广州地区|全人群|(?:每个|所有|各)[^\s,，的至有]{1,20}?(?=至少|有|建|设|配|都|均|[0-9]|$))")
 _ACHIEVED = re.compile(r"已达|已经|已有|已建成|已申报|累计|截至目前|目前")
 _BASE = re.compile(r"^\s*(?:增至|增加到|提高到|上升到|下降到|降至|增长到)")
+# A count right after a whole ('全区共有11个社区卫生服务中心', '全市11个区、176个街(镇)'): what the whole has, a
+# description, not an aim; the items listed with it by 、 are its parts.
+_WHOLE = re.compile(r"全[省市县区国州](?:共有|现有|下辖|辖|共|有)?\s*$")
+_LISTED = re.compile(r"^[^,;。:!?、]{0,8}、\s*$")
+_COUNTED = re.compile(r"^[个家所名座张]$")
 
 
 @dataclass(frozen=True)
@@ -51,7 +57,13 @@ def read_prose(view: str, skip: list[tuple[int, int]], context: DocumentContext)
     for lo, hi in spans:
         figs = [f for f in figures(view, lo, hi) if not _explains(view, lo, hi, f)]
         pending: list[str] = []  # indicators named before 分别 still waiting for their figures
+        described = False  # the figure before was a count of what a whole has
         for i, fig in enumerate(figs):
+            if not context.reports and _COUNTED.match(fig.unit) and (
+                    _WHOLE.search(view[lo:fig.start]) or described and _LISTED.match(view[figs[i - 1].end:fig.start])):
+                described = True
+                continue
+            described = False
             prev_end = figs[i - 1].end if i and _same_sentence(view, figs[i - 1].end, fig.start) else lo
             left_from = max(prev_end, _last_break(view, lo, fig.start) + 1)
             raw_left = view[left_from:fig.start]
@@ -77,8 +89,11 @@ def read_prose(view: str, skip: list[tuple[int, int]], context: DocumentContext)
                     pieces = [(pieces[0] if _VERB_END.search(pieces[0] or "") and len(pieces[0]) <= 6 else "") + noun]
             if not pieces[0]:
                 continue
-            year = _year(view, lo, fig, context)
+            stated = _year(view, lo, fig)
+            year = stated or context.period
             kind = _kind(view, fig, raw_left, year, context)
+            if kind == "baseline" and not stated:
+                year = ""  # 在7类13种大病的基础上: where the plan starts from, not a figure of the period it aims over
             if kind == "baseline" and _BASE.match(view[fig.end:fig.end + 12]):
                 year = ""  # 由42家增至44家: the year stated is the new figure's; the old one's is not said
             in_sentence = sum(1 for f in figs if _same_sentence(view, min(f.start, fig.start), max(f.start, fig.start)))
@@ -111,6 +126,8 @@ def _last_break(view: str, lo: int, at: int) -> int:
     for i in range(at - 1, lo - 1, -1):
         if view[i] in _BREAK:
             return i
+        if view[i] == "\n" and 0 < len(view[view.rfind("\n", lo, i) + 1:i].strip()) <= _HEADING:
+            return i  # '一、总体目标' above the sentence (a blank line is a wrapped paragraph's, in some files)
     return lo - 1
 
 
@@ -155,9 +172,9 @@ def _noun_after(view: str, at: int, hi: int) -> str:
     return text[:24] if len(re.findall(r"[\u4e00-\u9fff]", text)) >= 2 else ""
 
 
-def _year(view: str, lo: int, fig: Figure, context: DocumentContext) -> str:
+def _year(view: str, lo: int, fig: Figure) -> str:
     """The year in brackets right after the figure (…83.18岁(2021年)), else the last year or period stated before it
-    in the clause, else the period the document's title states."""
+    in the clause ("" when none is: the caller may take the period the document's title states)."""
     after = re.match(r"\s*[(（]\s*(20\d\d)\s*年\s*[)）]", view[fig.end:fig.end + 12])
     if after:
         return after.group(1)
@@ -173,7 +190,7 @@ def _year(view: str, lo: int, fig: Figure, context: DocumentContext) -> str:
     for m in _EVERY.finditer(before):
         if m.start() > best_at:
             best, best_at = ("每年" if m.group(0) == "每年" else m.group(0)[:3]), m.start()
-    return best or context.period
+    return best
 
 
 def _not_compared(text: str, at: int) -> bool:

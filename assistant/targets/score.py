@@ -6,7 +6,7 @@ the same value (as written once spaces are dropped, or the same number), and
   inside the evidence in the file;
 - for a plan read from its PDF (`plans/…`, evidence copied from a text excerpt made by another converter): the
   indicators are alike (`model.similarity`), and only what lies in the excerpt's stretch of the PDF is scored.
-Each gold record is matched once (best indicator first). Offsets are exact when the extracted value, spaces
+Each gold record is matched once (best indicator first, then the value written as the gold's). Offsets are exact when the extracted value, spaces
 dropped, is the gold value (for a table cell: its figure, the symbol kept).
 """
 from __future__ import annotations
@@ -65,6 +65,7 @@ class Score:
     total: Tally = field(default_factory=Tally)
     misses: list[tuple[Gold, str]] = field(default_factory=list)  # (gold record, why) for the report
     wrong: list[Target] = field(default_factory=list)
+    inexact: list[tuple[Gold, Target]] = field(default_factory=list)  # matched, but the offsets hold another value
 
 
 def load_gold(path: Path) -> list[Gold]:
@@ -148,9 +149,9 @@ def score(gold: Sequence[Gold], extracted: dict[str, list[Target]], documents: d
                         continue
                 elif alike < INDICATOR_FLOOR:
                     continue
-                pairs.append((-alike, gi, ti))
+                pairs.append((-alike, squash(t.value) != squash(g.value).replace("#", ""), gi, ti))
         taken_g, taken_t = {}, set()
-        for _, gi, ti in sorted(pairs):
+        for *_, gi, ti in sorted(pairs):  # the most alike indicator first, then the value written alike
             if gi in taken_g or ti in taken_t:
                 continue
             taken_g[gi] = ti
@@ -170,6 +171,8 @@ def score(gold: Sequence[Gold], extracted: dict[str, list[Target]], documents: d
                 per.add(hit)
                 if achieved is not None:
                     achieved.add(hit)
+                if not hit.exact:
+                    result.inexact.append((g, t))
             else:
                 near = [t for t in records if _same_value(t, g)]
                 why = "no record of this value" if not near else "value found, but " + "; ".join(

@@ -88,8 +88,16 @@ def read_row(view: str, at: int, cells: list[Cell], context: DocumentContext) ->
             continue
         year = column_year.group(0) if column_year else ""
         own = re.search(r"(20\d\d)\s*年", cell)  # 2013年为17.2, 89.6(2014 年): the cell's own year
-        if own and not re.match(r"\s*比", cell):
+        period = re.search(r"(20\d\d)\s*[-—–~～至]\s*(20\d\d)\s*年", cell)  # 2002—2012年平均每年增长约5.3%
+        marked = next((y for mark, y in context.marks if mark in cell), "")  # ≥70# with a note '#为2020年目标值'
+        if period:
+            year = f"{period.group(1)}—{period.group(2)}"
+        elif own and not re.match(r"\s*比", cell):
             year = own.group(1)
+        elif marked:
+            year = marked
+        elif is_base and not year:
+            year = context.base_year
         kind = "target"
         if is_base:
             kind = "baseline"

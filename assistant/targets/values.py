@@ -28,7 +28,7 @@ _UNIT = "|".join(re.escape(u) for u in sorted(COUNT_UNITS + TIME_UNITS + RATE_UN
 _AFTER = r"(?:及以上|以上|以下|以内|左右)"
 # The value as the gold convention writes it: number, multiplier, 余, unit, and a comparator glued after it.
 VALUE = re.compile(rf"(?<![\d.a-zA-Z/])(?P<amount>{_AMOUNT})(?P<more>余)?{_SP}(?P<mult>{_MULT})?{_SP}(?P<unit>{_UNIT})?"
-                   rf"(?P<after>{_SP}{_AFTER})?")
+                   rf"(?(unit)(?P<per>/{_SP}(?:千人|万人|百人|10{_SP}万人?))?)(?P<after>{_SP}{_AFTER})?")
 
 # Words before a value that set its comparator (they are not part of the value).
 BEFORE = (("不低于", ">="), ("不少于", ">="), ("至少", ">="), ("超过", ">="), ("高于", ">="), ("超", ">="), ("大于", ">="),
@@ -50,9 +50,18 @@ class Figure:
 
 
 def view_of(text: str) -> str:
-    """What patterns read: the folded text when folding keeps every offset, else the text itself."""
+    """What patterns read: the folded text when folding keeps every offset, else the text folded character by
+    character, a character whose folding would change its length (Ⅲ → iii) kept as written: one such character
+    in a clause had left the whole clause unfolded, and its full-width '：' hid every table row in it."""
     folded = fold(text)
-    return folded if len(folded) == len(text) else text
+    if len(folded) == len(text):
+        return folded
+    return "".join(_fold_char(ch) for ch in text)
+
+
+def _fold_char(ch: str) -> str:
+    folded = fold(ch)
+    return folded if len(folded) == 1 else ch
 
 
 def figures(view: str, lo: int = 0, hi: int | None = None) -> list[Figure]:
@@ -75,6 +84,9 @@ def cell_figure(cell: str) -> Figure | None:
     """The figure a table cell states ('≥22', '<14', '28 左右', '2013年为17.2', '89.6(2014 年)', '比2015年降低10%'),
     its offsets within the cell; None for a cell with no figure ('—', '实现', '持续改善')."""
     view = view_of(cell)
+    bounds = _BOUNDS.search(view)  # 18.5≤BMI<24: the range a measure is kept within, said whole
+    if bounds:
+        return Figure(bounds.start(), bounds.end(), float(bounds.group(1)), "", "=")
     best = None
     for m in VALUE.finditer(view):
         tail = view[m.end():m.end() + 2].lstrip()
@@ -90,8 +102,16 @@ def cell_figure(cell: str) -> Figure | None:
     while end > start and view[end - 1] in " \t\u3000":
         end -= 1
     comparator = SYMBOLS.get(view[start], None) or _comparator(view, best)
+    lead = _CELL_LEAD.fullmatch(view[:start])  # the cell is one statement: '接近100', '比2015年降低10%'
+    if lead:
+        start = lead.start(1)
     number, unit = _parse(best)
     return Figure(start, end, number, unit, comparator)
+
+
+_BOUNDS = re.compile(rf"({_NUM}){_SP}[≤<]{_SP}[A-Za-z]+{_SP}[≤<]{_SP}{_NUM}")
+_CELL_LEAD = re.compile(r"\s*((?:接近|约|不低于|不少于|至少|超过|高于|低于|不高于|不超过|控制在)\s*|"
+                        r"比\s*20\d\d\s*年\s*(?:降低|提高|下降|增长|减少|上升|增加)\s*)")
 
 
 def _rate_or_share(amount: str) -> bool:
@@ -105,7 +125,7 @@ def _rate_or_share(amount: str) -> bool:
 
 def _parse(m: re.Match) -> tuple[float, str]:
     amount = re.sub(r"\s", "", m.group("amount"))
-    unit = (m.group("mult") or "") + (m.group("unit") or "")
+    unit = (m.group("mult") or "") + (m.group("unit") or "") + re.sub(r"\s", "", m.group("per") or "")
     if "/10万" in amount or "/千人" in amount or "/万人" in amount:
         number, per = amount.split("/", 1)
         return float(number), ("/" + per if not unit else unit + "/" + per)

@@ -29,6 +29,7 @@ from assistant.ingest.pdf.threeline import gutters
 
 _MIDDLE = (0.3, 0.7)  # the gutter lies within this part of the page's width
 _GAP_EM = 0.8  # × the characters' height: a blank this wide between two characters can be a gutter
+_BAND_EM = 0.5  # ... and the band that all those lines leave blank is at least this wide
 _MIN_ROWS = 6  # lines with text on both sides of the gutter: fewer make no columns
 _FILLED_EM = 1.5  # a column line ending this close to its column's edge is a full line
 _FILLED_SHARE = 0.5  # ... and at least this share of a column's lines are full
@@ -132,6 +133,10 @@ def _gutter(rows: Sequence[Sequence[Char]], width: float, em: float) -> Gutter |
     # the middle of the band these lines leave blank
     lo = max(max(ch.x1 for ch in row if _left_of(ch, best_x)) for row in split)
     hi = min(min(ch.x0 for ch in row if not _left_of(ch, best_x)) for row in split)
+    if hi - lo < _BAND_EM * em:
+        # blanks at different places that overlap by a sliver: the wide spaces of letter-spaced lines
+        # ('领域：健康水平　　指标：…' in the 纲要's indicator list), not one band running down the page
+        return None
     gutter = (lo + hi) / 2
     lefts = [max(ch.x1 for ch in row if _left_of(ch, gutter)) for row in split]
     rights = [max(ch.x1 for ch in row) for row in split]

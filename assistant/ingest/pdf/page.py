@@ -15,6 +15,7 @@ even after OCR; anything unexpected is reported the same way, never as a traceba
 from __future__ import annotations
 
 import ctypes
+import math
 import threading
 
 import pypdfium2 as pdfium
@@ -73,14 +74,15 @@ def page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[Char]:
             before = next((c for c in reversed(chars) if not c.text.isspace()), None)
             chars.append(Char(" ", before.x1, before.x1, before.y0, before.y1) if before else Char(" ", 0.0, 0.0, 0.0, 0.0))
             continue
-        if pdfium_c.FPDFText_GetMatrix(raw, i, matrix) and _rotated(matrix):
+        scaled = pdfium_c.FPDFText_GetMatrix(raw, i, matrix)
+        if scaled and _rotated(matrix):
             continue
         if not pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom, top):
             continue
         x0, x1, y0, y1 = left.value, right.value, bottom.value, top.value
         if pdfium_c.FPDFText_GetLooseCharBox(raw, i, loose):  # the advance: where the pen stopped, not the ink
             x0, x1 = min(x0, loose.left), max(x1, loose.right)
-        size = pdfium_c.FPDFText_GetFontSize(raw, i)
+        size = pdfium_c.FPDFText_GetFontSize(raw, i) * (_scale(matrix) if scaled else 1.0)
         glyph = max(x1 - x0, y1 - y0)
         if size < 0.5 * glyph:  # a size not scaled by the text matrix: fall back on the glyph
             size = glyph
@@ -89,6 +91,13 @@ def page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[Char]:
         run = ctypes.cast(pdfium_c.FPDFText_GetTextObject(raw, i), ctypes.c_void_p).value or 0
         chars.append(Char(clean_char(ch), x0, x1, height - y1, height - y0, run))
     return chars
+
+
+def _scale(m) -> float:
+    """How much a text matrix scales the glyphs: PDFium's font size is the one set by `Tf`, and a file that
+    sets `240 Tf` under a matrix of 0.05 prints 12-pt type (健康中国行动's tables: read as 240 pt, every line's
+    band was 20 times too tall and its characters fell a row above their cells)."""
+    return math.sqrt(abs(m.a * m.d - m.b * m.c)) or 1.0
 
 
 def _rotated(m) -> bool:

@@ -5,9 +5,10 @@ Word and LibreOffice draw a table's borders as thin path objects (on the guideli
 together across the row, a cell's wrapped text broke into paragraphs, the header row became a
 heading and numbered rows became clauses. Here a table is found from its rulings alone (no guessing
 from text alignment), its characters are taken out of the page's lines, and each row is written as
-one line `表头1：值；表头2：值` (see `assistant.parser.table_row_text`), so a quoted row says which
+one line `表头1：值；表头2：值` (see `assistant.table_rows.table_row_text`), so a quoted row says which
 column each value is in. Cells merged across rows repeat their text in every row they span; cells
-merged across columns are written once, under their first column's header.
+merged across columns are written once, under their first column's header (or each column of a series:
+`table_rows`).
 
 Pure functions over plain values: `Segment`s (path boxes) and `lines.Char`s, PDF points, y downwards.
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 from typing import NamedTuple, Sequence
 
 from assistant.ingest.pdf.lines import Char, Line, group_chars
-from assistant.parser import table_row_text
+from assistant.table_rows import table_row_text
 
 _THIN = 2.5  # pt: a stroke this thin is a ruling, not a shape
 _MIN_RULE = 6.0  # pt: shorter strokes are ticks, underlines of a character, bullets
