@@ -6,7 +6,8 @@ import re
 from assistant.answering.base import AnswerContext, Understood, children, is_table_row, register
 from assistant.answering.checks import (Verdict, check_hit, judge, silent_documents, unknown_acronyms,
                                         verified_first)
-from assistant.answering.figure_records import (hit_holding, holds, missing_reason, reading_for, statement,
+from assistant.answering.figure_records import (hit_holding, holds, missing_reason, reading_for, sentence_around,
+                                                statement,
                                                 value_sentence, with_hit_first)
 from assistant.answering.quotes import best_sentences, quote_line, quote_text, whole_clause
 from assistant.models import Answer, Citation, Intent
@@ -95,10 +96,13 @@ def not_set(understood: Understood, context: AnswerContext, reading) -> Answer |
     all): say so, citing where it sets it. None when a clause stating those values names the year or breakdown
     asked after all (a list the records read only in part)."""
     asked = reading.scopes_asked or reading.years_asked[:1]
+    text = context.documents[reading.source].text
     clauses = {}
     for target in reading.matching:
         hit = hit_holding(understood, target)
-        if hit is None or any(word in fold(hit.clause.text) for word in asked):
+        # a year may stand at the head of the list its value ends (the clause); a breakdown is the value's own
+        said = sentence_around(text, target.start) if reading.scopes_asked else fold(hit.clause.text) if hit else ""
+        if hit is None or any(word in said for word in asked):
             return None
         if hit.clause.key not in clauses:
             clauses[hit.clause.key] = context.cite(hit.clause, (), hit.score)  # a lead, as every refusal's
