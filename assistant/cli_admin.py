@@ -26,11 +26,14 @@ def serve_flags(parser: argparse.ArgumentParser) -> None:
                         help="other sites (scheme://host:port) whose pages may call this server with the admin's "
                              "cookie (default none; env PLAN_ALLOWED_ORIGINS)")
     records_flag(parser)
+    parser.add_argument("--feedback-names", type=int, choices=(0, 1), metavar="0|1",
+                        help="1: the 👎 form also asks for an optional name, kept with the rating (default 0: ratings "
+                             "carry no name; env PLAN_FEEDBACK_NAMES)")
 
 
 def records_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--records", metavar="FILE",
-                        help="the SQLite file of the audit trail (default: beside the index folder, "
+                        help="the SQLite file of the audit trail and the staff's ratings (default: beside the index folder, "
                              "<index>-records.sqlite; env PLAN_RECORDS)")
 
 
