@@ -54,12 +54,20 @@ COLLECTION_EVAL := rm -rf $(COLLECTION) && mkdir -p $(COLLECTION)/seeds $(COLLEC
 	  --index .cache/collection-index --baseline eval/baseline-collection-$$half.json \
 	  --report eval/reports/collection-$$half || exit 1; done
 
+# The staff's feedback made evaluation items (`python -m assistant feedback export --to eval/feedback.jsonl`, after
+# review in the 反馈 tab): run once the file has items, gated by its own baseline once one is recorded
+# (`eval --set eval/feedback.jsonl --baseline eval/baseline-feedback.json --update-baseline`).
+FEEDBACK_EVAL := if [ -s eval/feedback.jsonl ]; then \
+	$(PY) -m assistant eval --set eval/feedback.jsonl --baseline eval/baseline-feedback.json \
+	  --report eval/reports/feedback; fi
+
 test: index
 	$(PY) -m pytest -q -m "not llm"
 	$(PY) -m assistant eval
 	$(REGULATIONS_EVAL)
 	$(REAL_LIBRARY_EVAL)
 	$(COLLECTION_EVAL)
+	$(FEEDBACK_EVAL)
 
 # The generation path against a real model (llama.cpp serving Gemma 3 270M on localhost). The first run on a
 # machine compiles llama-cpp-python (4-10 min) into ~/.cache/plan-assistant/wheels; .ci/run runs it after `make test`.
@@ -72,6 +80,7 @@ eval: index
 	$(REGULATIONS_EVAL)
 	$(REAL_LIBRARY_EVAL)
 	$(COLLECTION_EVAL)
+	$(FEEDBACK_EVAL)
 
 bench: index
 	$(PY) bench/run.py

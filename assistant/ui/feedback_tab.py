@@ -18,11 +18,11 @@ from assistant.eval.load import KINDS
 from assistant.feedback import REASONS
 from assistant.feedback_store import FeedbackItem, FeedbackUnavailable, Filter, ReviewError, draft_eval_item, reason_text
 from assistant.ui.admin_http import client_of, token_of
-from assistant.ui.rating import FeedbackDesk
+from assistant.ui.rating import VOTE_NAMES, FeedbackDesk
 from assistant.ui.render import esc
 
 LIST_ROWS = 300  # newest ratings listed; `feedback export` takes every reviewed one
-SHOWN = {"unreviewed": "未审阅", "down": "👎", "up": "👍", "all": "全部"}
+SHOWN = {"unreviewed": "未审阅", "down": VOTE_NAMES["down"], "up": VOTE_NAMES["up"], "all": "全部"}
 LOGIN_FIRST = "反馈审阅仅限管理员：请先在“文档管理”页登录，再点“刷新”。"
 
 
@@ -40,13 +40,19 @@ def render_list(items: list[FeedbackItem]) -> str:
         return _notice("没有符合条件的反馈。")
     rows = "".join(
         f'<tr class="pa-fb-{"reviewed" if i.reviewed else "open"}" data-id="{i.id}"><td>#{i.id}</td>'
-        f'<td>{esc(i.at.replace("T", " ").rstrip("Z"))}</td><td>{"👍" if i.rating.vote == "up" else "👎"}</td>'
+        f'<td>{esc(i.at.replace("T", " ").rstrip("Z"))}</td><td>{VOTE_NAMES[i.rating.vote]}</td>'
         f'<td>{esc(reason_text(i.rating.reason))}</td><td>{esc(i.given.question[:80])}</td>'
-        f'<td>{esc("、".join(d.rsplit("/", 1)[-1] for d in i.documents[:2]))}</td>'
+        f'<td>{esc(_documents(i))}</td>'
         f'<td>{"已审阅" if i.reviewed else "未审阅"}{"，评测条目" if i.reviewed and i.eval_item else ""}</td></tr>'
         for i in items)
     return ('<table class="pa-states pa-fb-list"><thead><tr><th>编号</th><th>时间 (UTC)</th><th>评价</th><th>原因</th>'
             f'<th>问题</th><th>文件</th><th>状态</th></tr></thead><tbody>{rows}</tbody></table>')
+
+
+def _documents(item: FeedbackItem) -> str:
+    """The first document it is about, and how many more."""
+    names = [d.rsplit("/", 1)[-1] for d in item.documents]
+    return (names[0] + (f" 等 {len(names)} 个" if len(names) > 1 else "")) if names else ""
 
 
 def render_item(item: FeedbackItem) -> str:
@@ -58,7 +64,7 @@ def render_item(item: FeedbackItem) -> str:
         f'<span class="pa-file">{esc(c.source)}</span><div class="pa-card-path">{esc(c.path)}</div>'
         + "".join(f'<blockquote class="pa-fb-quote">{esc(q)}</blockquote>' for q in c.quotes) + "</li>"
         for c in g.citations)
-    said = [f"评价：{'👍' if r.vote == 'up' else '👎'} {reason_text(r.reason)}"]
+    said = [f"评价：{VOTE_NAMES[r.vote]} {reason_text(r.reason)}"]
     if r.comment:
         said.append(f"正确答案（反馈者）：{r.comment}")
     if r.right_source:
@@ -110,7 +116,7 @@ def build_feedback_tab(assistant, admin: Admin, desk: FeedbackDesk) -> None:
         def listed(show_, reason_, document_):
             items = desk.store.items(_filter(show_, reason_, document_), LIST_ROWS)
             names = sorted({d for i in desk.store.items() for d in i.documents})
-            choices = [(f"#{i.id} {'👍' if i.rating.vote == 'up' else '👎'} {i.given.question[:40]}", i.id) for i in items]
+            choices = [(f"#{i.id} {VOTE_NAMES[i.rating.vote]} {i.given.question[:40]}", i.id) for i in items]
             return (render_list(items), gr.Dropdown(choices=choices, value=None),
                     gr.Dropdown(choices=[("全部文件", "")] + [(n, n) for n in names]))
 

@@ -23,6 +23,8 @@ NOT_YOURS = "反馈未保存：这个回答不在本次对话中（可能已过�
 REFUSED = "反馈未保存：{reason}。"
 OFF = "反馈功能已关闭：服务器的记录文件无法使用（{why}），请联系管理员。问答不受影响。"
 SAVED_PREFIX = "谢谢！"  # what every acknowledged rating's message starts with (bench/load.py counts them)
+# The emoji with words: a computer without an emoji font (a server's headless browser) still reads them.
+VOTE_NAMES = {"up": "👍 有帮助", "down": "👎 有问题"}
 EXPORT_ROUTE = "pa-export"  # GET pa-export/<answer id>/<answer|conversation>.<md|docx> (ui/export_http.py)
 
 
@@ -66,8 +68,8 @@ class FeedbackDesk:
         """The links under an answer: 👍 👎, copy, and export (this answer or the conversation, .md or .docx).
         Fragment links are handled in the browser (static/answer_tools.js); the export links are the server's."""
         rate = "".join(f'<a class="pa-rate pa-rate-{vote}" role="button" title="{title}" '
-                       f'href="#pa-rate?a={given.id}&amp;v={vote}">{icon}</a>'
-                       for vote, icon, title in (("up", "👍", "这个回答有帮助"), ("down", "👎", "这个回答有问题")))
+                       f'href="#pa-rate?a={given.id}&amp;v={vote}">{VOTE_NAMES[vote]}</a>'
+                       for vote, title in (("up", "这个回答有帮助"), ("down", "这个回答有问题，告诉我们哪里不对")))
 
         def export(scope: str, suffix: str, shown: str) -> str:
             href = f"{EXPORT_ROUTE}/{quote(given.id)}/{scope}.{suffix}"
