@@ -5,11 +5,15 @@
     python bench/load.py --url http://127.0.0.1:7860 --sessions 20
     python bench/load.py --hostile             # plus: two clients posting 10 MB requests all along
     python bench/load.py --burst 400           # that many questions arriving at once, one each
+    python bench/load.py --sessions 20 --rate  # asking alone, then asking and rating each answer (`/rate`)
 
 Each session is its own gradio_client.Client (its own server-side conversation) asking questions
 from the evaluation set in a loop, the next as soon as the previous answer is complete. Sessions
 are spread over worker processes so the load generator is not held back by one interpreter.
 Prints answers/s, latency p50/p95/max, errors (with the first messages) and the server's memory.
+With --rate, each count runs twice: asking alone, then every session rating each answer it gets (👍 and 👎 in
+turn, a 👎 with a reason and a clause) before its next question; the ratings acknowledged are counted against
+the rows the server's records file gained (none may be lost).
 """
 from __future__ import annotations
 
@@ -17,7 +21,10 @@ import argparse
 import json
 import multiprocessing as mp
 import os
+import re
 import socket
+import sqlite3
+import tempfile
 import statistics
 import subprocess
 import sys
@@ -75,8 +82,39 @@ def memory_mb(pid: int) -> tuple[float, float]:
     return fields.get("VmRSS", float("nan")), fields.get("VmHWM", float("nan"))
 
 
-def session_loop(url: str, asked: list[str], offset: int, start_at: float, stop_at: float, out: list) -> None:
-    """One session: a Client of its own, asking in a loop between start_at and stop_at."""
+ANSWER_ID = re.compile(r"pa-rate\?a=([0-9a-f]{32})")
+RATINGS = [("up", "", "", "", ""), ("down", "wrong_clause", "应引用一（三）", "000_a7ee23972fa017a8.txt", "一（三）"),
+           ("down", "other", "", "", "")]
+
+
+def rate_answer(client, chat: list, n: int, out: list) -> None:
+    """Rate the answer just given (its id is in its links) through `/rate`, as the page does: one POST of the
+    session's own (the endpoint is not queued), so the load generator spends on it what a browser would, not
+    gradio_client's job machinery. Appends ("rated" | "rate-error", seconds, message)."""
+    content = chat[-1].get("content")
+    text = content[0].get("text", "") if isinstance(content, list) and content else str(content)
+    found = ANSWER_ID.search(text)
+    if not found:
+        out.append(("rate-error", 0.0, "no answer id in the reply"))
+        return
+    vote, reason, comment, source, label = RATINGS[n % len(RATINGS)]
+    body = json.dumps({"data": [found.group(1), vote, reason, comment, source, label, ""],
+                       "fn_index": client._infer_fn_index("/rate", None), "session_hash": client.session_hash})
+    began = time.perf_counter()
+    try:
+        request = urllib.request.Request(f"{client.src.rstrip('/')}/gradio_api/run/rate", data=body.encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            said = json.loads(response.read())["data"][0]
+        ok = "谢谢！" in said
+        out.append(("rated" if ok else "rate-error", time.perf_counter() - began, "" if ok else said[:200]))
+    except Exception as exc:
+        out.append(("rate-error", time.perf_counter() - began, f"{type(exc).__name__}: {exc}"[:300]))
+
+
+def session_loop(url: str, asked: list[str], offset: int, start_at: float, stop_at: float, out: list,
+                 rate: bool = False) -> None:
+    """One session: a Client of its own, asking in a loop between start_at and stop_at (rating each answer)."""
     from gradio_client import Client
 
     try:
@@ -96,12 +134,16 @@ def session_loop(url: str, asked: list[str], offset: int, start_at: float, stop_
             out.append(("ok" if ok else "error", time.perf_counter() - began, "" if ok else f"reply: {chat!r:.200}"))
         except Exception as exc:
             out.append(("error", time.perf_counter() - began, f"{type(exc).__name__}: {exc}"[:300]))
+            continue
+        if rate and ok and time.time() < stop_at:
+            rate_answer(client, chat, n, out)
     client.close()
 
 
-def worker(url: str, asked: list[str], sessions: list[int], start_at: float, stop_at: float, results) -> None:
+def worker(url: str, asked: list[str], sessions: list[int], start_at: float, stop_at: float, results,
+           rate: bool = False) -> None:
     out: list = []
-    threads = [threading.Thread(target=session_loop, args=(url, asked, 7 * s, start_at, stop_at, out))
+    threads = [threading.Thread(target=session_loop, args=(url, asked, 7 * s, start_at, stop_at, out, rate))
                for s in sessions]
     for t in threads:
         t.start()
@@ -110,13 +152,13 @@ def worker(url: str, asked: list[str], sessions: list[int], start_at: float, sto
     results.put(out)
 
 
-def run_load(url: str, asked: list[str], sessions: int, seconds: float, processes: int) -> list:
+def run_load(url: str, asked: list[str], sessions: int, seconds: float, processes: int, rate: bool = False) -> list:
     """Outcomes (status, seconds, message) of `sessions` sessions asking for `seconds` (after all connect)."""
     setup = 5 + sessions * 0.15  # every Client fetches the app's config first
     start_at = time.time() + setup
     results = mp.Queue()
     groups = [list(range(sessions))[i::processes] for i in range(processes)]
-    workers = [mp.Process(target=worker, args=(url, asked, g, start_at, start_at + seconds, results))
+    workers = [mp.Process(target=worker, args=(url, asked, g, start_at, start_at + seconds, results, rate))
                for g in groups if g]
     for w in workers:
         w.start()
@@ -147,16 +189,51 @@ def hostile_posts(url: str, stop: threading.Event, counts: dict) -> None:
             counts[type(exc).__name__] = counts.get(type(exc).__name__, 0) + 1
 
 
-def report(label: str, outcomes: list, seconds: float, server_pid: int | None) -> None:
+def ratings_stored(records: Path | None) -> int | None:
+    """Rows of the records file's feedback table (None when it is not known or not there yet)."""
+    if records is None or not records.exists():
+        return None
+    with sqlite3.connect(records, timeout=30) as db:
+        try:
+            return db.execute("SELECT COUNT(*) FROM feedback").fetchone()[0]
+        except sqlite3.OperationalError:
+            return None
+
+
+def report_ratings(outcomes: list, stored_before: int | None, stored_after: int | None) -> None:
+    rated = [t for status, t, _ in outcomes if status == "rated"]
+    errors = [msg for status, _, msg in outcomes if status == "rate-error"]
+    gained = None if stored_after is None else stored_after - (stored_before or 0)
+    lost = "?" if gained is None else len(rated) - gained
+    print(f"{'  ratings':<28} acknowledged {len(rated):>5}  stored {gained if gained is not None else '?':>5}  "
+          f"lost {lost}  p50 {percentile(rated, .5) * 1000:5.0f} ms  p95 {percentile(rated, .95) * 1000:5.0f} ms  "
+          f"errors {len(errors)}", flush=True)
+    for message in sorted(set(errors))[:5]:
+        print(f"    rating error: {message}")
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User and system CPU seconds a process has used so far (nan when unknown)."""
+    if pid is None:
+        return float("nan")
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def report(label: str, outcomes: list, seconds: float, server_pid: int | None, cpu: float = float("nan")) -> float:
+    """Print one line of figures (with `cpu`, the server's CPU seconds meanwhile); answers per second."""
     times = [t for status, t, _ in outcomes if status == "ok"]
-    errors = [msg for status, _, msg in outcomes if status != "ok"]
+    errors = [msg for status, _, msg in outcomes if status == "error"]
     rss = memory_mb(server_pid) if server_pid else (float("nan"), float("nan"))
+    if cpu == cpu and times:
+        label += f" (server CPU {1000 * cpu / len(times):.0f} ms/answer)"
     print(f"{label:<28} answers {len(times):>6}  {len(times) / seconds:6.1f}/s  "
           f"p50 {percentile(times, .5) * 1000:6.0f} ms  p95 {percentile(times, .95) * 1000:6.0f} ms  "
           f"max {max(times, default=float('nan')) * 1000:6.0f} ms  errors {len(errors)}  "
           f"server RSS {rss[0]:.0f} MB (peak {rss[1]:.0f})", flush=True)
     for message in sorted(set(errors))[:5]:
         print(f"    error: {message}")
+    return len(times) / seconds
 
 
 def burst_one(url: str, fn_index: int, number: int, out: list, go: threading.Event) -> None:
@@ -223,14 +300,21 @@ def main() -> int:
     parser.add_argument("--questions", type=Path, default=ROOT / "eval" / "questions.jsonl")
     parser.add_argument("--hostile", action="store_true", help="also two clients posting 10 MB chats throughout")
     parser.add_argument("--burst", type=int, default=0, help="finally, this many questions arriving at once")
+    parser.add_argument("--rate", action="store_true",
+                        help="run each count twice: asking alone, then asking and rating every answer")
+    parser.add_argument("--records", type=Path, help="the server's records file, to count the ratings stored (default: "
+                                                     "a new one for the server this starts)")
     parser.add_argument("--serve-args", default="", help="extra arguments for `assistant serve` (e.g. --concurrency 3)")
     args = parser.parse_args()
 
     server = None
     url = args.url
+    records = args.records
     if url is None:
         port = free_port()
-        server = start_server(port, args.serve_args.split())
+        if records is None:
+            records = Path(tempfile.mkdtemp(prefix="load-records-")) / "records.sqlite"
+        server = start_server(port, [*args.serve_args.split(), "--records", str(records)])
         url = f"http://127.0.0.1:{port}"
     asked = questions(args.questions)
     print(f"{url}: {len(asked)} questions, {os.cpu_count()} cores, {args.processes} load processes", flush=True)
@@ -241,12 +325,24 @@ def main() -> int:
                 flooders = [threading.Thread(target=hostile_posts, args=(url, stop, counts)) for _ in range(2)]
                 for f in flooders:
                     f.start()
-            outcomes = run_load(url, asked, count, args.seconds, args.processes)
+            label = f"{count} sessions" + (" + 2 hostile" if args.hostile else "")
+            pid = server.pid if server else None
+            if args.rate:
+                began = cpu_seconds(pid)
+                alone = report(label + " asking", run_load(url, asked, count, args.seconds, args.processes),
+                               args.seconds, pid, cpu_seconds(pid) - began)
+                before = ratings_stored(records)
+            began = cpu_seconds(pid)
+            outcomes = run_load(url, asked, count, args.seconds, args.processes, rate=args.rate)
             stop.set()
             for f in flooders:
                 f.join()
-            label = f"{count} sessions" + (" + 2 hostile" if args.hostile else "")
-            report(label, outcomes, args.seconds, server.pid if server else None)
+            rate = report(label + (" asking+rating" if args.rate else ""), outcomes, args.seconds, pid,
+                          cpu_seconds(pid) - began)
+            if args.rate:
+                report_ratings(outcomes, before, ratings_stored(records))
+                print(f"    answers/s asking+rating vs asking alone: {rate:.2f} vs {alone:.2f} "
+                      f"({100 * (rate - alone) / alone:+.1f} %)", flush=True)
             if args.hostile:
                 print(f"    hostile 10 MB requests: {counts}")
         if args.burst:
