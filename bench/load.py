@@ -113,8 +113,9 @@ def rate_answer(client, chat: list, n: int, out: list) -> None:
 
 
 def session_loop(url: str, asked: list[str], offset: int, start_at: float, stop_at: float, out: list,
-                 rate: bool = False) -> None:
-    """One session: a Client of its own, asking in a loop between start_at and stop_at (rating each answer)."""
+                 rate: int = 0) -> None:
+    """One session: a Client of its own, asking in a loop between start_at and stop_at (with `rate`, rating
+    every rate-th answer it gets)."""
     from gradio_client import Client
 
     try:
@@ -135,13 +136,13 @@ def session_loop(url: str, asked: list[str], offset: int, start_at: float, stop_
         except Exception as exc:
             out.append(("error", time.perf_counter() - began, f"{type(exc).__name__}: {exc}"[:300]))
             continue
-        if rate and ok and time.time() < stop_at:
-            rate_answer(client, chat, n, out)
+        if rate and ok and n % rate == 0 and time.time() < stop_at:
+            rate_answer(client, chat, n // rate, out)
     client.close()
 
 
 def worker(url: str, asked: list[str], sessions: list[int], start_at: float, stop_at: float, results,
-           rate: bool = False) -> None:
+           rate: int = 0) -> None:
     out: list = []
     threads = [threading.Thread(target=session_loop, args=(url, asked, 7 * s, start_at, stop_at, out, rate))
                for s in sessions]
@@ -152,7 +153,7 @@ def worker(url: str, asked: list[str], sessions: list[int], start_at: float, sto
     results.put(out)
 
 
-def run_load(url: str, asked: list[str], sessions: int, seconds: float, processes: int, rate: bool = False) -> list:
+def run_load(url: str, asked: list[str], sessions: int, seconds: float, processes: int, rate: int = 0) -> list:
     """Outcomes (status, seconds, message) of `sessions` sessions asking for `seconds` (after all connect)."""
     setup = 5 + sessions * 0.15  # every Client fetches the app's config first
     start_at = time.time() + setup
@@ -236,6 +237,27 @@ def report(label: str, outcomes: list, seconds: float, server_pid: int | None, c
     return len(times) / seconds
 
 
+def compare_rating(url: str, asked: list[str], count: int, args, pid: int | None, records: Path | None,
+                   label: str) -> None:
+    """`count` sessions asking alone, then asking and rating every answer, in turn for args.rounds rounds of
+    args.seconds each; the figures of each mode over all its rounds, the ratings against the rows stored."""
+    phases = {False: ([], 0.0), True: ([], 0.0)}
+    before = ratings_stored(records)
+    for _ in range(args.rounds):
+        for rating in (False, True):
+            began = cpu_seconds(pid)
+            outcomes = run_load(url, asked, count, args.seconds, args.processes, rate=args.rate_every if rating else 0)
+            kept, cpu = phases[rating]
+            phases[rating] = (kept + outcomes, cpu + cpu_seconds(pid) - began)
+    seconds = args.seconds * args.rounds
+    alone = report(f"{label} asking", *phases[False][:1], seconds, pid, phases[False][1])
+    every = "every answer" if args.rate_every == 1 else f"1 answer in {args.rate_every}"
+    rate = report(f"{label} asking+rating {every}", *phases[True][:1], seconds, pid, phases[True][1])
+    report_ratings(phases[True][0], before, ratings_stored(records))
+    print(f"    answers/s asking+rating vs asking alone ({args.rounds} rounds of {args.seconds:g} s each, in turn): "
+          f"{rate:.2f} vs {alone:.2f} ({100 * (rate - alone) / alone:+.1f} %)", flush=True)
+
+
 def burst_one(url: str, fn_index: int, number: int, out: list, go: threading.Event) -> None:
     """One question from a session of its own, posted the moment `go` is set, read to its end over
     the queue's event stream: ("answered" | "refused", highest queue position told, message)."""
@@ -302,6 +324,10 @@ def main() -> int:
     parser.add_argument("--burst", type=int, default=0, help="finally, this many questions arriving at once")
     parser.add_argument("--rate", action="store_true",
                         help="run each count twice: asking alone, then asking and rating every answer")
+    parser.add_argument("--rate-every", type=int, default=1, metavar="N", help="with --rate: each session rates every "
+                                                                               "N-th answer it gets (default 1: all)")
+    parser.add_argument("--rounds", type=int, default=3, help="with --rate: alternate the two modes this many times "
+                                                                 "(default 3)")
     parser.add_argument("--records", type=Path, help="the server's records file, to count the ratings stored (default: "
                                                      "a new one for the server this starts)")
     parser.add_argument("--serve-args", default="", help="extra arguments for `assistant serve` (e.g. --concurrency 3)")
@@ -327,22 +353,16 @@ def main() -> int:
                     f.start()
             label = f"{count} sessions" + (" + 2 hostile" if args.hostile else "")
             pid = server.pid if server else None
-            if args.rate:
+            if args.rate:  # alone and rating in turn, `rounds` times: a machine's other load falls on both alike
+                compare_rating(url, asked, count, args, pid, records, label)
+                stop.set()
+            else:
                 began = cpu_seconds(pid)
-                alone = report(label + " asking", run_load(url, asked, count, args.seconds, args.processes),
-                               args.seconds, pid, cpu_seconds(pid) - began)
-                before = ratings_stored(records)
-            began = cpu_seconds(pid)
-            outcomes = run_load(url, asked, count, args.seconds, args.processes, rate=args.rate)
-            stop.set()
+                outcomes = run_load(url, asked, count, args.seconds, args.processes)
+                stop.set()
+                report(label, outcomes, args.seconds, pid, cpu_seconds(pid) - began)
             for f in flooders:
                 f.join()
-            rate = report(label + (" asking+rating" if args.rate else ""), outcomes, args.seconds, pid,
-                          cpu_seconds(pid) - began)
-            if args.rate:
-                report_ratings(outcomes, before, ratings_stored(records))
-                print(f"    answers/s asking+rating vs asking alone: {rate:.2f} vs {alone:.2f} "
-                      f"({100 * (rate - alone) / alone:+.1f} %)", flush=True)
             if args.hostile:
                 print(f"    hostile 10 MB requests: {counts}")
         if args.burst:
