@@ -24,6 +24,7 @@ from assistant.ui.render import esc
 LIST_ROWS = 300  # newest ratings listed; `feedback export` takes every reviewed one
 SHOWN = {"unreviewed": "未审阅", "down": VOTE_NAMES["down"], "up": VOTE_NAMES["up"], "all": "全部"}
 LOGIN_FIRST = "反馈审阅仅限管理员：请先在“文档管理”页登录，再点“刷新”。"
+NO_ADMIN_REVIEW = "反馈审阅仅限管理员：启动服务时设置管理密码（--admin-secret-file 或 PLAN_ADMIN_SECRET）后，管理员登录即可审阅。"
 
 
 def _notice(text: str) -> str:
@@ -82,7 +83,7 @@ def render_item(item: FeedbackItem) -> str:
 
 
 def build_feedback_tab(assistant, admin: Admin, desk: FeedbackDesk) -> None:
-    with gr.Tab("反馈", id="feedback", elem_id="pa-feedback-tab"):
+    with gr.Tab("反馈", id="feedback", elem_id="pa-feedback-tab") as tab:
         with gr.Row():
             show = gr.Radio(choices=[(v, k) for k, v in SHOWN.items()], value="unreviewed", label="显示", scale=3,
                             elem_id="pa-fb-show")
@@ -91,7 +92,7 @@ def build_feedback_tab(assistant, admin: Admin, desk: FeedbackDesk) -> None:
             document = gr.Dropdown(choices=[("全部文件", "")], value="", label="文件", scale=3, elem_id="pa-fb-document")
             refresh = gr.Button("刷新", scale=1, elem_id="pa-fb-refresh")
         message = gr.HTML(_notice(desk.off_notice), elem_id="pa-fb-message")
-        listing = gr.HTML(_notice(LOGIN_FIRST), elem_id="pa-fb-list")
+        listing = gr.HTML(_notice(LOGIN_FIRST if admin.enabled else NO_ADMIN_REVIEW), elem_id="pa-fb-list")
         with gr.Row():
             pick = gr.Dropdown(choices=[], value=None, label="打开反馈", scale=4, elem_id="pa-fb-pick")
             export = gr.Button("导出评测集（feedback.jsonl）", scale=2, elem_id="pa-fb-export")
@@ -123,20 +124,20 @@ def build_feedback_tab(assistant, admin: Admin, desk: FeedbackDesk) -> None:
         def on_refresh(show_, reason_, document_, request: gr.Request):
             if desk.store is None:
                 return _notice(desk.off_notice), gr.skip(), gr.skip(), gr.skip()
-            if not allowed(request, "feedback-view"):
-                return _notice(NEED_LOGIN), _notice(LOGIN_FIRST), gr.Dropdown(choices=[], value=None), gr.skip()
+            if not admin.valid(token_of(request)):  # anyone opening the tab: not an attempt worth an audit entry
+                return "", _notice(LOGIN_FIRST if admin.enabled else NO_ADMIN_REVIEW), gr.Dropdown(choices=[], value=None), gr.skip()
             try:
                 return "", *listed(show_, reason_, document_)
             except FeedbackUnavailable:
                 return _notice(desk.off_notice or "记录文件暂时无法读取。"), gr.skip(), gr.skip(), gr.skip()
 
         filters = [show, reason, document]
-        gr.on([refresh.click, show.input, reason.input, document.input], on_refresh, inputs=filters,
+        gr.on([tab.select, refresh.click, show.input, reason.input, document.input], on_refresh, inputs=filters,
               outputs=[message, listing, pick, document], api_visibility="private")
 
         def on_pick(item_id, request: gr.Request):
             hidden = ("", gr.Column(visible=False), *[gr.skip()] * 6)
-            if desk.store is None or not isinstance(item_id, int) or not allowed(request, "feedback-view"):
+            if desk.store is None or not isinstance(item_id, int) or not allowed(request, "feedback-view", f"#{item_id}"):
                 return hidden
             item = desk.store.item(item_id)
             if item is None:
