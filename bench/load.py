@@ -88,9 +88,8 @@ RATINGS = [("up", "", "", "", ""), ("down", "wrong_clause", "应引用一（三�
 
 
 def rate_answer(client, chat: list, n: int, out: list) -> None:
-    """Rate the answer just given (its id is in its links) through `/rate`, as the page does: one POST of the
-    session's own (the endpoint is not queued), so the load generator spends on it what a browser would, not
-    gradio_client's job machinery. Appends ("rated" | "rate-error", seconds, message)."""
+    """Rate the answer just given (its id is in its links) as the page does: one POST of the session's own to
+    pa-rate. Appends ("rated" | "rate-error", seconds, message); a refusal (HTTP 4xx/5xx) is an error."""
     content = chat[-1].get("content")
     text = content[0].get("text", "") if isinstance(content, list) and content else str(content)
     found = ANSWER_ID.search(text)
@@ -98,15 +97,15 @@ def rate_answer(client, chat: list, n: int, out: list) -> None:
         out.append(("rate-error", 0.0, "no answer id in the reply"))
         return
     vote, reason, comment, source, label = RATINGS[n % len(RATINGS)]
-    body = json.dumps({"data": [found.group(1), vote, reason, comment, source, label, ""],
-                       "fn_index": client._infer_fn_index("/rate", None), "session_hash": client.session_hash})
+    body = json.dumps({"session": client.session_hash, "answer": found.group(1), "vote": vote, "reason": reason,
+                       "comment": comment, "source": source, "label": label})
     began = time.perf_counter()
     try:
-        request = urllib.request.Request(f"{client.src.rstrip('/')}/gradio_api/run/rate", data=body.encode(),
+        request = urllib.request.Request(f"{client.src.rstrip('/')}/pa-rate", data=body.encode(),
                                          headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=60) as response:
-            said = json.loads(response.read())["data"][0]
-        ok = "谢谢！" in said
+            said = json.loads(response.read())["message"]
+        ok = said.startswith("谢谢！")
         out.append(("rated" if ok else "rate-error", time.perf_counter() - began, "" if ok else said[:200]))
     except Exception as exc:
         out.append(("rate-error", time.perf_counter() - began, f"{type(exc).__name__}: {exc}"[:300]))

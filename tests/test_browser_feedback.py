@@ -116,7 +116,7 @@ def test_staff_rate_copy_and_download_then_the_admin_reviews_exports_and_scores(
 
     # 👍 on the first answer: stored at once
     tools.first.locator("a.pa-rate-up").click()
-    staff.locator("#pa-rate-message").get_by_text("这个回答有帮助").wait_for()
+    tools.first.locator(".pa-rate-said").get_by_text("这个回答有帮助").wait_for()
 
     # the conversation downloaded as Markdown and Word, quotes and sources in both
     with staff.expect_download() as got:

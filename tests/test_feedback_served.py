@@ -51,7 +51,6 @@ class Session:
 
         self.url = url
         self.client = Client(url, verbose=False)
-        self.fn_index = self.client._infer_fn_index("/rate", None)
 
     def ask(self, question: str = Q2022) -> str:
         chat, *_ = self.client.predict(question, api_name="/ask")
@@ -59,16 +58,21 @@ class Session:
         text = content[0]["text"] if isinstance(content, list) else content
         return ANSWER_ID.search(text).group(1)
 
-    def rate(self, *data, body: bytes | None = None, timeout: float = 30) -> tuple[int, str]:
-        payload = body or json.dumps({"data": list(data), "fn_index": self.fn_index,
-                                      "session_hash": self.client.session_hash}).encode()
-        request = urllib.request.Request(f"{self.url}/gradio_api/run/rate", data=payload,
+    def rate(self, answer=None, vote=None, reason="", comment="", source="", label="", name="",
+             body: bytes | None = None, timeout: float = 30) -> tuple[int, str]:
+        """POST pa-rate as the page does; (HTTP status, the message)."""
+        payload = body or json.dumps({"session": self.client.session_hash, "answer": answer, "vote": vote,
+                                      "reason": reason, "comment": comment, "source": source, "label": label,
+                                      "name": name}).encode()
+        request = urllib.request.Request(f"{self.url}/pa-rate", data=payload,
                                          headers={"Content-Type": "application/json"})
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
-                return response.status, json.loads(response.read())["data"][0]
+                status, raw = response.status, response.read()
         except urllib.error.HTTPError as exc:
-            return exc.code, exc.read().decode("utf-8", "replace")
+            status, raw = exc.code, exc.read()
+        reply = json.loads(raw)
+        return status, reply.get("message") or reply.get("error", "")
 
     def close(self) -> None:
         self.client.close()
@@ -99,18 +103,20 @@ def test_bad_ratings_through_the_api_are_refused_with_a_message_and_nothing_stor
         "clause": mine.rate(answer, "down", "wrong_clause", "", BADA, "九十九（九）", ""),
         "id": mine.rate("../../etc/passwd", "up", "", "", "", "", ""),
         "not given": theirs.rate(answer, "up", "", "", "", "", ""),
-        "oversized": mine.rate(body=json.dumps({"data": [answer, "up", "", "x" * 2_000_000, "", "", ""],
-                                                "fn_index": mine.fn_index}).encode()),
+        "oversized": mine.rate(body=json.dumps({"session": mine.client.session_hash, "answer": answer, "vote": "up",
+                                                "comment": "x" * 2_000_000}).encode()),
+        "not json": mine.rate(body=b"vote=up"),
     }
     print(f"\n[feedback] refusals: { {k: (s, m[:60]) for k, (s, m) in refusals.items()} }")
-    assert all("未保存" in said for key, (_, said) in refusals.items() if key not in ("oversized", "not given"))
+    assert all(status == 400 and "未保存" in said for key, (status, said) in refusals.items()
+               if key not in ("oversized", "not given"))
     assert "只能是" in refusals["vote"][1] and "哪里不对" in refusals["reason"][1] and "过长" in refusals["long"][1]
     assert "找不到条款" in refusals["clause"][1] and "编号无效" in refusals["id"][1]
-    assert refusals["not given"][0] == 200 and NOT_YOURS in refusals["not given"][1]
+    assert refusals["not given"] == (403, NOT_YOURS)
     assert refusals["oversized"][0] == 413 and "请求过大" in refusals["oversized"][1]
     assert stored(records) == []
     status, said = mine.rate(answer, "down", "wrong_clause", "应引用一（三）", BADA, "一(三)", "")
-    assert status == 200 and SAVED_PREFIX in said
+    assert status == 200 and said.startswith(SAVED_PREFIX)
     assert stored(records) == [("down", "wrong_clause", "应引用一（三）")]
     mine.close(), theirs.close()
 
@@ -122,13 +128,13 @@ def test_a_locked_records_file_says_feedback_is_unavailable_once_and_the_chat_an
     locker = sqlite3.connect(records, timeout=0)
     locker.execute("BEGIN EXCLUSIVE")  # another program holds the file (a backup tool, a DB browser)
     try:
-        said = [session.rate(answer, "up", "", "", "", "", "")[1] for _ in range(2)]
+        said = [session.rate(answer, "up") for _ in range(2)]
         assert session.ask("那2020年呢？")  # the chat goes on meanwhile
     finally:
         locker.rollback()
         locker.close()
-    assert all("反馈功能暂不可用" in s for s in said)
-    assert session.rate(answer, "up", "", "", "", "", "")[1].count(SAVED_PREFIX) == 1  # and back once released
+    assert all(status == 503 and "反馈功能暂不可用" in s for status, s in said)
+    assert session.rate(answer, "up")[0] == 200  # and saved again once it is released
     log = capfd.readouterr().err
     assert log.count("feedback not saved") == 1 and "feedback is saved again" in log
     session.close()
@@ -142,7 +148,7 @@ def test_a_damaged_records_file_leaves_the_chat_answering_and_feedback_off(share
         session = Session(url)
         answer = session.ask()
         status, said = session.rate(answer, "up", "", "", "", "", "")
-        assert status == 200 and "反馈功能已关闭" in said and "记录文件无法使用" in said
+        assert status == 503 and "反馈功能已关闭" in said and "记录文件无法使用" in said
         session.close()
     finally:
         demo.close()
@@ -185,7 +191,7 @@ def test_killing_the_server_while_ratings_are_written_loses_none_it_acknowledged
                 except OSError as exc:  # the server is gone: this one was never acknowledged
                     failed.append(f"{comment}: {type(exc).__name__}")
                     continue
-                if status == 200 and SAVED_PREFIX in said:
+                if status == 200 and said.startswith(SAVED_PREFIX):
                     acknowledged.append(comment)
 
         threads = [threading.Thread(target=pour, args=(n,)) for n in range(len(sessions))]

@@ -25,6 +25,7 @@ from assistant.ui.export_http import add_export_routes
 from assistant.ui.feedback_tab import build_feedback_tab
 from assistant.ui.rating import FeedbackDesk, open_records
 from assistant.ui.rating_form import build_rating_form
+from assistant.ui.rating_http import add_rating_route
 from assistant.ui.guard import Guard, default_hosts, parse_list
 from assistant.ui.indicators import build_indicators_tab
 from assistant.ui.limits import MAX_BODY_BYTES, Endpoints, RequestLimits
@@ -83,7 +84,7 @@ class GuardedApp(App):
 
 def server_app(demo: gr.Blocks, config: Config, admin: Admin, host: str, desk: FeedbackDesk | None = None) -> App:
     """The app Gradio serves `demo` on: the guard (hosts, origins, frames, closed routes), then the request
-    limits, the admin's login routes and the answers' export links, then Gradio's routes."""
+    limits, the admin's login routes, rating and the answers' export links, then Gradio's routes."""
     limits = Middleware(RequestLimits, max_body_bytes=MAX_BODY_BYTES, max_question_chars=config.max_question_chars,
                         endpoints=lambda: endpoints_of(demo),
                         may_upload=lambda cookie, client: admin.allows(token_in_header(cookie), client, "upload-file"),
@@ -93,6 +94,7 @@ def server_app(demo: gr.Blocks, config: Config, admin: Admin, host: str, desk: F
     app.guard = lambda inner: Guard(inner, hosts, parse_list(config.allowed_origins))
     add_admin_routes(app, admin)
     if desk is not None:
+        add_rating_route(app, desk)
         add_export_routes(app, desk)
     return app
 
@@ -116,7 +118,7 @@ def launch(assistant: Assistant, config: Config, host: str, port: int) -> gr.Blo
     """Build the app and serve it in the background on host:port (OSError if the port is taken)."""
     records, problem = open_records(config)  # a damaged or locked file: one line, the chat answers, feedback off
     admin = open_admin(config, records, problem)
-    desk = FeedbackDesk.open(config, records, problem)
+    desk = FeedbackDesk.open(config, records, problem, assistant.lookup)
     demo = build_app(assistant, admin=admin, desk=desk)
     # A prose answer mostly waits on the model's endpoint: those streams get workers of their own, while
     # Assistant.ask_stream keeps the composing itself to queue_concurrency at once.

@@ -1,5 +1,5 @@
 """The chat's side of feedback, without Gradio: each answer kept as given to its session (with the links under
-it to rate, copy and export it), and a rating from the browser or the `/rate` API checked and stored.
+it to rate, copy and export it), and a rating (POST pa-rate, from the page or a script) checked and stored.
 
 The desk is the only place that decides whether feedback is on: it is off when the records file could not
 be opened at start (one line in the server's log, the reason shown where staff rate), and each rating that
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sys
 import threading
+from dataclasses import dataclass
+from typing import Callable
 from urllib.parse import quote
 
 from assistant.config import Config
@@ -22,10 +24,18 @@ SAVED_DOWN = "谢谢！已记录你的反馈，管理员审阅后会用它检查
 NOT_YOURS = "反馈未保存：这个回答不在本次对话中（可能已过期），请重新提问后再评价。"
 REFUSED = "反馈未保存：{reason}。"
 OFF = "反馈功能已关闭：服务器的记录文件无法使用（{why}），请联系管理员。问答不受影响。"
-SAVED_PREFIX = "谢谢！"  # what every acknowledged rating's message starts with (bench/load.py counts them)
+SAVED_PREFIX = "谢谢！"  # what every acknowledged rating's message starts with
 # The emoji with words: a computer without an emoji font (a server's headless browser) still reads them.
 VOTE_NAMES = {"up": "👍 有帮助", "down": "👎 有问题"}
 EXPORT_ROUTE = "pa-export"  # GET pa-export/<answer id>/<answer|conversation>.<md|docx> (ui/export_http.py)
+RATE_ROUTE = "pa-rate"  # POST pa-rate, a JSON object (ui/rating_http.py)
+
+
+@dataclass(frozen=True)
+class RatingReply:
+    saved: bool  # on disk: the user may be told so
+    message: str  # the sentence to show
+    status: int  # as HTTP says it: 200 saved, 400 malformed, 403 not this session's answer, 503 feedback off
 
 
 def open_records(config: Config) -> tuple[Records | None, str]:
@@ -39,8 +49,10 @@ def open_records(config: Config) -> tuple[Records | None, str]:
 
 
 class FeedbackDesk:
-    def __init__(self, store: Feedback | None, problem: str = "", ask_names: bool = False):
+    def __init__(self, store: Feedback | None, problem: str = "", ask_names: bool = False,
+                 lookup: Callable[[str, str], list] | None = None):
         self.store = store
+        self.lookup = lookup  # Assistant.lookup: a clause typed into the form is checked against the index
         self.problem = problem if store is None else ""  # why feedback is off from the start
         self.ask_names = ask_names
         self.given = AnswersGiven()
@@ -48,9 +60,9 @@ class FeedbackDesk:
         self._lock = threading.Lock()
 
     @classmethod
-    def open(cls, config: Config, records: Records | None, problem: str = "") -> "FeedbackDesk":
+    def open(cls, config: Config, records: Records | None, problem: str = "", lookup=None) -> "FeedbackDesk":
         return cls(Feedback(records) if records is not None else None, problem or "未配置记录文件",
-                   bool(int(config.feedback_names)))
+                   bool(int(config.feedback_names)), lookup)
 
     @property
     def off_notice(self) -> str:
@@ -82,18 +94,18 @@ class FeedbackDesk:
                 f'<span class="pa-tools-group">导出整段对话 {export("conversation", "md", "Markdown")} '
                 f'{export("conversation", "docx", "Word")}</span></div>')
 
-    def rate(self, session_id: str | None, answer_id: object, vote: object, reason: object = "", comment: object = "",
-             source: object = "", label: object = "", name: object = "", lookup=None) -> str:
-        """Store one rating from `session_id`; the sentence to show (SAVED_* when it is on disk)."""
+    def rate(self, session_id: object, answer_id: object, vote: object, reason: object = "", comment: object = "",
+             source: object = "", label: object = "", name: object = "") -> RatingReply:
+        """Store one rating from the session `session_id`; saved only once it is on disk."""
         if self.store is None:
-            return self.off_notice
+            return RatingReply(False, self.off_notice, 503)
         try:
-            rating = parse_rating(answer_id, vote, reason, comment, source, label, name, lookup, self.ask_names)
+            rating = parse_rating(answer_id, vote, reason, comment, source, label, name, self.lookup, self.ask_names)
         except InvalidRating as exc:
-            return REFUSED.format(reason=exc.reason)
-        given = self.given.of_session(rating.answer_id, session_id or "")
+            return RatingReply(False, REFUSED.format(reason=exc.reason), 400)
+        given = self.given.of_session(rating.answer_id, session_id if isinstance(session_id, str) else "")
         if given is None:
-            return NOT_YOURS
+            return RatingReply(False, NOT_YOURS, 403)
         try:
             self.store.rate(given, rating)
         except FeedbackUnavailable as exc:
@@ -101,9 +113,9 @@ class FeedbackDesk:
                 first, self._failing = not self._failing, True
             if first:
                 print(f"plan-assistant: feedback not saved: {exc}", file=sys.stderr, flush=True)
-            return UNAVAILABLE
+            return RatingReply(False, UNAVAILABLE, 503)
         if self._failing:
             with self._lock:
                 self._failing = False
             print("plan-assistant: feedback is saved again", file=sys.stderr, flush=True)
-        return SAVED_UP if rating.vote == "up" else SAVED_DOWN
+        return RatingReply(True, SAVED_UP if rating.vote == "up" else SAVED_DOWN, 200)

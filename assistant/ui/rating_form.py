@@ -1,11 +1,9 @@
 """The 👍 / 👎 of each answer in the chat, and the short form 👎 opens (inside the app's gr.Blocks, under the
-question box). The links under an answer are handled by static/answer_tools.js, which tells the server which
-answer was rated through a hidden component's click event; the form's 提交 is the `/rate` API:
-
-    rate(answer_id, vote, reason, comment, source, label, name) -> (message, answer_id or '' once saved)
-
-Every rating names the answer by the id the server gave it and is refused unless this session was given that
-answer (ui/rating.py decides, and stores it).
+question box). The links under an answer are handled by static/answer_tools.js: 👍 posts the rating to the
+server's route (ui/rating_http.py) and shows the reply beside it; 👎 tells the server which answer through a
+hidden component's click event, which opens the form; the form's 提交 posts to the same route
+(static/rate_submit.js). Every rating names the answer by the id the server gave it and is refused unless this
+session was given that answer (ui/rating.py decides, and stores it).
 """
 from __future__ import annotations
 
@@ -30,7 +28,6 @@ def build_rating_form(assistant, desk: FeedbackDesk) -> None:
     bridge = gr.HTML("", js_on_load=asset("answer_tools.js"), elem_id="pa-tools-bridge", visible="hidden")
     message = gr.HTML(message_html(desk.off_notice), elem_id="pa-rate-message")
     rated = gr.Textbox(visible=False, elem_id="pa-rate-answer")  # the answer the form is about
-    vote = gr.Textbox(value="down", visible=False)
     with gr.Group(visible=False, elem_id="pa-rate-form") as form:
         gr.HTML('<div class="pa-rate-head">这个回答哪里不对？（选一项，其余可不填）</div>')
         reason = gr.Radio(choices=[(text, key) for key, text in REASONS.items()], label="原因", elem_id="pa-rate-reason")
@@ -46,16 +43,12 @@ def build_rating_form(assistant, desk: FeedbackDesk) -> None:
             send = gr.Button("提交反馈", variant="primary", elem_id="pa-rate-send")
             cancel = gr.Button("取消", elem_id="pa-rate-cancel")
 
-    def on_vote(evt: gr.EventData, request: gr.Request):
+    def on_vote(evt: gr.EventData, request: gr.Request):  # 👎: the form, with this answer's sources to pick from
         data = evt._data if isinstance(evt._data, dict) else {}
-        answer_id, chosen = data.get("answer"), data.get("vote")
-        session = getattr(request, "session_hash", None)
         unchanged = [gr.skip()] * 7
-        if chosen != "down":
-            return message_html(desk.rate(session, answer_id, "up")), *unchanged
         if desk.store is None:
             return message_html(desk.off_notice), *unchanged
-        given = desk.given.of_session(answer_id, session or "")
+        given = desk.given.of_session(data.get("answer"), getattr(request, "session_hash", None) or "")
         if given is None:
             return message_html(NOT_YOURS), *unchanged
         choices = [(f"[{c.number}] 《{c.title}》 {c.label}", str(c.number)) for c in given.citations]
@@ -72,15 +65,9 @@ def build_rating_form(assistant, desk: FeedbackDesk) -> None:
     clause.input(on_clause, inputs=[clause, rated], outputs=[source, label], show_progress="hidden",
                  api_visibility="private")
 
-    def rate(answer_id, vote, reason, comment, source, label, name, request: gr.Request):
-        said = desk.rate(getattr(request, "session_hash", None), answer_id, vote, reason, comment, source, label, name,
-                         lookup=assistant.lookup)
-        return message_html(said), "" if said.startswith(SAVED_PREFIX) else answer_id
-
-    # Not queued: a rating is a millisecond's work (one synced row) and must not wait behind questions; one plain
-    # POST instead of the queue's join and event stream costs the server and the client a fifth as much (measured,
-    # bench/load.py --rate). Not preprocessed: a reason not offered is refused by parse_rating, in words.
-    send.click(rate, inputs=[rated, vote, reason, comment, source, label, name], outputs=[message, rated],
-               api_name="rate", queue=False, show_progress="hidden", preprocess=False).then(
+    # 提交 runs in the browser only: it posts the rating to the server's route (ui/rating_http.py) and shows the
+    # reply; then the form closes if the rating was saved (its answer id is emptied), or stays open to be mended.
+    send.click(None, inputs=[rated, reason, comment, source, label, name], outputs=[message, rated],
+               js=asset("rate_submit.js")).then(
         lambda still: gr.Group(visible=bool(still)), inputs=rated, outputs=form, queue=False, api_visibility="private")
     cancel.click(lambda: (gr.Group(visible=False), ""), outputs=[form, rated], queue=False, api_visibility="private")

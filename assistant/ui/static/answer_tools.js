@@ -1,6 +1,29 @@
-// Installed once by a hidden gr.HTML (js_on_load): the links under each answer (ui/rating.py). 👍 and 👎 tell
-// the server which answer was rated through this component's click event; 复制 puts the answer and its sources
+// Installed once by a hidden gr.HTML (js_on_load): the links under each answer (ui/rating.py). 👍 posts the rating,
+// with this page's Gradio session, to the server's route (pa-rate) and shows the reply beside the links; 👎 tells the
+// server which answer through this component's click event (it opens the form); 复制 puts the answer and its sources
 // on the clipboard; an export link is downloaded in place (the chat would otherwise open it in a new tab).
+const say = (tools, text, saved) => {
+  let said = tools.querySelector('.pa-rate-said');
+  if (!said) {
+    said = document.createElement('span');
+    tools.appendChild(said);
+  }
+  said.className = `pa-rate-said ${saved ? 'pa-rate-saved' : 'pa-rate-refused'}`;
+  said.textContent = text;
+};
+const rateUp = async (el, answer) => {
+  const tools = el.closest('.pa-tools');
+  try {
+    const reply = await fetch(new URL('pa-rate', window.location.href), {
+      method: 'POST', credentials: 'same-origin', headers: {'Content-Type': 'application/json'},
+      body: JSON.stringify({session: window.__gradio_session_hash__ || '', answer, vote: 'up'}),
+    });
+    const body = await reply.json();
+    say(tools, String(body.message || ''), body.ok === true);
+  } catch (error) {
+    say(tools, '反馈未能送达服务器，请稍后再试。', false);
+  }
+};
 const answerTools = (event) => {
   const el = event.target && event.target.closest ? event.target.closest('a.pa-rate, a.pa-copy, a.pa-export') : null;
   if (!el) return;
@@ -10,7 +33,11 @@ const answerTools = (event) => {
   const href = el.getAttribute('href') || '';
   if (el.classList.contains('pa-rate')) {
     const params = new URLSearchParams(href.slice(href.indexOf('?') + 1));
-    trigger('click', {answer: params.get('a') || '', vote: params.get('v') || ''});
+    if (params.get('v') === 'up') {
+      rateUp(el, params.get('a') || '');
+    } else {
+      trigger('click', {answer: params.get('a') || ''});
+    }
     return;
   }
   if (el.classList.contains('pa-export')) {
