@@ -7,7 +7,6 @@ Its own server (the session's assistant, a records file in a temporary folder, a
 """
 from __future__ import annotations
 
-import io
 import json
 import os
 import socket
