@@ -35,7 +35,7 @@ MAX_NAME_CHARS = 40
 MAX_LABEL_CHARS = 100
 MAX_SOURCE_CHARS = 500
 ANSWER_ID_CHARS = 32  # hex: 128 random bits
-KEPT_ANSWERS = 20_000  # answers the server remembers for rating and export (the oldest are forgotten first)
+KEPT_ANSWERS = 20_000  # answers kept for rating and export, the oldest forgotten first (~2.3 KB each: ~50 MB at most)
 QUOTE_CHARS = 600  # of a clause shown as its quote when the answer marked no sentence in it
 
 
