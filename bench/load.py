@@ -18,6 +18,7 @@ the rows the server's records file gained (none may be lost).
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import multiprocessing as mp
 import os
@@ -30,6 +31,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -87,9 +89,10 @@ RATINGS = [("up", "", "", "", ""), ("down", "wrong_clause", "应引用一（三�
            ("down", "other", "", "", "")]
 
 
-def rate_answer(client, chat: list, n: int, out: list) -> None:
+def rate_answer(client, connection, chat: list, n: int, out: list) -> None:
     """Rate the answer just given (its id is in its links) as the page does: one POST of the session's own to
-    pa-rate. Appends ("rated" | "rate-error", seconds, message); a refusal (HTTP 4xx/5xx) is an error."""
+    pa-rate, over the session's kept-alive connection (as a browser keeps one). Appends ("rated" | "rate-error",
+    seconds, message); a refusal (HTTP 4xx/5xx) is an error."""
     content = chat[-1].get("content")
     text = content[0].get("text", "") if isinstance(content, list) and content else str(content)
     found = ANSWER_ID.search(text)
@@ -98,16 +101,16 @@ def rate_answer(client, chat: list, n: int, out: list) -> None:
         return
     vote, reason, comment, source, label = RATINGS[n % len(RATINGS)]
     body = json.dumps({"session": client.session_hash, "answer": found.group(1), "vote": vote, "reason": reason,
-                       "comment": comment, "source": source, "label": label})
+                       "comment": comment, "source": source, "label": label}).encode()
     began = time.perf_counter()
     try:
-        request = urllib.request.Request(f"{client.src.rstrip('/')}/pa-rate", data=body.encode(),
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=60) as response:
-            said = json.loads(response.read())["message"]
-        ok = said.startswith("谢谢！")
-        out.append(("rated" if ok else "rate-error", time.perf_counter() - began, "" if ok else said[:200]))
+        connection.request("POST", "/pa-rate", body, {"Content-Type": "application/json"})
+        response = connection.getresponse()
+        said = json.loads(response.read()).get("message", "")
+        ok = response.status == 200 and said.startswith("谢谢！")
+        out.append(("rated" if ok else "rate-error", time.perf_counter() - began, "" if ok else f"{response.status} {said[:200]}"))
     except Exception as exc:
+        connection.close()  # opened again by the next request
         out.append(("rate-error", time.perf_counter() - began, f"{type(exc).__name__}: {exc}"[:300]))
 
 
@@ -122,6 +125,7 @@ def session_loop(url: str, asked: list[str], offset: int, start_at: float, stop_
     except Exception as exc:  # counted as an error of this session
         out.append(("error", 0.0, f"connect: {exc}"))
         return
+    connection = http.client.HTTPConnection(urllib.parse.urlsplit(url).netloc, timeout=60)
     time.sleep(max(0.0, start_at - time.time()))
     n = offset
     while time.time() < stop_at:
@@ -136,8 +140,9 @@ def session_loop(url: str, asked: list[str], offset: int, start_at: float, stop_
             out.append(("error", time.perf_counter() - began, f"{type(exc).__name__}: {exc}"[:300]))
             continue
         if rate and ok and n % rate == 0 and time.time() < stop_at:
-            rate_answer(client, chat, n // rate, out)
+            rate_answer(client, connection, chat, n // rate, out)
     client.close()
+    connection.close()
 
 
 def worker(url: str, asked: list[str], sessions: list[int], start_at: float, stop_at: float, results,
