@@ -243,12 +243,13 @@ def report(label: str, outcomes: list, seconds: float, server_pid: int | None, c
 
 def compare_rating(url: str, asked: list[str], count: int, args, pid: int | None, records: Path | None,
                    label: str) -> None:
-    """`count` sessions asking alone, then asking and rating every answer, in turn for args.rounds rounds of
-    args.seconds each; the figures of each mode over all its rounds, the ratings against the rows stored."""
+    """`count` sessions asking alone and asking while rating, in turn (alone first in even rounds, rating first in
+    odd ones) for args.rounds rounds of args.seconds each; the figures of each mode over all its rounds, and the
+    ratings acknowledged against the rows stored."""
     phases = {False: ([], 0.0), True: ([], 0.0)}
     before = ratings_stored(records)
-    for _ in range(args.rounds):
-        for rating in (False, True):
+    for round_ in range(args.rounds):
+        for rating in ((False, True) if round_ % 2 == 0 else (True, False)):  # ABBA: a drift falls on both alike
             began = cpu_seconds(pid)
             outcomes = run_load(url, asked, count, args.seconds, args.processes, rate=args.rate_every if rating else 0)
             kept, cpu = phases[rating]
@@ -330,8 +331,8 @@ def main() -> int:
                         help="run each count twice: asking alone, then asking and rating every answer")
     parser.add_argument("--rate-every", type=int, default=1, metavar="N", help="with --rate: each session rates every "
                                                                                "N-th answer it gets (default 1: all)")
-    parser.add_argument("--rounds", type=int, default=3, help="with --rate: alternate the two modes this many times "
-                                                                 "(default 3)")
+    parser.add_argument("--rounds", type=int, default=4, help="with --rate: alternate the two modes this many times "
+                                                                 "(default 4)")
     parser.add_argument("--records", type=Path, help="the server's records file, to count the ratings stored (default: "
                                                      "a new one for the server this starts)")
     parser.add_argument("--serve-args", default="", help="extra arguments for `assistant serve` (e.g. --concurrency 3)")
