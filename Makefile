@@ -54,6 +54,17 @@ COLLECTION_EVAL := rm -rf $(COLLECTION) && mkdir -p $(COLLECTION)/seeds $(COLLEC
 	  --index .cache/collection-index --baseline eval/baseline-collection-$$half.json \
 	  --report eval/reports/collection-$$half || exit 1; done
 
+# The plans' figures: the five plans and two national plans with indicator tables (tests/fixtures/indicator-plans,
+# public PDFs) in one folder, asked by the fourth blind batch (figures, follow-ups over years, one figure across
+# documents, achieved values, and on-topic figures no document gives).
+FIGURES := .cache/figures
+FIGURES_EVAL := rm -rf $(FIGURES) && mkdir -p $(FIGURES)/seeds $(FIGURES)/plans && cp corpus/*.txt $(FIGURES)/seeds/ && \
+	cp tests/fixtures/indicator-plans/*.pdf $(FIGURES)/plans/ && \
+	for half in dev test; do \
+	$(PY) -m assistant eval --set eval/figures-$$half.jsonl --corpus $(FIGURES) \
+	  --index .cache/figures-index --baseline eval/baseline-figures-$$half.json \
+	  --report eval/reports/figures-$$half || exit 1; done
+
 # The staff's feedback made evaluation items (`python -m assistant feedback export --to eval/feedback.jsonl`, after
 # review in the 反馈 tab): run once the file has items, gated by its own baseline once one is recorded
 # (`eval --set eval/feedback.jsonl --baseline eval/baseline-feedback.json --update-baseline`).
@@ -67,6 +78,7 @@ test: index
 	$(REGULATIONS_EVAL)
 	$(REAL_LIBRARY_EVAL)
 	$(COLLECTION_EVAL)
+	$(FIGURES_EVAL)
 	$(FEEDBACK_EVAL)
 
 # The generation path against a real model (llama.cpp serving Gemma 3 270M on localhost). The first run on a
@@ -80,6 +92,7 @@ eval: index
 	$(REGULATIONS_EVAL)
 	$(REAL_LIBRARY_EVAL)
 	$(COLLECTION_EVAL)
+	$(FIGURES_EVAL)
 	$(FEEDBACK_EVAL)
 
 bench: index

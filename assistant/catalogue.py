@@ -10,7 +10,7 @@ none of them). Pure: built from the titles, asked with a question and a count of
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from collections import Counter
 from typing import Callable, Iterable, Mapping
 
@@ -18,6 +18,7 @@ from assistant.ingest.convert import SHEET_SUFFIXES, SLIDE_SUFFIXES, WORD_SUFFIX
 from assistant.textnorm import fold
 
 MIN_NAME = 2  # characters of a head a question must repeat
+MIN_WHOLE = 4  # characters of a whole head that name its document whatever else uses them
 SHARED_BY = 2  # a tail ending at least this many other titles is generic
 RARE_SHARE = 0.05  # a name used by more than this share of the documents' texts (and by more than 2) names none
 _MODIFIERS = re.compile(r"(?:[（(][^（）()]*[）)]|[\s　])+$")
@@ -56,6 +57,10 @@ def head_of(title: str, tails: Counter) -> str:
 @dataclass(frozen=True)
 class Catalogue:
     names: Mapping[str, str]  # a part of one document's head -> that document
+    # a document's whole head (four characters or more) -> that document: the question names it by its title's own
+    # name even where a longer title holds the same words ('健康中国行动' beside '木垒县“健康中国”行动工作落实情况')
+    # and other documents' texts use them
+    wholes: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, titles: Mapping[str, str]) -> "Catalogue":
@@ -69,7 +74,11 @@ class Catalogue:
                 # mostly a common word ('管理' of 母婴保健管理条例)
                 for end in range(start + (MIN_NAME if start == 0 else MIN_NAME + 1), len(head) + 1):
                     owners.setdefault(head[start:end], set()).add(source)
-        return cls({part: next(iter(s)) for part, s in owners.items() if len(s) == 1})
+        by_head: dict[str, set[str]] = {}
+        for source, head in heads.items():
+            by_head.setdefault(head, set()).add(source)
+        wholes = {head: next(iter(s)) for head, s in by_head.items() if len(s) == 1 and len(head) >= MIN_WHOLE}
+        return cls({part: next(iter(s)) for part, s in owners.items() if len(s) == 1}, wholes)
 
     def named_in(self, text: str, documents_using: Callable[[str], int], total: int) -> list[str]:
         """The documents `text` names, each by its longest name there, in the order they are named."""
@@ -98,6 +107,9 @@ class Catalogue:
         for start in range(len(text)):
             for end in range(len(text), start + MIN_NAME - 1, -1):
                 part = text[start:end]
+                if part in self.wholes:
+                    found.append((self.wholes[part], start, end))
+                    break
                 source = self.names.get(part)
                 if source is None or documents_using(part) > max(2, RARE_SHARE * total):
                     continue
@@ -106,16 +118,24 @@ class Catalogue:
         return found
 
 
+_FIGURE_SLOTS = re.compile(r"(?:19|20)\d\d年?(?:底|末)?|目标值?|基期(?:水平)?|基线|现状|实际(?:值)?|要求")
+
+
 def swap_document(previous: str, question: str, names_at: Callable[[str], list[tuple[str, int, int]]]) -> str | None:
     """'那胰岛素的呢？' after 'C肽测定试剂的空白限要做多少次重复检测？': the earlier question about the document the
     follow-up names ('胰岛素测定试剂的空白限…'), when the follow-up says nothing but that name; else None."""
     ours, theirs = names_at(question), names_at(previous)
-    if len(ours) != 1 or len(theirs) != 1 or ours[0][0] == theirs[0][0]:
+    if len(ours) != 1 or len(theirs) > 1 or theirs and ours[0][0] == theirs[0][0]:
         return None
     _, start, end = ours[0]
-    rest = re.sub(r"^(那么?|还有|另外)|(的|呢|吗)+$", "", re.sub(r"[\W_]+", "", question[:start] + question[end:]))
+    rest = re.sub(r"[\W_]+", "", question[:start] + question[end:])
+    # a year, and which of the figures ('2022年的目标呢？'), are the earlier question's slots: merge_followup sets them
+    rest = _FIGURE_SLOTS.sub("", rest)
+    rest = re.sub(r"^(那么?|还有|另外)|(的|呢|吗)+$", "", rest)
     if len(rest) > 2:  # it asks something of its own as well
         return None
+    if not theirs:  # the earlier question named its document in words the catalogue does not hold: asked of this one
+        return question[start:end] + " " + previous
     _, old_start, old_end = theirs[0]
     return previous[:old_start] + question[start:end] + previous[old_end:]
 

@@ -54,7 +54,7 @@ DOCUMENT_NOUN = r"(?:文件|文档|材料|文章|报告|计划|方案|规划|规
 ACROSS = (rf"哪(?:些|几个|几份)(?:{DOCUMENT_NOUN}|地方|地区)|的{DOCUMENT_NOUN}(?:有|是)哪(?:些|几个|几份)|"
           rf"{DOCUMENT_NOUN}(?:都|分别|一共|共)?(?:有|是)哪(?:些|几个|几份|几部)[？?。！!]*$|"
           rf"哪(?:些|几个|几类|几种)[\u4e00-\u9fff]{{1,6}}的{DOCUMENT_NOUN}|"
-          r"哪[几两三四五]份")
+          r"哪[一几两三四五]?份")
 _ACROSS_DOCUMENTS = re.compile(rf"{ACROSS}|which (documents|plans|places|files)")
 
 
@@ -85,6 +85,10 @@ def _own_words(question: str) -> str:
     return re.sub(r"^(那么?|还有|另外|and|whatabout|howabout)|呢$", "", rest, flags=re.I)
 
 
+# What an indicator's name ends in: a rate, a count, a level, a share ('婴儿死亡率', '床位数', '健康素养水平').
+_MEASURE = re.compile(r"(?:率|数|水平|比例|比重|占比|寿命|面积|密度|指数|年限)$")
+
+
 def merge_followup(previous: Turn, question: str, places: list[str],
                    swap_document: Callable[[str, str], str | None] = lambda previous, question: None) -> Turn:
     """Carry the earlier turn's subject into a follow-up.
@@ -103,9 +107,15 @@ def merge_followup(previous: Turn, question: str, places: list[str],
         return Turn(swapped, previous.context)
     swapped = swap_document(previous.text, question)
     if swapped is not None:  # '那胰岛素的呢？' after a question about C肽's guideline: the same, of 胰岛素's
+        if new_years and _YEAR.search(swapped):  # '健康中国行动2022年的呢？': of that one, and that year
+            swapped = _YEAR.sub(new_years[0], swapped, count=1)
         return Turn(swapped, previous.context)
     if len(own) <= 4 and not topic_phrases(fold(own)):
         return Turn(f"{previous.text} {question}", previous.context)
+    if ASKS_FIGURE.search(fold(previous.text)) and not ASKS_FIGURE.search(fold(question)) and _MEASURE.search(own):
+        # '5岁以下儿童死亡率呢？' after '…孕产妇死亡率2030年目标是多少？': the same figure of another indicator, that year
+        years = new_years or _YEAR.findall(previous.text)[:1]
+        return Turn(" ".join([question, *places, *(f"{y}年" for y in years), "是多少"]), previous.text, own)
     return Turn(" ".join([question, *places]), previous.text, own)
 
 
@@ -136,7 +146,8 @@ def resolve_followups(question: str, history, places_in,
     """The question as it would be asked on its own, given the earlier turns (oldest first).
 
     A turn leans on the one before when it says so ('那…', '…呢？', very short) or, being
-    short, names no place itself while the conversation is about one.
+    short, names no place itself while the conversation is about one. (The documents the earlier turn named
+    by title are named by the follow-up's context: retrieval.Retriever._named_by_title.)
     """
     current: Turn | None = None
     for turn in [*history, question]:
@@ -260,7 +271,9 @@ _SCOPE_NOUNS = {"目标", "计划", "方案", "要点", "工作", "情况", "文
                 "表", "表里", "表格", "附表", "附录", "部分", "章节", "条款", "原则", "指导原则", "指南", "规定",
                 "定义", "名词解释", "术语",
                 # the kind of value asked for ('…内毒素限值是多少'), as 指标 and 比例 are: not what is counted
-                "限值", "限度", "上限", "下限", "数值", "阈值", "标准值", "限量", "范围", "规模", "时间", "时长"}
+                "限值", "限度", "上限", "下限", "数值", "阈值", "标准值", "限量", "范围", "规模", "时间", "时长",
+                # which of an indicator's figures is asked (a table's 基期水平 column, a report's 实际值): not what is counted
+                "基期", "基线", "基数", "现状", "实际", "目标值", "基期值", "现状值", "实际值", "预期值", "完成值"}
 
 
 def scope_noun(word: str) -> bool:
@@ -321,6 +334,8 @@ def acronyms_in(text: str) -> frozenset[str]:
 # A kind of document named with its modifiers ('技术审查指导原则', in DOCUMENT_NOUN): the segmenter splits it
 # ('指导' + '原则'), and the stop list cannot hold '指导', a word of topics too ('技术指导'); it is taken out first.
 _KIND_OF_DOCUMENT = re.compile(r"(?:注册)?(?:技术)?(?:审查)?指导原则")
+# Asking which document, and naming the collection asked ('哪份文件提到…', '资料库里哪些文件…'): never a topic.
+_WHICH_FRAME = re.compile(rf"{ACROSS}|哪一?[份个篇部]{DOCUMENT_NOUN}?|(?:资料|知识|文件|文档)库(?:里|中)?")
 # A date is never a topic: '2018年10月存的…' would leave '月存' to the segmenter.
 _DATE = re.compile(r"(?:(?:19|20)\d{2}\s*年\s*)?(?<!\d)\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?")
 
@@ -332,7 +347,7 @@ def topic_phrases(folded: str, acronyms: frozenset[str] = frozenset()) -> tuple[
     already removed) → ('中医药',). Numbers and punctuation end a run.
     """
     phrases, run = [], []
-    for word in _posseg().lcut(_DATE.sub("，", _KIND_OF_DOCUMENT.sub("，", folded)), HMM=False):
+    for word in _posseg().lcut(_DATE.sub("，", _KIND_OF_DOCUMENT.sub("，", _WHICH_FRAME.sub("，", folded))), HMM=False):
         w = word.word.strip()
         if w and (re.fullmatch(r"[\u4e00-\u9fff]+", w) or w in acronyms) and w not in TOPIC_STOP and not _COUNTING_WORD.match(w):
             # Characters the dictionary leaves alone, side by side, make one word: '托'+'育', '控'+'烟'.

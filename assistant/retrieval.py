@@ -226,9 +226,11 @@ class Retriever:
 
     def _named_by_title(self, query: Query) -> list[str]:
         """The documents the question names by their titles' own words (the catalogue), the turn as typed first:
-        '那侧孔钝针呢？' after a question about 人工韧带 is about 侧孔钝针."""
+        '那侧孔钝针呢？' after a question about 人工韧带 is about 侧孔钝针; else those its earlier turn named."""
         named = [source for source, _, _ in self._names_at(query.asked)] if query.asked else []
-        return named or [source for source, _, _ in self._names_at(query.folded)]
+        named = named or [source for source, _, _ in self._names_at(query.folded)]
+        # a follow-up with a subject of its own ('5岁以下儿童死亡率呢？') asks it of the document the earlier turn named
+        return named or ([source for source, _, _ in self._names_at(query.context)] if query.context else [])
 
     def _names_at(self, text: str) -> list[tuple[str, int, int]]:
         """The documents `text` names by their titles' own words, with where (offsets into fold(text))."""

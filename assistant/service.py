@@ -150,7 +150,8 @@ class Assistant:
                               self.config.cache_dir)
         outline = lambda source: index.whole_clauses.get(source, ())  # noqa: E731
         context = answering.AnswerContext(index.documents, outline, retriever.idf, retriever.folded,
-                                          retriever.folded_document, self.config.top_k, index.features.documents_with)
+                                          retriever.folded_document, self.config.top_k, index.features.documents_with,
+                                          index.targets)
         return Live(index, retriever, context)
 
     def use_index(self, index: SearchIndex) -> None:
@@ -268,7 +269,9 @@ class Assistant:
         prose = Prose("", done=False)  # being worded: nothing received yet (the model reads its prompt first)
         yield replace(answer, prose=prose)
         try:
-            for prose in write_prose(answer, self.generator.stream, conversation):
+            records = [[(t.value, t.year) for t in self.targets.targets_of(c.source)
+                        if c.clause.start <= t.start and t.end <= c.clause.end] for c in answer.citations]
+            for prose in write_prose(answer, self.generator.stream, conversation, records):
                 yield replace(answer, prose=prose)
         except Exception as exc:  # a fault of ours while wording: the extractive answer still stands
             _say(f"prose answer failed:\n{traceback.format_exc()}")

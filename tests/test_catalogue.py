@@ -112,3 +112,45 @@ def test_a_question_naming_no_file_names_none(question):
     from assistant.catalogue import named_by_file
 
     assert named_by_file(fold(question), LIBRARY_FILES) == []
+
+
+# Plans whose titles hold one another's words: a national action plan, a county's report on carrying it out, a
+# provincial plan; every text mentions the national plan.
+PLANS = {"x.pdf": "健康中国行动（2019—2030年）", "m.txt": "木垒县“健康中国”行动工作落实情况",
+         "g.txt": "健康贵州行动实施方案", "y.txt": "云州区卫生健康事业发展规划"}
+PLAN_CATALOGUE = Catalogue.of({s: fold(t) for s, t in PLANS.items()})
+
+
+def plan_names_at(text):
+    return PLAN_CATALOGUE.names_at(fold(text), lambda word: len(PLANS), len(PLANS))  # every text uses every word
+
+
+@pytest.mark.parametrize("question, document", [
+    ("健康中国行动2022年的目标呢？", "x.pdf"),
+    ("健康中国行动里吸烟率要降到多少？", "x.pdf"),
+    ("按健康贵州行动实施方案，高血压患者规范管理率是多少", "g.txt"),
+])
+def test_a_whole_title_name_names_its_document_though_others_use_its_words(question, document):
+    assert [source for source, _, _ in plan_names_at(question)] == [document]
+
+
+@pytest.mark.parametrize("previous, followup, merged", [
+    ("健康贵州行动实施方案里2030年吸烟率要低于多少？", "健康中国行动2022年的目标呢？",
+     "健康中国行动里2030年吸烟率要低于多少？"),
+    ("纲要里2030年人均体育场地面积不低于多少？", "健康中国行动的呢？", "健康中国行动 纲要里2030年人均体育场地面积不低于多少？"),
+    ("纲要里心理健康素养水平2030年目标是多少？", "那健康中国行动里的要求呢？",
+     "健康中国行动 纲要里心理健康素养水平2030年目标是多少？"),
+])
+def test_a_follow_up_naming_another_document_and_a_year_keeps_the_question(previous, followup, merged):
+    from assistant.catalogue import swap_document
+
+    assert swap_document(fold(previous), fold(followup), plan_names_at) == fold(merged)
+
+
+def test_the_year_of_such_a_follow_up_replaces_the_earlier_one():
+    from assistant.query import Turn, merge_followup
+    from assistant.catalogue import swap_document
+
+    turn = merge_followup(Turn(fold("纲要里2030年人均体育场地面积不低于多少？")), fold("健康中国行动2022年的目标呢？"), [],
+                          lambda previous, asked: swap_document(previous, asked, plan_names_at))
+    assert turn.text == fold("健康中国行动 纲要里2022年人均体育场地面积不低于多少？")

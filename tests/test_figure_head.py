@@ -132,3 +132,16 @@ def test_the_noun_counted_may_follow_the_figure_word(question, noun):
 @pytest.mark.parametrize("question", ["净固化时间要求几分钟以内？", "温度均匀性控制在正负几度以内？", "要灭菌几小时？"])
 def test_a_few_minutes_degrees_or_hours_ask_for_a_figure(question):
     assert ASKS_FIGURE.search(fold(question))
+
+
+@pytest.mark.parametrize("question, text", [
+    ("要培训多少名全科医生？", "鼓励二级及以上医院有关医生参加全科医生转岗培训。"),
+    ("全科医生要配备多少名？", "三级甲等医院要设立全科医学科，配备全科医生。"),
+    ("每个县要有多少名全科医生？", "县域内二级医院、乡镇卫生院应设全科医生岗位。"),
+])
+def test_a_hospital_grade_written_in_words_is_no_value(question, text):
+    assert not answers(question, text)
+
+
+def test_a_grade_reached_is_still_a_value():
+    assert answers("区中医医院电子病历要达到几级？", "区中医医院电子病历应用水平达到三级。")

@@ -488,3 +488,34 @@ def test_a_copy_of_the_instructions_a_loop_and_a_cut_off_sentence_are_dropped():
     assert [d.reason for d in checked.dropped] == [
         "echoes the instructions", "repeats itself", "unfinished: the answer was cut off"]
     assert checked.text == "婴儿死亡率降到7‰[1]。" and checked.fell_back  # 3 of 4 dropped
+
+
+# The targets a cited clause states, read at build time (assistant/targets/): each figure of a prose sentence that
+# one of them states must be given that record's year, when the sentence names years at all. The clause below
+# states both years and both figures, so checking figures against its text alone keeps every wording.
+GUIZHOU_RATES = "2020 年,孕产妇死亡率降到20/10 万,婴儿死亡率降到7.5‰。2022 年,孕产妇死亡率降到18/10 万,婴儿死亡率降到7‰。"
+
+
+def guizhou_records(shared_assistant):
+    records = shared_assistant.targets.targets_of("000_a7ee23972fa017a8.txt")
+    return [[(t.value, t.year) for t in records if t.label == "一（三）"]]
+
+
+@pytest.mark.parametrize("sentence", [
+    "到2022年，孕产妇死亡率要降到20/10万[1]。",  # the 2020 figure given for 2022
+    "2020年婴儿死亡率目标为7‰[1]。",
+    "该计划提出2022年婴儿死亡率降到7.5‰[1]。",
+])
+def test_a_figure_given_another_year_than_its_record_is_dropped(shared_assistant, sentence):
+    checked = check(sentence, [GUIZHOU_RATES], records=guizhou_records(shared_assistant))
+    assert checked.fell_back and "another year" in checked.dropped[0].reason
+    assert not check(sentence, [GUIZHOU_RATES]).fell_back  # the clause's text alone cannot tell
+
+
+@pytest.mark.parametrize("sentence", [
+    "到2022年，孕产妇死亡率要降到18/10万[1]。",
+    "2020年降到20/10万，2022年降到18/10万[1]。",
+    "婴儿死亡率目标为7‰[1]。",  # names no year: not judged
+])
+def test_a_figure_given_its_records_year_is_kept(shared_assistant, sentence):
+    assert not check(sentence, [GUIZHOU_RATES], records=guizhou_records(shared_assistant)).fell_back

@@ -566,3 +566,17 @@ def test_a_citation_of_a_paged_document_names_its_page_and_ocr():
     assert caption == "[1] 《某规划》 二（一） 第3页（OCR识别）"
     unpaged = Clause("plan.txt", "二（一）", ("二、任务",), "基层", "（一）基层。", 10, 16)
     assert "页" not in plain(ui.card_caption(1, Citation(unpaged, "某规划", 1.0)))
+
+
+def test_a_source_card_starts_at_a_quote_far_into_its_clause():
+    """A news item's figures stand in its fourth paragraph: the card shows the quoted sentence, not only the
+    opening lines above it (the whole clause is one click away, in the document)."""
+    from assistant.ui.render import render_source_card
+
+    text = "开头一句。" * 60 + "2022年，孕产妇死亡率3.82/10万。" + "结尾。"
+    start = text.index("2022年")
+    clause = Clause("x.txt", "1", ("1",), "1", text, 0, len(text))
+    document = Document("x.txt", "某文件", text, "0" * 64)
+    card = render_source_card(1, Citation(clause, "某文件", 1.0, ((start, start + 20),)), document)
+    shown = card.split('class="pa-clause-text">', 1)[1]
+    assert shown.startswith("……") and "3.82/10万" in shown and "开头一句" not in shown

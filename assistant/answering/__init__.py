@@ -16,6 +16,7 @@ from assistant.answering import (  # noqa: F401  (each module registers its stra
 )
 from assistant.answering.base import STRATEGIES, AnswerContext, Understood, dispatch, understand
 from assistant.answering.conversation import help_answer
+from assistant.answering.figure_table import figure_table
 from assistant.answering.intent import is_conversation
 from assistant.answering.ordinal import nth_item, ordinal_asked
 from assistant.models import Answer
@@ -26,4 +27,6 @@ __all__ = ["STRATEGIES", "AnswerContext", "Understood", "answer", "help_answer",
 
 
 def answer(question: str, retrieval: Retrieval, context: AnswerContext) -> Answer:
-    return dispatch(understand(question, retrieval, context.documents), context)
+    understood = understand(question, retrieval, context.documents)
+    # one figure asked of each document is answered from the target records, whatever else the wording suggests
+    return figure_table(understood, context) or dispatch(understood, context)

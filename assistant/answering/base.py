@@ -17,6 +17,7 @@ from assistant.models import Answer, Citation, Clause, Document, Intent
 from assistant.parser import PREAMBLE
 from assistant.query import Query
 from assistant.retrieval import Hit, Retrieval
+from assistant.targets import Targets
 from assistant.textnorm import fold
 
 Idf = Callable[[str], float]
@@ -51,6 +52,7 @@ class AnswerContext:
     # The documents that hold every CJK bigram or character given (whitespace removed), None if unknown:
     # a which-documents question reads only those of 2 000 that could name its topic.
     documents_with: Callable[[Iterable[str]], "set[str] | None"] = lambda terms: None
+    targets: Targets = Targets(())  # every quantified statement of the documents (assistant/targets/)
 
     def cite(self, clause: Clause, quotes: tuple[tuple[int, int], ...] = (), score: float = 1.0) -> Citation:
         return Citation(clause, self.documents[clause.source].title, score, quotes)

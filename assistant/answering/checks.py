@@ -88,8 +88,10 @@ def past_the_scope(query: Query, hits: Sequence[Hit], document: Document, idf: I
     return None
 
 
-def check_hit(query: Query, top: Hit, documents: dict[str, Document], idf: Idf, comparison: bool = False) -> Verdict:
-    """Whether one clause answers the question (for a comparison, its own document's part of it)."""
+def check_hit(query: Query, top: Hit, documents: dict[str, Document], idf: Idf, comparison: bool = False,
+              vouched: bool = False) -> Verdict:
+    """Whether one clause answers the question (for a comparison, its own document's part of it); `vouched`: the
+    document's target records say the clause states a value of the indicator asked, of the year asked."""
     if top.exact:
         return FOUND
     if not top.places_ok:
@@ -108,12 +110,12 @@ def check_hit(query: Query, top: Hit, documents: dict[str, Document], idf: Idf, 
     missing = [] if asks_event_duration(query) else missing_indicators(query, top, documents[top.clause.source])
     if missing and not comparison:
         return Verdict(False, f"文件中未找到关于“{'、'.join(missing)}”的具体数字。")
-    if query.indicators and not comparison and not states_figure_of(query, top.clause.text,
+    if query.indicators and not comparison and not vouched and not states_figure_of(query, top.clause.text,
                                                                     documents[top.clause.source].title,
                                                                     " ".join(top.clause.path[:-1])):
         unit = asked_unit(query.asked or query.folded)
         return Verdict(False, f"文件中未给出“{'、'.join(query.indicators)}”的具体数字" + (f"（{unit}）。" if unit else "。"))
-    if not year_supported(query, top, documents[top.clause.source], idf):
+    if not vouched and not year_supported(query, top, documents[top.clause.source], idf):
         return Verdict(False, f"文件中未找到{'、'.join(query.years)}年的这项内容。")
     return FOUND
 

@@ -27,11 +27,11 @@ _SAME_UNIT = {"度": "度|℃|°c", "%": "%|％", "年": "年", "天": "天|日|
               "毫米": "毫米|mm", "厘米": "厘米|cm", "微米": "微米|μm|µm|um", "纳米": "纳米|nm", "毫升": "毫升|ml",
               "毫克": "毫克|mg", "微克": "微克|μg|µg|ug", "千克": "千克|kg",
               "时长": "年|个?月|周|天|日|小时|分钟|秒|h(?![a-z])|min|d(?![a-z])"}
-# A number that states a value: not a list marker ('（2）', '2.'/'2、' opening a sentence), not a standard's or a
+# A number that states a value: not a hospital's grade written in words ('二级及以上医院', '三级甲等'), not a list marker ('（2）', '2.'/'2、' opening a sentence), not a standard's or a
 # regulation's number ('YY 0271.1-2016', '第739号'), not a year.
 # A Chinese number is a value only with a measure word after it: '一般', '统一', '一次性' state none.
 _VALUE = re.compile(r"(?<![\d.A-Za-z（(〔第/-])(?:\d+(?:\.\d+)?(?![\d）)〕])|[一二三四五六七八九十两百千万]+"
-                    r"(?=\s*(?:[个家所名级项张人岁倍成年周天日例份种类台床元]|次(?!性)|月)))")
+                    r"(?=\s*(?:[个家所名项张人岁倍成年周天日例份种类台床元]|次(?!性)|月|级(?![及以医甲乙综专中公妇]))))")
 # A count of repetitions ('重复检测20次', '至少3遍'): how a test is run, not a value of what is measured.
 _REPEATS = re.compile(r"\s*[次遍](?!性)")
 _ASKS_TIMES = re.compile(r"(?:多少|几)\s*[次遍]")

@@ -47,7 +47,7 @@ META_CUES = {
 _BARE_DATE = re.compile(r"什么时候|何时|哪天|日期")  # "…哪个单位发布的？什么时候？": the date, once metadata is asked
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（]\d{4}[〕\]］)）]\d+[号號]")
 _ORG = re.compile(r"(委员会|政府|办公室|办公厅|局|厅|委)[^。？?]{0,4}" + _PUBLISH)
-_WHICH_DOCUMENT = re.compile(rf"哪(个|份|些|几个|几份|篇)?{DOCUMENT_NOUN}|"
+_WHICH_DOCUMENT = re.compile(rf"哪(个|份|些|几个|几份|篇)?{DOCUMENT_NOUN}|哪一?[份篇]|"
                              r"(是|有|了)?什么(文件|材料|文章|报告)")
 
 # A document's table of contents ('目录是什么', '这份方案的目录'), not a list named 目录 ('罕见病目录', '免临床评价目录').

@@ -4,10 +4,14 @@ from __future__ import annotations
 import re
 
 from assistant.answering.base import AnswerContext, Understood, children, is_table_row, register
-from assistant.answering.checks import Verdict, judge, silent_documents, unknown_acronyms, verified_first
+from assistant.answering.checks import (Verdict, check_hit, judge, silent_documents, unknown_acronyms,
+                                        verified_first)
+from assistant.answering.figure_records import (hit_holding, holds, missing_reason, reading_for, statement,
+                                                value_sentence, with_hit_first)
 from assistant.answering.quotes import best_sentences, quote_line, quote_text, whole_clause
 from assistant.models import Answer, Citation, Intent
 from assistant.retrieval import Hit, Retrieval
+from assistant.textnorm import fold
 
 
 def answering_hits(retrieval: Retrieval) -> list[Hit]:
@@ -25,7 +29,22 @@ def answering_hits(retrieval: Retrieval) -> list[Hit]:
 def quoted_answer(understood: Understood, context: AnswerContext, intent: Intent) -> Answer:
     """The reply: quoted sentence(s) with numbered citations, or a plain 'not found' and leads."""
     documents, idf = context.documents, context.idf
-    retrieval = verified_first(understood.retrieval, documents, idf)
+    reading = reading_for(understood, context) if intent is Intent.FIGURE else None
+    if reading is not None and reading.missing:
+        refusal = not_set(understood, context, reading)
+        if refusal is not None:
+            return refusal
+    held = hit_holding(understood, reading.of_year[0]) if reading is not None and reading.of_year else None
+    # the records vouch for the clause and the year: what was asked must still be in it, else the ranking decides
+    # (and the year asked must be written in it: a record dated by its document's year alone may be misread)
+    if held is not None and held.places_ok and all(y in fold(held.clause.text) for y in reading.years_asked) \
+            and check_hit(understood.retrieval.query, held, documents, idf,
+                                                         vouched=True).found:
+        understood = with_hit_first(understood, held)
+        retrieval = understood.retrieval
+    else:
+        held = None
+        retrieval = verified_first(understood.retrieval, documents, idf)
     silent = silent_documents(understood.query, understood.named, documents, context.folded_document, idf,
                               context.documents_with)
     missing = missing_clause(understood, context)
@@ -36,6 +55,8 @@ def quoted_answer(understood: Understood, context: AnswerContext, intent: Intent
         verdict = Verdict(False, f"文件中未找到关于“{'、'.join(a.upper() for a in acronyms)}”的内容。")
     elif silent:
         verdict = not_mentioned(understood, silent, context)
+    elif held is not None:
+        verdict = Verdict(True, "")
     else:
         verdict = judge(retrieval, documents, idf)
     quoting = answering_hits(retrieval) if verdict.found else []
@@ -43,7 +64,9 @@ def quoted_answer(understood: Understood, context: AnswerContext, intent: Intent
     for hit in retrieval.hits:
         quotes = ()
         if any(hit is q for q in quoting):
-            if hit.exact:
+            if hit is held:  # the sentences stating the values the records found in it
+                quotes = tuple(sorted({value_sentence(hit.clause, t) for t in reading.of_year if holds(hit.clause, t)}))
+            elif hit.exact:
                 quotes = whole_clause(hit.clause.text, hit.clause.start)
             else:
                 quotes = best_sentences(retrieval.query, hit.clause.text, hit.clause.start, idf)
@@ -55,12 +78,33 @@ def quoted_answer(understood: Understood, context: AnswerContext, intent: Intent
             listed = {c.clause.key for c in items}
             citations = [citations[0], *items, *(c for c in citations[1:] if c.clause.key not in listed)]
             lines += [f"{quote_text(documents[c.source].text, c.quotes)}[{i}]" for i, c in enumerate(items, 2)]
+        stated = [t for t in reading.of_year if holds(held.clause, t)] if held is not None else []
+        if stated and len({(t.year, t.scope) for t in stated}) == len(stated):  # else they are values of several things
+            lines.insert(0, statement(stated) + "[1]")
         text = "\n".join(lines)
     else:
         leads = "；".join(f"[{i}] 《{c.document_title}》{c.clause.label}" for i, c in enumerate(citations[:3], 1))
         text = verdict.reason + (f"可能相关的条款：{leads}" if leads else "")
     return Answer(understood.question, text, verdict.found, tuple(citations), retrieval.query.text, intent,
                   not_stated=tuple(silent))
+
+
+def not_set(understood: Understood, context: AnswerContext, reading) -> Answer | None:
+    """'2025年…是多少' of a plan that sets the indicator for 2020 and 2022 only (or '农村…' of one that sets it for
+    all): say so, citing where it sets it. None when a clause stating those values names the year or breakdown
+    asked after all (a list the records read only in part)."""
+    asked = reading.scopes_asked or reading.years_asked[:1]
+    clauses = {}
+    for target in reading.matching:
+        hit = hit_holding(understood, target)
+        if hit is None or any(word in fold(hit.clause.text) for word in asked):
+            return None
+        if hit.clause.key not in clauses:
+            clauses[hit.clause.key] = context.cite(hit.clause, (), hit.score)  # a lead, as every refusal's
+    citations = tuple(clauses.values())
+    leads = "；".join(f"[{i}] 《{c.document_title}》{c.clause.label}" for i, c in enumerate(citations[:3], 1))
+    text = missing_reason(reading, context) + (f"可能相关的条款：{leads}" if leads else "")
+    return Answer(understood.question, text, False, citations, understood.retrieval.query.text, Intent.FIGURE)
 
 
 MAX_LEAD_IN_ITEMS = 12

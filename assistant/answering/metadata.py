@@ -23,6 +23,15 @@ def cite_field(context: AnswerContext, source: str, field: MetaField) -> Citatio
     return context.cite(field_clause(source, field), ((field.start, field.end),))
 
 
+_MONTH = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月")
+
+
+def _year_month(date: str) -> tuple[str, int] | None:
+    """('2019', 5) of '2019-05-10', '2019年5月10日', '2019.5'; None when the date gives no month."""
+    m = re.match(r"\s*((?:19|20)\d\d)\s*[-年./]\s*(\d{1,2})", date or "")
+    return (m.group(1), int(m.group(2))) if m else None
+
+
 def _squash(text: str) -> str:
     return re.sub(r"\s+", "", fold(text))  # fold makes 欽衛發…號 钦卫发…号
 
@@ -45,6 +54,10 @@ def documents_given(understood: Understood, documents: Mapping[str, Document]) -
     if issuers:
         return next(iter(issuers.values())).issuer, sorted(issuers)
     if understood.query.years and (asks_published_documents(folded) or "date" in metadata_fields(folded)):
+        month = _MONTH.search(folded)
+        if month:  # '哪一份是2019年5月印发的': of that month
+            year, number = month.group(1), int(month.group(2))
+            return f"{year}年{number}月", sorted(s for s, d in documents.items() if _year_month(d.date) == (year, number))
         years = understood.query.years
         return f"{'、'.join(years)}年", sorted(s for s, d in documents.items() if d.date and any(y in d.date for y in years))
     return None

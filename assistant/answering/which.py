@@ -7,6 +7,7 @@ from typing import Callable
 
 from assistant.answering.base import AnswerContext, Understood, register
 from assistant.answering.checks import phrase_terms
+from assistant.answering.metadata import documents_given, reverse_answer
 from assistant.answering.sides import find_sides, sides_answer, topic_words
 from assistant.models import Answer, Intent
 from assistant.query import word_classes
@@ -75,6 +76,9 @@ class WhichDocuments:
     intent = Intent.WHICH_DOCUMENTS
 
     def answer(self, understood: Understood, context: AnswerContext) -> Answer | None:
+        given = documents_given(understood, context.documents)
+        if given is not None:  # '哪一份是2019年5月印发的', '哪些文件是市卫健委发的': told by the documents' own records
+            return reverse_answer(understood, context, *given)
         if not understood.query.topic:
             return None
         # asked again of the same words by telling_topic (runs, then rarity) and unsaid: each counted once

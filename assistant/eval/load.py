@@ -27,7 +27,10 @@ KINDS = (
     "summary",
     "conversation",
     "unanswerable",
+    "across",  # one figure asked of several documents ('各地孕产妇死亡率目标分别是多少'): each must be cited
+    "achieved",  # a figure a report says was reached (落实情况, 完成情况)
 )
+FIGURE_SET_KINDS = ("across", "achieved")  # asked only by the figure set (eval/figures-*.jsonl), about plans' targets
 CONVERSATION = "conversation"  # greetings and thanks: no clause expected, only the conversation intent
 FIELDS = ("id", "kind", "question", "history", "expected", "keys", "unanswerable", "not_stated", "where", "named")
 UNNAMED = "unnamed"  # the report's group of questions naming no document or place, across kinds

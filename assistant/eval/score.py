@@ -21,7 +21,7 @@ Span = tuple[int, int]
 ExpectedSpans = Mapping[Expected, tuple[Span, ...]]
 
 EVERY_CLAUSE = frozenset({"outline"})  # each listed part must be cited
-EVERY_DOCUMENT = frozenset({"comparison", "which_documents", "summary"})  # each listed document must be cited
+EVERY_DOCUMENT = frozenset({"comparison", "which_documents", "summary", "across"})  # each listed document must be cited
 
 _WS = re.compile(r"\s+")
 _PLAN_FILE = re.compile(r"\d{3}_[0-9a-f]+\.\w+")

@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.generation.figures import unsupported
+from assistant.generation.figures import misdated, unsupported
 from assistant.models import PATH_SEPARATOR
 from assistant.textnorm import compact
 
@@ -43,6 +43,9 @@ _LEAD = re.compile(r"^\s*(?:[\[［【][\d\s,，、\-–]+[\]］】]\s*)+")
 _ECHO = re.compile(rf"^\s*(?:[\[［【]\d+[\]］】]\s*)?《[^》]+》\s+[^\s：:]+[：:]|{re.escape(PATH_SEPARATOR.strip())}")
 _WORDS = re.compile(r"[\u3400-\u9fffA-Za-z]")
 _LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}[.、)](?!\d)|[（(]?[一二三四五六七八九十\d]{1,2}[）)、])\s*")
+
+
+Records = Sequence[Sequence[tuple[str, str]]]  # per cited clause: (value as written, year) of its target records
 
 
 @dataclass(frozen=True)
@@ -117,21 +120,24 @@ def sentences(text: str) -> tuple[Sentence, ...]:
 
 
 def check(text: str, sources: Sequence[str], allow_uncited: bool = False,
-          max_dropped_share: float = MAX_DROPPED_SHARE, instructions: str = "") -> Checked:
+          max_dropped_share: float = MAX_DROPPED_SHARE, instructions: str = "", records: Records = ()) -> Checked:
     """Keep the sentences of `text` whose citations exist and whose figures their cited `sources` state
     (sources[0] is clause [1]); see the module's docstring for what is dropped and why. A sentence copied
-    from `instructions` (the prompt's rules) is dropped too: it cites and states what the rules do."""
+    from `instructions` (the prompt's rules) is dropped too: it cites and states what the rules do.
+    `records[n-1]`: the (value, year) of each target record clause [n] states (assistant/targets/): a figure
+    given another year than its record's is dropped too."""
     written = sentences(text)
     if not written or _STOPPED.search(_MARK.sub("", written[-1].text)):
-        return check_sentences(written, sources, allow_uncited, max_dropped_share, instructions)
+        return check_sentences(written, sources, allow_uncited, max_dropped_share, instructions, records)
     # The last sentence has no stop: the answer ran out of tokens or time mid-sentence.
-    checked = check_sentences(written[:-1], sources, allow_uncited, max_dropped_share, instructions)
+    checked = check_sentences(written[:-1], sources, allow_uncited, max_dropped_share, instructions, records)
     return _verdict(checked.kept, (*checked.dropped, Dropped(written[-1], "unfinished: the answer was cut off")),
                     max_dropped_share)
 
 
 def check_sentences(written: Sequence[Sentence], sources: Sequence[str], allow_uncited: bool = False,
-                    max_dropped_share: float = MAX_DROPPED_SHARE, instructions: str = "") -> Checked:
+                    max_dropped_share: float = MAX_DROPPED_SHARE, instructions: str = "",
+                    records: Records = ()) -> Checked:
     """check() of sentences already split. Each verdict depends only on the sentence, its sources and the
     sentences kept before it, so checking a stream's complete sentences as they arrive gives a prefix of
     what checking the whole text gives."""
@@ -139,7 +145,7 @@ def check_sentences(written: Sequence[Sentence], sources: Sequence[str], allow_u
     dropped: list[Dropped] = []
     rules = _plain(instructions)
     for sentence in written:
-        reason = _reason_to_drop(sentence, sources, allow_uncited)
+        reason = _reason_to_drop(sentence, sources, allow_uncited, records)
         if reason is None and rules and _copied_from(_plain(sentence.text), rules):
             reason = "echoes the instructions"
         if reason is None and _loops(sentence.text):
@@ -159,7 +165,8 @@ def _verdict(kept: Sequence[Sentence], dropped: Sequence[Dropped], max_dropped_s
     return Checked(tuple(kept), tuple(dropped), fell_back)
 
 
-def _reason_to_drop(sentence: Sentence, sources: Sequence[str], allow_uncited: bool) -> str | None:
+def _reason_to_drop(sentence: Sentence, sources: Sequence[str], allow_uncited: bool,
+                    records: Records = ()) -> str | None:
     invalid = [n for n in sentence.cites if not 1 <= n <= len(sources)]
     if invalid:
         marks = "".join(f"[{n}]" for n in invalid)
@@ -173,6 +180,9 @@ def _reason_to_drop(sentence: Sentence, sources: Sequence[str], allow_uncited: b
         return "cites nothing" + (f" and states {', '.join(missing)}" if missing else "")
     if missing:
         return f"unsupported figure{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
+    wrong = misdated(claim, [r for n in sentence.cites if n <= len(records) for r in records[n - 1]])
+    if wrong:
+        return f"figure{'s' if len(wrong) > 1 else ''} {', '.join(wrong)} stated for another year than its clause's"
     return None
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 
-from assistant.generation.check import Checked, check, check_sentences, sentences
+from assistant.generation.check import Checked, Records, check, check_sentences, sentences
 from assistant.generation import GenerationError
 from assistant.generation.prompt import RULES, build_messages, check_sources
 from assistant.models import Answer, Intent, Prose
@@ -40,11 +40,13 @@ def prompt_question(answer: Answer) -> str:
     return asked if not meant or meant == asked else f"{asked}（即：{meant}）"
 
 
-def write_prose(answer: Answer, stream: Stream, conversation: Sequence[tuple[str, str]] = ()) -> Iterator[Prose]:
+def write_prose(answer: Answer, stream: Stream, conversation: Sequence[tuple[str, str]] = (),
+                records: Records = ()) -> Iterator[Prose]:
     """Prose for `answer` as it streams from `stream(messages)`: a Prose per delta, then a final one.
 
-    `conversation` is the earlier (question, answer text) pairs, oldest first. Only GenerationError is
-    caught here (the endpoint's failures); anything else is the caller's to report.
+    `conversation` is the earlier (question, answer text) pairs, oldest first; `records` the target records
+    each citation's clause states (check.check). Only GenerationError is caught here (the endpoint's
+    failures); anything else is the caller's to report.
     """
     messages = build_messages(prompt_question(answer), answer.citations, conversation)
     sources = check_sources(answer.citations)
@@ -55,12 +57,12 @@ def write_prose(answer: Answer, stream: Stream, conversation: Sequence[tuple[str
             now_complete = sentences(text)[:-1]  # the last may still be growing
             if now_complete != complete:  # checked again only when the complete sentences change
                 complete = now_complete
-                shown = check_sentences(complete, sources, instructions=RULES).text
+                shown = check_sentences(complete, sources, instructions=RULES, records=records).text
             yield Prose(shown, done=False, generated=len(complete), received=len(text))
     except GenerationError as error:
         yield Prose("", fell_back=True, notice=NO_ANSWER, error=str(error), received=len(text))
         return
-    yield final_prose(check(text, sources, instructions=RULES), len(text))
+    yield final_prose(check(text, sources, instructions=RULES, records=records), len(text))
 
 
 def final_prose(checked: Checked, received: int) -> Prose:

@@ -152,6 +152,25 @@ def unsupported(sentence: str, sources: Sequence[str]) -> tuple[str, ...]:
     return tuple(missing)
 
 
+def misdated(sentence: str, records: Sequence[tuple[str, str]]) -> tuple[str, ...]:
+    """The figures of `sentence` that its cited clauses' target records state for other years than the sentence
+    does: '2022年孕产妇死亡率降到20/10万' of a clause setting 20/10万 for 2020 and 18/10万 for 2022 (each figure
+    and each year stands in the clause, so `unsupported` passes it). `records`: (value as written, year) of each
+    target the cited clauses state. A figure no dated record states, or a sentence naming no year, is not judged."""
+    years = {f.value for f in figures(sentence) if f.kind == YEAR}
+    if not years:
+        return ()
+    stated = [(figures(value)[:1], year) for value, year in records if re.fullmatch(r"(?:19|20)\d\d", year)]
+    wrong: list[str] = []
+    for figure in figures(sentence):
+        if figure.kind in (YEAR, DATE, PERIOD):
+            continue
+        of = {year for value, year in stated if value and figure.kind == value[0].kind and supported(figure, value)}
+        if of and not of & years and figure.text not in wrong:
+            wrong.append(figure.text)
+    return tuple(wrong)
+
+
 # --- scanning ---------------------------------------------------------------------------------------------
 
 

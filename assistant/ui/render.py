@@ -317,10 +317,25 @@ def render_source_card(number: int, citation: Citation, document: Document, clau
         f'<div class="pa-card-head">{open_link(citation, card_caption(number, citation), citation.quotes)}</div>'
         f'<div class="pa-card-meta">{meta}{" " if meta else ""}{_collection_item(document)}<span class="pa-meta-item">文件：{esc(document.source.rsplit("/", 1)[-1])}</span></div>'
         f'<div class="pa-card-path">{esc(clause.path_text or clause.label)}</div>'
-        f'<div class="pa-clause-text">{highlight(clause.text, clause.start, citation.quotes, join_breaks=True)}</div>'
+        f'<div class="pa-clause-text">{_card_text(clause, citation.quotes)}</div>'
         f'<div class="pa-card-foot">{open_link(citation, "在文档中查看 →", citation.quotes)}</div>'
         "</div>"
     )
+
+
+CARD_LEAD = 160  # characters of a clause a card shows before its first quote; a quote further in starts the card
+
+
+def _card_text(clause: Clause, quotes: Sequence[tuple[int, int]]) -> str:
+    """The clause's text with its quotes marked; when the first quote stands far into a long clause (a news item's
+    figures in its fourth paragraph), from the sentence holding it, after '……', so the card shows what was quoted."""
+    first = min((s for s, _ in quotes), default=clause.start) - clause.start
+    cut = 0
+    if first > CARD_LEAD:
+        cut = max(clause.text.rfind(stop, 0, first) for stop in ("。", "\n", "；", ";")) + 1
+    if cut <= 0:
+        return highlight(clause.text, clause.start, quotes, join_breaks=True)
+    return "……" + highlight(clause.text[cut:], clause.start + cut, quotes, join_breaks=True)
 
 
 def render_sources(answer: Answer | None, documents: dict[str, Document],

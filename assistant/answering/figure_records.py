@@ -1,0 +1,236 @@
+"""A figure question read against the document's target records (issue 25): the targets extracted at build time
+say which clause states a value of the indicator asked, and for which years. Pure.
+
+Two things the clause ranking cannot tell on its own:
+- which of several clauses naming the thing holds its value ('国家卫生乡镇' is counted in one clause, while another
+  counts 国家临床重点专科 in the same words 'N个国家…');
+- whether the year asked is one the document sets at all: a plan that sets 孕产妇死亡率 for 2020 and 2022 does not
+  answer '2025年…', and the honest answer says which years it does give.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+from assistant.answering.base import AnswerContext, Understood
+from assistant.models import Clause
+from assistant.retrieval import Hit
+from assistant.targets import KIND_NAMES, Target
+from assistant.textnorm import fold, sentence_spans, tokens
+
+# A record names what was asked when most of its indicator's character pairs stand in the question ('国家卫生乡镇'
+# in '…要创建多少个国家卫生乡镇？'), and it is at least three characters (two name too much: '医院', '人数').
+NAMED_SHARE = 0.75
+MIN_INDICATOR_CHARS = 3
+MIN_PHRASE_CHARS = 4
+_PERIOD = re.compile(r"^((?:19|20)\d\d)—((?:19|20)\d\d)$")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class RecordReading:
+    """What the records of one document say about a figure question."""
+
+    source: str
+    matching: tuple[Target, ...]  # the records of the indicator asked, best first
+    of_year: tuple[Target, ...]  # of those, the ones of the year asked (all of them when no year is asked)
+    years_asked: tuple[str, ...] = ()  # the year asked of the indicator (not one naming the document)
+    scopes_asked: tuple[str, ...] = ()  # the breakdown asked ('农村'), which the records must state
+
+    @property
+    def missing(self) -> str:
+        """What the question asks that the document does not set the indicator for: the breakdown asked ('农村'),
+        or the year asked when every record of it is dated and none is of that year; "" when nothing is missing."""
+        if not self.matching or self.of_year:
+            return ""
+        return "、".join(self.scopes_asked) if self.scopes_asked else f"{self.years_asked[0]}年"
+
+
+def names_indicator(target: Target, question: str, phrases: Sequence[str] = ()) -> float:
+    """How much of the record's indicator the question states (share of its character pairs), 0 when too short;
+    0.9 when a phrase of the question's topic (four characters or more, a third of the name or more) stands whole in a
+    longer name ('免疫规划疫苗接种率' in '适龄儿童免疫规划疫苗接种率', not '二级医院' in a clause's whole run)."""
+    name = "".join(_CJK.findall(target.folded))
+    if len(name) < MIN_INDICATOR_CHARS:  # '市(州)', '5岁': too little to tell one indicator from another
+        return 0.0
+    pairs = set(tokens(name))
+    share = sum(p in question for p in pairs) / len(pairs)
+    if any(len(p) >= MIN_PHRASE_CHARS and p in name and 3 * len(p) >= len(name) for p in phrases):
+        return max(share, 0.9)
+    return share
+
+
+def topic_phrases(understood: Understood) -> list[str]:
+    """The question's topic phrases as they would stand in a name: folded, no spaces."""
+    return [re.sub(r"\s+", "", p) for p in understood.query.topic]
+
+
+def covers(year: str, asked: str) -> bool:
+    """A record's year answers the year asked only when it is that year: a period ('2019—2022') is most often the
+    document's own, given to a figure that states no year, and vouches for none."""
+    return year == asked
+
+
+def dated(year: str) -> bool:
+    return bool(_YEAR.match(year))
+
+
+# A year a figure is compared with ('比2015年降低10%'), not the year asked of it.
+_BASE_YEAR = re.compile(r"(?:比|较|相比|对比|与)\s*(?:19|20)\d\d\s*年?")
+
+
+def _squashed(text: str) -> str:
+    return re.sub(r"[\s“”\"'《》]", "", fold(text))
+
+
+def asked_text(understood: Understood, context: AnswerContext) -> str:
+    """The question as resolved (a follow-up with its earlier turn's subject), squashed, less the titles of the
+    documents it names: words naming a document name no indicator and no year asked."""
+    question = _squashed(understood.query.text or understood.question)
+    for name in understood.named:
+        question = question.replace(_squashed(context.documents[name].title), "")
+    return question
+
+
+def years_asked(understood: Understood, context: AnswerContext) -> list[str]:
+    """The years a figure question asks of its indicator: those it names, less those inside the name of a document
+    it names ('健康中国2030规划纲要里…') and those a value is compared with."""
+    question = _BASE_YEAR.sub("", asked_text(understood, context))
+    found = re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", question)
+    return [y for y in understood.query.years if y in found]
+
+
+# Which of an indicator's figures a question asks: the base level, what was achieved, else its target.
+_ASKS_BASELINE = re.compile(r"基期|基线|基数|现状|现在|目前|当前")
+_ASKS_ACHIEVED = re.compile(r"实际|完成|做到|达到了|已经|已达|累计|取得")
+
+
+def asked_kind(question: str) -> str:
+    return "baseline" if _ASKS_BASELINE.search(question) else "achieved" if _ASKS_ACHIEVED.search(question) else ""
+
+
+def holds_asked(target: Target, nouns: Sequence[str], text: str) -> bool:
+    """The record is of what the question counts: most of the nouns naming it stand in the sentence stating the
+    value ('老年人健康管理率' is not answered by '60岁及以上老年人口达2.49亿'); the sentence, not the record's name,
+    since a name cut from a list ('县级医院和') keeps only part of what the sentence says."""
+    if not nouns:
+        return True
+    sentence = sentence_around(text, target.start)
+    return sum(n in sentence for n in nouns) * 2 > len(nouns)
+
+
+_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+
+
+def sentence_around(text: str, at: int) -> str:
+    """The sentence of a file's text holding position `at`, folded, whitespace removed (a table row is one line)."""
+    start = max((m.end() for m in _SENTENCE_END.finditer(text, max(0, at - 300), at)), default=max(0, at - 300))
+    end = _SENTENCE_END.search(text, at)
+    return re.sub(r"\s+", "", fold(text[start:end.start() if end else at + 300]))
+
+
+# The breakdowns figures are stated by: a question asking one is answered only by a figure stated for it.
+_BREAKDOWN = re.compile(r"农村|城市|城镇|乡村|男性|女性|东部|中部|西部")
+
+
+def read_records(understood: Understood, context: AnswerContext, source: str) -> RecordReading | None:
+    """The records of `source` naming the indicator asked; None when none does (the records cannot help)."""
+    question = asked_text(understood, context)
+    # what is counted: less the words naming the document ('八大工程') and the breakdown asked (seen to below)
+    titles = "｜".join(_squashed(context.documents[name].title) for name in understood.named)
+    nouns = [n for n in understood.query.indicators if n in question and n not in titles and not _BREAKDOWN.search(n)]
+    kind = asked_kind(question)
+    text = context.documents[source].text
+    phrases = topic_phrases(understood)
+    scored = [(names_indicator(t, question, phrases), t) for t in context.targets.targets_of(source)
+              if (not kind or t.kind == kind) and holds_asked(t, nouns, text)]
+    # the record whose name the question states most of is the one asked: '老年人中医药管理率' (7 of its 8 pairs in
+    # '老年人中医药健康管理率') over '管理率' (all 2 of its pairs)
+    matching = [t for s, t in sorted(scored, key=lambda st: (-round(st[0] * len(tokens(st[1].folded))), -st[0],
+                                                             st[1].start)) if s >= NAMED_SHARE]
+    if not matching:
+        return None
+    best = matching[0].folded
+    matching = [t for t in matching if t.folded == best]  # the best-named indicator only
+    years = years_asked(understood, context)
+    scopes = tuple(dict.fromkeys(_BREAKDOWN.findall(question)))
+    if scopes:  # '农村孕产妇死亡率' is not answered by the figure for all
+        scoped = [t for t in matching if all(w in sentence_around(text, t.start) + fold(t.scope) for w in scopes)]
+        if not scoped:
+            return RecordReading(source, tuple(matching), (), tuple(years), scopes)
+        matching = scoped
+    if len(years) != 1:
+        return RecordReading(source, tuple(matching), tuple(matching), tuple(years))
+    of_year = tuple(t for t in matching if covers(t.year, years[0]))
+    if not of_year and not all(dated(t.year) for t in matching):
+        return None  # an undated record may be of that year: nothing to say either way
+    return RecordReading(source, tuple(matching), of_year, tuple(years))
+
+
+def hit_holding(understood: Understood, target: Target) -> Hit | None:
+    """The candidate clause part of the target's document that holds its value."""
+    for hit in understood.retrieval.hits:
+        if holds(hit.clause, target):
+            return hit
+    return next((h for h in understood.hits_in(target.source) if holds(h.clause, target)), None)
+
+
+def holds(clause: Clause, target: Target) -> bool:
+    return clause.source == target.source and clause.start <= target.start and target.end <= clause.end
+
+
+def value_sentence(clause: Clause, target: Target) -> tuple[int, int]:
+    """The sentence of the clause the value stands in, as a file span."""
+    at = target.start - clause.start
+    for start, end in sentence_spans(clause.text):
+        if start <= at < end:
+            return clause.start + start, clause.start + end
+    return target.start, target.end
+
+
+def statement(targets: Sequence[Target]) -> str:
+    """'孕产妇死亡率：2020年目标20/10 万；2022年目标18/10 万' — the values as the records state them."""
+    parts = []
+    for t in targets:
+        when = f"{t.year}年" if _YEAR.match(t.year) else (f"{t.year}年间" if _PERIOD.match(t.year) else t.year)
+        scope = f"（{t.scope}）" if t.scope else ""
+        parts.append(f"{when}{scope}{KIND_NAMES.get(t.kind, '')}{t.value.strip()}")
+    return f"{targets[0].indicator}：" + "；".join(parts)
+
+
+def missing_reason(reading: RecordReading, context: AnswerContext) -> str:
+    """'文件中未找到2025年的这项内容：《…》只给出了“孕产妇死亡率”2020、2022年的目标。'"""
+    years = sorted({t.year for t in reading.matching if t.year})
+    kinds = {t.kind for t in reading.matching}
+    kind = KIND_NAMES.get(next(iter(kinds)), "数字") if len(kinds) == 1 else "数字"
+    title = context.documents[reading.source].title
+    when = f"{'、'.join(years)}年的" if years else ""
+    overall = "总体" if reading.scopes_asked else ""
+    return (f"文件中未找到{reading.missing}的这项内容：《{title}》只给出了“{reading.matching[0].indicator}”"
+            f"{when}{overall}{kind}。")
+
+
+def with_hit_first(understood: Understood, hit: Hit) -> Understood:
+    retrieval = understood.retrieval
+    hits = (hit, *(h for h in retrieval.hits if h is not hit and h.clause.key != hit.clause.key))
+    return replace(understood, retrieval=replace(retrieval, hits=hits[: max(len(retrieval.hits), 1)]))
+
+
+MAX_CANDIDATE_DOCUMENTS = 5  # of a question naming no document: the documents of its best candidates, in order
+
+
+def reading_for(understood: Understood, context: AnswerContext) -> RecordReading | None:
+    """The records' reading of the one document a figure question is about: the one it names, else the first
+    candidate's document whose records state the indicator as asked; else what the first candidate's records say
+    is missing (a year or breakdown it does not set), or None."""
+    if understood.retrieval.unknown_places or len(understood.named) > 1 or not context.targets:
+        return None
+    if understood.named:
+        sources = list(understood.named)
+    else:
+        sources = list(dict.fromkeys(h.clause.source for h in understood.retrieval.hits))
+    readings = [read_records(understood, context, source) for source in sources[:MAX_CANDIDATE_DOCUMENTS]]
+    stating = next((r for r in readings if r is not None and not r.missing), None)
+    return stating or readings[0]  # of a question naming none, a document stating it before the first's refusal

@@ -1,0 +1,39 @@
+"""Asking which document, and naming the collection asked, is the question's frame, never its topic; a document
+asked for by when it was issued is told by the documents' own dates.
+
+Learnt from '哪份文件提到了远程医疗？' (answered '文件中未找到关于“份文件、远程医疗”的内容'), '资料库里哪些文件提到了
+中医药？' (资料库 became a topic) and '这几份文件里，哪一份是2019年5月印发的？' (answered with a clause about 印发).
+"""
+from __future__ import annotations
+
+import pytest
+
+QINZHOU = "001_a2c9650bb564f988.txt"
+GUANGZHOU = "004_7019475e6841841c.txt"
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("哪份文件提到了远程医疗？", "远程医疗"),
+    ("资料库里哪些文件提到了中医药？", "中医药"),
+    ("知识库中哪一份讲了家庭医生签约？", "家庭医生签约"),
+    ("文件库里哪个文件讲到了互联网医院", "互联网医院"),
+])
+def test_the_which_document_frame_is_no_topic(shared_assistant, question, topic):
+    answer = shared_assistant.ask(question)
+    assert answer.found and answer.intent.value == "which_documents"
+    assert f"提到“{topic}”" in answer.text
+
+
+@pytest.mark.parametrize("question, source", [
+    ("这几份文件里，哪一份是2019年5月印发的？", QINZHOU),  # its date is written 2019年5月10日
+    ("哪份文件是2023年3月发布的", GUANGZHOU),  # and this one's 2023-03-01
+    ("哪一篇是2023年3月出的？", GUANGZHOU),
+])
+def test_a_document_asked_for_by_its_month_of_issue(shared_assistant, question, source):
+    answer = shared_assistant.ask(question)
+    assert answer.found and [c.source for c in answer.citations] == [source]
+
+
+def test_a_month_no_document_was_issued_in_is_said_plainly(shared_assistant):
+    answer = shared_assistant.ask("哪一份是2020年1月出台的？")
+    assert not answer.found and answer.text == "收录的文件中没有2020年1月的文件。"
