@@ -65,6 +65,13 @@ FIGURES_EVAL := rm -rf $(FIGURES) && mkdir -p $(FIGURES)/seeds $(FIGURES)/plans 
 	  --index .cache/figures-index --baseline eval/baseline-figures-$$half.json \
 	  --report eval/reports/figures-$$half || exit 1; done
 
+# The staff's feedback made evaluation items (`python -m assistant feedback export --to eval/feedback.jsonl`, after
+# review in the 反馈 tab): run once the file has items, gated by its own baseline once one is recorded
+# (`eval --set eval/feedback.jsonl --baseline eval/baseline-feedback.json --update-baseline`).
+FEEDBACK_EVAL := if [ -s eval/feedback.jsonl ]; then \
+	$(PY) -m assistant eval --set eval/feedback.jsonl --baseline eval/baseline-feedback.json \
+	  --report eval/reports/feedback; fi
+
 test: index
 	$(PY) -m pytest -q -m "not llm"
 	$(PY) -m assistant eval
@@ -72,6 +79,7 @@ test: index
 	$(REAL_LIBRARY_EVAL)
 	$(COLLECTION_EVAL)
 	$(FIGURES_EVAL)
+	$(FEEDBACK_EVAL)
 
 # The generation path against a real model (llama.cpp serving Gemma 3 270M on localhost). The first run on a
 # machine compiles llama-cpp-python (4-10 min) into ~/.cache/plan-assistant/wheels; .ci/run runs it after `make test`.
@@ -85,6 +93,7 @@ eval: index
 	$(REAL_LIBRARY_EVAL)
 	$(COLLECTION_EVAL)
 	$(FIGURES_EVAL)
+	$(FEEDBACK_EVAL)
 
 bench: index
 	$(PY) bench/run.py

@@ -45,6 +45,7 @@ TOO_SOON = "管理密码已错误 {failures} 次：请在 {seconds} 秒后再试
 LOCKED = "管理密码连续错误 {failures} 次，此地址已被锁定：请在 {minutes} 分钟后再试。"
 LOGGED_IN = "已登录为管理员：可以上传、删除文件和重新索引。"
 LOGGED_OUT = "已退出管理员登录。"
+RECORDS_BROKEN = "记录文件无法使用，管理员登录已暂停（操作须记入审计记录）：请服务器管理员查看服务日志。"
 SECRET_FILE_BROKEN = "管理密码文件无法读取：请服务器管理员用 python -m assistant admin-secret 重新写入。"
 
 
@@ -181,7 +182,8 @@ class Login:
 class Admin:
     """Logins, their tokens and the audit trail for one server. `records` may be None (nothing written)."""
 
-    def __init__(self, config: Config, records: Records | None = None, clock=time.monotonic):
+    def __init__(self, config: Config, records: Records | None = None, clock=time.monotonic, records_problem: str = ""):
+        self.records_problem = records_problem  # the records file could not be opened: nobody logs in unaudited
         self.secret = SecretSource(config.admin_secret, config.admin_secret_file)
         self.idle = float(config.admin_idle_minutes) * 60
         self.lifetime = float(config.admin_session_hours) * 3600
@@ -203,6 +205,8 @@ class Admin:
             return Login(False, SECRET_FILE_BROKEN)
         if secret is None:
             return Login(False, NO_ADMIN)
+        if self.records_problem:
+            return Login(False, RECORDS_BROKEN)
         refusal = self.attempts.begin(client)
         if refusal is not None:
             self.note(client, "login", "", "refused: " + ("locked" if "锁定" in refusal else "too soon"))

@@ -1,6 +1,7 @@
 """The command line of the collection's administration (kept beside cli.py, which registers it):
-`serve`'s admin and network flags, `admin-secret FILE` (store the secret as a salted hash) and
-`audit [--since DATE] [--json]` (the audit trail, from the records file beside the index)."""
+`serve`'s admin and network flags, `admin-secret FILE` (store the secret as a salted hash),
+`audit [--since DATE] [--json]` (the audit trail, from the records file beside the index) and
+`feedback export|list` (the staff's ratings, from the same file)."""
 from __future__ import annotations
 
 import argparse
@@ -26,11 +27,14 @@ def serve_flags(parser: argparse.ArgumentParser) -> None:
                         help="other sites (scheme://host:port) whose pages may call this server with the admin's "
                              "cookie (default none; env PLAN_ALLOWED_ORIGINS)")
     records_flag(parser)
+    parser.add_argument("--feedback-names", type=int, choices=(0, 1), metavar="0|1",
+                        help="1: the 👎 form also asks for an optional name, kept with the rating (default 0: ratings "
+                             "carry no name; env PLAN_FEEDBACK_NAMES)")
 
 
 def records_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--records", metavar="FILE",
-                        help="the SQLite file of the audit trail (default: beside the index folder, "
+                        help="the SQLite file of the audit trail and the staff's ratings (default: beside the index folder, "
                              "<index>-records.sqlite; env PLAN_RECORDS)")
 
 
@@ -46,6 +50,15 @@ def add_commands(sub, common) -> None:
     p.add_argument("--since", metavar="DATE", default="", help="only entries from this UTC date or time on "
                                                                "(2026-12-06 or 2026-12-06T14:00)")
     p.add_argument("--json", action="store_true", help="one JSON object per entry")
+
+    p = sub.add_parser("feedback", help="the staff's ratings: `feedback export --to eval/feedback.jsonl` writes the "
+                                        "reviewed ones in the evaluation set's format; `feedback list` prints them")
+    common(p)
+    records_flag(p)
+    p.add_argument("action", choices=("export", "list"))
+    p.add_argument("--to", type=Path, default=Path("eval/feedback.jsonl"), metavar="FILE",
+                   help="with export: the evaluation set to write (default eval/feedback.jsonl; replaced)")
+    p.add_argument("--json", action="store_true", help="with list: one JSON object per rating")
 
 
 def cmd_admin_secret(args, config) -> int:
@@ -88,4 +101,32 @@ def cmd_audit(args, config) -> int:
     return 0
 
 
-COMMANDS = {"admin-secret": cmd_admin_secret, "audit": cmd_audit}
+def cmd_feedback(args, config) -> int:
+    """`export`: the reviewed ratings made evaluation items, as eval/feedback.jsonl; `list`: every rating."""
+    from assistant.feedback_store import Feedback, reason_text
+    from assistant.records import Records
+
+    path = config.records_path
+    if not path.exists():
+        print(f"no feedback yet: {path} does not exist (it is made when `serve` runs)", file=sys.stderr)
+        return 0 if args.action == "list" else 2
+    records = Records(path)
+    try:
+        store = Feedback(records)
+        if args.action == "export":
+            count = store.export(args.to)
+            print(f"{count} reviewed items written to {args.to}; score them with: python -m assistant eval --set {args.to}")
+            return 0
+        for item in reversed(store.items()):
+            if args.json:
+                print(json.dumps(item.to_json(), ensure_ascii=False))
+            else:
+                state = ("eval item" if item.eval_item else "reviewed") if item.reviewed else "unreviewed"
+                print("\t".join((f"#{item.id}", item.at, item.rating.vote, reason_text(item.rating.reason) or "-", state,
+                                 item.given.question.replace("\n", " ")[:80])))
+    finally:
+        records.close()
+    return 0
+
+
+COMMANDS = {"admin-secret": cmd_admin_secret, "audit": cmd_audit, "feedback": cmd_feedback}

@@ -43,9 +43,11 @@ class Config:
     # Other origins (scheme://host:port, comma-separated) whose pages may call this server with the admin's
     # cookie; "" = none: only the app's own pages.
     allowed_origins: str = ""
-    # The SQLite file of the audit trail (assistant/records.py); "" = beside the index folder,
+    # The SQLite file of the audit trail and the staff's ratings (assistant/records.py); "" = beside the index folder,
     # '<index>-records.sqlite', so that deleting the index to rebuild it keeps the trail.
     records: str = ""
+    # 1: the 👎 form also asks for an optional name (kept with the rating); 0 (default): ratings carry no name.
+    feedback_names: int = 0
     # How passages and questions are encoded: "onnx-int8" (ONNX Runtime, int8 weights: ~2x faster than
     # torch, evaluation within 0.01), "onnx" (ONNX Runtime fp32: torch's vectors) or "torch".
     encoder: str = "onnx-int8"

@@ -1,9 +1,9 @@
 """What the server keeps that is not derived from the documents: one SQLite file beside the index.
 
 The index folder can be deleted and rebuilt from the corpus at any time; this file cannot, so it lives
-beside it (`index-records.sqlite` next to `index/`, or `--records FILE`), never inside it. Today it holds
-the audit trail of the collection's administration; the staff feedback of a later change gets its own
-tables here, as a migration appended to MIGRATIONS.
+beside it (`index-records.sqlite` next to `index/`, or `--records FILE`), never inside it. It holds the
+audit trail of the collection's administration (schema 1) and the staff's ratings of answers (schema 2,
+read and written by assistant/feedback_store.py).
 
 - WAL journal: the server writes while `python -m assistant audit` reads, and neither waits on the other.
 - Schema versioned: `schema_version` holds how many MIGRATIONS have run; opening a file runs the rest,
@@ -31,6 +31,35 @@ MIGRATIONS: tuple[str, ...] = (
         outcome TEXT NOT NULL       -- ok, added, removed, refused: <why> …
     );
     CREATE INDEX audit_at ON audit(at);
+    """,
+    # 2: staff feedback. One row per rating, never overwritten by a later rating of the same answer (both
+    # stay, the newer first in the review); the answer is copied in as it was given, since the index it came
+    # from may be gone by the time someone reviews it. The reviewer's columns start empty.
+    """
+    CREATE TABLE feedback (
+        id           INTEGER PRIMARY KEY,
+        at           TEXT NOT NULL,     -- when it was rated (UTC)
+        answer_id    TEXT NOT NULL,     -- the id the server gave the answer (feedback.GivenAnswer)
+        vote         TEXT NOT NULL,     -- up, down
+        reason       TEXT NOT NULL,     -- for down: wrong_figure, wrong_clause, should_refuse, should_answer, other
+        comment      TEXT NOT NULL,     -- the right answer as the staff member wrote it, or ''
+        right_source TEXT NOT NULL,     -- the clause that holds it (a document's name and a clause label), or ''
+        right_label  TEXT NOT NULL,
+        name         TEXT NOT NULL,     -- the optional name (only when the server asks for one), or ''
+        question     TEXT NOT NULL,
+        history      TEXT NOT NULL,     -- JSON list: the conversation's earlier questions, oldest first
+        answer       TEXT NOT NULL,
+        found        INTEGER NOT NULL,
+        intent       TEXT NOT NULL,
+        citations    TEXT NOT NULL,     -- JSON list of the cited clauses with their quotes
+        generation   TEXT NOT NULL,     -- the index generation it was answered from
+        encoder      TEXT NOT NULL,
+        answered_at  TEXT NOT NULL,
+        reviewed_at  TEXT NOT NULL DEFAULT '',  -- '' until an admin marks it reviewed
+        expected     TEXT NOT NULL DEFAULT '',  -- the reviewer's expected answer
+        eval_item    TEXT NOT NULL DEFAULT ''   -- the evaluation item made of it (one JSON object), or ''
+    );
+    CREATE INDEX feedback_at ON feedback(at);
     """,
 )
 
@@ -68,6 +97,9 @@ class Records:
         try:
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
+            # Each commit synced to the disk: a rating or an audit entry acknowledged is kept even if the
+            # machine goes down (in WAL mode this costs one fsync of the log per write, ~1 ms here).
+            self._db.execute("PRAGMA synchronous=FULL")
             self._db.execute("PRAGMA busy_timeout=5000")
             self._migrate()
         except sqlite3.DatabaseError as exc:
@@ -113,6 +145,15 @@ class Records:
             rows = self._db.execute(query + (" LIMIT ?" if limit else ""),
                                     (since, limit) if limit else (since,)).fetchall()
         return [AuditEntry(*row) for row in reversed(rows)]
+
+    def write(self, statement: str, values: tuple = ()) -> int:
+        """Run one INSERT or UPDATE (its own transaction: on disk when this returns); the new row's id."""
+        with self._lock:
+            return self._db.execute(statement, values).lastrowid
+
+    def read(self, query: str, values: tuple = ()) -> list[tuple]:
+        with self._lock:
+            return self._db.execute(query, values).fetchall()
 
     def close(self) -> None:
         with self._lock:

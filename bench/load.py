@@ -5,24 +5,33 @@
     python bench/load.py --url http://127.0.0.1:7860 --sessions 20
     python bench/load.py --hostile             # plus: two clients posting 10 MB requests all along
     python bench/load.py --burst 400           # that many questions arriving at once, one each
+    python bench/load.py --sessions 20 --rate  # asking alone, then asking and rating each answer (`/rate`)
 
 Each session is its own gradio_client.Client (its own server-side conversation) asking questions
 from the evaluation set in a loop, the next as soon as the previous answer is complete. Sessions
 are spread over worker processes so the load generator is not held back by one interpreter.
 Prints answers/s, latency p50/p95/max, errors (with the first messages) and the server's memory.
+With --rate, each count runs twice: asking alone, then every session rating each answer it gets (👍 and 👎 in
+turn, a 👎 with a reason and a clause) before its next question; the ratings acknowledged are counted against
+the rows the server's records file gained (none may be lost).
 """
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import multiprocessing as mp
 import os
+import re
 import socket
+import sqlite3
+import tempfile
 import statistics
 import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -75,8 +84,40 @@ def memory_mb(pid: int) -> tuple[float, float]:
     return fields.get("VmRSS", float("nan")), fields.get("VmHWM", float("nan"))
 
 
-def session_loop(url: str, asked: list[str], offset: int, start_at: float, stop_at: float, out: list) -> None:
-    """One session: a Client of its own, asking in a loop between start_at and stop_at."""
+ANSWER_ID = re.compile(r"pa-rate\?a=([0-9a-f]{32})")
+RATINGS = [("up", "", "", "", ""), ("down", "wrong_clause", "应引用一（三）", "000_a7ee23972fa017a8.txt", "一（三）"),
+           ("down", "other", "", "", "")]
+
+
+def rate_answer(client, connection, chat: list, n: int, out: list) -> None:
+    """Rate the answer just given (its id is in its links) as the page does: one POST of the session's own to
+    pa-rate, over the session's kept-alive connection (as a browser keeps one). Appends ("rated" | "rate-error",
+    seconds, message); a refusal (HTTP 4xx/5xx) is an error."""
+    content = chat[-1].get("content")
+    text = content[0].get("text", "") if isinstance(content, list) and content else str(content)
+    found = ANSWER_ID.search(text)
+    if not found:
+        out.append(("rate-error", 0.0, "no answer id in the reply"))
+        return
+    vote, reason, comment, source, label = RATINGS[n % len(RATINGS)]
+    body = json.dumps({"session": client.session_hash, "answer": found.group(1), "vote": vote, "reason": reason,
+                       "comment": comment, "source": source, "label": label}).encode()
+    began = time.perf_counter()
+    try:
+        connection.request("POST", "/pa-rate", body, {"Content-Type": "application/json"})
+        response = connection.getresponse()
+        said = json.loads(response.read()).get("message", "")
+        ok = response.status == 200 and said.startswith("谢谢！")
+        out.append(("rated" if ok else "rate-error", time.perf_counter() - began, "" if ok else f"{response.status} {said[:200]}"))
+    except Exception as exc:
+        connection.close()  # opened again by the next request
+        out.append(("rate-error", time.perf_counter() - began, f"{type(exc).__name__}: {exc}"[:300]))
+
+
+def session_loop(url: str, asked: list[str], offset: int, start_at: float, stop_at: float, out: list,
+                 rate: int = 0) -> None:
+    """One session: a Client of its own, asking in a loop between start_at and stop_at (with `rate`, rating
+    every rate-th answer it gets)."""
     from gradio_client import Client
 
     try:
@@ -84,6 +125,7 @@ def session_loop(url: str, asked: list[str], offset: int, start_at: float, stop_
     except Exception as exc:  # counted as an error of this session
         out.append(("error", 0.0, f"connect: {exc}"))
         return
+    connection = http.client.HTTPConnection(urllib.parse.urlsplit(url).netloc, timeout=60)
     time.sleep(max(0.0, start_at - time.time()))
     n = offset
     while time.time() < stop_at:
@@ -96,12 +138,17 @@ def session_loop(url: str, asked: list[str], offset: int, start_at: float, stop_
             out.append(("ok" if ok else "error", time.perf_counter() - began, "" if ok else f"reply: {chat!r:.200}"))
         except Exception as exc:
             out.append(("error", time.perf_counter() - began, f"{type(exc).__name__}: {exc}"[:300]))
+            continue
+        if rate and ok and n % rate == 0 and time.time() < stop_at:
+            rate_answer(client, connection, chat, n // rate, out)
     client.close()
+    connection.close()
 
 
-def worker(url: str, asked: list[str], sessions: list[int], start_at: float, stop_at: float, results) -> None:
+def worker(url: str, asked: list[str], sessions: list[int], start_at: float, stop_at: float, results,
+           rate: int = 0) -> None:
     out: list = []
-    threads = [threading.Thread(target=session_loop, args=(url, asked, 7 * s, start_at, stop_at, out))
+    threads = [threading.Thread(target=session_loop, args=(url, asked, 7 * s, start_at, stop_at, out, rate))
                for s in sessions]
     for t in threads:
         t.start()
@@ -110,13 +157,13 @@ def worker(url: str, asked: list[str], sessions: list[int], start_at: float, sto
     results.put(out)
 
 
-def run_load(url: str, asked: list[str], sessions: int, seconds: float, processes: int) -> list:
+def run_load(url: str, asked: list[str], sessions: int, seconds: float, processes: int, rate: int = 0) -> list:
     """Outcomes (status, seconds, message) of `sessions` sessions asking for `seconds` (after all connect)."""
     setup = 5 + sessions * 0.15  # every Client fetches the app's config first
     start_at = time.time() + setup
     results = mp.Queue()
     groups = [list(range(sessions))[i::processes] for i in range(processes)]
-    workers = [mp.Process(target=worker, args=(url, asked, g, start_at, start_at + seconds, results))
+    workers = [mp.Process(target=worker, args=(url, asked, g, start_at, start_at + seconds, results, rate))
                for g in groups if g]
     for w in workers:
         w.start()
@@ -147,16 +194,73 @@ def hostile_posts(url: str, stop: threading.Event, counts: dict) -> None:
             counts[type(exc).__name__] = counts.get(type(exc).__name__, 0) + 1
 
 
-def report(label: str, outcomes: list, seconds: float, server_pid: int | None) -> None:
+def ratings_stored(records: Path | None) -> int | None:
+    """Rows of the records file's feedback table (None when it is not known or not there yet)."""
+    if records is None or not records.exists():
+        return None
+    with sqlite3.connect(records, timeout=30) as db:
+        try:
+            return db.execute("SELECT COUNT(*) FROM feedback").fetchone()[0]
+        except sqlite3.OperationalError:
+            return None
+
+
+def report_ratings(outcomes: list, stored_before: int | None, stored_after: int | None) -> None:
+    rated = [t for status, t, _ in outcomes if status == "rated"]
+    errors = [msg for status, _, msg in outcomes if status == "rate-error"]
+    gained = None if stored_after is None else stored_after - (stored_before or 0)
+    lost = "?" if gained is None else len(rated) - gained
+    print(f"{'  ratings':<28} acknowledged {len(rated):>5}  stored {gained if gained is not None else '?':>5}  "
+          f"lost {lost}  p50 {percentile(rated, .5) * 1000:5.0f} ms  p95 {percentile(rated, .95) * 1000:5.0f} ms  "
+          f"errors {len(errors)}", flush=True)
+    for message in sorted(set(errors))[:5]:
+        print(f"    rating error: {message}")
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User and system CPU seconds a process has used so far (nan when unknown)."""
+    if pid is None:
+        return float("nan")
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def report(label: str, outcomes: list, seconds: float, server_pid: int | None, cpu: float = float("nan")) -> float:
+    """Print one line of figures (with `cpu`, the server's CPU seconds meanwhile); answers per second."""
     times = [t for status, t, _ in outcomes if status == "ok"]
-    errors = [msg for status, _, msg in outcomes if status != "ok"]
+    errors = [msg for status, _, msg in outcomes if status == "error"]
     rss = memory_mb(server_pid) if server_pid else (float("nan"), float("nan"))
+    if cpu == cpu and times:
+        label += f" (server CPU {1000 * cpu / len(times):.0f} ms/answer)"
     print(f"{label:<28} answers {len(times):>6}  {len(times) / seconds:6.1f}/s  "
           f"p50 {percentile(times, .5) * 1000:6.0f} ms  p95 {percentile(times, .95) * 1000:6.0f} ms  "
           f"max {max(times, default=float('nan')) * 1000:6.0f} ms  errors {len(errors)}  "
           f"server RSS {rss[0]:.0f} MB (peak {rss[1]:.0f})", flush=True)
     for message in sorted(set(errors))[:5]:
         print(f"    error: {message}")
+    return len(times) / seconds
+
+
+def compare_rating(url: str, asked: list[str], count: int, args, pid: int | None, records: Path | None,
+                   label: str) -> None:
+    """`count` sessions asking alone and asking while rating, in turn (alone first in even rounds, rating first in
+    odd ones) for args.rounds rounds of args.seconds each; the figures of each mode over all its rounds, and the
+    ratings acknowledged against the rows stored."""
+    phases = {False: ([], 0.0), True: ([], 0.0)}
+    before = ratings_stored(records)
+    for round_ in range(args.rounds):
+        for rating in ((False, True) if round_ % 2 == 0 else (True, False)):  # ABBA: a drift falls on both alike
+            began = cpu_seconds(pid)
+            outcomes = run_load(url, asked, count, args.seconds, args.processes, rate=args.rate_every if rating else 0)
+            kept, cpu = phases[rating]
+            phases[rating] = (kept + outcomes, cpu + cpu_seconds(pid) - began)
+    seconds = args.seconds * args.rounds
+    alone = report(f"{label} asking", *phases[False][:1], seconds, pid, phases[False][1])
+    every = "every answer" if args.rate_every == 1 else f"1 answer in {args.rate_every}"
+    rate = report(f"{label} asking+rating {every}", *phases[True][:1], seconds, pid, phases[True][1])
+    report_ratings(phases[True][0], before, ratings_stored(records))
+    print(f"    answers/s asking+rating vs asking alone ({args.rounds} rounds of {args.seconds:g} s each, in turn): "
+          f"{rate:.2f} vs {alone:.2f} ({100 * (rate - alone) / alone:+.1f} %)", flush=True)
 
 
 def burst_one(url: str, fn_index: int, number: int, out: list, go: threading.Event) -> None:
@@ -223,14 +327,25 @@ def main() -> int:
     parser.add_argument("--questions", type=Path, default=ROOT / "eval" / "questions.jsonl")
     parser.add_argument("--hostile", action="store_true", help="also two clients posting 10 MB chats throughout")
     parser.add_argument("--burst", type=int, default=0, help="finally, this many questions arriving at once")
+    parser.add_argument("--rate", action="store_true",
+                        help="run each count twice: asking alone, then asking and rating every answer")
+    parser.add_argument("--rate-every", type=int, default=1, metavar="N", help="with --rate: each session rates every "
+                                                                               "N-th answer it gets (default 1: all)")
+    parser.add_argument("--rounds", type=int, default=4, help="with --rate: alternate the two modes this many times "
+                                                                 "(default 4)")
+    parser.add_argument("--records", type=Path, help="the server's records file, to count the ratings stored (default: "
+                                                     "a new one for the server this starts)")
     parser.add_argument("--serve-args", default="", help="extra arguments for `assistant serve` (e.g. --concurrency 3)")
     args = parser.parse_args()
 
     server = None
     url = args.url
+    records = args.records
     if url is None:
         port = free_port()
-        server = start_server(port, args.serve_args.split())
+        if records is None:
+            records = Path(tempfile.mkdtemp(prefix="load-records-")) / "records.sqlite"
+        server = start_server(port, [*args.serve_args.split(), "--records", str(records)])
         url = f"http://127.0.0.1:{port}"
     asked = questions(args.questions)
     print(f"{url}: {len(asked)} questions, {os.cpu_count()} cores, {args.processes} load processes", flush=True)
@@ -241,12 +356,18 @@ def main() -> int:
                 flooders = [threading.Thread(target=hostile_posts, args=(url, stop, counts)) for _ in range(2)]
                 for f in flooders:
                     f.start()
-            outcomes = run_load(url, asked, count, args.seconds, args.processes)
-            stop.set()
+            label = f"{count} sessions" + (" + 2 hostile" if args.hostile else "")
+            pid = server.pid if server else None
+            if args.rate:  # alone and rating in turn, `rounds` times: a machine's other load falls on both alike
+                compare_rating(url, asked, count, args, pid, records, label)
+                stop.set()
+            else:
+                began = cpu_seconds(pid)
+                outcomes = run_load(url, asked, count, args.seconds, args.processes)
+                stop.set()
+                report(label, outcomes, args.seconds, pid, cpu_seconds(pid) - began)
             for f in flooders:
                 f.join()
-            label = f"{count} sessions" + (" + 2 hostile" if args.hostile else "")
-            report(label, outcomes, args.seconds, server.pid if server else None)
             if args.hostile:
                 print(f"    hostile 10 MB requests: {counts}")
         if args.burst:

@@ -4,6 +4,8 @@
 - chat.py, viewer.py, documents.py: the event handlers of the chat, the document view and the
   文档管理 tab (functions taking the Assistant or Librarian first), testable without a browser;
 - session.py (a conversation kept on the server), limits.py (the ASGI guard in front of Gradio);
+- rating.py (answers kept as given, ratings checked and stored), rating_form.py (👍/👎 and the 👎 form, the
+  `/rate` API), feedback_tab.py (the admin's 反馈 tab), export_http.py (answers downloaded as .md / .docx);
 - app.py: the Gradio layout and wiring (`build_app`), `launch` and the process entry point `serve`;
 - static/: the CSS and the browser scripts, as files.
 """

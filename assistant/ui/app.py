@@ -21,6 +21,11 @@ from assistant.service import Assistant
 from assistant.ui.admin_http import add_admin_routes, token_in_header
 from assistant.ui.chat import InFlight, log_error, new_conversation, respond_in_turn, respond_stream_in_turn
 from assistant.ui.documents import build_documents_tab
+from assistant.ui.export_http import add_export_routes
+from assistant.ui.feedback_tab import build_feedback_tab
+from assistant.ui.rating import FeedbackDesk, open_records
+from assistant.ui.rating_form import build_rating_form
+from assistant.ui.rating_http import add_rating_route
 from assistant.ui.guard import Guard, default_hosts, parse_list
 from assistant.ui.indicators import build_indicators_tab
 from assistant.ui.limits import MAX_BODY_BYTES, Endpoints, RequestLimits
@@ -77,9 +82,9 @@ class GuardedApp(App):
         return self.guard(super().build_middleware_stack())
 
 
-def server_app(demo: gr.Blocks, config: Config, admin: Admin, host: str) -> App:
+def server_app(demo: gr.Blocks, config: Config, admin: Admin, host: str, desk: FeedbackDesk | None = None) -> App:
     """The app Gradio serves `demo` on: the guard (hosts, origins, frames, closed routes), then the request
-    limits, the admin's login routes, then Gradio's routes."""
+    limits, the admin's login routes, rating and the answers' export links, then Gradio's routes."""
     limits = Middleware(RequestLimits, max_body_bytes=MAX_BODY_BYTES, max_question_chars=config.max_question_chars,
                         endpoints=lambda: endpoints_of(demo),
                         may_upload=lambda cookie, client: admin.allows(token_in_header(cookie), client, "upload-file"),
@@ -88,13 +93,17 @@ def server_app(demo: gr.Blocks, config: Config, admin: Admin, host: str) -> App:
     hosts = parse_list(config.allowed_hosts) or default_hosts(host)
     app.guard = lambda inner: Guard(inner, hosts, parse_list(config.allowed_origins))
     add_admin_routes(app, admin)
+    if desk is not None:
+        add_rating_route(app, desk)
+        add_export_routes(app, desk)
     return app
 
 
-def open_admin(config: Config) -> Admin:
-    """The server's admin logins; the audit trail is opened only when there is a secret to log in with."""
+def open_admin(config: Config, records: Records | None, problem: str = "") -> Admin:
+    """The server's admin logins; the audit trail is written only when there is a secret to log in with (and
+    no login is let in while the records file cannot take the trail: `problem`)."""
     has_secret = bool(config.admin_secret or config.admin_secret_file)
-    return Admin(config, Records(config.records_path) if has_secret else None)
+    return Admin(config, records if has_secret else None, records_problem=problem if has_secret else "")
 
 
 def endpoints_of(demo: gr.Blocks | None) -> Endpoints:
@@ -107,21 +116,25 @@ def endpoints_of(demo: gr.Blocks | None) -> Endpoints:
 
 def launch(assistant: Assistant, config: Config, host: str, port: int) -> gr.Blocks:
     """Build the app and serve it in the background on host:port (OSError if the port is taken)."""
-    admin = open_admin(config)
-    demo = build_app(assistant, admin=admin)
+    records, problem = open_records(config)  # a damaged or locked file: one line, the chat answers, feedback off
+    admin = open_admin(config, records, problem)
+    desk = FeedbackDesk.open(config, records, problem, assistant.lookup)
+    demo = build_app(assistant, admin=admin, desk=desk)
     # A prose answer mostly waits on the model's endpoint: those streams get workers of their own, while
     # Assistant.ask_stream keeps the composing itself to queue_concurrency at once.
     streams = int(config.llm_streams) if assistant.generator is not None else 0
     demo.queue(default_concurrency_limit=int(config.queue_concurrency) + streams, max_size=config.queue_size)
     demo.launch(server_name=host, server_port=port, prevent_thread_lock=True,
-                _app=server_app(demo, config, admin, host), **launch_options())
+                _app=server_app(demo, config, admin, host, desk), **launch_options())
     return demo
 
 
-def build_app(assistant: Assistant, librarian: Librarian | None = None, admin: Admin | None = None) -> gr.Blocks:
+def build_app(assistant: Assistant, librarian: Librarian | None = None, admin: Admin | None = None,
+              desk: FeedbackDesk | None = None) -> gr.Blocks:
     documents = assistant.documents
     librarian = librarian or Librarian(assistant)
     admin = admin or Admin(assistant.config)
+    desk = desk or FeedbackDesk(None, "本服务未打开记录文件")
 
     with gr.Blocks(title=APP_TITLE, analytics_enabled=False) as demo:
         # This session's conversation, kept on the server (the client sends only its new question),
@@ -149,6 +162,7 @@ def build_app(assistant: Assistant, librarian: Librarian | None = None, admin: A
                     folders = collection_choices(assistant)
                     collection = gr.Dropdown(choices=folders, value="", label="只问这个文件夹", scale=2,
                                              elem_id="pa-collection", filterable=True, visible=len(folders) > 1)
+                build_rating_form(assistant, desk)
             with gr.Column(scale=6, min_width=420):
                 with gr.Tabs(selected="sources", elem_id="pa-tabs") as tabs:
                     with gr.Tab("来源", id="sources", elem_id="pa-sources-tab"):
@@ -163,11 +177,12 @@ def build_app(assistant: Assistant, librarian: Librarian | None = None, admin: A
                         document_view = gr.HTML(render_document(None, ()), elem_id="pa-document")
                     load_indicators, indicator_outputs = build_indicators_tab(assistant)
                     build_documents_tab(librarian, admin)
+                    build_feedback_tab(assistant, admin, desk)
 
         respond = respond_in_turn if assistant.generator is None else respond_stream_in_turn
 
         def answer(message, session, folder="", request: gr.Request = None):  # `message`: the name scripts pass it by
-            return respond(assistant, in_flight, getattr(request, "session_hash", None), message, session, folder)
+            return respond(assistant, in_flight, getattr(request, "session_hash", None), message, session, folder, desk)
 
         def on_example(session, folder, evt: gr.SelectData, request: gr.Request):  # an example of the empty chat
             value = evt.value if isinstance(evt.value, dict) else {}

@@ -12,6 +12,7 @@ from typing import Any, Iterator
 import gradio as gr
 
 from assistant.service import Assistant, InvalidQuestion
+from assistant.ui.rating import FeedbackDesk
 from assistant.ui.render import render_answer_message, render_notice, render_sources, render_user_message
 from assistant.ui.session import Session, Turn, session_of
 
@@ -23,8 +24,10 @@ def log_error(where: str) -> None:
     print(f"plan-assistant ui: error in {where}:\n{traceback.format_exc()}", file=sys.stderr, flush=True)
 
 
-def respond(assistant: Assistant, message: Any, session: Any, collection: Any = "") -> tuple[list, Session, Any]:
-    """Answer `message` with the session's earlier questions as context.
+def respond(assistant: Assistant, message: Any, session: Any, collection: Any = "", desk: FeedbackDesk | None = None,
+            session_id: str | None = None) -> tuple[list, Session, Any]:
+    """Answer `message` with the session's earlier questions as context. With a `desk`, the answer is kept
+    as given to `session_id` and gets its rating, copy and export links.
 
     Returns (chat messages, the session with this turn, sources HTML or `gr.skip()`): the answer
     goes out whole as soon as it is composed, in one update (nothing here is produced over time,
@@ -44,22 +47,22 @@ def respond(assistant: Assistant, message: Any, session: Any, collection: Any = 
         log_error("ask")
         return _notice_turn(session, question, question_html, FAILED)
     sources = _sources_html(assistant, answer)
-    session = session.add(Turn(question, question_html, render_answer_message(answer), answered=True, said=answer.text))
+    session = _answered(assistant, session, question, question_html, answer, answer.text, desk, session_id)
     return session.messages(), session, sources
 
 
 STREAM_UPDATE_SECONDS = 0.25  # at most this often a streaming answer is sent again while nothing new is checked
 
 
-def respond_stream(assistant: Assistant, message: Any, session: Any,
-                   collection: Any = "") -> Iterator[tuple[list, Session, Any]]:
+def respond_stream(assistant: Assistant, message: Any, session: Any, collection: Any = "",
+                   desk: FeedbackDesk | None = None, session_id: str | None = None) -> Iterator[tuple[list, Session, Any]]:
     """respond() with a language model: the extractive answer and its sources at once, then the same
     message with the prose as its checked sentences arrive (and how much the model has sent meanwhile),
     then the final message. Only checked sentences are ever shown (see assistant/generation/compose.py)."""
     session = session_of(session)
     question = message if isinstance(message, str) else ""
     if not question.strip():
-        yield respond(assistant, message, session, collection)
+        yield respond(assistant, message, session, collection, desk, session_id)
         return
     question_html = render_user_message(question)
     answers = assistant.ask_stream(question, session.questions, session.conversation, _folder(collection))
@@ -83,8 +86,22 @@ def respond_stream(assistant: Assistant, message: Any, session: Any,
         sent_at, sent_text = time.monotonic(), prose.text
         yield session.messages(pending=(question_html, render_answer_message(answer))), session, gr.skip()
     said = answer.prose.text if answer.prose is not None and answer.prose.text else answer.text
-    session = session.add(Turn(question, question_html, render_answer_message(answer), answered=True, said=said))
+    session = _answered(assistant, session, question, question_html, answer, said, desk, session_id)
     yield session.messages(), session, gr.skip()
+
+
+def _answered(assistant: Assistant, session: Session, question: str, question_html: str, answer, said: str,
+              desk: FeedbackDesk | None, session_id: str | None) -> Session:
+    """The session with this answered turn; with a desk, the answer kept as given and its tools under it."""
+    reply = render_answer_message(answer)
+    answer_id = ""
+    if desk is not None:
+        try:
+            given = desk.give(assistant, answer, session.questions, session_id, session.answer_ids)
+            answer_id, reply = given.id, reply + desk.tools(given)
+        except Exception:  # the answer is shown all the same, without its rating links
+            log_error("feedback.give")
+    return session.add(Turn(question, question_html, reply, answered=True, said=said, answer_id=answer_id))
 
 
 def _notice_turn(session: Session, question: str, question_html: str, notice: str) -> tuple[list, Session, Any]:
@@ -124,20 +141,21 @@ class InFlight:
 
 
 def respond_in_turn(assistant: Assistant, in_flight: InFlight, session_id: str | None, message: Any,
-                    session: Any, collection: Any = "") -> tuple[list, Session, Any]:
+                    session: Any, collection: Any = "", desk: FeedbackDesk | None = None) -> tuple[list, Session, Any]:
     """respond(), unless this session already has an answer under way (then a one-line notice)."""
     with in_flight.claim(session_id) as free:
         if free:
-            return respond(assistant, message, session, collection)
+            return respond(assistant, message, session, collection, desk, session_id)
     return busy(message, session)
 
 
 def respond_stream_in_turn(assistant: Assistant, in_flight: InFlight, session_id: str | None, message: Any,
-                           session: Any, collection: Any = "") -> Iterator[tuple[list, Session, Any]]:
+                           session: Any, collection: Any = "",
+                           desk: FeedbackDesk | None = None) -> Iterator[tuple[list, Session, Any]]:
     """respond_stream(), unless this session already has an answer under way (then a one-line notice)."""
     with in_flight.claim(session_id) as free:
         if free:
-            yield from respond_stream(assistant, message, session, collection)
+            yield from respond_stream(assistant, message, session, collection, desk, session_id)
             return
     yield busy(message, session)
 

@@ -31,7 +31,8 @@ from assistant.ui.wording import zh_audit, zh_outcome, zh_reason
 MAX_TREE_FILES = 5000  # relative paths taken from the browser for one uploaded folder
 AUDIT_ROWS = 200  # newest entries shown in the tab; `python -m assistant audit` prints them all
 AUDIT_ACTIONS = {"login": "登录", "logout": "退出", "upload": "上传", "upload-file": "上传（文件传输）",
-                 "delete": "删除", "reindex": "重新索引", "audit-view": "查看审计记录"}
+                 "delete": "删除", "reindex": "重新索引", "audit-view": "查看审计记录", "feedback-view": "查看反馈",
+                 "feedback-review": "审阅反馈", "feedback-export": "导出反馈评测集"}
 
 
 def render_states(states: list[FileState], busy: bool, error: str = "") -> str:

@@ -20,6 +20,7 @@ class Turn:
     reply_html: str
     answered: bool  # False for a notice (empty, invalid, failed): not context for a follow-up
     said: str = ""  # the answer as plain text (its prose, when shown): what a language model is told was said
+    answer_id: str = ""  # the id the server gave the answer (feedback.GivenAnswer): what a rating or an export names
 
     @property
     def chars(self) -> int:
@@ -48,6 +49,11 @@ class Session:
     def conversation(self) -> list[tuple[str, str]]:
         """The earlier answered (question, what was said) pairs, oldest first, for a language model."""
         return [(t.question, t.said) for t in self.turns if t.answered][-MAX_CONTEXT_QUESTIONS:]
+
+    @property
+    def answer_ids(self) -> list[str]:
+        """The ids of the answers this conversation was given, oldest first (those still in the chat)."""
+        return [t.answer_id for t in self.turns if t.answer_id]
 
     def messages(self, pending: tuple[str, str] | None = None) -> list[dict]:
         """The chat as Gradio messages; `pending` (question HTML, notice HTML) is a turn not yet answered."""
