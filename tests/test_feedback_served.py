@@ -113,7 +113,7 @@ def test_bad_ratings_through_the_api_are_refused_with_a_message_and_nothing_stor
     assert "只能是" in refusals["vote"][1] and "哪里不对" in refusals["reason"][1] and "过长" in refusals["long"][1]
     assert "找不到条款" in refusals["clause"][1] and "编号无效" in refusals["id"][1]
     assert refusals["not given"] == (403, NOT_YOURS)
-    assert refusals["oversized"][0] == 413 and "请求过大" in refusals["oversized"][1]
+    assert refusals["oversized"][0] == 413 and "评价内容过大" in refusals["oversized"][1]  # not the question's message
     assert stored(records) == []
     status, said = mine.rate(answer, "down", "wrong_clause", "应引用一（三）", BADA, "一(三)", "")
     assert status == 200 and said.startswith(SAVED_PREFIX)

@@ -25,6 +25,8 @@ from assistant.ui.guard import CLOSED
 MAX_BODY_BYTES = 1024 * 1024  # a pasted 300,000-character question still gets its 'too long' answer
 DRAIN_BYTES = 64 * 1024 * 1024  # an oversized body is read and dropped up to this, so its sender sees why
 
+RATING_TOO_LARGE = "评价内容过大（上限 1 MB），未保存。请精简说明后再提交。 (rating too large)"
+_RATING = re.compile(r"/pa-rate$")
 TOO_LARGE = "请求过大（上限 {limit} KB），未处理。问题请控制在 {chars} 字以内。 (request body too large)"
 UPLOAD_CLOSED = "本服务不接受上传文件。 (file upload is not enabled on this server)"
 NOT_JSON = "请求内容不是有效的 JSON。 (request body is not valid JSON)"
@@ -122,7 +124,8 @@ class RequestLimits:
         body = None if declared is not None and declared > limit else await _read_body(receive, limit)
         if body is None:
             await _discard_body(receive, DRAIN_BYTES)  # so the client reads the refusal, not a reset
-            await _reply(send, 413, self._too_large(limit))
+            message = RATING_TOO_LARGE if _RATING.search(path) else self._too_large(limit)
+            await _reply(send, 413, message)
             return
         if _DIRECT.search(path) and not _direct_ok(body, self.endpoints()):
             await _reply(send, 404, CLOSED)
