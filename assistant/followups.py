@@ -10,7 +10,6 @@ from typing import Callable
 from assistant import query as words
 from assistant.textnorm import fold
 
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _FOLLOWUP_START = re.compile(r"^(那|那么|还有|另外|其中|它|其|该|这|此|上述|and\b|what about|how about|and what|what of)", re.I)
 
 
@@ -37,7 +36,7 @@ class Turn:
 
 def _own_words(question: str) -> str:
     """What a follow-up says beyond its cue words, years and punctuation: '那2022年呢？' → ''."""
-    rest = re.sub(r"[\W_\d年]+", "", _YEAR.sub("", fold(question)))
+    rest = re.sub(r"[\W_\d年]+", "", words._YEAR.sub("", fold(question)))
     return re.sub(r"^(那么?|还有|另外|and|whatabout|howabout)|呢$", "", rest, flags=re.I)
 
 
@@ -57,7 +56,7 @@ def merge_followup(previous: Turn, question: str, places: list[str],
     of its own ('那村医呢？', '组织实施阶段呢？') keeps it, takes the places the conversation is
     about, and leans on the earlier turn as context.
     """
-    new_years = _YEAR.findall(question)
+    new_years = words._YEAR.findall(question)
     own = _own_words(question)
     fresh = [p for p in new_places if p not in places]
     rest = own
@@ -68,23 +67,24 @@ def merge_followup(previous: Turn, question: str, places: list[str],
         text = _WHOLE_OF_PLACE.sub("", fold(previous.text))  # '全省' was the earlier place's whole
         text = text.replace(places[0], fresh[0], 1) if places and places[0] in text else f"{fresh[0]} {text}"
         if new_years:
-            text = _YEAR.sub(new_years[0], text, count=1) if _YEAR.search(text) else f"{new_years[0]}年 {text}"
+            text = (words._YEAR.sub(new_years[0], text, count=1) if words._YEAR.search(text)
+                    else f"{new_years[0]}年 {text}")
         return Turn(text, previous.context)
-    if new_years and _YEAR.search(previous.text) and len(own) <= 2:
-        return Turn(_YEAR.sub(new_years[0], previous.text, count=1), previous.context)
+    if new_years and words._YEAR.search(previous.text) and len(own) <= 2:
+        return Turn(words._YEAR.sub(new_years[0], previous.text, count=1), previous.context)
     swapped = _with_clause_of(previous.text, question)
     if swapped is not None:  # '那（三）13呢？' after '…的二（二）4讲什么': the other clause, not both
         return Turn(swapped, previous.context)
     swapped = swap_document(previous.text, question)
     if swapped is not None:  # '那胰岛素的呢？' after a question about C肽's guideline: the same, of 胰岛素's
-        if new_years and _YEAR.search(swapped):  # '健康中国行动2022年的呢？': of that one, and that year
-            swapped = _YEAR.sub(new_years[0], swapped, count=1)
+        if new_years and words._YEAR.search(swapped):  # '健康中国行动2022年的呢？': of that one, and that year
+            swapped = words._YEAR.sub(new_years[0], swapped, count=1)
         return Turn(swapped, previous.context)
     if len(own) <= 4 and not words.topic_phrases(fold(own)):
         return Turn(f"{previous.text} {question}", previous.context)
     if words.ASKS_FIGURE.search(fold(previous.text)) and not words.ASKS_FIGURE.search(fold(question)) and _MEASURE.search(own):
         # '5岁以下儿童死亡率呢？' after '…孕产妇死亡率2030年目标是多少？': the same figure of another indicator, that year
-        years = new_years or _YEAR.findall(previous.text)[:1]
+        years = new_years or words._YEAR.findall(previous.text)[:1]
         return Turn(" ".join([question, *places, *(f"{y}年" for y in years), "是多少"]), previous.text, own)
     return Turn(" ".join([question, *places]), previous.text, own)
 
