@@ -248,12 +248,16 @@ def compare_rating(url: str, asked: list[str], count: int, args, pid: int | None
     ratings acknowledged against the rows stored."""
     phases = {False: ([], 0.0), True: ([], 0.0)}
     before = ratings_stored(records)
+    changes = []  # each round's answers/s rating against alone: one round's outside load shows as one outlier
     for round_ in range(args.rounds):
+        per_second = {}
         for rating in ((False, True) if round_ % 2 == 0 else (True, False)):  # ABBA: a drift falls on both alike
             began = cpu_seconds(pid)
             outcomes = run_load(url, asked, count, args.seconds, args.processes, rate=args.rate_every if rating else 0)
             kept, cpu = phases[rating]
             phases[rating] = (kept + outcomes, cpu + cpu_seconds(pid) - began)
+            per_second[rating] = sum(status == "ok" for status, _, _ in outcomes) / args.seconds
+        changes.append(100 * (per_second[True] - per_second[False]) / max(per_second[False], 1e-9))
     seconds = args.seconds * args.rounds
     alone = report(f"{label} asking", *phases[False][:1], seconds, pid, phases[False][1])
     every = "every answer" if args.rate_every == 1 else f"1 answer in {args.rate_every}"
@@ -261,6 +265,8 @@ def compare_rating(url: str, asked: list[str], count: int, args, pid: int | None
     report_ratings(phases[True][0], before, ratings_stored(records))
     print(f"    answers/s asking+rating vs asking alone ({args.rounds} rounds of {args.seconds:g} s each, in turn): "
           f"{rate:.2f} vs {alone:.2f} ({100 * (rate - alone) / alone:+.1f} %)", flush=True)
+    print(f"    per round: {'  '.join(f'{c:+.1f} %' for c in changes)}  (median {statistics.median(changes):+.1f} %)",
+          flush=True)
 
 
 def burst_one(url: str, fn_index: int, number: int, out: list, go: threading.Event) -> None:
