@@ -181,3 +181,18 @@ def test_a_heading_quoting_its_paragraphs_figure_is_one_statement(heading, body,
     found = targets(f"{heading}\n{body}", title="某市卫生健康工作情况（2023年）")
     same = [t for t in found if t.value == value]
     assert len(same) == 1 and same[0].year == year
+
+
+# Years listed once for figures given 分别: the first figure is of the first year, the next of the next.
+@pytest.mark.parametrize("sentence, indicator, by_year", [
+    ("到2023年和2025年，全县适龄儿童免疫规划疫苗接种率分别保持在95%以上和98%以上。",
+     "适龄儿童免疫规划疫苗接种率", {"2023": "95%以上", "2025": "98%以上"}),
+    ("力争到 2024 年、2027 年，电子健康档案建档率分别达到 85% 和 90%。",
+     "电子健康档案建档率", {"2024": "85%", "2027": "90%"}),
+    ("到2025年及2030年，城乡居民健康素养水平分别提高到25%、30%。",
+     "城乡居民健康素养水平", {"2025": "25%", "2030": "30%"}),
+    ("到2022年和2025年，婴儿死亡率分别控制在6‰及以下和5‰及以下。", "婴儿死亡率", {"2022": "6‰", "2025": "5‰"}),
+])
+def test_years_listed_once_go_to_the_figures_given_respectively_in_order(sentence, indicator, by_year):
+    found = targets(f"一、主要目标\n{sentence}")
+    assert {t.year: t.value.strip() for t in found if t.indicator == indicator} == by_year

@@ -58,7 +58,17 @@ def read_prose(view: str, skip: list[tuple[int, int]], context: DocumentContext)
         figs = [f for f in figures(view, lo, hi) if not _explains(view, lo, hi, f)]
         pending: list[str] = []  # indicators named before 分别 still waiting for their figures
         described = False  # the figure before was a count of what a whole has
+        respective: tuple[tuple[str, ...], str, str] | None = None  # years listed, indicator, scope of '分别 A 和 B'
+        step = 0  # which of those years the figure before was given
         for i, fig in enumerate(figs):
+            if respective and i and _JOINED.match(view[figs[i - 1].end:fig.start]) and step + 1 < len(respective[0]):
+                # '到2022年和2030年，…优良率分别达到50%及以上和60%及以上': the next year's figure of the same indicator
+                step += 1
+                year = respective[0][step]
+                found.append(Found(fig, respective[1], respective[2], year,
+                                   _kind(view, fig, "", year, context), "list"))
+                continue
+            respective = None
             if not context.reports and _COUNTED.match(fig.unit) and (
                     _WHOLE.search(view[lo:fig.start]) or described and _LISTED.match(view[figs[i - 1].end:fig.start])):
                 described = True
@@ -90,6 +100,9 @@ def read_prose(view: str, skip: list[tuple[int, int]], context: DocumentContext)
             if not pieces[0]:
                 continue
             stated = _year(view, lo, fig)
+            listed = _listed_years(view[lo:fig.start], stated) if "分别" in raw_left and len(pieces) == 1 else ()
+            if len(listed) > 1 and not pending:
+                stated, respective, step = listed[0], (listed, _tidy(pieces[0]), scope), 0
             year = stated or context.period
             kind = _kind(view, fig, raw_left, year, context)
             if kind == "baseline" and not stated:
@@ -191,6 +204,23 @@ def _year(view: str, lo: int, fig: Figure) -> str:
         if m.start() > best_at:
             best, best_at = ("每年" if m.group(0) == "每年" else m.group(0)[:3]), m.start()
     return best
+
+
+# Years listed for figures given 分别, in the same order: '到 2022 年和 2030 年，…分别达到 50% 和 60%'.
+_YEAR_LIST = re.compile(r"(20\d\d)\s*年?(?:\s*(?:[和、及与]|以及)\s*(20\d\d)\s*年?)+")
+_JOINED = re.compile(r"^\s*(?:及以[上下]|以[上下内])?\s*(?:和|、|及|以及|与)\s*$")
+
+
+def _listed_years(before: str, stated: str) -> tuple[str, ...]:
+    """The years of a list ending in the year `stated` when that list is the last year said before the figure
+    ('2022年和2030年'); () otherwise."""
+    lists = [m for m in _YEAR_LIST.finditer(before) if _not_compared(before, m.start())]
+    if not stated or not lists:
+        return ()
+    last = lists[-1]
+    years = tuple(re.findall(r"20\d\d", last.group(0)))
+    later = re.search(r"20\d\d", before[last.end():])
+    return years if years[-1] == stated and not later else ()
 
 
 def _not_compared(text: str, at: int) -> bool:
