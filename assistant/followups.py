@@ -40,6 +40,15 @@ def _own_words(question: str) -> str:
     return re.sub(r"^(那么?|还有|另外|and|whatabout|howabout)|呢$", "", rest, flags=re.I)
 
 
+# How a figure is to move, the frame of a figure question ('到2030年要控制在多少以下'), not what it is about.
+_MOVES = re.compile(r"低于|高于|超过|降到|降至|降低到|下降到|提高到|提升到|增加到|控制在|保持在|做到|达到")
+
+
+def _names_nothing(own: str) -> bool:
+    """A turn's own words name nothing to be about: '到要低于多少', '要控制在多少以下'."""
+    return not words.topic_phrases(fold(_MOVES.sub("", own)))
+
+
 _WHOLE_OF_PLACE = re.compile(r"全(?:省|市|县|区|州|国)(?=[\u4e00-\u9fff])")
 
 # What an indicator's name ends in: a rate, a count, a level, a share ('婴儿死亡率', '床位数', '健康素养水平').
@@ -70,7 +79,8 @@ def merge_followup(previous: Turn, question: str, places: list[str],
             text = (words._YEAR.sub(new_years[0], text, count=1) if words._YEAR.search(text)
                     else f"{new_years[0]}年 {text}")
         return Turn(text, previous.context)
-    if new_years and words._YEAR.search(previous.text) and len(own) <= 2:
+    if new_years and words._YEAR.search(previous.text) and (len(own) <= 2 or _names_nothing(own)):
+        # '那2022年呢？', '到2030年要低于多少': the earlier question of that year
         return Turn(words._YEAR.sub(new_years[0], previous.text, count=1), previous.context)
     swapped = _with_clause_of(previous.text, question)
     if swapped is not None:  # '那（三）13呢？' after '…的二（二）4讲什么': the other clause, not both
@@ -128,7 +138,9 @@ def resolve_followups(question: str, history, places_in,
             current = Turn(turn)
             continue
         places = places_in(current.text)
+        # it says so, or it names no place while the conversation is about one, or it names nothing to be about
         leans = not words._ACROSS_DOCUMENTS.search(fold(turn)) and (
-            is_followup(turn) or (places and not places_in(turn) and len(_own_words(turn)) <= 15))
+            is_followup(turn) or (places and not places_in(turn) and len(_own_words(turn)) <= 15)
+            or _names_nothing(_own_words(turn)))
         current = merge_followup(current, turn, places, swap_document, places_in(turn)) if leans else Turn(turn)
     return current or Turn(question)

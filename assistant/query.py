@@ -207,7 +207,9 @@ TOPIC_STOP = frozenset(
     # pointing back at the question's own words ('要交…资料——哪几份这么要求'), and finding them ('在哪能查到')
     "这种 这么 这样 这些 这类 那种 那些 那样 那类 此类 如此 查到 找到 看到 查 找 能查到 查得到 找得到 "
     # when, as a follow-up puts it ('钦州当时定的2019年底目标又是多少'), and its cue words: no topic
-    "当时 当初 那时 年底 年末 年初 年中 又 还 还是 定的".split()
+    "当时 当初 那时 年底 年末 年初 年中 又 还 还是 定的 "
+    # how a figure is to move ('到2030年要低于多少'): the question's frame, as 不低于 above, not its subject
+    "低于 高于 超过 降到 降至 降低到 下降到 提高到 提升到 增加到 控制在 保持在 做到".split()
 )
 
 

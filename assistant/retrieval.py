@@ -181,6 +181,12 @@ class Retriever:
             self._glossary = load_glossary(self._cache_dir)
         return translate(folded, self._glossary, self.in_corpus)
 
+    def synonyms(self, word: str) -> tuple[str, ...]:
+        """Words the dictionary glosses as it glosses `word` (crosslingual.Glossary.synonyms)."""
+        if self._glossary is None:
+            self._glossary = load_glossary(self._cache_dir)
+        return self._glossary.synonyms(word)
+
     def idf(self, term: str) -> float:
         """How telling a term is in this corpus (BM25's idf; unseen terms count like the rarest)."""
         return self.index.bm25.idf(term)

@@ -151,7 +151,7 @@ class Assistant:
         outline = lambda source: index.whole_clauses.get(source, ())  # noqa: E731
         context = answering.AnswerContext(index.documents, outline, retriever.idf, retriever.folded,
                                           retriever.folded_document, self.config.top_k, index.features.documents_with,
-                                          index.targets)
+                                          index.targets, retriever.synonyms)
         return Live(index, retriever, context)
 
     def use_index(self, index: SearchIndex) -> None:

@@ -53,6 +53,7 @@ class AnswerContext:
     # a which-documents question reads only those of 2 000 that could name its topic.
     documents_with: Callable[[Iterable[str]], "set[str] | None"] = lambda terms: None
     targets: Targets = Targets(())  # every quantified statement of the documents (assistant/targets/)
+    synonyms: Callable[[str], Sequence[str]] = lambda word: ()  # words a dictionary glosses alike ('孩子' → 儿童)
 
     def cite(self, clause: Clause, quotes: tuple[tuple[int, int], ...] = (), score: float = 1.0) -> Citation:
         return Citation(clause, self.documents[clause.source].title, score, quotes)

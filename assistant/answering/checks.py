@@ -89,9 +89,10 @@ def past_the_scope(query: Query, hits: Sequence[Hit], document: Document, idf: I
 
 
 def check_hit(query: Query, top: Hit, documents: dict[str, Document], idf: Idf, comparison: bool = False,
-              vouched: bool = False) -> Verdict:
+              vouched: bool = False, synonyms: Callable[[str], Sequence[str]] = lambda noun: ()) -> Verdict:
     """Whether one clause answers the question (for a comparison, its own document's part of it); `vouched`: the
-    document's target records say the clause states a value of the indicator asked, of the year asked."""
+    document's target records say the clause states a value of the indicator asked, of the year asked; a noun
+    asked stands in the clause also as one of its `synonyms` ('孩子' as 儿童)."""
     if top.exact:
         return FOUND
     if not top.places_ok:
@@ -107,7 +108,8 @@ def check_hit(query: Query, top: Hit, documents: dict[str, Document], idf: Idf, 
         return Verdict(False, NOT_FOUND)  # none of the English question's words, in Chinese, is in the clause
     if query.indicators and not comparison and not _STATES_FIGURE.search(top.clause.text):
         return Verdict(False, f"文件中未给出“{'、'.join(query.indicators)}”的具体数字。")
-    missing = [] if asks_event_duration(query) else missing_indicators(query, top, documents[top.clause.source])
+    missing = [] if asks_event_duration(query) else missing_indicators(query, top, documents[top.clause.source],
+                                                                       synonyms)
     if missing and not comparison:
         return Verdict(False, f"文件中未找到关于“{'、'.join(missing)}”的具体数字。")
     if query.indicators and not comparison and not vouched and not states_figure_of(query, top.clause.text,
@@ -120,7 +122,8 @@ def check_hit(query: Query, top: Hit, documents: dict[str, Document], idf: Idf, 
     return FOUND
 
 
-def missing_indicators(query: Query, hit: Hit, document: Document) -> list[str]:
+def missing_indicators(query: Query, hit: Hit, document: Document,
+                       synonyms: Callable[[str], Sequence[str]] = lambda noun: ()) -> list[str]:
     """A figure must be a figure of what was asked: the nouns naming it must stand in the clause.
 
     '贵州八大工程计划每千人口床位数目标是多少' finds the staffing targets, which state no 床位数.
@@ -130,7 +133,8 @@ def missing_indicators(query: Query, hit: Hit, document: Document) -> list[str]:
     """
     text, title = fold(hit.clause.text), title_readings(document.title)
     headings = fold("".join(hit.clause.path[:-1])).replace(" ", "")  # above it: its own heading is in its text
-    missing = [noun for noun in query.indicators if noun not in text and noun not in title and noun not in headings]
+    missing = [noun for noun in query.indicators if not any(w in text or w in title or w in headings
+                                                            for w in (noun, *synonyms(noun)))]
     allowed = len(query.indicators) // 3 if len(query.indicators) >= 3 else 0
     return missing if len(missing) > allowed else []
 

@@ -38,6 +38,7 @@ class RecordReading:
     of_year: tuple[Target, ...]  # of those, the ones of the year asked (all of them when no year is asked)
     years_asked: tuple[str, ...] = ()  # the year asked of the indicator (not one naming the document)
     scopes_asked: tuple[str, ...] = ()  # the breakdown asked ('农村'), which the records must state
+    named: float = 1.0  # how much of the indicator's name the question states (names_indicator)
 
     @property
     def missing(self) -> str:
@@ -111,14 +112,37 @@ def asked_kind(question: str) -> str:
     return "baseline" if _ASKS_BASELINE.search(question) else "achieved" if _ASKS_ACHIEVED.search(question) else ""
 
 
-def holds_asked(target: Target, nouns: Sequence[str], text: str) -> bool:
-    """The record is of what the question counts: most of the nouns naming it stand in the sentence stating the
-    value ('老年人健康管理率' is not answered by '60岁及以上老年人口达2.49亿'); the sentence, not the record's name,
-    since a name cut from a list ('县级医院和') keeps only part of what the sentence says."""
+def holds_asked(target: Target, nouns: Sequence[Sequence[str]], text: str) -> bool:
+    """The record is of what the question counts: most of the nouns naming it (each as the question says it or a
+    synonym) stand in the sentence stating the value ('老年人健康管理率' is not answered by '60岁及以上老年人口达
+    2.49亿'); the sentence, not the record's name, since a name cut from a list ('县级医院和') keeps only part of
+    what the sentence says."""
     if not nouns:
         return True
-    sentence = sentence_around(text, target.start)
-    return sum(n in sentence for n in nouns) * 2 > len(nouns)
+    sentence = stated_with(target, text)
+    return sum(any(w in sentence for w in words) for words in nouns) * 2 > len(nouns)
+
+
+def stated_with(target: Target, text: str) -> str:
+    """What the value is stated with, folded: its sentence; a table cell's indicator cell and scope (a PDF's cells
+    stand on lines of their own in the file's text)."""
+    if target.statement == "table":
+        return target.folded + fold(target.scope)
+    return sentence_around(text, target.start) + fold(target.scope)
+
+
+def with_synonyms(question: str, names: Sequence[str], synonyms) -> list[str]:
+    """The question with one of its words put as a record's name puts it ('12岁孩子的患龋率' → '12岁儿童的患龋率'
+    beside a record named '12岁儿童患龋率'), the words glossed alike by the dictionary (crosslingual.Glossary)."""
+    joined = "｜".join(names)
+    variants = []
+    for size in (4, 3, 2):
+        for at in range(len(question) - size + 1):
+            word = question[at:at + size]
+            if len(_CJK.findall(word)) < size or word in joined:
+                continue
+            variants.extend(question[:at] + other + question[at + size:] for other in synonyms(word) if other in joined)
+    return list(dict.fromkeys(variants))
 
 
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
@@ -140,33 +164,38 @@ def read_records(understood: Understood, context: AnswerContext, source: str) ->
     question = asked_text(understood, context)
     # what is counted: less the words naming the document ('八大工程') and the breakdown asked (seen to below)
     titles = "｜".join(_squashed(context.documents[name].title) for name in understood.named)
-    nouns = [n for n in understood.query.indicators if n in question and n not in titles and not _BREAKDOWN.search(n)]
+    nouns = [(n, *context.synonyms(n)) for n in understood.query.indicators
+             if n in question and n not in titles and not _BREAKDOWN.search(n)]
     kind = asked_kind(question)
     text = context.documents[source].text
     phrases = topic_phrases(understood)
     scored = [(names_indicator(t, question, phrases), t) for t in context.targets.targets_of(source)
               if (not kind or t.kind == kind) and holds_asked(t, nouns, text)]
+    if scored and max(s for s, _ in scored) < NAMED_SHARE:  # the question may name it in other words
+        variants = with_synonyms(question, sorted({t.folded for _, t in scored}), context.synonyms)
+        scored = [(max([s, *(names_indicator(t, v, phrases) for v in variants)]), t) for s, t in scored]
     # the record whose name the question states most of is the one asked: '老年人中医药管理率' (7 of its 8 pairs in
     # '老年人中医药健康管理率') over '管理率' (all 2 of its pairs)
-    matching = [t for s, t in sorted(scored, key=lambda st: (-round(st[0] * len(tokens(st[1].folded))), -st[0],
-                                                             st[1].start)) if s >= NAMED_SHARE]
+    ranked = sorted(scored, key=lambda st: (-round(st[0] * len(tokens(st[1].folded))), -st[0], st[1].start))
+    matching = [t for s, t in ranked if s >= NAMED_SHARE]
     if not matching:
         return None
+    named = next(s for s, t in ranked if t is matching[0])
     best = matching[0].folded
     matching = [t for t in matching if t.folded == best]  # the best-named indicator only
     years = years_asked(understood, context)
     scopes = tuple(dict.fromkeys(_BREAKDOWN.findall(question)))
     if scopes:  # '农村孕产妇死亡率' is not answered by the figure for all
-        scoped = [t for t in matching if all(w in sentence_around(text, t.start) + fold(t.scope) for w in scopes)]
+        scoped = [t for t in matching if all(w in stated_with(t, text) for w in scopes)]
         if not scoped:
-            return RecordReading(source, tuple(matching), (), tuple(years), scopes)
+            return RecordReading(source, tuple(matching), (), tuple(years), scopes, named)
         matching = scoped
     if len(years) != 1:
-        return RecordReading(source, tuple(matching), tuple(matching), tuple(years))
+        return RecordReading(source, tuple(matching), tuple(matching), tuple(years), named=named)
     of_year = tuple(t for t in matching if covers(t.year, years[0]))
     if not of_year and not all(dated(t.year) for t in matching):
         return None  # an undated record may be of that year: nothing to say either way
-    return RecordReading(source, tuple(matching), of_year, tuple(years))
+    return RecordReading(source, tuple(matching), of_year, tuple(years), named=named)
 
 
 def hit_holding(understood: Understood, target: Target) -> Hit | None:
@@ -196,8 +225,14 @@ def statement(targets: Sequence[Target]) -> str:
     for t in targets:
         when = f"{t.year}年" if _YEAR.match(t.year) else (f"{t.year}年间" if _PERIOD.match(t.year) else t.year)
         scope = f"（{t.scope}）" if t.scope else ""
-        parts.append(f"{when}{scope}{KIND_NAMES.get(t.kind, '')}{t.value.strip()}")
+        parts.append(f"{when}{scope}{KIND_NAMES.get(t.kind, '')}{with_unit(t)}")
     return f"{targets[0].indicator}：" + "；".join(parts)
+
+
+def with_unit(target: Target) -> str:
+    """The value with its unit: a table cell's ('≥50') takes the one its row's name gives ('（%）') → '≥50%'."""
+    value = target.value.strip()
+    return value if not target.unit or target.unit in re.sub(r"\s+", "", value) else value + target.unit
 
 
 def missing_reason(reading: RecordReading, context: AnswerContext) -> str:
@@ -218,6 +253,7 @@ def with_hit_first(understood: Understood, hit: Hit) -> Understood:
     return replace(understood, retrieval=replace(retrieval, hits=hits[: max(len(retrieval.hits), 1)]))
 
 
+CLEARLY_BETTER = 0.1  # a share of an indicator's name this much larger names another document's record better
 MAX_CANDIDATE_DOCUMENTS = 5  # of a question naming no document: the documents of its best candidates, in order
 
 
@@ -232,5 +268,11 @@ def reading_for(understood: Understood, context: AnswerContext) -> RecordReading
     else:
         sources = list(dict.fromkeys(h.clause.source for h in understood.retrieval.hits))
     readings = [read_records(understood, context, source) for source in sources[:MAX_CANDIDATE_DOCUMENTS]]
-    stating = next((r for r in readings if r is not None and not r.missing), None)
-    return stating or readings[0]  # of a question naming none, a document stating it before the first's refusal
+    stating = [r for r in readings if r is not None and not r.missing]
+    if stating:  # the first candidate stating it, unless a later one names it clearly better ('优秀率' over '优良率')
+        best = stating[0]
+        for reading in stating[1:]:
+            if reading.named >= best.named + CLEARLY_BETTER:
+                best = reading
+        return best
+    return readings[0]  # of a question naming none, a document stating it before the first's refusal

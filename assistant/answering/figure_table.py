@@ -30,7 +30,7 @@ def figure_table(understood: Understood, context: AnswerContext) -> Answer | Non
     if len(understood.named) > 1 or not asks_each_document(question) or not context.targets:
         return None
     question = _EACH_DOCUMENT.sub("", question)
-    nouns = [n for n in understood.query.indicators if n in question]
+    nouns = [(n, *context.synonyms(n)) for n in understood.query.indicators if n in question]
     phrases = topic_phrases(understood)
     kind, years = asked_kind(question), years_asked(understood, context)
     order = list(dict.fromkeys(h.clause.source for h in understood.retrieval.ranked or understood.retrieval.hits))

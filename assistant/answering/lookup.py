@@ -39,8 +39,8 @@ def quoted_answer(understood: Understood, context: AnswerContext, intent: Intent
     # the records vouch for the clause and the year: what was asked must still be in it, else the ranking decides
     # (and the year asked must be written in it: a record dated by its document's year alone may be misread)
     if held is not None and held.places_ok and all(y in fold(held.clause.text) for y in reading.years_asked) \
-            and check_hit(understood.retrieval.query, held, documents, idf,
-                                                         vouched=True).found:
+            and check_hit(understood.retrieval.query, held, documents, idf, vouched=True,
+                          synonyms=context.synonyms).found:
         understood = with_hit_first(understood, held)
         retrieval = understood.retrieval
     else:
