@@ -196,3 +196,14 @@ def test_a_heading_quoting_its_paragraphs_figure_is_one_statement(heading, body,
 def test_years_listed_once_go_to_the_figures_given_respectively_in_order(sentence, indicator, by_year):
     found = targets(f"一、主要目标\n{sentence}")
     assert {t.year: t.value.strip() for t in found if t.indicator == indicator} == by_year
+
+
+# An area in square metres, as plans write it: m2, m², ㎡ beside 平方米.
+@pytest.mark.parametrize("sentence, indicator, value", [
+    ("到2025年，人均体育场地面积达到2.6m2及以上。", "人均体育场地面积", "2.6m2及以上"),
+    ("到2025年，每千名老年人养老服务设施建筑面积不低于 350 m²。", "每千名老年人养老服务设施建筑面积", "350 m²"),
+    ("到2025年，城市人均公园绿地面积达到 15㎡以上。", "城市人均公园绿地面积", "15㎡以上"),
+])
+def test_an_area_in_square_metres_is_a_figure(sentence, indicator, value):
+    found = targets(f"一、主要目标\n{sentence}")
+    assert only(found, indicator=indicator).value == value

@@ -13,7 +13,7 @@ from assistant.textnorm import fold
 
 # The units a target is counted in. Money (元, 万元) is left out on purpose: no plan states a budget as a
 # target, and 投入650万元 read as one would be noise. 条/批/版/期 number things, they count nothing aimed at.
-COUNT_UNITS = ("个百分点", "人次", "大类", "平方米", "万亩", "床位", "个", "名", "家", "所", "人", "种", "类", "张", "台",
+COUNT_UNITS = ("个百分点", "人次", "大类", "平方米", "m2", "m²", "㎡", "万亩", "床位", "个", "名", "家", "所", "人", "种", "类", "张", "台",
                "间", "本", "项", "次", "级", "例", "亩", "辆", "支", "座", "户", "床", "岁")
 # Grams are left to tables, whose headers name them ("人均每日食盐摄入量（g）"): in prose "5G" is a network.
 TIME_UNITS = ("分钟", "小时", "公里")  # a service radius or a time to arrive (平均10分钟到达)
