@@ -79,6 +79,8 @@ def test_which_figure_is_asked_names_no_thing_counted(question):
 @pytest.mark.parametrize("question, kind", [
     ("木垒实际做到多少了？", "achieved"), ("职业病危害项目申报率已经达到多少？", "achieved"),
     ("2030年目标是多少", ""), ("现在的吸烟率是多少", "baseline"),
+    # the target and what was achieved, both asked
+    ("申报率，几个文件里的要求和完成情况汇总一下", ""), ("目标是多少，实际做到了多少", ""), ("计划提出的和已经完成的各是多少", ""),
 ])
 def test_the_kind_of_figure_asked(question, kind):
     assert asked_kind(question) == kind
@@ -102,6 +104,12 @@ def test_a_record_answers_only_what_its_sentence_counts(sentence, nouns, holds):
                                       "004_7019475e6841841c.txt": "38%"}),
     ("各个规划对免疫规划疫苗接种率的要求汇总一下", {"000_a7ee23972fa017a8.txt": "95%以上",
                                          "002_02c8256838811767.txt": "95%以上"}),
+    # other quantifiers over the documents: 每份, 所有, 不同
+    ("每份文件定的孕产妇死亡率是多少？", {"000_a7ee23972fa017a8.txt": "18/10 万", "004_7019475e6841841c.txt": "3.82/10万"}),
+    ("所有方案里居民健康素养水平是多少", {"000_a7ee23972fa017a8.txt": "18%", "001_a2c9650bb564f988.txt": "14%",
+                                    "004_7019475e6841841c.txt": "38%"}),
+    ("不同计划对免疫规划疫苗接种率有什么要求", {"000_a7ee23972fa017a8.txt": "95%以上",
+                                       "002_02c8256838811767.txt": "95%以上"}),
 ])
 def test_one_figure_asked_of_each_document_is_a_row_per_document(shared_assistant, question, rows):
     answer = shared_assistant.ask(question)

@@ -106,10 +106,13 @@ def years_asked(understood: Understood, context: AnswerContext) -> list[str]:
 # Which of an indicator's figures a question asks: the base level, what was achieved, else its target.
 _ASKS_BASELINE = re.compile(r"基期|基线|基数|现状|现在|目前|当前")
 _ASKS_ACHIEVED = re.compile(r"实际|完成|做到|达到了|已经|已达|累计|取得")
+_ASKS_TARGET = re.compile(r"要求|目标|计划|规划|提出|定的")  # with what was achieved: both are asked
 
 
 def asked_kind(question: str) -> str:
-    return "baseline" if _ASKS_BASELINE.search(question) else "achieved" if _ASKS_ACHIEVED.search(question) else ""
+    if _ASKS_BASELINE.search(question):
+        return "baseline"
+    return "achieved" if _ASKS_ACHIEVED.search(question) and not _ASKS_TARGET.search(question) else ""
 
 
 def holds_asked(target: Target, nouns: Sequence[Sequence[str]], text: str) -> bool:
