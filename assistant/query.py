@@ -310,14 +310,17 @@ def make_query(
     spelt: Spellings | None = None,
     swap_document: Callable[[str, str], str | None] = lambda previous, question: None,
     ordinary: Callable[[str], bool] = lambda word: False,
+    in_term: Callable[[str, str], bool] = lambda word, folded: False,
 ) -> Query:
     """Everything retrieval needs to know about a question; an English one gets Chinese words added.
     `spelt` is the known places' pinyin (made from them when not given); `swap_document` turns a follow-up that
     names only another document into the earlier question about that one (catalogue.swap_document); `ordinary`
-    tells a word the segmenter tags as a place that, in this collection, is none (retrieval.Retriever.ordinary)."""
+    tells a word the segmenter tags as a place that, in this collection, is none (retrieval.Retriever.ordinary);
+    `in_term` one that starts a term of the collection where the question has it ('安宁疗护')."""
     def places_in(text: str) -> list[str]:
         folded = fold(text)
-        found = {p for p in tagged_places(folded) if not ordinary(p)} | {p for p in known_places if p in folded}
+        found = {p for p in tagged_places(folded) if not ordinary(p) and not in_term(p, folded)} | \
+            {p for p in known_places if p in folded}
         if re.search(r"[a-z]", folded):  # pinyin only for Latin letters
             pattern = known.pattern
             for m in pattern.finditer(folded) if pattern is not None else ():
