@@ -15,6 +15,7 @@ from collections import Counter
 from typing import Callable, Iterable, Mapping
 
 from assistant.ingest.convert import SHEET_SUFFIXES, SLIDE_SUFFIXES, WORD_SUFFIXES
+from assistant.query import topic_phrases
 from assistant.textnorm import fold
 
 MIN_NAME = 2  # characters of a head a question must repeat
@@ -118,7 +119,7 @@ class Catalogue:
         return found
 
 
-_FIGURE_SLOTS = re.compile(r"(?:19|20)\d\d年?(?:底|末)?|目标值?|基期(?:水平)?|基线|现状|实际(?:值)?|要求")
+_FIGURE_SLOTS = re.compile(r"(?:19|20)\d\d年?(?:底|末)?|目标值?|基期(?:水平)?|基线|现状|实际(?:值)?|要求|全[国省市县区]")
 
 
 def swap_document(previous: str, question: str, names_at: Callable[[str], list[tuple[str, int, int]]]) -> str | None:
@@ -132,7 +133,7 @@ def swap_document(previous: str, question: str, names_at: Callable[[str], list[t
     # a year, and which of the figures ('2022年的目标呢？'), are the earlier question's slots: merge_followup sets them
     rest = _FIGURE_SLOTS.sub("", rest)
     rest = re.sub(r"^(那么?|还有|另外)|(的|呢|吗)+$", "", rest)
-    if len(rest) > 2:  # it asks something of its own as well
+    if len(rest) > 2 and topic_phrases(rest):  # it asks something of its own as well ('里的全国是多少' asks nothing)
         return None
     if not theirs:  # the earlier question named its document in words the catalogue does not hold: asked of this one
         return question[start:end] + " " + previous

@@ -44,10 +44,21 @@ def _own_words(question: str) -> str:
 _MOVES = re.compile(r"低于|高于|超过|降到|降至|降低到|下降到|提高到|提升到|增加到|控制在|保持在|做到|达到")
 
 
+def _without(text: str, places: list[str]) -> str:
+    """`text` less the places it names ('木垒那边实际做到多少了' → '那边实际做到多少了')."""
+    for place in places:
+        text = re.sub(rf"{re.escape(place)}(?:{'|'.join(words._ADMIN_SUFFIX)})?", "", text)
+    return text
+
+
 def _names_nothing(own: str) -> bool:
     """A turn's own words name nothing to be about: '到要低于多少', '要控制在多少以下'."""
     return not words.topic_phrases(fold(_MOVES.sub("", own)))
 
+
+# Which of an indicator's figures a question asks (answering.figure_records reads them from the resolved text).
+_KIND = re.compile(r"基期水平|基期值|基期|基线|现状值?|目标值|目标|实际值?|完成值")
+_SHORT_NOUN = 4  # characters: a follow-up this short after a figure question names another thing to count
 
 _WHOLE_OF_PLACE = re.compile(r"全(?:省|市|县|区|州|国)(?=[\u4e00-\u9fff])")
 
@@ -69,8 +80,7 @@ def merge_followup(previous: Turn, question: str, places: list[str],
     own = _own_words(question)
     fresh = [p for p in new_places if p not in places]
     rest = own
-    for place in fresh:
-        rest = re.sub(rf"{re.escape(place)}(?:{'|'.join(words._ADMIN_SUFFIX)})?", "", rest)
+    rest = _without(rest, fresh)
     if fresh and not words.topic_phrases(fold(rest)):
         # '那广州2023年定的目标是多少？', '钦州当时定的2019年底目标又是多少': the earlier question of that place (and year)
         text = _WHOLE_OF_PLACE.sub("", fold(previous.text))  # '全省' was the earlier place's whole
@@ -82,18 +92,29 @@ def merge_followup(previous: Turn, question: str, places: list[str],
     if new_years and words._YEAR.search(previous.text) and (len(own) <= 2 or _names_nothing(own)):
         # '那2022年呢？', '到2030年要低于多少': the earlier question of that year
         return Turn(words._YEAR.sub(new_years[0], previous.text, count=1), previous.context)
+    if words.ASKS_FIGURE.search(fold(previous.text)) and _names_nothing(own) and (new_years or _KIND.search(own)):
+        # '那2022年的目标值呢' after '…婴儿死亡率的基期水平是多少？': the earlier question's figure, of that year and kind
+        text = _KIND.sub("", previous.text)
+        if new_years:
+            text = words._YEAR.sub(new_years[0], text, count=1) if words._YEAR.search(text) else text
+        return Turn(f"{text} {question}", previous.context)
     swapped = _with_clause_of(previous.text, question)
     if swapped is not None:  # '那（三）13呢？' after '…的二（二）4讲什么': the other clause, not both
         return Turn(swapped, previous.context)
     swapped = swap_document(previous.text, question)
     if swapped is not None:  # '那胰岛素的呢？' after a question about C肽's guideline: the same, of 胰岛素's
+        swapped = _without(swapped, places)  # the earlier question's place named its document, which this replaces
         if new_years and words._YEAR.search(swapped):  # '健康中国行动2022年的呢？': of that one, and that year
             swapped = words._YEAR.sub(new_years[0], swapped, count=1)
+        elif new_years:  # the earlier question said no year ('今年'): the one this turn names
+            swapped = f"{new_years[0]}年 " + re.sub(r"今年|明年|去年|当年", "", swapped)
         return Turn(swapped, previous.context)
     if len(own) <= 4 and not words.topic_phrases(fold(own)):
         return Turn(f"{previous.text} {question}", previous.context)
-    if words.ASKS_FIGURE.search(fold(previous.text)) and not words.ASKS_FIGURE.search(fold(question)) and _MEASURE.search(own):
-        # '5岁以下儿童死亡率呢？' after '…孕产妇死亡率2030年目标是多少？': the same figure of another indicator, that year
+    if words.ASKS_FIGURE.search(fold(previous.text)) and not words.ASKS_FIGURE.search(fold(question)) and (
+            _MEASURE.search(own) or len(own) <= _SHORT_NOUN):
+        # '5岁以下儿童死亡率呢？' after '…孕产妇死亡率2030年目标是多少？', '床位呢' after '…医疗卫生机构有多少个？':
+        # the same figure of another indicator or thing counted, that year
         years = new_years or words._YEAR.findall(previous.text)[:1]
         return Turn(" ".join([question, *places, *(f"{y}年" for y in years), "是多少"]), previous.text, own)
     return Turn(" ".join([question, *places]), previous.text, own)
@@ -141,6 +162,6 @@ def resolve_followups(question: str, history, places_in,
         # it says so, or it names no place while the conversation is about one, or it names nothing to be about
         leans = not words._ACROSS_DOCUMENTS.search(fold(turn)) and (
             is_followup(turn) or (places and not places_in(turn) and len(_own_words(turn)) <= 15)
-            or _names_nothing(_own_words(turn)))
+            or _names_nothing(_without(_own_words(turn), places_in(turn))))
         current = merge_followup(current, turn, places, swap_document, places_in(turn)) if leans else Turn(turn)
     return current or Turn(question)

@@ -101,6 +101,16 @@ def chinese_number(n: int) -> str:
     return digits[hundreds] + "百" + tail
 
 
+# A year as staff abbreviate it ('22年的目标', '心脑血管病死亡率30年要降到多少'): 19–35 before 年, not a span of
+# years ('10年以上', '近20年来', '30年内', '第20年') nor part of a longer number.
+_SHORT_YEAR = re.compile(r"(?<![\d.第近满约共])(19|2\d|3[0-5])(\s*年)(?!\s*(?:内|来|间|以上|以下|左右|后|前|期|代|多|余|半|制|龄|里|中))")
+
+
+def full_years(text: str) -> str:
+    """'那22年的目标值呢' → '那2022年的目标值呢'."""
+    return _SHORT_YEAR.sub(lambda m: f"20{m.group(1)}{m.group(2)}", text)
+
+
 def years(folded: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_YEAR.findall(folded)))
 
@@ -207,7 +217,9 @@ TOPIC_STOP = frozenset(
     # pointing back at the question's own words ('要交…资料——哪几份这么要求'), and finding them ('在哪能查到')
     "这种 这么 这样 这些 这类 那种 那些 那样 那类 此类 如此 查到 找到 看到 查 找 能查到 查得到 找得到 "
     # when, as a follow-up puts it ('钦州当时定的2019年底目标又是多少'), and its cue words: no topic
-    "当时 当初 那时 年底 年末 年初 年中 又 还 还是 定的 "
+    "当时 当初 那时 年底 年末 年初 年中 又 还 还是 定的 那边 这边 那里 这里 那儿 这儿 "
+    # which of an indicator's figures ('那2022年的目标值呢'): frame
+    "目标值 基期值 基期水平 现状值 实际值 "
     # how a figure is to move ('到2030年要低于多少'): the question's frame, as 不低于 above, not its subject
     "低于 高于 超过 降到 降至 降低到 下降到 提高到 提升到 增加到 控制在 保持在 做到".split()
 )
@@ -328,6 +340,7 @@ def make_query(
         return sorted(found, key=lambda p: (folded.find(p) if p in folded else len(folded), p))  # as named
 
     known = spelt if spelt is not None else _spellings_of(known_places)
+    question, history = full_years(question), [full_years(h) for h in history]
     turn = followups.resolve_followups(question, history, places_in, swap_document)
     text, folded = turn.text, _MARKUP.sub(" ", fold(turn.text))  # tags are not what anyone asks about
     translations = () if _CJK_RUN.search(folded) else tuple(translate(folded))

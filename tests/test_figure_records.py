@@ -13,6 +13,7 @@ import pytest
 from assistant import answering
 from assistant.answering.figure_records import asked_kind, holds_asked, names_indicator, reading_for
 from assistant.targets import Target
+from assistant.textnorm import fold
 
 GUIZHOU = "000_a7ee23972fa017a8.txt"
 
@@ -237,3 +238,47 @@ def test_a_figure_asked_in_other_words_is_answered_from_its_record(shared_assist
 def test_a_turn_naming_only_a_year_asks_the_earlier_figure_of_that_year(shared_assistant, history, followup, value):
     answer = shared_assistant.ask(followup, history)
     assert answer.found and value in answer.text.splitlines()[0]
+
+
+# Staff write a year short ('22年的目标'): 19–35 before 年 is 2019–2035, not a span of years ('10年以上', '30年内').
+@pytest.mark.parametrize("typed, read", [
+    ("那22年的目标值呢", "那2022年的目标值呢"), ("心脑血管病死亡率30年底要压到多少", "心脑血管病死亡率2030年底要压到多少"),
+    ("25年计划完成多少", "2025年计划完成多少"), ("工作10年以上的医生", "工作10年以上的医生"),
+    ("近20年来的变化", "近20年来的变化"), ("30年内要建成", "30年内要建成"),
+])
+def test_a_year_written_short_is_read_in_full(typed, read):
+    from assistant.query import full_years
+    assert full_years(typed) == read
+
+
+def test_a_figure_asked_with_a_short_year_is_answered(shared_assistant):
+    answer = shared_assistant.ask("贵州22年孕产妇死亡率要降到多少？")
+    assert answer.found and "18/10 万" in answer.text.splitlines()[0]
+
+
+# A follow-up changes one slot and keeps the rest: another place keeps the earlier question but not its year when
+# the other document sets another ('钦州呢' → its 2019 target, said as 2019's); a short noun is another thing counted
+# ('床位呢'); a place and what was achieved ('木垒那边实际做到多少了？'); another document named with a year and
+# '全国/全省' ('八大工程里22年的目标是多少', the earlier question's place dropped: it named the earlier document).
+@pytest.mark.parametrize("history, followup, value", [
+    (["贵州2022年全省居民健康素养水平要提升到多少？"], "钦州呢", "2019年目标14%"),
+    (["广州2022年全市医疗卫生机构有多少个？"], "床位呢", "11.05万张"),
+    (["贵州2022年重点行业用人单位职业病危害项目申报率要求多少"], "木垒那边实际做到多少了？", "97%"),
+    (["钦州2019年居民健康素养水平要达到多少？"], "八大工程里22年的全省目标是多少", "18%"),
+])
+def test_a_follow_up_changes_one_slot_of_the_figure_asked(shared_assistant, history, followup, value):
+    answer = shared_assistant.ask(followup, history)
+    assert answer.found and value in answer.text
+
+
+# '那2022年的目标值呢' after a question about the base level: the same indicator, of that year and that kind.
+@pytest.mark.parametrize("earlier, followup", [
+    ("健康中国行动里婴儿死亡率的基期水平是多少？", "那22年的目标值呢"),
+    ("居民健康素养水平的基线是多少", "2030年的目标呢"),
+    ("吸烟率现状值是多少", "那2022年要求是多少"),
+])
+def test_a_follow_up_asking_another_kind_of_figure_drops_the_earlier_kind(earlier, followup):
+    from assistant.followups import resolve_followups
+    from assistant.query import full_years
+    turn = resolve_followups(full_years(followup), [earlier], lambda text: [])
+    assert asked_kind(fold(turn.text)) == "" and any(y in turn.text for y in ("2022", "2030"))

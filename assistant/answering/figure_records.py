@@ -196,6 +196,9 @@ def read_records(understood: Understood, context: AnswerContext, source: str) ->
     if len(years) != 1:
         return RecordReading(source, tuple(matching), tuple(matching), tuple(years), named=named)
     of_year = tuple(t for t in matching if covers(t.year, years[0]))
+    if not of_year and years[0] not in understood.query.asked:
+        # the year came with the earlier turn ('钦州呢' after '贵州2022年…'): what this document sets, with its years
+        return RecordReading(source, tuple(matching), tuple(matching), (), named=named)
     if not of_year and not all(dated(t.year) for t in matching):
         return None  # an undated record may be of that year: nothing to say either way
     return RecordReading(source, tuple(matching), of_year, tuple(years), named=named)
