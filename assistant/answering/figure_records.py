@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from assistant.answering.base import AnswerContext, Understood
+from assistant.answering.figure_cells import unset_cell
 from assistant.models import Clause
 from assistant.retrieval import Hit
 from assistant.targets import KIND_NAMES, Target
@@ -162,13 +163,33 @@ def sentence_around(text: str, at: int) -> str:
 _BREAKDOWN = re.compile(r"农村|城市|城镇|乡村|男性|女性|东部|中部|西部")
 
 
+def counted_nouns(understood: Understood, context: AnswerContext, question: str) -> list[tuple[str, ...]]:
+    """What a figure question counts, each noun with its synonyms: less the words naming the document ('八大工程')
+    and the breakdown asked ('农村', seen to apart)."""
+    titles = "｜".join(_squashed(context.documents[name].title) for name in understood.named)
+    return [(n, *context.synonyms(n)) for n in understood.query.indicators
+            if n in question and n not in titles and not _BREAKDOWN.search(n)]
+
+
+def cell_unset(understood: Understood, context: AnswerContext, clause: Clause) -> str:
+    """The refusal when the clause is a table row of the indicator asked whose cell for the year asked (or the base
+    level) states no number ('…2030年目标值为“持续提高”'); "" otherwise."""
+    question = asked_text(understood, context)
+    years = years_asked(understood, context)
+    year = years[0] if len(years) == 1 else ""
+    cell = unset_cell(clause, counted_nouns(understood, context, question), year, asked_kind(question) == "baseline")
+    if cell is None:
+        return ""
+    name = cell.indicator or "、".join(understood.query.indicators)
+    title = context.documents[clause.source].title
+    return (f"文件中未给出“{name}”{f'{year}年' if year else '基期'}的具体数值：《{title}》{clause.label}中该项"
+            f"{cell.header}为“{cell.value}”。")
+
+
 def read_records(understood: Understood, context: AnswerContext, source: str) -> RecordReading | None:
     """The records of `source` naming the indicator asked; None when none does (the records cannot help)."""
     question = asked_text(understood, context)
-    # what is counted: less the words naming the document ('八大工程') and the breakdown asked (seen to below)
-    titles = "｜".join(_squashed(context.documents[name].title) for name in understood.named)
-    nouns = [(n, *context.synonyms(n)) for n in understood.query.indicators
-             if n in question and n not in titles and not _BREAKDOWN.search(n)]
+    nouns = counted_nouns(understood, context, question)
     kind = asked_kind(question)
     text = context.documents[source].text
     phrases = topic_phrases(understood)

@@ -6,9 +6,8 @@ import re
 from assistant.answering.base import AnswerContext, Understood, children, is_table_row, register
 from assistant.answering.checks import (Verdict, check_hit, judge, silent_documents, unknown_acronyms,
                                         verified_first)
-from assistant.answering.figure_records import (hit_holding, holds, missing_reason, reading_for, sentence_around,
-                                                statement,
-                                                value_sentence, with_hit_first)
+from assistant.answering.figure_records import (cell_unset, hit_holding, holds, missing_reason, reading_for,
+                                                sentence_around, statement, value_sentence, with_hit_first)
 from assistant.answering.quotes import best_sentences, quote_line, quote_text, whole_clause
 from assistant.models import Answer, Citation, Intent
 from assistant.retrieval import Hit, Retrieval
@@ -62,6 +61,10 @@ def quoted_answer(understood: Understood, context: AnswerContext, intent: Intent
     else:
         verdict = judge(retrieval, documents, idf)
     quoting = answering_hits(retrieval) if verdict.found else []
+    unset = cell_unset(understood, context, quoting[0].clause) if quoting and held is None and \
+        intent is Intent.FIGURE else ""
+    if unset:  # a table row whose cell asked says '持续提高': its other cells' numbers answer nothing asked
+        verdict, quoting = Verdict(False, unset), []
     citations = []
     for hit in retrieval.hits:
         quotes = ()
