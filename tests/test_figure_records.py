@@ -282,3 +282,15 @@ def test_a_follow_up_asking_another_kind_of_figure_drops_the_earlier_kind(earlie
     from assistant.query import full_years
     turn = resolve_followups(full_years(followup), [earlier], lambda text: [])
     assert asked_kind(fold(turn.text)) == "" and any(y in turn.text for y in ("2022", "2030"))
+
+
+# A figure question whose best clause answers with sentences stating no number ('…控制在全国平均水平以下', '加强对
+# 茅台医院…的指导') is refused, saying what the sentence does say, not quoted as the answer.
+@pytest.mark.parametrize("question, said", [
+    ("八大工程2022年法定传染病总发病率要控制在每10万人多少以下", "全国平均水平以下"),
+    ("贵州2022年甲乙丙类法定传染病总发病率要控制在多少？", "全国平均水平以下"),
+    ("贵州要求茅台医院达到几级", "茅台医院"),
+])
+def test_a_figure_question_answered_by_sentences_without_a_number_is_refused(shared_assistant, question, said):
+    answer = shared_assistant.ask(question)
+    assert not answer.found and "只说“" in answer.text and said in answer.text

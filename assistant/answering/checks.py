@@ -25,6 +25,11 @@ Idf = Callable[[str], float]
 # A clause that can answer 'how many': digits, or a Chinese number with a measure word (两家, 三级).
 _STATES_FIGURE = re.compile(r"(?<![\d.])(?!(?:19|20)\d{2}\s*年)\d+|[一二三四五六七八九十两百千万]+\s*"
                             r"(?:[个家所名级项张人次岁倍成周天日秒]|小时|分钟|年|月)")
+def states_number(text: str) -> bool:
+    """Whether a text states a number other than a year ('控制在全国平均水平以下' of 2022 states none)."""
+    return bool(_STATES_FIGURE.search(text))
+
+
 _YEAR_SPAN = re.compile(r"(?:19|20)\d{2}\s*年?\s*[—–\-~至到]\s*(?:19|20)\d{2}")
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 
 from assistant.answering.base import AnswerContext, Understood, children, is_table_row, register
-from assistant.answering.checks import (Verdict, check_hit, judge, silent_documents, unknown_acronyms,
-                                        verified_first)
+from assistant.answering.checks import (Verdict, check_hit, judge, silent_documents, states_number,
+                                        unknown_acronyms, verified_first)
 from assistant.answering.figure_records import (cell_unset, hit_holding, holds, missing_reason, reading_for,
                                                 sentence_around, statement, value_sentence, with_hit_first)
 from assistant.answering.quotes import best_sentences, quote_line, quote_text, whole_clause
@@ -76,6 +76,16 @@ def quoted_answer(understood: Understood, context: AnswerContext, intent: Intent
             else:
                 quotes = best_sentences(retrieval.query, hit.clause.text, hit.clause.start, idf)
         citations.append(context.cite(hit.clause, quotes, hit.score))
+    quoted = [c for c in citations if c.quotes]
+    said = [quote_text(documents[c.source].text, c.quotes) for c in quoted]
+    if quoted and held is None and intent is Intent.FIGURE and not any(h.exact for h in quoting) \
+            and not any(states_number(text) for text in said):
+        # the sentences the clause answers with state no number ('…总发病率控制在全国平均水平以下'): say what they say
+        asked = max((re.sub(r"\s+", "", p) for p in retrieval.query.topic), key=len, default="") or \
+            "、".join(retrieval.query.indicators)
+        verdict = Verdict(False, f"文件中未给出“{asked}”的具体数字："
+                                 f"《{quoted[0].document_title}》{quoted[0].clause.label}只说“{said[0][:160]}”。")
+        citations = [context.cite(c.clause, (), c.score) for c in citations]
     if verdict.found:
         lines = [quote_line(i, c, documents[c.source].text) for i, c in enumerate(citations, 1) if c.quotes]
         items = lead_in_items(citations[0], context) if len(quoting) == 1 and citations[0].quotes else []
