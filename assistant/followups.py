@@ -88,7 +88,8 @@ def merge_followup(previous: Turn, question: str, places: list[str],
         if new_years:
             text = (words._YEAR.sub(new_years[0], text, count=1) if words._YEAR.search(text)
                     else f"{new_years[0]}年 {text}")
-        return Turn(text, previous.context)
+        kinds = _KIND.findall(fold(question))  # '木垒那边实际做到多少了？': what was achieved there
+        return Turn(" ".join([_KIND.sub("", text) if kinds else text, *kinds]), previous.context)
     if new_years and words._YEAR.search(previous.text) and (len(own) <= 2 or _names_nothing(own)):
         # '那2022年呢？', '到2030年要低于多少': the earlier question of that year
         return Turn(words._YEAR.sub(new_years[0], previous.text, count=1), previous.context)

@@ -294,3 +294,16 @@ def test_a_follow_up_asking_another_kind_of_figure_drops_the_earlier_kind(earlie
 def test_a_figure_question_answered_by_sentences_without_a_number_is_refused(shared_assistant, question, said):
     answer = shared_assistant.ask(question)
     assert not answer.found and "只说“" in answer.text and said in answer.text
+
+
+# A target asked ('…的目标是多少', '要求达到多少') of a document stating only what was achieved is refused, with the
+# achieved value it does state; asked what was achieved, the same document answers.
+@pytest.mark.parametrize("question, value", [
+    ("木垒高血压健康管理率的目标是多少", "实际52%"),
+    ("广州2023年孕产妇死亡率目标定的多少", "2022年实际3.82/10万"),
+    ("木垒严重精神障碍患者规范管理率要求达到多少？", "实际90%以上"),
+])
+def test_a_target_asked_of_what_a_report_states_as_achieved_is_refused_with_it(shared_assistant, question, value):
+    answer = shared_assistant.ask(question)
+    assert not answer.found and "的目标：" in answer.text and value in answer.text
+    assert shared_assistant.ask(question.replace("的目标", "实际").replace("目标定的", "实际").replace("要求达到", "实际达到")).found

@@ -40,6 +40,7 @@ class RecordReading:
     years_asked: tuple[str, ...] = ()  # the year asked of the indicator (not one naming the document)
     scopes_asked: tuple[str, ...] = ()  # the breakdown asked ('农村'), which the records must state
     named: float = 1.0  # how much of the indicator's name the question states (names_indicator)
+    target_asked: bool = False  # a target was asked ('…的目标定的多少') and the records state only other kinds
 
     @property
     def missing(self) -> str:
@@ -47,6 +48,8 @@ class RecordReading:
         or the year asked when every record of it is dated and none is of that year; "" when nothing is missing."""
         if not self.matching or self.of_year:
             return ""
+        if self.target_asked:
+            return "目标"
         return "、".join(self.scopes_asked) if self.scopes_asked else f"{self.years_asked[0]}年"
 
 
@@ -108,6 +111,7 @@ def years_asked(understood: Understood, context: AnswerContext) -> list[str]:
 _ASKS_BASELINE = re.compile(r"基期|基线|基数|现状|现在|目前|当前")
 _ASKS_ACHIEVED = re.compile(r"实际|完成|做到|达到了|已经|已达|累计|取得")
 _ASKS_TARGET = re.compile(r"要求|目标|计划|规划|提出|定的")  # with what was achieved: both are asked
+_NAMES_TARGET = re.compile(r"目标|要求")  # asked alone, a target and nothing else
 
 
 def asked_kind(question: str) -> str:
@@ -208,6 +212,10 @@ def read_records(understood: Understood, context: AnswerContext, source: str) ->
     best = matching[0].folded
     matching = [t for t in matching if t.folded == best]  # the best-named indicator only
     years = years_asked(understood, context)
+    if not kind and _NAMES_TARGET.search(question) and not _ASKS_ACHIEVED.search(question) \
+            and all(t.kind != "target" for t in matching):
+        # '广州今年孕产妇死亡率的目标定的多少' of a report stating what was achieved: no target, and says so
+        return RecordReading(source, tuple(matching), (), tuple(years), named=named, target_asked=True)
     scopes = tuple(dict.fromkeys(_BREAKDOWN.findall(question)))
     if scopes:  # '农村孕产妇死亡率' is not answered by the figure for all
         scoped = [t for t in matching if all(w in stated_with(t, text) for w in scopes)]
@@ -270,6 +278,9 @@ def missing_reason(reading: RecordReading, context: AnswerContext) -> str:
     title = context.documents[reading.source].title
     when = f"{'、'.join(years)}年的" if years else ""
     overall = "总体" if reading.scopes_asked else ""
+    if reading.target_asked:
+        return (f"文件中未找到“{reading.matching[0].indicator}”的目标：《{title}》只给出了{when}{kind}数字"
+                f"（{statement(reading.matching[:MAX_STATED])}）。")
     return (f"文件中未找到{reading.missing}的这项内容：《{title}》只给出了“{reading.matching[0].indicator}”"
             f"{when}{overall}{kind}。")
 
@@ -280,6 +291,7 @@ def with_hit_first(understood: Understood, hit: Hit) -> Understood:
     return replace(understood, retrieval=replace(retrieval, hits=hits[: max(len(retrieval.hits), 1)]))
 
 
+MAX_STATED = 4  # values a refusal quotes of what the document does state
 CLEARLY_BETTER = 0.1  # a share of an indicator's name this much larger names another document's record better
 MAX_CANDIDATE_DOCUMENTS = 5  # of a question naming no document: the documents of its best candidates, in order
 

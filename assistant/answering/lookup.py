@@ -108,13 +108,14 @@ def not_set(understood: Understood, context: AnswerContext, reading) -> Answer |
     """'2025年…是多少' of a plan that sets the indicator for 2020 and 2022 only (or '农村…' of one that sets it for
     all): say so, citing where it sets it. None when a clause stating those values names the year or breakdown
     asked after all (a list the records read only in part)."""
-    asked = reading.scopes_asked or reading.years_asked[:1]
+    asked = ("目标",) if reading.target_asked else reading.scopes_asked or reading.years_asked[:1]
     text = context.documents[reading.source].text
     clauses = {}
     for target in reading.matching:
         hit = hit_holding(understood, target)
-        # a year may stand at the head of the list its value ends (the clause); a breakdown is the value's own
-        said = sentence_around(text, target.start) if reading.scopes_asked else fold(hit.clause.text) if hit else ""
+        # a year may stand at the head of the list its value ends (the clause); a breakdown or kind is the value's own
+        own = reading.scopes_asked or reading.target_asked
+        said = sentence_around(text, target.start) if own else fold(hit.clause.text) if hit else ""
         if hit is None or any(word in said for word in asked):
             return None
         if hit.clause.key not in clauses:
