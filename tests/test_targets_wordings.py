@@ -207,3 +207,15 @@ def test_years_listed_once_go_to_the_figures_given_respectively_in_order(sentenc
 def test_an_area_in_square_metres_is_a_figure(sentence, indicator, value):
     found = targets(f"一、主要目标\n{sentence}")
     assert only(found, indicator=indicator).value == value
+
+
+# Parallel heads listed before one measure: each head is of that measure.
+@pytest.mark.parametrize("sentence, names", [
+    ("到2025年，小学生、初中生、高中生近视率分别控制在30%、60%、70%以内。",
+     ["小学生近视率", "初中生近视率", "高中生近视率"]),
+    ("到2025年，城市、农村婴儿死亡率分别降到3‰和5‰。", ["城市婴儿死亡率", "农村婴儿死亡率"]),
+    ("到2025年，男性、女性居民健康素养水平分别达到30%和32%。", ["男性居民健康素养水平", "女性居民健康素养水平"]),
+])
+def test_parallel_heads_before_one_measure_each_name_it(sentence, names):
+    found = targets(f"一、主要目标\n{sentence}")
+    assert [t.indicator for t in found] == names

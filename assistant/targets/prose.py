@@ -89,7 +89,7 @@ def read_prose(view: str, skip: list[tuple[int, int]], context: DocumentContext)
             elif pending and not left:
                 pieces = [pending.pop(0)]
             elif left and re.search(r"[、和]", left) and (_shared(raw_left) or _all_rates(left)):
-                pieces = [p for p in re.split(r"、|和", left) if p.strip()]
+                pieces = _share_tail([p for p in re.split(r"、|和", left) if p.strip()])
                 if re.search(r"分别", raw_left) and len(pieces) > 1:
                     pending = pieces[1:]
                     pieces = pieces[:1]
@@ -167,6 +167,24 @@ def _tidy(text: str) -> str:
 def _shared(raw_left: str) -> bool:
     """The figure is said of each indicator before it: …各2家, …均比上一年度提高, …分别下降到, 两个“90%”."""
     return bool(re.search(r"(?:各|均|分别|都|两个|三个)\s*“?\s*$|分别|均比|均达", raw_left))
+
+
+_MEASURE = re.compile(r"(?:率|数|水平|比例|比重|占比)$")
+
+
+def _share_tail(pieces: list[str]) -> list[str]:
+    """Parallel heads listed before one measure ('小学生、初中生、高中生视力不良检出率', '城市、农村孕产妇死亡率'): each
+    head is of that measure. Only when the heads before the last are of one length, so the last head is known: two
+    heads or more, or one of two characters ('城市、农村'); one longer head may be another length than the last
+    ('乡镇卫生院、村卫生室标准化建设达标率')."""
+    *heads, last = pieces
+    if not heads or len({len(h) for h in heads}) != 1 or any(_MEASURE.search(h) for h in heads) \
+            or len(heads) == 1 and len(heads[0]) > 2:
+        return pieces
+    tail = last[len(heads[0]):]
+    if len(tail) < 2 or not _MEASURE.search(tail):
+        return pieces
+    return [h + tail for h in heads] + [last]
 
 
 def _all_rates(left: str) -> bool:
