@@ -56,11 +56,12 @@ COLLECTION_EVAL := rm -rf $(COLLECTION) && mkdir -p $(COLLECTION)/seeds $(COLLEC
 
 # The plans' figures: the five plans and two national plans with indicator tables (tests/fixtures/indicator-plans,
 # public PDFs) in one folder, asked by the fourth blind batch (figures, follow-ups over years, one figure across
-# documents, achieved values, and on-topic figures no document gives).
+# documents, achieved values, and on-topic figures no document gives), and by the fifth (the same kinds, in other
+# hands: figures-{dev,test}-2).
 FIGURES := .cache/figures
 FIGURES_EVAL := rm -rf $(FIGURES) && mkdir -p $(FIGURES)/seeds $(FIGURES)/plans && cp corpus/*.txt $(FIGURES)/seeds/ && \
 	cp tests/fixtures/indicator-plans/*.pdf $(FIGURES)/plans/ && \
-	for half in dev test; do \
+	for half in dev test dev-2 test-2; do \
 	$(PY) -m assistant eval --set eval/figures-$$half.jsonl --corpus $(FIGURES) \
 	  --index .cache/figures-index --baseline eval/baseline-figures-$$half.json \
 	  --report eval/reports/figures-$$half || exit 1; done
