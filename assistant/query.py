@@ -327,7 +327,7 @@ def make_query(
     """Everything retrieval needs to know about a question; an English one gets Chinese words added.
     `spelt` is the known places' pinyin (made from them when not given); `swap_document` turns a follow-up that
     names only another document into the earlier question about that one (catalogue.swap_document); `ordinary`
-    tells a word the segmenter tags as a place that, in this collection, is none (retrieval.Retriever.ordinary);
+    tells a word the segmenter tags as a place that, in this collection, is none (place_words.PlaceWords.ordinary);
     `in_term` one that starts a term of the collection where the question has it ('安宁疗护')."""
     def places_in(text: str) -> list[str]:
         folded = fold(text)

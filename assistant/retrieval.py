@@ -17,6 +17,7 @@ from assistant.catalogue import Catalogue, named_by_file, swap_document
 from assistant.crosslingual import Glossary, load_glossary, translate
 from assistant.index import SearchIndex
 from assistant.models import PATH_SEPARATOR, Clause
+from assistant.place_words import PlaceWords
 from assistant.query import Query, across_documents, make_query, spellings, without_place_names
 from assistant.store import LocalStore, Store
 from assistant.textnorm import fold, is_cjk, tokens
@@ -30,8 +31,6 @@ HEADING_PENALTY = 0.04  # a clause that is only a heading ("三、保障措施")
 DENSE_CANDIDATES = 256
 LEXICAL_CANDIDATES = 1024  # rows a store that searches BM25 top-k (Milvus) returns; the local store scores all
 RANKED = 300  # candidates made into Hit records per question (the rest cannot reach the answer)
-MAX_TERM_DOCUMENTS = 200  # in_term reads the documents mentioning a word: past this many, it is not a term's start
-_ADMIN = "省市县区州镇乡村"  # what follows a place's name when it is one ('遵义市')
 
 # Words that make a question a question but say nothing about the subject.
 QUESTION_TERMS = frozenset(
@@ -96,12 +95,13 @@ class Retriever:
         self._glossary: Glossary | None = None  # CC-CEDICT, read on the first English question
         self._cache_dir = cache_dir  # where the dictionary is kept parsed
         self._catalogue: Catalogue | None = None  # the titles' own names, made on the first question naming no place
+        self.place_words = PlaceWords(self.features, self.known_places, self.folded_document)
 
     def retrieve(self, question: str, history=(), k: int = 5, scope: frozenset[str] | None = None) -> Retrieval:
         """The question's best clause parts; given `scope` (document names: a collection), only theirs."""
         query = make_query(question, history, self.known_places, QUESTION_TERMS, self._translate, self.spelt,
                            lambda previous, asked: swap_document(fold(previous), fold(asked), self._names_at),
-                           self.ordinary, self.in_term)
+                           self.place_words.ordinary, self.place_words.in_term)
         pinned, named, unknown, incidental, shared = self._pin_documents(query)
         if scope is not None:
             pinned, named = [s for s in pinned if s in scope], [s for s in named if s in scope]
@@ -192,28 +192,6 @@ class Retriever:
     def idf(self, term: str) -> float:
         """How telling a term is in this corpus (BM25's idf; unseen terms count like the rarest)."""
         return self.index.bm25.idf(term)
-
-    def ordinary(self, word: str) -> bool:
-        """A word the segmenter tags as a place that is no place of this collection: no document is about it, and
-        most documents use it ('上市' in device guidelines, tagged as a place name). Such a word is neither a place
-        nor a topic word (query.make_query)."""
-        n = len(self.features.sources)
-        return n >= 4 and word not in self.known_places and len(self.features.containing(word)) > n // 2
-
-    def in_term(self, word: str, folded: str) -> bool:
-        """A word the segmenter tags as a place that here is the start of a term: the question goes on as every
-        mention of it in the collection does ('安宁' of '安宁疗护', '长寿' of '长寿老人'), and no document is
-        about it. Such a word is no place, but it stays a topic word."""
-        at = folded.find(word)
-        after = folded[at + len(word):at + len(word) + 2] if at >= 0 else ""
-        if word in self.known_places or len(after) < 2 or not all(is_cjk(c) for c in after) or after[0] in _ADMIN \
-                or after in ("自治", "地区", "特别"):  # '黔西南自治州': the place, named in full
-            return False
-        mentions = self.features.containing(word)
-        if not mentions or len(mentions) > MAX_TERM_DOCUMENTS:
-            return False
-        term = word + after
-        return all(self.folded_document(s).count(word) == self.folded_document(s).count(term) for s in mentions)
 
     def _pin_documents(self, query: Query) -> tuple[list[str], list[str], list[str], list[str], list[list[str]]]:
         """(documents searched: about the places named or mentioning them; documents named: about the
