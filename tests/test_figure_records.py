@@ -307,3 +307,22 @@ def test_a_target_asked_of_what_a_report_states_as_achieved_is_refused_with_it(s
     answer = shared_assistant.ask(question)
     assert not answer.found and "的目标：" in answer.text and value in answer.text
     assert shared_assistant.ask(question.replace("的目标", "实际").replace("目标定的", "实际").replace("要求达到", "实际达到")).found
+
+
+# An indicator named word for word, moving with no number ('新发生近视率明显下降', '人均健康预期寿命显著提高'), in a
+# sentence whose numbers are other indicators': refused, saying what the sentence says of it.
+@pytest.mark.parametrize("names, said, refused", [
+    (["新发生近视率"], ["指导学校落实疫情防控各项措施,新发生近视率明显下降。"], True),
+    (["人均健康预期寿命"], ["2030年人均预期寿命达到 79.0 岁，人均健康预期寿命显著提高。"], True),
+    (["糖尿病并发症筛查率到"], ["糖尿病患者规范管理率分别达到60%和70%；糖尿病治疗率、糖尿病并发症筛查率持续提高。"], True),
+    (["循环次数"], ["最大载荷-循环次数失效趋势图中，数据组应不小于 6 组"], False),  # named, but not moving
+    (["居民健康素养水平"], ["指标：居民健康素养水平（%）；基期水平：14.18；2022年目标值：≥22"], False),  # a table row
+])
+def test_an_indicator_named_moving_without_a_number_is_found(names, said, refused):
+    from assistant.answering.checks import named_without_number
+    assert bool(named_without_number(names, said)[0]) is refused
+
+
+def test_a_figure_of_an_indicator_said_only_to_move_is_refused(shared_assistant):
+    answer = shared_assistant.ask("木垒新发生近视率要下降多少？")
+    assert not answer.found and "只说“新发生近视率明显下降”" in answer.text

@@ -30,6 +30,35 @@ def states_number(text: str) -> bool:
     return bool(_STATES_FIGURE.search(text))
 
 
+# How a plan says an indicator is to move without a number ('持续提高', '显著提高', '增长最快', '明显下降').
+_CHANGE = re.compile(r"(?:[^，,；;。]{0,4}?)(?:提高|提升|下降|降低|改善|增长|增加|减少|减缓|上升|稳定|好转)")
+# What an indicator's name ends in (a rate, a count, a level, a share): a topic phrase so ending names one.
+_MEASURE_END = re.compile(r"(?:率|数|水平|比例|比重|占比|寿命|面积|密度|指数|年限)$")
+
+
+def named_without_number(phrases: Iterable[str], said: Iterable[str]) -> tuple[str, str]:
+    """(indicator, part): the part of a quoted sentence (between commas or semicolons) naming an indicator asked,
+    word for word, with no number in it ('人均健康预期寿命显著提高', '糖尿病并发症筛查率持续提高'): the sentence's
+    numbers are other indicators'. ("", "") when there is none, or the sentence is a table row (no parts)."""
+    named = [n for n in (_up_to_measure(p) for p in phrases) if len(n) >= 4]
+    for text in said:
+        if "指标：" in text or "指标:" in text:
+            continue
+        for part in re.split(r"[，,；;。]", text):
+            squashed = re.sub(r"\s+", "", part)
+            for name in named:
+                at = squashed.find(name)
+                if at >= 0 and _CHANGE.match(squashed, at + len(name)) and not states_number(squashed):
+                    return name, squashed
+    return "", ""
+
+
+def _up_to_measure(phrase: str) -> str:
+    """A topic phrase up to the end of the measure it names ('糖尿病并发症筛查率到' → '糖尿病并发症筛查率'), "" if none."""
+    ends = [i for i in range(len(phrase), 0, -1) if _MEASURE_END.search(phrase[:i])]
+    return phrase[:ends[0]] if ends else ""
+
+
 _YEAR_SPAN = re.compile(r"(?:19|20)\d{2}\s*年?\s*[—–\-~至到]\s*(?:19|20)\d{2}")
 
 
