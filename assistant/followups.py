@@ -160,9 +160,11 @@ def resolve_followups(question: str, history, places_in,
             current = Turn(turn)
             continue
         places = places_in(current.text)
-        # it says so, or it names no place while the conversation is about one, or it names nothing to be about
+        # it says so, or it names no place while the conversation is about one, or it asks a figure of nothing
+        # ('到2030年要低于多少', '木垒那边实际做到多少了？'; a clause it names is something: '…的二（二）4讲什么')
         leans = not words._ACROSS_DOCUMENTS.search(fold(turn)) and (
             is_followup(turn) or (places and not places_in(turn) and len(_own_words(turn)) <= 15)
-            or _names_nothing(_without(_own_words(turn), places_in(turn))))
+            or (words.ASKS_FIGURE.search(fold(turn)) and not _clause_spans(turn)
+                and _names_nothing(_without(_own_words(turn), places_in(turn)))))
         current = merge_followup(current, turn, places, swap_document, places_in(turn)) if leans else Turn(turn)
     return current or Turn(question)

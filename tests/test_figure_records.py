@@ -326,3 +326,15 @@ def test_an_indicator_named_moving_without_a_number_is_found(names, said, refuse
 def test_a_figure_of_an_indicator_said_only_to_move_is_refused(shared_assistant):
     answer = shared_assistant.ask("木垒新发生近视率要下降多少？")
     assert not answer.found and "只说“新发生近视率明显下降”" in answer.text
+
+
+# A turn naming a clause asks that clause, whatever figure question came before it (it names something).
+@pytest.mark.parametrize("earlier, turn", [
+    ("广州2023年计划培养多少名基层医生？", "云州区方案的二（二）4讲什么"),
+    ("贵州2022年孕产妇死亡率要降到多少？", "木垒报告的一（三）3是什么内容"),
+    ("钦州2019年居民健康素养水平要达到多少？", "云州区方案的二（三）13讲了什么"),
+])
+def test_a_turn_naming_a_clause_does_not_lean_on_an_earlier_figure_question(earlier, turn):
+    from assistant.followups import resolve_followups
+    assert resolve_followups(turn, [earlier], lambda text: [p for p in ("广州", "云州", "贵州", "木垒", "钦州")
+                                                              if p in text]).text == turn
