@@ -6,6 +6,7 @@ import errno
 import functools
 import socket
 import sys
+import warnings
 
 import gradio as gr
 from fastapi.responses import ORJSONResponse
@@ -13,6 +14,10 @@ from gradio.routes import App
 from starlette.middleware import Middleware
 
 from assistant.admin import Admin
+
+# The app answers with ORJSONResponse as Gradio's own does; newer FastAPI warns on every first request that it is
+# deprecated, a line in the terminal of everyone serving that says nothing they can act on.
+warnings.filterwarnings("ignore", message="ORJSONResponse is deprecated")
 from assistant.collection import MAX_FILE_BYTES
 from assistant.config import Config
 from assistant.librarian import Librarian
