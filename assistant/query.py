@@ -54,7 +54,10 @@ DOCUMENT_NOUN = r"(?:文件|文档|材料|文章|报告|计划|方案|规划|规
 ACROSS = (rf"哪(?:些|几个|几份)(?:{DOCUMENT_NOUN}|地方|地区)|的{DOCUMENT_NOUN}(?:有|是)哪(?:些|几个|几份)|"
           rf"{DOCUMENT_NOUN}(?:都|分别|一共|共)?(?:有|是)哪(?:些|几个|几份|几部)[？?。！!]*$|"
           rf"哪(?:些|几个|几类|几种)[\u4e00-\u9fff]{{1,6}}的{DOCUMENT_NOUN}|"
-          r"哪[一几两三四五]?份")
+          r"哪[一几两三四五]?份|"
+          # '…要考虑标签系统适应性的，都有哪些？', '…按YY/T 0268来的有哪些？': those that do it (a nominalised
+          # clause asked of the collection), not '包装验证的项目有哪些' (a list inside one document)
+          r"的[,，]?(?:都|又)?(?:是|有)哪(?:些|几种|几类|几个)[\u4e00-\u9fff]{0,4}[？?。]*$")
 _ACROSS_DOCUMENTS = re.compile(rf"{ACROSS}|which (documents|plans|places|files)")
 
 

@@ -37,3 +37,23 @@ def test_a_document_asked_for_by_its_month_of_issue(shared_assistant, question, 
 def test_a_month_no_document_was_issued_in_is_said_plainly(shared_assistant):
     answer = shared_assistant.ask("哪一份是2020年1月出台的？")
     assert not answer.found and answer.text == "收录的文件中没有2020年1月的文件。"
+
+
+# A nominalised clause asked of the collection ('…的，都有哪些？', '…来的有哪些'): those that do it, which documents;
+# a list inside one document ('…的项目有哪些') is no such question.
+@pytest.mark.parametrize("question, across", [
+    ("要建设远程医疗中心的，都有哪些？", True),
+    ("提到家庭医生签约服务的，是哪几个地方？", True),
+    ("把中医药写进工作要点的有哪些", True),
+    ("八大工程包括的工程有哪些？", False),
+    ("三级医院的要求有哪些", False),
+])
+def test_a_nominalised_clause_asked_of_the_collection_asks_which_documents(question, across):
+    from assistant.query import across_documents
+    from assistant.textnorm import fold
+    assert across_documents(fold(question)) is across
+
+
+def test_a_nominalised_clause_is_answered_with_the_documents(shared_assistant):
+    answer = shared_assistant.ask("提到家庭医生签约服务的，都有哪些？")
+    assert answer.intent.value == "which_documents" and answer.found
