@@ -101,13 +101,14 @@ class Feedback:
     def __init__(self, records: Records):
         self.records = records
 
-    def rate(self, given: GivenAnswer, rating: Rating) -> int:
-        """Store `rating` of `given`; its id once it is on disk."""
+    def rate(self, given: GivenAnswer, rating: Rating, at_once: bool = False) -> int | None:
+        """Store `rating` of `given`; its id once it is on disk. `at_once`: None instead of waiting when the file is
+        busy (Records.write_at_once)."""
         g, r = given, rating
         values = (now(), g.id, r.vote, r.reason, r.comment, r.right_source, r.right_label, r.name, g.question,
                   _dump(list(g.history)), g.text, int(g.found), g.intent, _dump([c.to_json() for c in g.citations]),
                   g.generation, g.encoder, g.at)
-        return self._write(f"INSERT INTO feedback ({_RATED}) VALUES ({', '.join('?' * len(values))})", values)
+        return self._write(f"INSERT INTO feedback ({_RATED}) VALUES ({', '.join('?' * len(values))})", values, at_once)
 
     def items(self, which: Filter = Filter(), limit: int | None = None) -> list[FeedbackItem]:
         """The ratings `which` keeps, newest first."""
@@ -161,9 +162,9 @@ class Feedback:
         partial.replace(path)
         return len(lines)
 
-    def _write(self, statement: str, values: tuple) -> int:
+    def _write(self, statement: str, values: tuple, at_once: bool = False) -> int | None:
         try:
-            return self.records.write(statement, values)
+            return (self.records.write_at_once if at_once else self.records.write)(statement, values)
         except sqlite3.Error as exc:
             raise FeedbackUnavailable(f"{self.records.path}: {type(exc).__name__}: {exc}") from None
 

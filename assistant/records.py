@@ -89,6 +89,9 @@ def now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+BUSY_TIMEOUT_MS = 5000  # how long a write waits for another program holding the file
+
+
 class Records:
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -100,7 +103,7 @@ class Records:
             # Each commit synced to the disk: a rating or an audit entry acknowledged is kept even if the
             # machine goes down (in WAL mode this costs one fsync of the log per write, ~1 ms here).
             self._db.execute("PRAGMA synchronous=FULL")
-            self._db.execute("PRAGMA busy_timeout=5000")
+            self._db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise RecordsError(f"{self.path}: cannot be used as the records file ({exc})") from None
@@ -150,6 +153,24 @@ class Records:
         """Run one INSERT or UPDATE (its own transaction: on disk when this returns); the new row's id."""
         with self._lock:
             return self._db.execute(statement, values).lastrowid
+
+    def write_at_once(self, statement: str, values: tuple = ()) -> int | None:
+        """`write` when it needs no wait; None when another write holds the file (a thread here, or another
+        program), so an event loop can hand it to a thread that waits (`write`) rather than stall on it."""
+        if not self._lock.acquire(blocking=False):
+            return None
+        try:
+            self._db.execute("PRAGMA busy_timeout=0")
+            try:
+                return self._db.execute(statement, values).lastrowid
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc) or "busy" in str(exc):
+                    return None
+                raise
+            finally:
+                self._db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        finally:
+            self._lock.release()
 
     def read(self, query: str, values: tuple = ()) -> list[tuple]:
         with self._lock:

@@ -130,3 +130,22 @@ def test_an_answer_exports_as_markdown_and_word_with_its_quotes_and_sources(shar
     assert any(cited.quotes[0][:20] in p for p in paragraphs)
     assert any(p.startswith("[1] ") and cited.source in p and cited.title in p for p in paragraphs)
     assert json.dumps(paragraphs, ensure_ascii=False).count("回答时间") == 2
+
+
+def test_a_rating_written_at_once_never_waits_for_a_busy_file(shared_assistant, tmp_path):
+    # the served route writes a rating at once on its event loop, and hands it to a thread that waits only when the
+    # file is busy: so the at-once write must say "busy" at once, not wait out the busy timeout
+    import time
+    path = tmp_path / "r.sqlite"
+    store = Feedback(Records(path))
+    given = give(shared_assistant)
+    assert isinstance(store.rate(given, parse_rating(given.id, "up"), at_once=True), int)
+    locker = sqlite3.connect(path, timeout=0)
+    locker.execute("BEGIN EXCLUSIVE")  # another program holds the file
+    began = time.perf_counter()
+    assert store.rate(given, parse_rating(given.id, "down", "other"), at_once=True) is None
+    assert time.perf_counter() - began < 0.5
+    locker.rollback()
+    locker.close()
+    assert isinstance(store.rate(given, parse_rating(given.id, "up"), at_once=True), int)
+    assert store.count() == 2

@@ -95,8 +95,9 @@ class FeedbackDesk:
                 f'{export("conversation", "docx", "Word")}</span></div>')
 
     def rate(self, session_id: object, answer_id: object, vote: object, reason: object = "", comment: object = "",
-             source: object = "", label: object = "", name: object = "") -> RatingReply:
-        """Store one rating from the session `session_id`; saved only once it is on disk."""
+             source: object = "", label: object = "", name: object = "", at_once: bool = False) -> RatingReply | None:
+        """Store one rating from the session `session_id`; saved only once it is on disk. `at_once`: None instead
+        of waiting when the records file is busy (the caller then rates in a thread that waits)."""
         if self.store is None:
             return RatingReply(False, self.off_notice, 503)
         try:
@@ -107,7 +108,8 @@ class FeedbackDesk:
         if given is None:
             return RatingReply(False, NOT_YOURS, 403)
         try:
-            self.store.rate(given, rating)
+            if self.store.rate(given, rating, at_once) is None:
+                return None
         except FeedbackUnavailable as exc:
             with self._lock:
                 first, self._failing = not self._failing, True
