@@ -62,8 +62,6 @@ _SHORT_NOUN = 4  # characters: a follow-up this short after a figure question na
 
 _WHOLE_OF_PLACE = re.compile(r"全(?:省|市|县|区|州|国)(?=[\u4e00-\u9fff])")
 
-# What an indicator's name ends in: a rate, a count, a level, a share ('婴儿死亡率', '床位数', '健康素养水平').
-_MEASURE = re.compile(r"(?:率|数|水平|比例|比重|占比|寿命|面积|密度|指数|年限)$")
 
 
 def merge_followup(previous: Turn, question: str, places: list[str],
@@ -79,8 +77,7 @@ def merge_followup(previous: Turn, question: str, places: list[str],
     new_years = words._YEAR.findall(question)
     own = _own_words(question)
     fresh = [p for p in new_places if p not in places]
-    rest = own
-    rest = _without(rest, fresh)
+    rest = _without(own, fresh)
     if fresh and not words.topic_phrases(fold(rest)):
         # '那广州2023年定的目标是多少？', '钦州当时定的2019年底目标又是多少': the earlier question of that place (and year)
         text = _WHOLE_OF_PLACE.sub("", fold(previous.text))  # '全省' was the earlier place's whole
@@ -113,7 +110,7 @@ def merge_followup(previous: Turn, question: str, places: list[str],
     if len(own) <= 4 and not words.topic_phrases(fold(own)):
         return Turn(f"{previous.text} {question}", previous.context)
     if words.ASKS_FIGURE.search(fold(previous.text)) and not words.ASKS_FIGURE.search(fold(question)) and (
-            _MEASURE.search(own) or len(own) <= _SHORT_NOUN):
+            words.MEASURE_END.search(own) or len(own) <= _SHORT_NOUN):
         # '5岁以下儿童死亡率呢？' after '…孕产妇死亡率2030年目标是多少？', '床位呢' after '…医疗卫生机构有多少个？':
         # the same figure of another indicator or thing counted, that year
         years = new_years or words._YEAR.findall(previous.text)[:1]

@@ -109,6 +109,10 @@ def chinese_number(n: int) -> str:
 _SHORT_YEAR = re.compile(r"(?<![\d.第近满约共])(19|2\d|3[0-5])(\s*年)(?!\s*(?:内|来|间|以上|以下|左右|后|前|期|代|多|余|半|制|龄|里|中))")
 
 
+# What an indicator's name ends in: a rate, a count, a level, a share ('婴儿死亡率', '床位数', '健康素养水平').
+MEASURE_END = re.compile(r"(?:率|数|水平|比例|比重|占比|寿命|面积|密度|指数|年限)$")
+
+
 def full_years(text: str) -> str:
     """'那22年的目标值呢' → '那2022年的目标值呢'."""
     return _SHORT_YEAR.sub(lambda m: f"20{m.group(1)}{m.group(2)}", text)

@@ -8,7 +8,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 from assistant.answering.figure_checks import (YEAR_IN_TEXT, asked_unit, asks_event_duration, states_figure_of,
                                                title_readings, word_in)
 from assistant.models import Clause, Document
-from assistant.query import Query
+from assistant.query import MEASURE_END, Query
 from assistant.retrieval import Hit, Retrieval
 from assistant.textnorm import fold, is_cjk, sentence_spans, tokens
 
@@ -32,8 +32,6 @@ def states_number(text: str) -> bool:
 
 # How a plan says an indicator is to move without a number ('持续提高', '显著提高', '增长最快', '明显下降').
 _CHANGE = re.compile(r"(?:[^，,；;。]{0,4}?)(?:提高|提升|下降|降低|改善|增长|增加|减少|减缓|上升|稳定|好转)")
-# What an indicator's name ends in (a rate, a count, a level, a share): a topic phrase so ending names one.
-_MEASURE_END = re.compile(r"(?:率|数|水平|比例|比重|占比|寿命|面积|密度|指数|年限)$")
 
 
 def named_without_number(phrases: Iterable[str], said: Iterable[str]) -> tuple[str, str]:
@@ -55,7 +53,7 @@ def named_without_number(phrases: Iterable[str], said: Iterable[str]) -> tuple[s
 
 def _up_to_measure(phrase: str) -> str:
     """A topic phrase up to the end of the measure it names ('糖尿病并发症筛查率到' → '糖尿病并发症筛查率'), "" if none."""
-    ends = [i for i in range(len(phrase), 0, -1) if _MEASURE_END.search(phrase[:i])]
+    ends = [i for i in range(len(phrase), 0, -1) if MEASURE_END.search(phrase[:i])]
     return phrase[:ends[0]] if ends else ""
 
 

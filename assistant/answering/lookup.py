@@ -78,14 +78,15 @@ def quoted_answer(understood: Understood, context: AnswerContext, intent: Intent
         citations.append(context.cite(hit.clause, quotes, hit.score))
     quoted = [c for c in citations if c.quotes]
     said = [quote_text(documents[c.source].text, c.quotes) for c in quoted]
+    # a figure question quoting sentences it did not name by number ('…的二（二）4' quotes the clause as it is)
+    figure_quoted = bool(quoted) and intent is Intent.FIGURE and not any(h.exact for h in quoting)
     bare, part = named_without_number([re.sub(r"\s+", "", p) for p in retrieval.query.topic], said) \
-        if quoted and intent is Intent.FIGURE and not any(h.exact for h in quoting) else ("", "")
+        if figure_quoted else ("", "")
     if bare:  # '…79.0岁，人均健康预期寿命显著提高' of '人均健康预期寿命要达到多少岁': named, with no number
         verdict = Verdict(False, f"文件中未给出“{bare}”的具体数字：《{quoted[0].document_title}》"
                                  f"{quoted[0].clause.label}只说“{part}”。")
         citations = [context.cite(c.clause, (), c.score) for c in citations]
-    elif quoted and held is None and intent is Intent.FIGURE and not any(h.exact for h in quoting) \
-            and not any(states_number(text) for text in said):
+    elif figure_quoted and held is None and not any(states_number(text) for text in said):
         # the sentences the clause answers with state no number ('…总发病率控制在全国平均水平以下'): say what they say
         asked = max((re.sub(r"\s+", "", p) for p in retrieval.query.topic), key=len, default="") or \
             "、".join(retrieval.query.indicators)
