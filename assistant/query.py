@@ -228,7 +228,9 @@ TOPIC_STOP = frozenset(
     # which of an indicator's figures ('那2022年的目标值呢'): frame
     "目标值 基期值 基期水平 现状值 实际值 "
     # how a figure is to move ('到2030年要低于多少'): the question's frame, as 不低于 above, not its subject
-    "低于 高于 超过 降到 降至 降低到 下降到 提高到 提升到 增加到 控制在 保持在 做到".split()
+    "低于 高于 超过 降到 降至 降低到 下降到 提高到 提升到 增加到 控制在 保持在 做到 "
+    # how plainly or how much a document says it ('专门讲…的有哪几份', '明说…的', '着重强调…'): frame, not subject
+    "专门 特别 特意 单独 明确 明文 明说 着重 强调 写明 载明 指出 表明".split()
 )
 
 
@@ -272,8 +274,9 @@ def topic_phrases(folded: str, acronyms: frozenset[str] = frozenset()) -> tuple[
     for word in _posseg().lcut(_DATE.sub("，", _KIND_OF_DOCUMENT.sub("，", _WHICH_FRAME.sub("，", folded))), HMM=False):
         w = word.word.strip()
         if w and (re.fullmatch(r"[\u4e00-\u9fff]+", w) or w in acronyms) and w not in TOPIC_STOP and not _COUNTING_WORD.match(w):
-            # Characters the dictionary leaves alone, side by side, make one word: '托'+'育', '控'+'烟'.
-            if run and len(w) == 1 and len(run[-1]) == 1:
+            # Characters the dictionary leaves alone, side by side, make one word: '托'+'育', '控'+'烟'; so does a
+            # bound morpheme with the word before it (jieba's *g tags): '中医'+'馆' is 中医馆, not any 中医.
+            if run and len(w) == 1 and (len(run[-1]) == 1 or word.flag.endswith("g")):
                 run[-1] += w
             else:
                 run.append(w)

@@ -275,7 +275,7 @@ def first_stating(query: Query, hits: Iterable[Hit], documents: Mapping[str, Doc
         if limit is not None and n >= limit:
             break
         if mention:
-            if states_topic(query, folded(hit.clause), quorum=True) and hit.places_ok and (hit.years_ok or not query.years):
+            if states_topic(query, folded(hit.clause), quorum=True, idf=idf) and hit.places_ok and (hit.years_ok or not query.years):
                 return hit
         elif states_topic(query, folded(hit.clause), any_phrase=True, idf=idf) and check_hit(query, hit, documents, idf, comparison=True).found:
             return hit

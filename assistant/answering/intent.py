@@ -116,9 +116,19 @@ def metadata_fields(folded: str) -> tuple[str, ...]:
     return tuple(name for name in META_CUES if name in asked)
 
 
+# '卫健委等五部门联合公布的罕见病目录': a publishing verb whose 的 leads on to a noun describes that thing, not who
+# published the document asked about ('哪些文件是2023年发布的', '…印发的通知有哪些').
+_ATTRIBUTIVE = re.compile(rf"的(?!{DOCUMENT_NOUN}|是|有|呢|吗|[？?。，,!！]|$)")
+
+
+def _publishing(cue: re.Pattern | str, folded: str) -> bool:
+    """The cue (ending in a publishing verb) said of a document, not of a thing it describes."""
+    return any(not _ATTRIBUTIVE.match(folded, m.end()) for m in re.finditer(cue, folded))
+
+
 def asks_published_documents(folded: str) -> bool:
     """'哪些文件是2023年发布的' / '木垒县卫生健康委员会印发了什么文件': documents by issuer or date."""
-    return bool(_WHICH_DOCUMENT.search(folded) and re.search(_PUBLISH, folded))
+    return bool(_WHICH_DOCUMENT.search(folded) and _publishing(_PUBLISH, folded))
 
 
 def names_document_number(folded: str) -> str | None:
@@ -190,7 +200,7 @@ def cue_intent(text: str, names_year: bool) -> Intent | None:
     if _CITED_DOCUMENT.search(text):  # '依据哪个文件制定的，文号多少？': a document the text cites, looked up in it
         return None
     if metadata_fields(text) or (names_document_number(text) and _WHICH_DOCUMENT.search(text)) or (
-            asks_published_documents(text) and (names_year or _ORG.search(text))):
+            asks_published_documents(text) and (names_year or _publishing(_ORG, text))):
         return Intent.METADATA
     if _ACROSS_FIRST.search(text):  # '引用了罕见病目录的有哪几份？': documents asked for, whatever the words
         return Intent.WHICH_DOCUMENTS

@@ -47,7 +47,7 @@ def _stating(query: Query, mention: bool, context: AnswerContext):
     clauses failing it are passed over before a Hit is made of them (at 10⁵ parts a which-documents question
     made ~26 000 to keep a few hundred)."""
     if mention:
-        return lambda folded: states_topic(query, folded, quorum=True)
+        return lambda folded: states_topic(query, folded, quorum=True, idf=context.idf)
     return lambda folded: states_topic(query, folded, any_phrase=True, idf=context.idf)
 
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Callable
 
 from assistant.answering.base import AnswerContext, Understood, register
-from assistant.answering.checks import phrase_terms
+from assistant.answering.checks import could_hold, phrase_in
 from assistant.answering.metadata import documents_given, reverse_answer
 from assistant.answering.sides import find_sides, sides_answer, topic_words
 from assistant.models import Answer, Intent
@@ -38,12 +38,19 @@ def telling_topic(topic: tuple[str, ...], share: Callable[[str], float | None]) 
             only_generic.append(phrase)
             continue
         first, last = telling[0], telling[-1]
-        runs = sorted(((i, j) for i in range(first + 1) for j in range(last + 1, len(words) + 1)),
+        # beyond its telling words a run takes words, not a lone character ('产品 不' of '产品不在…目录里')
+        while first > 0 and len(words[first - 1]) > 1:
+            first -= 1
+        while last < len(words) - 1 and len(words[last + 1]) > 1:
+            last += 1
+        outer_first, outer_last = first, last
+        first, last = telling[0], telling[-1]
+        runs = sorted(((i, j) for i in range(outer_first, first + 1) for j in range(last + 1, outer_last + 2)),
                       key=lambda r: (r[0] - r[1], r[0]))
-        best = next(((i, j) for i, j in runs if share("".join(words[i:j])) != 0.0), None)
+        best = next(((i, j) for i, j in runs if share(" ".join(words[i:j])) != 0.0), None)
         kept.append(" ".join(words[best[0]:best[1]]) if best else phrase)
     phrases = list(dict.fromkeys(kept or only_generic))
-    rarity = {p: share(p.replace(" ", "")) for p in phrases}  # the rarest first: the one a clause must name
+    rarity = {p: share(p) for p in phrases}  # the rarest first: the one a clause must name
     return tuple(sorted(phrases, key=lambda p: rarity[p] if rarity[p] is not None else 2.0))
 
 
@@ -51,24 +58,38 @@ def unsaid(topic: tuple[str, ...], share: Callable[[str], float | None]) -> tupl
     """The topic's phrases no document of the collection says, when another phrase is said: the question's own
     way of putting it ('10的负6次方' for '10-6', '还剩一半活性' for '仍保持50%活性'). The documents that say the
     rest are listed, and the answer says these words stand in none ('文件中均未出现“…”'). A topic no document
-    says at all is kept whole: nothing is claimed ('哪些文件提到了远程医疗')."""
-    absent = tuple(p for p in topic if share(p.replace(" ", "")) == 0.0)
-    return absent if len(absent) < len(topic) else ()
+    says at all is kept whole: nothing is claimed ('哪些文件提到了远程医疗'); so is a topic whose said phrases are
+    all generic (more than half the documents use them: '产品' beside '免临床评价目录'): a mention of them is none."""
+    absent = tuple(p for p in topic if share(p) == 0.0)
+    telling_said = any((share(p) or 0.0) <= GENERIC_SHARE for p in topic if p not in absent)
+    return absent if len(absent) < len(topic) and telling_said else ()
 
 
 def is_noun(word: str) -> bool:
     return all(flag.startswith("n") and flag != "nr" or flag == "vn" and len(word) > 2 for flag in word_classes(word))
 
 
-def _share_of_documents(word: str, context: AnswerContext) -> float | None:
-    """The share of documents holding the word as written, all of it together (its character pairs found
-    apart are no mention of it)."""
-    terms = [t for t in tokens(word) if all(is_cjk(ch) for ch in t)]
-    holding = context.documents_with(terms) if terms else None
+def _share_of_documents(phrase: str, context: AnswerContext, near: bool = False) -> float | None:
+    """The share of documents holding the phrase ("w1 w2 …") as written, all of it together (its character pairs
+    found apart are no mention of it). With `near`, as a clause must name it (`phrase_in`): its words in order close
+    together, as a document writes the full form of a question's short one ('免 临床 评价 目录' in
+    '免于进行临床评价医疗器械目录')."""
+    if near:
+        holding = could_hold(phrase, context.documents_with, context.idf)
+        holds = lambda text: phrase_in(phrase, text, context.idf)
+    else:
+        word = phrase.replace(" ", "")
+        terms = [t for t in tokens(word) if all(is_cjk(ch) for ch in t)]
+        holding = context.documents_with(terms) if terms else None
+        holds = lambda text: word in text
     if holding is None or len(context.documents) < MIN_DOCUMENTS:
         return None
-    holding = {s for s in holding & set(context.documents) if word in context.folded_document(s)}
-    return len(holding) / len(context.documents)
+    return len({s for s in holding & set(context.documents) if holds(context.folded_document(s))}) / len(context.documents)
+
+
+def _position(phrase: str, asked: tuple[str, ...]) -> int:
+    """Where the phrase (or the question's phrase telling_topic cut it from) stands in the question."""
+    return next((n for n, p in enumerate(asked) if phrase in p or p in phrase), len(asked))
 
 
 @register
@@ -82,18 +103,33 @@ class WhichDocuments:
         if not understood.query.topic:
             return None
         # asked again of the same words by telling_topic (runs, then rarity) and unsaid: each counted once
-        share = functools.cache(lambda word: _share_of_documents(word, context))
+        share = functools.cache(lambda phrase: _share_of_documents(phrase, context))
         topic = telling_topic(understood.query.topic, share)
         absent = unsaid(topic, share)
-        topic = tuple(p for p in topic if p not in absent)
-        understood = replace(understood, query=replace(understood.query, topic=topic))
+        if not absent and all(share(p) == 0.0 for p in topic):  # none written whole: any in a fuller form?
+            absent = unsaid(topic, functools.cache(lambda phrase: _share_of_documents(phrase, context, near=True)))
+        asked = tuple(p for p in topic if p not in absent)
         named = bool(understood.named)
-        sources = understood.named if named else self._could_name(understood, context)
-        sides = find_sides(understood, context, sources, mention=True, limit=None)
-        stating = [s for s in sides if s.hit is not None]
+        # A question describing what it looks for in several phrases may put together what no clause does
+        # ('卫健委等五部门联合公布的罕见病目录'): a phrase goes, one at a time, and the answer says which phrases no
+        # clause holds together. Modifiers come before what is asked about (Chinese puts the head last:
+        # '…公布的罕见病目录'), so the earliest phrase goes first.
+        said_order = sorted(asked, key=lambda p: _position(p, understood.query.topic))
+        dropped = 0
+        while True:
+            kept = tuple(p for p in asked if p not in said_order[:dropped])  # still the rarest first
+            understood = replace(understood, query=replace(understood.query, topic=kept))
+            sources = understood.named if named else self._could_name(understood, context)
+            sides = find_sides(understood, context, sources, mention=True, limit=None)
+            stating = [s for s in sides if s.hit is not None]
+            if stating or named or len(kept) <= 1:
+                break
+            dropped += 1
         # The documents that say it, the best match first; the silent ones named in the question after them.
         sides = sorted(stating, key=lambda s: -s.hit.score) + [s for s in sides if s.hit is None]
         lead = f"共有{len(stating)}份文件提到“{topic_words(understood.query)}”："
+        if stating and dropped:
+            lead = f"没有文件在同一处同时提到“{'”与“'.join(p.replace(' ', '') for p in said_order)}”；" + lead
         if absent and stating:
             lead = f"文件中均未出现“{'、'.join(p.replace(' ', '') for p in absent)}”的说法；" + lead
         return sides_answer(understood, context, sides, lead, Intent.WHICH_DOCUMENTS, silent_when_named=named,
@@ -103,6 +139,7 @@ class WhichDocuments:
     def _could_name(understood: Understood, context: AnswerContext) -> list[str]:
         """Every document, less those that lack a bigram every clause naming the topic has."""
         topic = understood.query.topic  # with three phrases or more, only the first must be named (quorum)
-        terms = [t for phrase in (topic[:1] if len(topic) >= 3 else topic) for t in phrase_terms(phrase)]
-        possible = context.documents_with(terms) if terms else None
+        held = [could_hold(phrase, context.documents_with, context.idf) for phrase in (topic[:1] if len(topic) >= 3 else topic)]
+        known = [h for h in held if h is not None]
+        possible = set.intersection(*known) if known else None
         return sorted(s for s in context.documents if possible is None or s in possible)
