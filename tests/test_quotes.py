@@ -26,3 +26,23 @@ def quoted(question: str) -> str:
 ])
 def test_the_sentence_under_a_heading_line_is_weighed_as_a_sentence(question):
     assert "建议至少开展急性经口毒性试验和微核试验" in quoted(question)
+
+
+# A guideline repeats a rule word for word for two cases (结核 guideline: '其中，最终临床诊断为肺结核患者的病例不少于
+# 100例…' after each of two kinds of comparison); the answer quoted it twice. Three wordings: it is quoted once.
+REPEATED = ("如果某种样本类型适用于多种样本前处理方法，应进行不少于150例同源样本的对比试验。其中，最终临床诊断为肺结核患者的"
+            "病例不少于100例，其他易混淆疾病的病例不少于50例。\n如果某种样本类型适用于多种核酸提取方法，应进行不少于150例同源"
+            "样本的对比试验。其中，最终临床诊断为肺结核患者的病例不少于100例，其他易混淆疾病的病例不少于50例。")
+
+
+@pytest.mark.parametrize("question", [
+    "确诊肺结核的病例最少要多少例？",
+    "肺结核患者病例不少于多少例？",
+    "其他易混淆疾病的病例要多少例？",
+])
+def test_a_sentence_the_clause_repeats_is_quoted_once(question):
+    folded = fold(question)
+    query = Query(folded, folded, "", (), (), (), tuple(tokens(folded)), asked=folded)
+    quotes = [REPEATED[s:e] for s, e in best_sentences(query, REPEATED, 0, lambda term: 1.0)]
+    assert quotes and len(quotes) == len(set(quotes)), quotes
+    assert any("不少于100例" in q for q in quotes)
