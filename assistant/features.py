@@ -176,6 +176,17 @@ def home_places(document: Document, folded: str) -> tuple[str, ...]:
     return tuple(sorted(places))
 
 
+def main_place(document: DocumentFeatures) -> str | None:
+    """The place a document is about when its title names none: the home place its text names most, twice as often
+    as any other (the 八大工程 plan: 贵州 40 times, 遵义 5). None when the title names one or none stands out."""
+    if any(place in document.title_folded for place in document.places):
+        return None
+    counts = sorted(((document.folded.count(place), place) for place in document.places), reverse=True)
+    if not counts or counts[0][0] < 5 or len(counts) > 1 and counts[0][0] < 2 * counts[1][0]:
+        return None
+    return counts[0][1]
+
+
 def is_heading_only(text: str) -> bool:
     """A short single line without a full stop: an outline heading with no body."""
     return "\n" not in text.strip() and len(text) <= 40 and not re.search(r"[。！？!?]", text)

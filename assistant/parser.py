@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from assistant.models import Clause, Document, MetaField
 from assistant.textnorm import fold
 
-PARSER_VERSION = "14"  # 14: PDF type sized by its text matrix (健康中国行动's tables)
+PARSER_VERSION = "15"  # 15: a document's attachment mark and a regulation's adoption line kept as metadata
 # 13: a news heading printing a document, a publication note under it
 # 12: PDF hanging indents and 1.5-spaced paragraphs joined
 
@@ -376,8 +376,9 @@ def scan(lines: list[Line], source: str) -> _Scan:
             result.record("issuer", published.group(2), line)
             continue
         adopted = _ADOPTED_LINE.match(text)
-        if adopted:  # a regulation's "2020年11月27日 …会议通过": its date; the line stays clause text
+        if adopted:  # a regulation's "2020年11月27日 …会议通过": its date, and the line; it stays clause text
             result.record("adopted_date", adopted.group(1), line)
+            result.record("adopted", text, line)
         md = _MD_HEADING.match(text)
         if md and len(md.group(1)) == 1 and md_title is None:
             md_title = md.group(2).strip()
@@ -411,6 +412,8 @@ def scan(lines: list[Line], source: str) -> _Scan:
         mark = _previous_text_line(lines, blocks[at][0]) if at is not None else None
         if mark is not None and _ATTACHMENT_MARK.match(lines[mark].text.strip()):
             result.skip.add(mark)  # '附件5' above the title marks the file, not a part holding every clause
+            if re.search(r"[\d一二三四五六七八九十]", lines[mark].text):  # which attachment of its notice it is
+                result.record("attachment", lines[mark].text.strip().rstrip(":："), lines[mark])
     _skip_title_repeats(lines, result)
     return result
 
@@ -662,7 +665,8 @@ def parse_document(source: str, text: str, sha256: str = "", pages: tuple[int, .
     issuer_key = _first_present(meta, "issuer", "signature_issuer", "issuer_fallback")
     date_key = _first_present(meta, "date", "signature_date", "date_fallback", "adopted_date")
     fields = _meta_fields(text, scanned, {"title": None, "issuer": issuer_key, "date": date_key,
-                                          "doc_number": "doc_number", "index_number": "index_number"})
+                                          "doc_number": "doc_number", "index_number": "index_number",
+                                          "attachment": "attachment", "adopted": "adopted"})
     document = Document(
         source=source,
         title=scanned.title,

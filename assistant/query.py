@@ -209,7 +209,7 @@ def figure_nouns(folded: str, known_places: frozenset[str]) -> tuple[str, ...]:
 
 # Words that frame a question ("哪些文件提到了…", "…各有什么安排") rather than say what it is about.
 TOPIC_STOP = frozenset(
-    "哪些 哪几个 哪几 哪个 哪份 哪家 哪里 哪 什么 啥 多少 几个 几项 几条 几 怎么样 怎么 "
+    "哪些 哪几个 哪几 哪个 哪份 哪家 哪里 哪 谁 什么 啥 多少 几个 几项 几条 几 怎么样 怎么 "
     "怎样 如何 是否 有没有 有无 吗 呢 吧 啊 呀 请问 一下 简单 介绍 概括 总结 文件 文档 "
     "里面 里 之中 提到 提及 讲到 讲 说到 说 涉及 写 写到 关于 对于 方面 各有 各自 分别 各 "
     "都 和 与 及 以及 跟 同 在 的 了 是 有 要 将 会 能 对 把 被 为 安排 计划 方案 "
@@ -230,7 +230,9 @@ TOPIC_STOP = frozenset(
     # how a figure is to move ('到2030年要低于多少'): the question's frame, as 不低于 above, not its subject
     "低于 高于 超过 降到 降至 降低到 下降到 提高到 提升到 增加到 控制在 保持在 做到 "
     # how plainly or how much a document says it ('专门讲…的有哪几份', '明说…的', '着重强调…'): frame, not subject
-    "专门 特别 特意 单独 明确 明文 明说 着重 强调 写明 载明 指出 表明".split()
+    "专门 特别 特意 单独 明确 明文 明说 着重 强调 写明 载明 指出 表明 "
+    # which comes first ('哪部施行得早'): the comparison's frame, as 对比 and 区别 above
+    "早 晚 得早 得晚 更早 更晚 最早 最晚 较早 较晚".split()
 )
 
 
@@ -273,7 +275,9 @@ def topic_phrases(folded: str, acronyms: frozenset[str] = frozenset()) -> tuple[
     phrases, run = [], []
     for word in _posseg().lcut(_DATE.sub("，", _KIND_OF_DOCUMENT.sub("，", _WHICH_FRAME.sub("，", folded))), HMM=False):
         w = word.word.strip()
-        if w and (re.fullmatch(r"[\u4e00-\u9fff]+", w) or w in acronyms) and w not in TOPIC_STOP and not _COUNTING_WORD.match(w):
+        # a particle ('施行得早': 得; jieba's u*, y and e tags) is grammar, never what is asked about
+        if w and (re.fullmatch(r"[\u4e00-\u9fff]+", w) or w in acronyms) and w not in TOPIC_STOP and not _COUNTING_WORD.match(w) \
+                and not (len(w) == 1 and word.flag[:1] in ("u", "y", "e")):
             # Characters the dictionary leaves alone, side by side, make one word: '托'+'育', '控'+'烟'; so does a
             # bound morpheme with the word before it (jieba's *g tags): '中医'+'馆' is 中医馆, not any 中医.
             if run and len(w) == 1 and (len(run[-1]) == 1 or word.flag.endswith("g")):

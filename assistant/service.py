@@ -1,6 +1,7 @@
 """The library API that the CLI, the UI, the evaluation and the tests all use."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import shutil
@@ -13,6 +14,7 @@ from typing import Callable, Iterator, Sequence
 
 from assistant import answering
 from assistant.config import Config
+from assistant.features import main_place
 from assistant.model_prep import ModelError
 from assistant.memory import Trimmer, release_freed_memory
 from assistant.priority import lower_this_thread
@@ -151,7 +153,8 @@ class Assistant:
         outline = lambda source: index.whole_clauses.get(source, ())  # noqa: E731
         context = answering.AnswerContext(index.documents, outline, retriever.idf, retriever.folded,
                                           retriever.folded_document, self.config.top_k, index.features.documents_with,
-                                          index.targets, retriever.synonyms)
+                                          index.targets, retriever.synonyms, functools.cache(
+                                              lambda source: main_place(index.features.documents[source])))
         return Live(index, retriever, context)
 
     def use_index(self, index: SearchIndex) -> None:

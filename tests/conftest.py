@@ -1,7 +1,11 @@
 """Fixtures shared by several test modules."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+
+REPO = Path(__file__).parent.parent
 
 
 @pytest.fixture(scope="session")
@@ -36,3 +40,19 @@ def served_app(shared_assistant):
         yield f"http://127.0.0.1:{port}"
     finally:
         demo.close()
+
+
+@pytest.fixture(scope="session")
+def real_library(real_embedder):
+    """The real library (tests/fixtures/real-library, 29 published guidelines), indexed where `make test`'s evaluation
+    of it keeps its index: built once for both."""
+    from assistant.config import Config
+    from assistant.index import build_index
+    from assistant.ingest.convert import soffice
+    from assistant.service import Assistant
+
+    if soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    config = Config(corpus_dir=REPO / "tests" / "fixtures" / "real-library", index_dir=REPO / ".cache" / "real-library-index")
+    index, _ = build_index(config, lambda: real_embedder, progress=False)
+    return Assistant(config, index, real_embedder)

@@ -5,13 +5,10 @@ was required in the clause), and '…的是哪几份？' was answered as a look-
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from assistant.answering.intent import classify
 from assistant.answering.which import telling_topic
-from assistant.ingest.convert import soffice
 from assistant.models import Intent
 from assistant.query import Query
 from assistant.textnorm import fold
@@ -191,24 +188,6 @@ def test_a_place_word_starting_a_term_of_the_collection_is_no_place(shared_assis
     assert set(places) <= set(found) and not {"安宁", "长江", "钟南山"} & set(found)
 
 
-REPO = Path(__file__).parent.parent
-
-
-@pytest.fixture(scope="module")
-def real_library(real_embedder):
-    """The real library (tests/fixtures/real-library, 29 published guidelines), indexed where `make test`'s evaluation
-    of it keeps its index: built once for both."""
-    if soffice() is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
-    from assistant.config import Config
-    from assistant.index import build_index
-    from assistant.service import Assistant
-
-    config = Config(corpus_dir=REPO / "tests" / "fixtures" / "real-library", index_dir=REPO / ".cache" / "real-library-index")
-    index, _ = build_index(config, lambda: real_embedder, progress=False)
-    return Assistant(config, index, real_embedder)
-
-
 # Learnt from questions written blind: '专门讲…的指导原则有哪几份' required 专门 in the clause, '…中医馆建设' was
 # 'stated' by a clause on 中医药服务能力建设, and a guideline writing a short name in full ('免于进行临床评价医疗器械
 # 目录' for 免临床评价目录) was not found. Three wordings of each class.
@@ -271,3 +250,16 @@ def test_phrases_no_clause_holds_together_give_way_from_the_first(real_library, 
     assert answer.found and f"提到“{head}”" in answer.text.replace("免于临床评价医疗器械目录", head), answer.text
     assert modifier in answer.text.split("共有")[0], answer.text  # '没有文件在同一处同时提到…', or '均未出现…'
     assert answer.intent is Intent.WHICH_DOCUMENTS  # 公布的/发布的 describes the list, it asks for no publisher
+
+
+@pytest.mark.parametrize("question, grammar", [
+    ("两部条例哪部施行得早？", "得"),
+    ("基层中医馆建设得如何？", "得"),
+    ("这项工作由谁牵头负责？", "谁"),
+])
+def test_particles_and_question_words_are_no_topic(question, grammar):
+    """'施行得早' asks when, of 施行: a clause need not say 得 (nor 早, the comparison's frame)."""
+    from assistant.query import topic_phrases
+
+    words = [w for p in topic_phrases(fold(question)) for w in p.split()]
+    assert words and not any(grammar in w for w in words) and "早" not in words, words

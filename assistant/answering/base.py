@@ -54,6 +54,13 @@ class AnswerContext:
     documents_with: Callable[[Iterable[str]], "set[str] | None"] = lambda terms: None
     targets: Targets = Targets(())  # every quantified statement of the documents (assistant/targets/)
     synonyms: Callable[[str], Sequence[str]] = lambda word: ()  # words a dictionary glosses alike ('孩子' → 儿童)
+    place_of: Callable[[str], str | None] = lambda source: None  # where a document is from, when its title says not
+
+    def named_as(self, source: str) -> str:
+        """A document as a list of documents names it: its title, and its place when the title does not say it
+        ('《卫生健康服务能力提升“八大工程”行动计划(2019—2022年)》（贵州）'): among many plans, whose it is."""
+        place = self.place_of(source)
+        return f"《{self.documents[source].title}》" + (f"（{place}）" if place else "")
 
     def cite(self, clause: Clause, quotes: tuple[tuple[int, int], ...] = (), score: float = 1.0) -> Citation:
         return Citation(clause, self.documents[clause.source].title, score, quotes)

@@ -42,6 +42,10 @@ META_CUES = {
                        rf"{_PUBLISH}(的)?(时间|日期)|成文日期|发文日期|落款日期|when was .* (issued|published)"),
     "doc_number": re.compile(r"文号|发文字号|字号|几号文|document number"),
     "index_number": re.compile(r"索引号"),
+    # which attachment of its notice a file is ('附件2' over its title): '是附件几', '第几个附件'
+    "attachment": re.compile(r"附件[几多少哪]|第几个?附件|哪个附件|附件(序)?号是"),
+    # a regulation's adoption line ('2020年11月27日 …第二十六次会议通过'): '哪次会议通过的'
+    "adopted": re.compile(r"(哪次|哪一次|什么|哪个)(会议|会上)?[^。？?，,]{0,6}通过|会议通过|审议通过"),
     "title": re.compile(r"(文件|方案|计划|报告|要点|文章|条例)的?(标题|名称|全称|全名|题目)|(标题|全称|全名|题目)(是|叫)|叫什么名字"),
 }
 _BARE_DATE = re.compile(r"什么时候|何时|哪天|日期")  # "…哪个单位发布的？什么时候？": the date, once metadata is asked

@@ -81,7 +81,7 @@ def reverse_answer(understood: Understood, context: AnswerContext, given: str, s
 
 
 def _facts(document: Document) -> str:
-    known = [f"{META_NAMES[f.name]}：{f.value}" for f in document.fields if f.name != "title"]
+    known = [f"{META_NAMES[f.name]}：{f.value}" for f in document.fields if f.name in ("issuer", "date", "doc_number")]
     return f"（{'，'.join(known)}）" if known else ""
 
 

@@ -63,17 +63,17 @@ def sides_answer(understood: Understood, context: AnswerContext, sides: list[Sid
     items: list[AnswerItem] = []
     not_stated = []
     for side in sides:
-        title = context.documents[side.source].title
+        title = context.named_as(side.source)
         if side.hit is None:
             if silent_when_named:
                 not_stated.append(side.source)
-                items.append(AnswerItem(f"《{title}》未提及{topic_words(query)}。"))
+                items.append(AnswerItem(f"{title}未提及{topic_words(query)}。"))
             continue
         clause = side.hit.clause
         quotes = best_sentences(narrowed, clause.text, clause.start, context.idf)
         citations.append(context.cite(clause, quotes, side.hit.score))
         said = quote_text(context.documents[side.source].text, quotes)
-        items.append(AnswerItem(f"《{title}》{clause.label}：“{said}”", (len(citations),)))
+        items.append(AnswerItem(f"{title}{clause.label}：“{said}”", (len(citations),)))
     found = bool(citations)
     # The rest of the best clauses follow, unquoted, as further reading (up to top_k in all).
     cited = {c.clause.key for c in citations}

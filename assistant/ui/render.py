@@ -12,7 +12,7 @@ import re
 from typing import Callable, Sequence
 from urllib.parse import quote
 
-from assistant.models import Answer, AnswerItem, Citation, Clause, Document, Intent, Prose
+from assistant.models import META_NAMES, Answer, AnswerItem, Citation, Clause, Document, Intent, Prose
 
 EMPTY_SOURCES = "提问后，这里会列出回答所引用的条款原文。"
 EMPTY_DOCUMENT = "点击回答中的引用，或在上方选择文件、输入条款编号，即可在这里查看原文。"
@@ -288,6 +288,7 @@ def document_meta(document: Document) -> str:
     """Issuer, date and numbers where known, escaped and joined."""
     fields = [("发文单位", document.issuer), ("日期", document.date), ("文号", document.doc_number),
               ("索引号", document.index_number)]
+    fields += [(META_NAMES[f.name], f.value) for f in document.fields if f.name in ("attachment", "adopted")]
     known = [f'<span class="pa-meta-item">{name}：{esc(value)}</span>' for name, value in fields if value]
     return " ".join(known)
 
