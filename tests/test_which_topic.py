@@ -263,3 +263,27 @@ def test_particles_and_question_words_are_no_topic(question, grammar):
 
     words = [w for p in topic_phrases(fold(question)) for w in p.split()]
     assert words and not any(grammar in w for w in words) and "早" not in words, words
+
+
+# Learnt from a blind question: '哪些指导原则要求做钩状效应（Hook）研究？' missed the guideline that writes 'Hook 效应'.
+@pytest.mark.parametrize("question, phrase, names", [
+    ("哪些指导原则要求做钩状效应（Hook）研究？", "钩状 效应", ("hook",)),
+    ("要求做钩状（Hook）效应验证的有哪几份？", "钩状 效应", ("hook 效应",)),
+    ("哪些文件提到了体外膜氧合（ECMO）？", "体外 膜 氧合", ("ecmo",)),
+])
+def test_a_latin_name_in_brackets_names_the_phrase_before_it(question, phrase, names):
+    from assistant.answering.checks import aliased
+
+    assert aliased(phrase, fold(question)) == names
+
+
+@pytest.mark.parametrize("question, listed", [
+    ("哪些指导原则要求做钩状效应（Hook）研究？", ("胰岛素", "C-肽", "轮状病毒")),
+    ("钩状（HOOK）效应在哪几份原则里提过？", ("胰岛素", "C-肽", "轮状病毒")),
+    ("提到无菌保证水平（SAL）的指导原则有哪些？", ("人工韧带", "侧孔钝针")),
+])
+def test_a_document_using_either_name_is_listed_and_the_acronym_is_no_second_topic(real_library, question, listed):
+    answer = real_library.ask(question)
+    lines = answer.text.split("\n")
+    assert answer.intent is Intent.WHICH_DOCUMENTS and all(any(n in line for line in lines[1:]) for n in listed), answer.text
+    assert "sal" not in lines[0].lower() and "hook" not in lines[0].lower(), lines[0]

@@ -213,11 +213,31 @@ def states_topic(query: Query, folded_clause: str, any_phrase: bool = False, idf
     """
     if not query.topic:
         return True
-    if quorum and len(query.topic) >= 3:  # the first (most telling) phrase, and most of the others
-        named = [phrase_in(phrase, folded_clause, idf) for phrase in query.topic]
-        return named[0] and 2 * sum(named) > len(named)
+    topic = own_topic(query)
+    named = lambda phrase: any(phrase_in(p, folded_clause, idf) for p in (phrase, *aliased(phrase, query.folded)))
+    if quorum and len(topic) >= 3:  # the first (most telling) phrase, and most of the others
+        found = [named(phrase) for phrase in topic]
+        return found[0] and 2 * sum(found) > len(found)
     test = any if any_phrase else all
-    return test(phrase_in(phrase, folded_clause, idf) for phrase in query.topic)
+    return test(named(phrase) for phrase in topic)
+
+
+def own_topic(query: Query) -> list[str]:
+    """The topic's phrases less those that only name another in brackets ('无菌保证水平(sal)': sal is no second
+    thing to find)."""
+    names = [aliased(phrase, query.folded) for phrase in query.topic]
+    return [p for p in query.topic if not any(p in other for other in names)]
+
+
+def aliased(phrase: str, folded_question: str) -> tuple[str, ...]:
+    """The phrase as the question also names it, by a Latin name in brackets after it or after one of its words:
+    '钩状效应(hook)' → 'hook'; '钩状(hook)效应' → 'hook 效应' (a guideline writes 'Hook 效应', another 钩状效应)."""
+    words = phrase.split()
+    after = lambda text: re.search(re.escape(text) + r"\s*\(([a-z][a-z0-9\-]{1,15})\)", folded_question)
+    whole = after("".join(words))
+    if whole:
+        return (whole.group(1),)
+    return tuple(" ".join(words[:n] + [m.group(1)] + words[n + 1:]) for n, w in enumerate(words) if (m := after(w)))
 
 
 def phrase_in(phrase: str, folded_text: str, idf: Idf | None = None) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from assistant.answering.base import AnswerContext, Understood
-from assistant.answering.checks import first_stating, states_topic
+from assistant.answering.checks import first_stating, own_topic, states_topic
 from assistant.answering.quotes import best_sentences, quote_text
 from assistant.models import Answer, AnswerItem, Citation, Intent
 from assistant.query import Query
@@ -20,7 +20,7 @@ class Side:
 
 def topic_words(query: Query) -> str:
     """The topic as a reader would say it: '远程医疗', or the question's words when it has no topic."""
-    return "、".join(p.replace(" ", "") for p in query.topic) or "该内容"
+    return "、".join(p.replace(" ", "") for p in own_topic(query)) or "该内容"
 
 
 def side_query(query: Query, source: str, titled: dict[str, set[str]]) -> Query:

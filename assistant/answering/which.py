@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Callable
 
 from assistant.answering.base import AnswerContext, Understood, register
-from assistant.answering.checks import could_hold, phrase_in
+from assistant.answering.checks import aliased, could_hold, phrase_in
 from assistant.answering.metadata import documents_given, reverse_answer
 from assistant.answering.sides import find_sides, sides_answer, topic_words
 from assistant.models import Answer, Intent
@@ -139,7 +139,8 @@ class WhichDocuments:
     def _could_name(understood: Understood, context: AnswerContext) -> list[str]:
         """Every document, less those that lack a bigram every clause naming the topic has."""
         topic = understood.query.topic  # with three phrases or more, only the first must be named (quorum)
-        held = [could_hold(phrase, context.documents_with, context.idf) for phrase in (topic[:1] if len(topic) >= 3 else topic)]
+        held = [None if aliased(phrase, understood.query.folded) else could_hold(phrase, context.documents_with, context.idf)
+                for phrase in (topic[:1] if len(topic) >= 3 else topic)]  # a Latin name has no pairs to look up
         known = [h for h in held if h is not None]
         possible = set.intersection(*known) if known else None
         return sorted(s for s in context.documents if possible is None or s in possible)
