@@ -167,3 +167,18 @@ def test_a_title_is_also_read_without_what_it_puts_in_brackets(title, word):
     from assistant.answering.figure_checks import title_readings
 
     assert word.lower() in title_readings(title)
+
+
+# Learnt from a blind question: '心脑血管病死亡率22年要压到多少以下' was refused; the plan's indicator is
+# 心脑血管疾病死亡率. Chinese shortens a term by a character; a term short of two is another word.
+@pytest.mark.parametrize("word, text, found", [
+    ("心脑血管病", "心脑血管疾病死亡率（1/10万）", True),
+    ("精神卫生科", "二级以上综合医院设精神卫生专科", True),
+    ("肺结核患者", "肺结核病患者发现率", True),
+    ("医疗机构", "医疗卫生机构床位", False),        # two characters more: another term
+    ("慢阻肺病", "慢性阻塞性肺疾病", False),
+])
+def test_a_term_short_of_one_character_is_the_documents_term(word, text, found):
+    from assistant.answering.figure_checks import word_in
+
+    assert word_in(word, text) is found

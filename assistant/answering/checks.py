@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Mapping, Sequence
 
-from assistant.answering.figure_checks import (YEAR_IN_TEXT, asked_unit, asks_event_duration, states_figure_of,
+from assistant.answering.figure_checks import (YEAR_IN_TEXT, asked_unit, asks_event_duration, short_form_in, states_figure_of,
                                                title_readings, word_in)
 from assistant.models import Clause, Document
 from assistant.query import MEASURE_END, Query
@@ -165,8 +165,8 @@ def missing_indicators(query: Query, hit: Hit, document: Document,
     """
     text, title = fold(hit.clause.text), title_readings(document.title)
     headings = fold("".join(hit.clause.path[:-1])).replace(" ", "")  # above it: its own heading is in its text
-    missing = [noun for noun in query.indicators if not any(w in text or w in title or w in headings
-                                                            for w in (noun, *synonyms(noun)))]
+    missing = [noun for noun in query.indicators if not any(w in text or w in title or w in headings or
+                                                            short_form_in(w, text) for w in (noun, *synonyms(noun)))]
     allowed = len(query.indicators) // 3 if len(query.indicators) >= 3 else 0
     return missing if len(missing) > allowed else []
 

@@ -3,6 +3,7 @@ in the unit asked, beside the words naming it. Pure; `checks.check_hit` runs it 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable, Iterator, Sequence
 
 from assistant.query import Query, scope_noun, word_classes, word_flags
@@ -12,8 +13,20 @@ YEAR_IN_TEXT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
 def word_in(word: str, text: str) -> bool:
-    """The word stands in the text, or (three characters or more) all its character pairs do ('中医院' in '中医医院')."""
-    return word in text or len(word) >= 3 and all(pair in text for pair in tokens(word))
+    """The word stands in the text, or (three characters or more) all its character pairs do ('中医院' in '中医医院'),
+    or (four or more) it is the text's word short of one character ('心脑血管病' in '心脑血管疾病')."""
+    return word in text or len(word) >= 3 and all(pair in text for pair in tokens(word)) or short_form_in(word, text)
+
+
+def short_form_in(word: str, text: str) -> bool:
+    """The word (four characters or more) is the text's word short of one character ('心脑血管病' in '心脑血管疾病')."""
+    return len(word) >= 4 and _short_of_one(word).search(text) is not None
+
+
+@lru_cache(maxsize=4096)
+def _short_of_one(word: str) -> re.Pattern:
+    """The word with one character more inside it: how Chinese shortens a term ('心脑血管(疾)病', '医(疗)机构')."""
+    return re.compile("|".join(re.escape(word[:i]) + "." + re.escape(word[i:]) for i in range(1, len(word))))
 
 
 # The unit a figure question asks in: the measure word or symbol right after 多少/几 ('多少N', '几年', '多少例',
