@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from assistant.models import Clause, Document, MetaField
 from assistant.textnorm import fold
 
-PARSER_VERSION = "15"  # 15: a document's attachment mark and a regulation's adoption line kept as metadata
+PARSER_VERSION = "16"  # 16: when a regulation takes effect ('本条例自2021年5月1日起施行') kept as metadata
 # 13: a news heading printing a document, a publication note under it
 # 12: PDF hanging indents and 1.5-spaced paragraphs joined
 
@@ -666,7 +666,7 @@ def parse_document(source: str, text: str, sha256: str = "", pages: tuple[int, .
     date_key = _first_present(meta, "date", "signature_date", "date_fallback", "adopted_date")
     fields = _meta_fields(text, scanned, {"title": None, "issuer": issuer_key, "date": date_key,
                                           "doc_number": "doc_number", "index_number": "index_number",
-                                          "attachment": "attachment", "adopted": "adopted"})
+                                          "attachment": "attachment", "adopted": "adopted"}) + _effective(text)
     document = Document(
         source=source,
         title=scanned.title,
@@ -692,6 +692,16 @@ def parse_document(source: str, text: str, sha256: str = "", pages: tuple[int, .
                        page=page, ocr=page in document.ocr_pages)
             )
     return ParsedDocument(document, tuple(clauses))
+
+
+# When a regulation or rule takes effect, in its closing article: '本条例自2021年5月1日起施行', '自发布之日起施行'.
+_TAKES_EFFECT = re.compile(r"自\s*(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[公发颁]布之日|印发之日)\s*起\s*(?:施行|生效)")
+
+
+def _effective(text: str) -> tuple[MetaField, ...]:
+    """The last statement of when the document takes effect (an amended regulation states it once, at its end)."""
+    found = list(_TAKES_EFFECT.finditer(text))
+    return (MetaField("effective", found[-1].group(), found[-1].start(), found[-1].end()),) if found else ()
 
 
 def _first_present(meta: dict[str, str], *keys: str) -> str | None:

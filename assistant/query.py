@@ -209,7 +209,7 @@ def figure_nouns(folded: str, known_places: frozenset[str]) -> tuple[str, ...]:
 
 # Words that frame a question ("哪些文件提到了…", "…各有什么安排") rather than say what it is about.
 TOPIC_STOP = frozenset(
-    "哪些 哪几个 哪几 哪个 哪份 哪家 哪里 哪 谁 什么 啥 多少 几个 几项 几条 几 怎么样 怎么 "
+    "哪些 哪几个 哪几 哪个 哪份 哪家 哪里 哪 谁 什么 啥 啥时候 啥时 几时 多少 几个 几项 几条 几 怎么样 怎么 "
     "怎样 如何 是否 有没有 有无 吗 呢 吧 啊 呀 请问 一下 简单 介绍 概括 总结 文件 文档 "
     "里面 里 之中 提到 提及 讲到 讲 说到 说 涉及 写 写到 关于 对于 方面 各有 各自 分别 各 "
     "都 和 与 及 以及 跟 同 在 的 了 是 有 要 将 会 能 对 把 被 为 安排 计划 方案 "

@@ -227,6 +227,10 @@ class Assistant:
             return answering.help_answer(question, context)
         # Greetings and thanks earlier in the conversation are no subject a follow-up could lean on.
         history = [h for h in history if isinstance(h, str) and h.strip() and not answering.is_conversation(fold(h))]
+        parts = answering.question_parts(question)
+        if len(parts) > 1:  # '…哪次会议通过的？从什么时候开始施行？': each part, the later ones as follow-ups
+            return answering.joined(question, [self.ask(part, [*history, *parts[:n]], collection)
+                                               for n, part in enumerate(parts)])
         place = answering.ordinal_asked(fold(question)) if history else None
         if place is not None:  # '第二个是什么？': an item of the list the earlier answer gave
             earlier = self.ask(history[-1], history[:-1], collection)

@@ -79,3 +79,22 @@ def test_a_regulations_adoption_line_answers_which_meeting_adopted_it(assistant,
 def test_which_of_two_regulations_came_into_force_first_quotes_both_dates(assistant, question, dates):
     answer = assistant.ask(question)
     assert answer.found and all(date in answer.text for date in dates), answer.text
+
+
+@pytest.mark.parametrize("question, date", [
+    ("上海市精神卫生条例什么时候开始施行？", "自2015年3月1日起施行"),
+    ("北京中医药条例的施行日期是哪天？", "自2021年5月1日起施行"),
+    ("广东省母婴保健管理条例何时生效？", "自2023年6月1日起施行"),
+])
+def test_when_a_regulation_takes_effect_is_its_metadata_cited_where_it_stands(assistant, question, date):
+    answer = assistant.ask(question)
+    assert answer.found and date in answer.text, answer.text
+    start, end = answer.citations[0].quotes[0]
+    assert assistant.documents[answer.citations[0].clause.source].text[start:end] == date
+
+
+def test_each_named_regulations_date_is_given_and_a_second_question_is_answered_too(assistant):
+    answer = assistant.ask("北京中医药条例、上海精神卫生条例和广东母婴保健管理条例，各自的施行日期是什么时候？")
+    assert all(d in answer.text for d in ("2021年5月1日", "2015年3月1日", "2023年6月1日")), answer.text
+    answer = assistant.ask("北京市中医药条例是哪次会议通过的？第十一条对综合医院有什么要求？")
+    assert "第二十六次会议" in answer.text and "第十一条" in answer.text, answer.text

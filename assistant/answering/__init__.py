@@ -19,11 +19,12 @@ from assistant.answering.conversation import help_answer
 from assistant.answering.figure_table import figure_table
 from assistant.answering.intent import is_conversation
 from assistant.answering.ordinal import nth_item, ordinal_asked
+from assistant.answering.parts import joined, question_parts
 from assistant.models import Answer
 from assistant.retrieval import Retrieval
 
-__all__ = ["STRATEGIES", "AnswerContext", "Understood", "answer", "help_answer", "is_conversation", "nth_item",
-           "ordinal_asked", "understand"]
+__all__ = ["STRATEGIES", "AnswerContext", "Understood", "answer", "help_answer", "is_conversation", "joined", "nth_item",
+           "ordinal_asked", "question_parts", "understand"]
 
 
 def answer(question: str, retrieval: Retrieval, context: AnswerContext) -> Answer:

@@ -304,17 +304,21 @@ def first_stating(query: Query, hits: Iterable[Hit], documents: Mapping[str, Doc
 
 def silent_documents(query: Query, named: Sequence[str], all_sources: Iterable[str],
                      folded_document: Callable[[str], str], idf: Idf,
-                     documents_with: Callable[[list[str]], set[str] | None] = lambda terms: None) -> list[str]:
+                     documents_with: Callable[[list[str]], set[str] | None] = lambda terms: None,
+                     synonyms: Callable[[str], Sequence[str]] = lambda word: ()) -> list[str]:
     """The named documents that never name the topic, when another document of the collection does.
 
     The collection's own wording shows how the topic is written ('家庭医生签约' in four plans), so a
     named plan without it does not cover it ('云州区的家庭医生签约服务是怎么安排的？'). A topic no
-    document names may be a paraphrase ('大脖子病') and is left to the other checks.
+    document names may be a paraphrase ('大脖子病') and is left to the other checks. A named document saying
+    a word of the topic in a word the dictionary glosses alike ('孩子' as 儿童) is not silent.
     """
     if not query.topic or not named:
         return []
     states = lambda source: any(phrase_in(p, folded_document(source), idf) for p in query.topic)
-    silent = [s for s in named if not states(s)]
+    said_alike = lambda source: any(phrase_in(form, folded_document(source), idf)
+                                    for phrase in query.topic for form in _synonym_forms(phrase, synonyms))
+    silent = [s for s in named if not states(s) and not said_alike(s)]
     if len(silent) < len(named):
         return []
     possible = [could_hold(p, documents_with, idf) for p in query.topic]  # the rest cannot: not read (10⁵ rows: 0.3 s)
@@ -323,6 +327,12 @@ def silent_documents(query: Query, named: Sequence[str], all_sources: Iterable[s
     if not any(states(s) for s in all_sources if s not in named):
         return []
     return silent
+
+
+def _synonym_forms(phrase: str, synonyms: Callable[[str], Sequence[str]]) -> list[str]:
+    """A one-word phrase in a word glossed alike ('孩子' → 儿童). A longer phrase is a term, and a term is written as
+    it is: '互联网 医院' is not any 互联网 clinic."""
+    return list(synonyms(phrase)) if " " not in phrase else []
 
 
 def could_hold(phrase: str, documents_with: Callable[[list[str]], set[str] | None], idf: Idf | None = None) -> set[str] | None:

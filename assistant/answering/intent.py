@@ -46,6 +46,9 @@ META_CUES = {
     "attachment": re.compile(r"附件[几多少哪]|第几个?附件|哪个附件|附件(序)?号是"),
     # a regulation's adoption line ('2020年11月27日 …第二十六次会议通过'): '哪次会议通过的'
     "adopted": re.compile(r"(哪次|哪一次|什么|哪个)(会议|会上)?[^。？?，,]{0,6}通过|会议通过|审议通过"),
+    # when a regulation takes effect ('本条例自2021年5月1日起施行'): '什么时候开始施行', '哪天生效', '施行日期'
+    "effective": re.compile(r"(什么时候|何时|哪天|哪一天|几月|哪年|哪一年|什么时间|日期|时间)[^。？?，,]{0,6}(施行|生效)|"
+                            r"(施行|生效)(的)?(时间|日期)|自何时起"),
     "title": re.compile(r"(文件|方案|计划|报告|要点|文章|条例)的?(标题|名称|全称|全名|题目)|(标题|全称|全名|题目)(是|叫)|叫什么名字"),
 }
 _BARE_DATE = re.compile(r"什么时候|何时|哪天|日期")  # "…哪个单位发布的？什么时候？": the date, once metadata is asked
@@ -115,7 +118,7 @@ def is_conversation(asked: str) -> bool:
 def metadata_fields(folded: str) -> tuple[str, ...]:
     """The metadata fields a question asks for, in the order of META_CUES."""
     asked = [name for name, cue in META_CUES.items() if cue.search(folded)]
-    if asked and "date" not in asked and _BARE_DATE.search(folded):
+    if asked and "date" not in asked and "effective" not in asked and _BARE_DATE.search(folded):
         asked.append("date")
     return tuple(name for name in META_CUES if name in asked)
 

@@ -47,7 +47,8 @@ def quoted_answer(understood: Understood, context: AnswerContext, intent: Intent
         retrieval = verified_first(understood.retrieval, documents, idf)
     # a document whose records state the indicator asked is not silent on it, whatever words the question adds
     silent = [] if held is not None else silent_documents(understood.query, understood.named, documents,
-                                                           context.folded_document, idf, context.documents_with)
+                                                           context.folded_document, idf, context.documents_with,
+                                                           context.synonyms)
     missing = missing_clause(understood, context)
     acronyms = unknown_acronyms(understood.query, context.folded_document, documents)
     if missing:

@@ -7,6 +7,7 @@ from typing import Mapping
 
 from assistant.answering.base import AnswerContext, Understood, numbered_lines, register, target_document
 from assistant.answering.intent import asks_published_documents, metadata_fields, names_document_number
+from assistant.answering.parts import joined
 from assistant.models import META_NAMES, Answer, AnswerItem, Citation, Clause, Document, Intent, MetaField
 from assistant.textnorm import fold
 
@@ -114,10 +115,12 @@ class Metadata:
         given = documents_given(understood, context.documents)
         if given is not None:
             return reverse_answer(understood, context, *given)
+        fields = metadata_fields(understood.query.folded)
+        if len(understood.named) > 1 and fields:  # '三部条例各自的施行日期是？': each document's own
+            return joined(understood.question, [forward_answer(understood, context, s, fields) for s in understood.named])
         source = target_document(understood)
         if source is None:
             return None
-        fields = metadata_fields(understood.query.folded)
         if not fields and asks_published_documents(understood.query.folded):  # '木垒9月14日发布的是什么材料'
             fields = ("title", "issuer", "date")
         return forward_answer(understood, context, source, fields)
