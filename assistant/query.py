@@ -53,6 +53,9 @@ DOCUMENT_NOUN = r"(?:文件|文档|材料|文章|报告|计划|方案|规划|规
 # The document noun may close the question ('…的体外诊断试剂指导原则都有哪些？') or be qualified ('哪些器械的指导原则').
 ACROSS = (rf"哪(?:些|几个|几份)(?:{DOCUMENT_NOUN}|地方|地区)|的{DOCUMENT_NOUN}(?:有|是)哪(?:些|几个|几份)|"
           rf"{DOCUMENT_NOUN}(?:都|分别|一共|共)?(?:有|是)哪(?:些|几个|几份|几部)[？?。！!]*$|"
+          # whether any document does it ('有提到医养结合的文件吗？', '有没有规定托位数的方案'): which ones, if any
+          # (the frame's words only: what stands between them is the topic)
+          rf"有没有(?=[^？?。]{{1,30}}的{DOCUMENT_NOUN})|有(?=[^？?。]{{1,30}}的{DOCUMENT_NOUN}吗)|"
           rf"哪(?:些|几个|几类|几种)[\u4e00-\u9fff]{{1,6}}的{DOCUMENT_NOUN}|"
           r"哪[一几两三四五]?份|"
           # '…要考虑标签系统适应性的，都有哪些？', '…按YY/T 0268来的有哪些？': those that do it (a nominalised
@@ -223,6 +226,10 @@ TOPIC_STOP = frozenset(
     "个什么 最低 最高 至少 最多 最少 不少于 不低于 不超过 不高于 以上 以下 以内 左右 原则 指导原则 指南 时 "
     # pointing back at the question's own words ('要交…资料——哪几份这么要求'), and finding them ('在哪能查到')
     "这种 这么 这样 这些 这类 那种 那些 那样 那类 此类 如此 查到 找到 看到 查 找 能查到 查得到 找得到 "
+    # the collection at hand ('手头这些规划里哪些有涉及'): where to look, as 资料库 is
+    "手头 手上 手里 手边 现有 已有 收录 "
+    # that a figure is given, not which ('有具体数字的', '给出具体百分比的文件'): frame
+    "数字 数值 百分比 具体数 给出 给了 列出 列了 写出 "
     # when, as a follow-up puts it ('钦州当时定的2019年底目标又是多少'), and its cue words: no topic
     "当时 当初 那时 年底 年末 年初 年中 又 还 还是 定的 那边 这边 那里 这里 那儿 这儿 "
     # which of an indicator's figures ('那2022年的目标值呢'): frame
@@ -275,9 +282,11 @@ def topic_phrases(folded: str, acronyms: frozenset[str] = frozenset()) -> tuple[
     phrases, run = [], []
     for word in _posseg().lcut(_DATE.sub("，", _KIND_OF_DOCUMENT.sub("，", _WHICH_FRAME.sub("，", folded))), HMM=False):
         w = word.word.strip()
-        # a particle ('施行得早': 得; jieba's u*, y and e tags) is grammar, never what is asked about
+        # a particle ('施行得早': 得; jieba's u*, y and e tags) is grammar, never what is asked about; nor is a pronoun
+        # ('医养结合这块': 这块; tag r), which points at what is asked or asks it; '我国', '本市' name a place as
+        # documents do ('我国在此基础上建议…')
         if w and (re.fullmatch(r"[\u4e00-\u9fff]+", w) or w in acronyms) and w not in TOPIC_STOP and not _COUNTING_WORD.match(w) \
-                and not (len(w) == 1 and word.flag[:1] in ("u", "y", "e")):
+                and not (len(w) == 1 and word.flag[:1] in ("u", "y", "e")) and (word.flag != "r" or w[0] in "我本"):
             # Characters the dictionary leaves alone, side by side, make one word: '托'+'育', '控'+'烟'; so does a
             # bound morpheme with the word before it (jieba's *g tags): '中医'+'馆' is 中医馆, not any 中医.
             if run and len(w) == 1 and (len(run[-1]) == 1 or word.flag.endswith("g")):

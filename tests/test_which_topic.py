@@ -287,3 +287,41 @@ def test_a_document_using_either_name_is_listed_and_the_acronym_is_no_second_top
     lines = answer.text.split("\n")
     assert answer.intent is Intent.WHICH_DOCUMENTS and all(any(n in line for line in lines[1:]) for n in listed), answer.text
     assert "sal" not in lines[0].lower() and "hook" not in lines[0].lower(), lines[0]
+
+
+# Learnt from the sixth blind batch's development half. Three wordings of each class.
+@pytest.mark.parametrize("question, topic", [
+    ("医养结合这块，手头这些规划和工作总结里哪些有涉及？", "医养结合"),     # a pronoun (这块) and the collection at hand
+    ("家庭医生签约这方面，手上的材料哪些讲到了？", "家庭医生签约"),
+    ("职业病危害项目申报率，有给出具体百分比的文件吗？都有哪些？", "职业病危害项目申报"),  # that a figure is given
+])
+def test_pointing_words_and_the_collection_at_hand_are_no_topic(question, topic):
+    from assistant.query import topic_phrases
+
+    phrases = [p.replace(" ", "") for p in topic_phrases(fold(question))]
+    assert phrases and all(topic in p or p in topic for p in phrases), phrases
+
+
+@pytest.mark.parametrize("question", [
+    "有提到医养结合的文件吗？",
+    "有没有规定托位数的方案？",
+    "职业病危害项目申报率，有给出具体百分比的文件吗？都有哪些？",
+])
+def test_asking_whether_any_document_does_it_asks_which_documents(question):
+    assert intent_of(question, named_documents=0) is Intent.WHICH_DOCUMENTS
+
+
+@pytest.mark.parametrize("question", [
+    "要求严格执行母婴安全五项制度的是哪几份文件？",
+    "提出建设五大中心的是哪几份方案？",
+    "哪几个文件要求三级医院设发热门诊？",
+])
+def test_which_of_several_documents_is_no_figure_asked_of_each(question):
+    from assistant.answering.figure_table import asks_each_document
+
+    assert not asks_each_document(fold(question))
+
+
+@pytest.mark.parametrize("question", ["上海市精神卫生条例一共有几章？", "这部条例分几章？", "北京中医药条例共有多少章"])
+def test_how_many_chapters_asks_for_the_outline(question):
+    assert intent_of(question, named_documents=1) is Intent.OUTLINE

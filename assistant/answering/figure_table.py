@@ -16,7 +16,8 @@ from assistant.textnorm import fold
 
 # Asking each document in turn: '各文件', '各个规划', '各地', '几个文件里', '几个地方', '…都是多少', '汇总一下'.
 # A quantifier over documents or places: 各文件, 每份规划, 所有方案, 不同文件, 几个地方文件, 这几份计划, 各地; and 汇总.
-_EACH_DOCUMENT = re.compile(rf"(?:各|每|所有|不同|这?几|多)(?:个|份|部)?(?:地方|地区|省|市|县|区)?{DOCUMENT_NOUN}|"
+# ('哪几份文件' asks which documents, not each of several.)
+_EACH_DOCUMENT = re.compile(rf"(?:各|每|所有|不同|(?<!哪)这?几|多)(?:个|份|部)?(?:地方|地区|省|市|县|区)?{DOCUMENT_NOUN}|"
                             rf"各(?:个)?(?:地|地方|地区|省|市|县|区)|几个地方|汇总")
 MAX_VALUES = 4  # of one document: its years and scopes of the indicator
 
