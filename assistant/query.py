@@ -54,6 +54,8 @@ DOCUMENT_NOUN = r"(?:文件|文档|材料|文章|报告|计划|方案|规划|规
 ACROSS = (rf"哪(?:些|几个|几份)(?:{DOCUMENT_NOUN}|地方|地区)|的{DOCUMENT_NOUN}(?:有|是)哪(?:些|几个|几份)|"
           rf"{DOCUMENT_NOUN}(?:都|分别|一共|共)?(?:有|是)哪(?:些|几个|几份|几部)[？?。！!]*$|"
           # whether any document does it ('有提到医养结合的文件吗？', '有没有规定托位数的方案'): which ones, if any
+          # how many documents say it ('…这条要求，有几份提到？分别是哪些？'): which they are
+          rf"有几份{DOCUMENT_NOUN}?(?=提到|提及|涉及|讲到|说到|写到|写了|规定|要求)|"
           # (the frame's words only: what stands between them is the topic)
           rf"有没有(?=[^？?。]{{1,30}}的{DOCUMENT_NOUN})|有(?=[^？?。]{{1,30}}的{DOCUMENT_NOUN}吗)|"
           rf"哪(?:些|几个|几类|几种)[\u4e00-\u9fff]{{1,6}}的{DOCUMENT_NOUN}|"
@@ -229,7 +231,7 @@ TOPIC_STOP = frozenset(
     # the collection at hand ('手头这些规划里哪些有涉及'): where to look, as 资料库 is
     "手头 手上 手里 手边 现有 已有 收录 "
     # that a figure is given, not which ('有具体数字的', '给出具体百分比的文件'): frame
-    "数字 数值 百分比 具体数 给出 给了 列出 列了 写出 "
+    "数字 数值 百分比 具体数 给出 给了 列出 列了 写出 看 看看 想看 "
     # when, as a follow-up puts it ('钦州当时定的2019年底目标又是多少'), and its cue words: no topic
     "当时 当初 那时 年底 年末 年初 年中 又 还 还是 定的 那边 这边 那里 这里 那儿 这儿 "
     # which of an indicator's figures ('那2022年的目标值呢'): frame
@@ -273,6 +275,13 @@ _WHICH_FRAME = re.compile(rf"{ACROSS}|哪一?[份个篇部]{DOCUMENT_NOUN}?|(?:�
 _DATE = re.compile(r"(?:(?:19|20)\d{2}\s*年\s*)?(?<!\d)\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?")
 
 
+def _FUNCTION_CHARACTER(flag: str, character: str) -> bool:
+    """A one-character particle ('得' of '施行得早'): grammar, not a word of what is asked. Adverbs, conjunctions and
+    prepositions stay: they join a description's parts ('hcv也不能保证绝对安全', '透析机或透析器', '按第几类管'),
+    and a negation is what is asked ('查不出来')."""
+    return flag[:1] in ("u", "y", "e")
+
+
 def topic_phrases(folded: str, acronyms: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """What a (folded) question is about: its runs of words between frame words, each as "w1 w2".
 
@@ -286,7 +295,7 @@ def topic_phrases(folded: str, acronyms: frozenset[str] = frozenset()) -> tuple[
         # ('医养结合这块': 这块; tag r), which points at what is asked or asks it; '我国', '本市' name a place as
         # documents do ('我国在此基础上建议…')
         if w and (re.fullmatch(r"[\u4e00-\u9fff]+", w) or w in acronyms) and w not in TOPIC_STOP and not _COUNTING_WORD.match(w) \
-                and not (len(w) == 1 and word.flag[:1] in ("u", "y", "e")) and (word.flag != "r" or w[0] in "我本"):
+                and not (len(w) == 1 and _FUNCTION_CHARACTER(word.flag, w)) and (word.flag != "r" or w[0] in "我本"):
             # Characters the dictionary leaves alone, side by side, make one word: '托'+'育', '控'+'烟'; so does a
             # bound morpheme with the word before it (jieba's *g tags): '中医'+'馆' is 中医馆, not any 中医.
             if run and len(w) == 1 and (len(run[-1]) == 1 or word.flag.endswith("g")):

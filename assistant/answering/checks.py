@@ -225,15 +225,19 @@ def states_topic(query: Query, folded_clause: str, any_phrase: bool = False, idf
 def own_topic(query: Query) -> list[str]:
     """The topic's phrases less those that only name another in brackets ('无菌保证水平(sal)': sal is no second
     thing to find)."""
-    names = [aliased(phrase, query.folded) for phrase in query.topic]
-    return [p for p in query.topic if not any(p in other for other in names)]
+    names = {alias.replace(" ", "") for phrase in query.topic for alias in aliased(phrase, query.folded)}
+    return [p for p in query.topic if p.replace(" ", "") not in names]
 
 
 def aliased(phrase: str, folded_question: str) -> tuple[str, ...]:
-    """The phrase as the question also names it, by a Latin name in brackets after it or after one of its words:
-    '钩状效应(hook)' → 'hook'; '钩状(hook)效应' → 'hook 效应' (a guideline writes 'Hook 效应', another 钩状效应)."""
+    """The phrase as the question also names it, by another name in brackets after it or after one of its words:
+    '钩状效应(hook)' → 'hook'; '钩状(hook)效应' → 'hook 效应' (a guideline writes 'Hook 效应', another 钩状效应);
+    '倾向评分法(倾向性评分)' → '倾向性评分'."""
     words = phrase.split()
-    after = lambda text: re.search(re.escape(text) + r"\s*\(([a-z][a-z0-9\-]{1,15})\)", folded_question)
+    # (a phrase cut short by which.telling_topic may stand a character or two before the bracket: '倾向评分' of
+    # '倾向评分法(倾向性评分)')
+    after = lambda text: re.search(re.escape(text) + r"[\u4e00-\u9fff]{0,2}\s*\(([a-z][a-z0-9\-]{1,15}|"
+                                   r"[\u4e00-\u9fff]{2,12})\)", folded_question)
     whole = after("".join(words))
     if whole:
         return (whole.group(1),)

@@ -37,17 +37,21 @@ def find_sides(understood: Understood, context: AnswerContext, sources, mention:
     sides = []
     for source in sources:
         asked = side_query(query, source, titled)
-        hits = understood.hits_in(source, _stating(asked, mention, context) if limit is None else None)
-        sides.append(Side(source, first_stating(asked, hits, documents, context.idf, context.folded, limit, mention)))
+        # a mention may lean on the document's title for the kind of document asked ('核酸检测类试剂的指导原则里有几份
+        # 提到临床试验机构不少于3家'): the title says it of every clause
+        within = fold(documents[source].title).replace(" ", "") + "。" if mention else ""
+        folded = (lambda clause, within=within: within + context.folded(clause)) if within else context.folded
+        hits = understood.hits_in(source, _stating(asked, mention, context, within) if limit is None else None)
+        sides.append(Side(source, first_stating(asked, hits, documents, context.idf, folded, limit, mention)))
     return sides
 
 
-def _stating(query: Query, mention: bool, context: AnswerContext):
+def _stating(query: Query, mention: bool, context: AnswerContext, within: str = ""):
     """The test first_stating applies first, on a clause's folded text: with every candidate to be read, the
     clauses failing it are passed over before a Hit is made of them (at 10⁵ parts a which-documents question
     made ~26 000 to keep a few hundred)."""
     if mention:
-        return lambda folded: states_topic(query, folded, quorum=True, idf=context.idf)
+        return lambda folded: states_topic(query, within + folded, quorum=True, idf=context.idf)
     return lambda folded: states_topic(query, folded, any_phrase=True, idf=context.idf)
 
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Callable
 
 from assistant.answering.base import AnswerContext, Understood, register
-from assistant.answering.checks import aliased, could_hold, phrase_in
+from assistant.answering.checks import aliased, could_hold, own_topic, phrase_in
 from assistant.answering.metadata import documents_given, reverse_answer
 from assistant.answering.sides import find_sides, sides_answer, topic_words
 from assistant.models import Answer, Intent
@@ -104,7 +104,7 @@ class WhichDocuments:
             return None
         # asked again of the same words by telling_topic (runs, then rarity) and unsaid: each counted once
         share = functools.cache(lambda phrase: _share_of_documents(phrase, context))
-        topic = telling_topic(understood.query.topic, share)
+        topic = telling_topic(tuple(own_topic(understood.query)), share)  # a name in brackets is no second topic
         absent = unsaid(topic, share)
         if not absent and all(share(p) == 0.0 for p in topic):  # none written whole: any in a fuller form?
             absent = unsaid(topic, functools.cache(lambda phrase: _share_of_documents(phrase, context, near=True)))
