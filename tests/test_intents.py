@@ -244,3 +244,16 @@ def test_no_rule_names_a_place_of_the_sample_documents():
     assert any("索引号" in s for s in strings)  # the rules are read
     named = {place for s in strings for place in SAMPLE_PLACES if place in s}
     assert not named, f"intent rules mention the sample documents' places: {sorted(named)}"
+
+
+# Learnt from the sixth blind batch: '纯母乳喂养率这个指标定在什么水平？' was answered by a clause on 母乳喂养 that states
+# no rate. A value asked by name asks a figure, and a figure question is answered only by a figure.
+@pytest.mark.parametrize("question", [
+    "纯母乳喂养率这个指标定在什么水平？",
+    "C-肽那份有没有规定线性相关系数r不得低于某个值？",
+    "口腔修复膜的无菌保证水平，指导原则里给了具体数值没有？",
+])
+def test_a_value_asked_by_name_asks_a_figure(question):
+    from assistant.query import ASKS_FIGURE
+
+    assert ASKS_FIGURE.search(fold(question))
