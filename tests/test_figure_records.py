@@ -374,3 +374,15 @@ def test_a_named_document_saying_a_word_glossed_alike_is_not_silent(word, alike,
                                                synonyms=synonyms)
     assert silent(lambda w: ()) == ["named.txt"]  # as written, only the other document says it
     assert silent(lambda w: [alike] if w == word else []) == []
+
+
+@pytest.mark.parametrize("question, clause, other", [
+    ("65岁及以上老年人健康管理率的目标是多少", "60 岁及以上老年人口达 2.49 亿，占总人口的 17.9%。", "65"),
+    ("3岁以下儿童系统管理率要达到多少", "7岁以下儿童健康管理率达到85%以上。", "3"),
+    ("15岁以上人群吸烟率要降到多少", "15 岁及以上人群烟草使用流行率下降到25%以内。", ""),   # the same age: no conflict
+])
+def test_a_clause_stating_another_age_group_does_not_answer_the_age_asked(question, clause, other):
+    """Learnt from a blind question ('65岁及以上老年人健康管理率的目标是多少' answered with the 60岁 population)."""
+    from assistant.answering.checks import _of_another_age
+
+    assert _of_another_age(question, clause) == other

@@ -140,6 +140,9 @@ def check_hit(query: Query, top: Hit, documents: dict[str, Document], idf: Idf, 
         return Verdict(False, NOT_FOUND)  # none of the English question's words, in Chinese, is in the clause
     if query.indicators and not comparison and not _STATES_FIGURE.search(top.clause.text):
         return Verdict(False, f"文件中未给出“{'、'.join(query.indicators)}”的具体数字。")
+    other_age = query.indicators and not comparison and _of_another_age(query.asked or query.folded, top.clause.text)
+    if other_age:  # '65岁及以上老年人健康管理率' is not answered by '60 岁及以上老年人口达 2.49 亿'
+        return Verdict(False, f"文件中未给出{other_age}岁人群的这项数字。")
     missing = [] if asks_event_duration(query) else missing_indicators(query, top, documents[top.clause.source],
                                                                        synonyms)
     if missing and not comparison:
@@ -152,6 +155,17 @@ def check_hit(query: Query, top: Hit, documents: dict[str, Document], idf: Idf, 
     if not vouched and not year_supported(query, top, documents[top.clause.source], idf):
         return Verdict(False, f"文件中未找到{'、'.join(query.years)}年的这项内容。")
     return FOUND
+
+
+_AGE = re.compile(r"(?<![\d.])(\d{1,3})\s*岁")
+
+
+def _of_another_age(question: str, clause_text: str) -> str:
+    """The age group the question asks ('65'), when the clause states ages and not that one; else ''. An age group
+    is a scope, as a place or a year is: a figure for 60岁及以上 is not one for 65岁及以上."""
+    asked = set(_AGE.findall(question))
+    stated = set(_AGE.findall(fold(clause_text)))
+    return sorted(asked)[0] if asked and stated and not asked & stated else ""
 
 
 def missing_indicators(query: Query, hit: Hit, document: Document,
