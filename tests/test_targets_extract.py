@@ -2,6 +2,7 @@
 lists with one year, shared values, table columns, achieved figures, comparators, exact offsets."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -149,3 +150,19 @@ def test_a_table_cell_is_one_statement():
     early = [t for t in gangyao if t.indicator == "重大慢性病过早死亡率" and t.statement == "table"]
     assert [(t.year, t.value, t.number) for t in early] == [
         ("2013", "19.1", 19.1), ("2020", "比 2015 年降低 10%", 10.0), ("2030", "比 2015 年降低 30%", 30.0)]
+
+
+# Learnt from the real library's 结核 guideline: '（2）最终临床诊断为肺结核患者的病例不少于350例' was recorded as the
+# indicator '2）最终临床诊断为肺结核患者的病例', apart from the same indicator stated without a marker.
+@pytest.mark.parametrize("text, indicator", [
+    ("临床试验对象的选择应满足如下条件：（1）具有肺结核症状的疑似病例；（2）最终临床诊断为肺结核患者的病例不少于350例。",
+     "最终临床诊断为肺结核患者的病例"),
+    ("主要目标：①孕产妇系统管理率达到90%以上；②3岁以下儿童系统管理率达到85%以上。", "孕产妇系统管理率"),
+    ("样本要求：(3)其他易混淆疾病的病例不少于150例。", "其他易混淆疾病的病例"),
+])
+def test_a_list_items_marker_is_no_part_of_the_indicator(tmp_path, text, indicator):
+    path = tmp_path / "plan.txt"
+    path.write_text("某某指导原则\n\n一、临床试验\n" + text + "\n", encoding="utf-8")
+    document, targets = targets_of(path)
+    names = [t.indicator for t in targets]
+    assert indicator in names and not any(re.match(r"[①-⑳]|[(（]?\d{1,2}[)）]", n) for n in names), names

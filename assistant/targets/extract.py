@@ -13,8 +13,9 @@ from assistant.targets.values import view_of
 
 # Raised whenever what extraction yields for the same text changes: a generation whose records were extracted
 # by another version is brought up to date by `build` (the records only: nothing is embedded again).
-EXTRACTOR_VERSION = "targets-6"
+EXTRACTOR_VERSION = "targets-7"
 HEADLINE = 40  # characters: a clause's first line this short is its heading
+_MARKER = re.compile(r"^(?:[①-⑳]|[(（]?\d{1,2}[)）])")
 NAMED = 5  # characters: an indicator this long names what is measured, not only what is counted
 
 
@@ -40,6 +41,7 @@ def extract(document: Document, clauses: Iterable[Clause]) -> list[Target]:
         if view is not clause.text:  # read from the folded view: said again in the document's own characters
             indicator = as_written(clause.text, view, indicator, start - 120, end + 60)
             scope = as_written(clause.text, view, scope, start - 160, end)
+        indicator = _MARKER.sub("", indicator)  # '①孕产妇系统管理率' (the view reads ① as 1): the item's marker
         start, end = clause.start + start, clause.start + end
         key = (start, end, indicator, year, kind)
         if key in seen or not indicator:

@@ -20,7 +20,9 @@ _YEAR = re.compile(r"(?:(?<=[^比较与])|^)(20\d\d)\s*年(?!\s*(?:\d|版|月|�
 _PERIOD = re.compile(r"(20\d\d)\s*[-—–~～至]\s*(20\d\d)\s*年(?!\s*(?:\d|月))")
 _EVERY = re.compile(r"每年|十[一二三四五六七八九]五(?:”)?(?:期间|时期)?")
 _LEAD = re.compile(r"^(?:[、和及与并,]|到|至少|至(?!少)|在|于|力争|确保|实现|进一步|全面|基本|推动|其中|同时|年内|年底|底|"
-                   r"\s|“|”|\)|\(|完成|达成|做实|继续|使)+")
+                   r"\s|“|”|\)|\(|完成|达成|做实|继续|使|"
+                   # a list item's marker ('（2）最终临床诊断为肺结核患者的病例…', '③…'): no part of the name
+                   r"\d{1,2}\)|[①-⑳])+")
 # Words between an indicator and its figure: they set the comparator (values.py) or say nothing of the indicator.
 _TAIL = re.compile(r"(?:达到了?|降到|降至|降低到|下降到|提升到|提高到|提高|降低|下降|上升到|增加到|增至|扩大到|控制在|控制到|保持在|"
                    r"稳定在|维持在|为|达|不低于|不少于|不高于|不超过|至少|超过|高于|低于|约|接近|预估|均|各|分别|都|共|累计|"
@@ -161,7 +163,7 @@ def _clean(text: str) -> str:
 
 
 def _tidy(text: str) -> str:
-    return re.sub(r"\s+", "", text).strip("、,，:：“”")
+    return re.sub(r"^(?:\(?\d{1,2}\)|[①-⑳])", "", re.sub(r"\s+", "", text).strip("、,，:：“”"))
 
 
 def _shared(raw_left: str) -> bool:
