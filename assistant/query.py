@@ -186,7 +186,7 @@ def leading_places(title: str) -> list[str]:
 ASKS_FIGURE = re.compile(r"多少|(?<!哪)几(?:[个家项所名级张人次岁年组例天周月秒倍度]|分钟|小时)|(?<![许很])多[大长久高重宽厚深远快]"
                          r"|比例|比率|百分之|how (many|much)|what percentage"
                          # a value asked by name ('定在什么水平', '不得低于某个值', '给了具体数值没有')
-                         r"|(?:什么|某个|某一|具体)(?:水平|数值|值)")
+                         r"|(?:什么|某个|某一|具体)(?:水平|数值|值)|具体指标")
 # Nouns that set a question's scope or name the document, not the thing counted.
 _SCOPE_NOUNS = {"目标", "计划", "方案", "要点", "工作", "情况", "文件", "全省", "全市", "全县", "全区", "总体", "重点",
                 "水平", "指标", "数量", "数字", "任务", "要求", "内容", "项目", "比例", "比率",

@@ -257,3 +257,14 @@ def test_a_value_asked_by_name_asks_a_figure(question):
     from assistant.query import ASKS_FIGURE
 
     assert ASKS_FIGURE.search(fold(question))
+
+
+@pytest.mark.parametrize("question", [
+    "合成树脂牙耐磨性要达到什么具体指标？",
+    "这个试剂的精密度有没有具体指标？",
+    "血液透析器的超滤系数给了具体指标吗？",
+])
+def test_a_specific_indicator_asked_asks_a_figure(question):
+    from assistant.query import ASKS_FIGURE
+
+    assert ASKS_FIGURE.search(fold(question))
