@@ -13,7 +13,6 @@ import pytest
 from assistant import answering
 from assistant.answering.figure_records import asked_kind, holds_asked, names_indicator, reading_for
 from assistant.targets import Target
-from assistant.query import Query
 from assistant.textnorm import fold
 
 GUIZHOU = "000_a7ee23972fa017a8.txt"
