@@ -164,20 +164,7 @@ def sentence_around(text: str, at: int) -> str:
 
 
 # The breakdowns figures are stated by: a question asking one is answered only by a figure stated for it.
-_BREAKDOWN = re.compile(r"农村|城市|城镇|乡村|男性|女性|东部|中部|西部|(?<![\d.])\d{1,3}\s*岁")  # an age group: '3岁以下'
-
-
-_AGE = re.compile(r"(?<![\d.])\d{1,3}\s*岁")
-
-
-def _stated_for(scope: str, target: Target, text: str) -> bool:
-    """The breakdown stands in the record's statement. An age group is the record's own ('3岁以下' is not
-    answered by '…65岁以上居民7008人' in a sentence that goes on '3岁以下儿童1031人'): its name and scope may state
-    no age, or this one."""
-    if not _AGE.fullmatch(scope):
-        return scope in stated_with(target, text)
-    ages = [a.replace(" ", "") for a in _AGE.findall(target.folded + fold(target.scope))]
-    return not ages or scope.replace(" ", "") in ages
+_BREAKDOWN = re.compile(r"农村|城市|城镇|乡村|男性|女性|东部|中部|西部")
 
 
 def counted_nouns(understood: Understood, context: AnswerContext, question: str) -> list[tuple[str, ...]]:
@@ -231,7 +218,7 @@ def read_records(understood: Understood, context: AnswerContext, source: str) ->
         return RecordReading(source, tuple(matching), (), tuple(years), named=named, target_asked=True)
     scopes = tuple(dict.fromkeys(_BREAKDOWN.findall(question)))
     if scopes:  # '农村孕产妇死亡率' is not answered by the figure for all
-        scoped = [t for t in matching if all(_stated_for(w, t, text) for w in scopes)]
+        scoped = [t for t in matching if all(w in stated_with(t, text) for w in scopes)]
         if not scoped:
             return RecordReading(source, tuple(matching), (), tuple(years), scopes, named)
         matching = scoped
