@@ -36,7 +36,7 @@ def test_which_attachment_a_guideline_is_is_answered_from_its_mark(real_library,
 
 
 def test_the_documents_tab_shows_the_mark_beside_the_other_metadata():
-    from assistant.ui.render import document_meta
+    from assistant.ui.sources import document_meta
 
     text = "附件5\nC-肽测定试剂注册技术审查指导原则\n本指导原则旨在指导注册申请人。"
     assert "附件序号：附件5" in document_meta(parse_document("c.doc", text).document)

@@ -571,7 +571,7 @@ def test_a_citation_of_a_paged_document_names_its_page_and_ocr():
 def test_a_source_card_starts_at_a_quote_far_into_its_clause():
     """A news item's figures stand in its fourth paragraph: the card shows the quoted sentence, not only the
     opening lines above it (the whole clause is one click away, in the document)."""
-    from assistant.ui.render import render_source_card
+    from assistant.ui.sources import render_source_card
 
     text = "开头一句。" * 60 + "2022年，孕产妇死亡率3.82/10万。" + "结尾。"
     start = text.index("2022年")

@@ -1,6 +1,7 @@
 """The browser UI: a Gradio Blocks app over assistant.service. It holds no retrieval logic.
 
-- render.py: pure HTML renderers (strings in, escaped HTML out), testable without Gradio;
+- render.py: pure HTML renderers (strings in, escaped HTML out), testable without Gradio; sources.py: the same
+  for the 来源 cards and the 文档 pane;
 - chat.py, viewer.py, documents.py: the event handlers of the chat, the document view and the
   文档管理 tab (functions taking the Assistant or Librarian first), testable without a browser;
 - session.py (a conversation kept on the server), limits.py (the ASGI guard in front of Gradio);
@@ -29,8 +30,10 @@ from assistant.ui.app import (  # noqa: E402  (after the environment above)
 from assistant.ui.chat import BUSY, FAILED, InFlight, log_error, new_conversation, respond, respond_in_turn  # noqa: E402
 from assistant.ui.render import (  # noqa: E402  (tests call the renderers as ui.<name>)
     EMPTY_DOCUMENT, EMPTY_SOURCES, OUTSIDE_CLAUSES, QUESTION_PREVIEW_CHARS, answer_blocks, ask_link, card_caption,
-    citation_caption, containing_clause, document_meta, esc, esc_lines, highlight, mark_link, open_link,
-    page_break_gaps, page_note, parse_quotes, quotes_attr, render_answer_message, render_document, render_notice,
-    render_source_card, render_sources, render_user_message, with_marks,
+    citation_caption, esc, esc_lines, highlight, mark_link, open_link, page_break_gaps, page_note, parse_quotes,
+    quotes_attr, render_answer_message, render_notice, render_user_message, with_marks,
+)
+from assistant.ui.sources import (  # noqa: E402
+    containing_clause, document_meta, render_document, render_source_card, render_sources,
 )
 from assistant.ui.viewer import document_choices, lookup_clause, open_clause, show_document  # noqa: E402

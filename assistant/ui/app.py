@@ -34,7 +34,8 @@ from assistant.ui.rating_http import add_rating_route
 from assistant.ui.guard import Guard, default_hosts, parse_list
 from assistant.ui.indicators import build_indicators_tab
 from assistant.ui.limits import MAX_BODY_BYTES, Endpoints, RequestLimits
-from assistant.ui.render import esc, render_document, render_sources
+from assistant.ui.render import esc
+from assistant.ui.sources import render_document, render_sources
 from assistant.ui.session import Session
 from assistant.ui.static import asset
 from assistant.ui.viewer import document_choices, lookup_clause, open_clause, show_document

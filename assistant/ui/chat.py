@@ -13,7 +13,8 @@ import gradio as gr
 
 from assistant.service import Assistant, InvalidQuestion
 from assistant.ui.rating import FeedbackDesk
-from assistant.ui.render import render_answer_message, render_notice, render_sources, render_user_message
+from assistant.ui.render import render_answer_message, render_notice, render_user_message
+from assistant.ui.sources import render_sources
 from assistant.ui.session import Session, Turn, session_of
 
 FAILED = "抱歉，处理这个问题时出错了，请稍后重试。"

@@ -7,7 +7,8 @@ import gradio as gr
 
 from assistant.service import Assistant
 from assistant.ui.chat import FAILED, log_error
-from assistant.ui.render import OUTSIDE_CLAUSES, containing_clause, parse_quotes, render_document
+from assistant.ui.render import OUTSIDE_CLAUSES, parse_quotes
+from assistant.ui.sources import containing_clause, render_document
 
 
 def document_choices(assistant: Assistant) -> list[tuple[str, str]]:
