@@ -55,11 +55,11 @@ def best_sentences(query: Query, text: str, offset: int, idf: Idf) -> tuple[Span
     best = max(s for s, _, _ in scored)
     if best == 0:
         return ((offset + scored[0][1], offset + scored[0][2]),)
-    chosen, length, said = [], 0, set()
+    chosen, length, said, words_of = [], 0, set(), dict(zip(spans, squashed))
     for score, start, end in sorted(scored, key=lambda s: -s[0]):
         if score < 0.6 * best or length + (end - start) > MAX_QUOTE_CHARS and chosen:
             break
-        words = squashed[spans.index((start, end))]
+        words = words_of[(start, end)]
         if words in said:  # a sentence the clause repeats word for word (one rule for two cases) is quoted once
             continue
         said.add(words)

@@ -39,13 +39,12 @@ def telling_topic(topic: tuple[str, ...], share: Callable[[str], float | None]) 
             continue
         first, last = telling[0], telling[-1]
         # beyond its telling words a run takes words, not a lone character ('产品 不' of '产品不在…目录里')
-        while first > 0 and len(words[first - 1]) > 1:
-            first -= 1
-        while last < len(words) - 1 and len(words[last + 1]) > 1:
-            last += 1
-        outer_first, outer_last = first, last
-        first, last = telling[0], telling[-1]
-        runs = sorted(((i, j) for i in range(outer_first, first + 1) for j in range(last + 1, outer_last + 2)),
+        lo, hi = first, last
+        while lo > 0 and len(words[lo - 1]) > 1:
+            lo -= 1
+        while hi < len(words) - 1 and len(words[hi + 1]) > 1:
+            hi += 1
+        runs = sorted(((i, j) for i in range(lo, first + 1) for j in range(last + 1, hi + 2)),
                       key=lambda r: (r[0] - r[1], r[0]))
         best = next(((i, j) for i, j in runs if share(" ".join(words[i:j])) != 0.0), None)
         kept.append(" ".join(words[best[0]:best[1]]) if best else phrase)
