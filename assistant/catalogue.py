@@ -183,3 +183,55 @@ def named_by_file(question: str, sources: Iterable[str], scanned: Callable[[str]
 def _stem(source: str) -> str:
     name = source.rsplit("/", 1)[-1]
     return name.rsplit(".", 1)[0] if "." in name else name
+
+
+# A document's name as another document cites it: '《“健康贵州2030”规划纲要》', '《医疗器械监督管理条例》'.
+_CITED = re.compile(r"《([^《》\n]{4,60})》")
+MIN_CITED = 6  # characters of a cited name (bare) a question must repeat whole: shorter ones are common words
+# Title marks also hold products and standards' subjects ('《TCu宫内节育器》'): a document's name ends in the kind of
+# document it is, before a year or an edition ('…行动(2019—2030年)', '…(2016版)', '…(试行)').
+_DOCUMENT_KIND = re.compile(r"(?:纲要|规划|计划|方案|要点|意见|通知|条例|办法|规定|细则|决定|指南|原则|规范|标准|目录|法|"
+                            r"公告|通告|报告|行动)(?:\d{4}\d{4}年|\d{4}年?版?|试行|修订|征求意见稿)*$")
+
+
+def cited_names(texts: Iterable[str]) -> frozenset[str]:
+    """The names (bare, folded) of the documents the collection's texts cite in title marks."""
+    return frozenset(name for text in texts for m in _CITED.finditer(fold(text))
+                     if len(name := _bare(m.group(1))) >= MIN_CITED and _DOCUMENT_KIND.search(name))
+
+
+def cited_not_held(question: str, cited: Iterable[str], titles: Iterable[str],
+                   written: Callable[[str], bool] = lambda text: False) -> tuple[str, ...]:
+    """The documents a (folded) question names by a name the collection cites them by, when the collection does not
+    hold them: '健康贵州2030规划纲要对2020年…提出什么目标' asks a 纲要 a plan of the collection only cites. A name
+    that is (or is part of, or holds) one of the collection's own titles is held; the longest names first, a name
+    inside another asked name not again. A name the question runs on into a longer phrase the collection's texts
+    write (`written`, bare text) names no document there: '国家学生体质健康标准达标优秀率' is an indicator."""
+    squashed = _bare(question)
+    held = [_bare(t) for t in titles]
+    asked = sorted((n for n in cited if n in squashed), key=len, reverse=True)
+    absent: list[str] = []
+    for name in asked:
+        if any(name in t or t in name for t in held) or any(name in longer for longer in absent):
+            continue
+        runs_on = [squashed[m.end():m.end() + 2] for m in re.finditer(re.escape(name), squashed)]
+        if all(len(after) == 2 and written(name + after) for after in runs_on):
+            continue
+        absent.append(name)
+    return tuple(absent)
+
+
+def without_names(text: str, names: Iterable[str]) -> str:
+    """`text` (folded) less each of `names` (bare) where it stands, with the marks around it ('按“健康贵州2030”规划纲要，
+    …' → '按，…'): what the question asks of a document the collection does not hold, asked of those it does."""
+    at, bare = _bare_positions(text), _bare(text)
+    cut = [False] * len(text)
+    for name in names:
+        for m in re.finditer(re.escape(name), bare):
+            first, last = at[m.start()], at[m.end() - 1]
+            while first > 0 and text[first - 1] in "《“\"'‘":
+                first -= 1
+            while last + 1 < len(text) and text[last + 1] in "》”\"'’":
+                last += 1
+            cut[first:last + 1] = [True] * (last + 1 - first)
+    return "".join(ch for ch, gone in zip(text, cut) if not gone)

@@ -22,6 +22,7 @@ import numpy as np
 import orjson
 
 from assistant.bm25 import BM25
+from assistant.catalogue import cited_names
 from assistant.clause_table import ClauseTable
 from assistant.models import Clause, Document
 from assistant.query import leading_places, pinyin, strip_admin_suffix, tagged_places
@@ -64,6 +65,11 @@ class Features:
     def rows_with_year(self, year: str) -> np.ndarray:
         """The rows whose folded text contains `year` (four digits), sorted."""
         return self._numbers.get(year, _NO_ROWS)
+
+    @cached_property
+    def cited(self) -> frozenset[str]:
+        """The names of the documents the texts cite in title marks (catalogue.cited_names), read on first use."""
+        return cited_names(d.folded for d in self.documents.values())
 
     @cached_property
     def _numbers(self) -> dict[str, np.ndarray]:

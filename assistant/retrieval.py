@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
-from assistant.catalogue import Catalogue, named_by_file, swap_document
+from assistant.catalogue import Catalogue, cited_not_held, named_by_file, swap_document, without_names
 from assistant.crosslingual import Glossary, load_glossary, translate
 from assistant.index import SearchIndex
 from assistant.models import PATH_SEPARATOR, Clause
+from assistant.hits import Hit, Retrieval
+from assistant.labels import label_form, label_matches
 from assistant.place_words import PlaceWords
 from assistant.query import Query, across_documents, make_query, spellings, without_place_names
 from assistant.store import LocalStore, Store
@@ -41,32 +43,6 @@ QUESTION_TERMS = frozenset(
         )
     )
 ) | {"what", "which", "how", "does", "the", "for", "and", "plan", "of", "in", "is", "are", "to", "a", "about"}
-
-
-@dataclass(frozen=True)
-class Hit:
-    clause: Clause
-    score: float  # what hits are ranked by
-    dense: float  # cosine similarity of question and clause
-    lexical: float  # BM25 relative to the best clause for this question (0..1)
-    coverage: float  # share of the question's content terms found in the clause
-    years_ok: bool  # every year the question names appears in the clause or its document title
-    places_ok: bool  # every place the question names is the clause's document's place or in the clause
-    exact: bool = False  # the question named this clause's number
-
-
-@dataclass(frozen=True)
-class Retrieval:
-    query: Query
-    hits: tuple[Hit, ...]
-    pinned: tuple[str, ...]  # documents the question is about, by the places it names
-    unknown_places: tuple[str, ...]  # places named that no document mentions
-    off_topic: bool = False  # nothing the question asks about occurs in the corpus at all
-    ranked: tuple[Hit, ...] = ()  # the best candidates, best first (`hits` is its top k)
-    named: tuple[str, ...] = ()  # documents the question names: about a place it names, or by a title's name
-    # Every candidate of one document, best first, each made when it is read (a comparison reads each
-    # side's ranking until a clause states its topic); given `keep`, only those whose folded text it keeps.
-    of_document: Callable[..., Iterable[Hit]] = lambda source, keep=None: ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,10 +74,17 @@ class Retriever:
         self.place_words = PlaceWords(self.features, self.known_places, self.folded_document)
 
     def retrieve(self, question: str, history=(), k: int = 5, scope: frozenset[str] | None = None) -> Retrieval:
-        """The question's best clause parts; given `scope` (document names: a collection), only theirs."""
-        query = make_query(question, history, self.known_places, QUESTION_TERMS, self._translate, self.spelt,
-                           lambda previous, asked: swap_document(fold(previous), fold(asked), self._names_at),
-                           self.place_words.ordinary, self.place_words.in_term)
+        """The question's best clause parts; given `scope` (document names: a collection), only theirs.
+
+        The name of a document the collection only cites ('健康贵州2030规划纲要对…提出什么目标') still ranks the clauses
+        citing it, but names no year, topic or indicator asked: those are read from the question without it."""
+        absent = cited_not_held(fold(question), self.features.cited, self._titles, self._written)
+        earlier = [cited_not_held(fold(turn), self.features.cited, self._titles, self._written) for turn in history]
+        query = self._query(question, history)
+        if (absent or any(earlier)) and not across_documents(fold(question)):  # '哪些文件提到了…纲要': the name asked
+            less = self._query(without_names(fold(question), absent),
+                               [without_names(fold(turn), names) for turn, names in zip(history, earlier)])
+            query = replace(query, years=less.years, topic=less.topic, indicators=less.indicators, focus=less.focus)
         pinned, named, unknown, incidental, shared = self._pin_documents(query)
         if scope is not None:
             pinned, named = [s for s in pinned if s in scope], [s for s in named if s in scope]
@@ -124,8 +107,30 @@ class Retriever:
             return (self._hit(query, int(r), scores, incidental) for r in ranked
                     if keep is None or keep(self._folded_row(int(r))))
 
+        if not absent and earlier and query.context and not self._names_own(fold(question)):
+            absent = earlier[-1]  # a follow-up of a question about one ('那注册护士呢？') naming no document of its own
         return Retrieval(query, tuple(hits[: max(k, 1)]), tuple(pinned), tuple(unknown), self._off_topic(query),
-                         tuple(hits), tuple(named), of_document)
+                         tuple(hits), tuple(named), of_document, absent)
+
+    def _written(self, bare: str) -> bool:
+        """Whether a document's text writes `bare` (letters, digits and CJK only), marks between its characters aside."""
+        holding = self.features.documents_with([bare[i:i + 2] for i in range(len(bare) - 1)])
+        return any(bare in re.sub(r"[\W_]+", "", self.features.documents[s].folded)
+                   for s in (holding if holding is not None else self.features.sources))
+
+    def _names_own(self, folded: str) -> bool:
+        """Whether the text names a document of the collection by its title's words."""
+        return bool(self._names_at(folded)) or any(n in folded for names in self.features.title_names.values()
+                                                   for n in names)
+
+    def _query(self, question: str, history: Sequence[str]) -> Query:
+        return make_query(question, history, self.known_places, QUESTION_TERMS, self._translate, self.spelt,
+                          lambda previous, asked: swap_document(fold(previous), fold(asked), self._names_at),
+                          self.place_words.ordinary, self.place_words.in_term)
+
+    @cached_property
+    def _titles(self) -> tuple[str, ...]:
+        return tuple(fold(d.title) for d in self.index.documents.values())
 
     def folded_document(self, source: str) -> str:
         """A whole document's text, script-folded, whitespace removed (for phrase tests)."""
@@ -276,7 +281,7 @@ class Retriever:
         else:
             keep = [rows]
         for ref in query.clause_refs:
-            wanted = _label_form(ref)
+            wanted = label_form(ref)
             if wanted:
                 ends = rows[np.char.endswith(self.labels[rows], wanted)]
                 keep.append(np.asarray([r for r in ends if label_matches(str(self.labels[r]), ref)], dtype=np.int64))
@@ -387,20 +392,3 @@ def _best_of_each_first(hits: list[Hit], pinned: list[str]) -> list[Hit]:
             firsts.append(best)
     chosen = {id(h) for h in firsts}
     return sorted(firsts, key=lambda h: -h.score) + [h for h in hits if id(h) not in chosen]
-
-
-def label_matches(label: str, wanted: str) -> bool:
-    """Whether a clause label answers to a label a person typed ('（十一）' matches '二（十一）').
-
-    A number matches whole: '20' is the end of '二（六）20', not of '二（六）120'.
-    """
-    wanted = _label_form(wanted)
-    if label == wanted:
-        return True
-    before = label[-len(wanted) - 1 : -len(wanted)]
-    return bool(wanted) and label.endswith(wanted) and not (wanted[0].isdigit() and before.isdigit())
-
-
-def _label_form(label: str) -> str:
-    """A typed label as labels are written: no spaces, full-width brackets, no '、'."""
-    return re.sub(r"\s+", "", label).replace("(", "（").replace(")", "）").replace("、", "")

@@ -22,7 +22,8 @@ from assistant.index import Manifest, SearchIndex, build_index, index_problems, 
 from assistant.targets import Targets
 from assistant.models import PATH_SEPARATOR, Answer, Clause, Document, Prose, in_collection
 from assistant.query import load_segmenter_in_background
-from assistant.retrieval import Retriever, label_matches
+from assistant.labels import label_matches
+from assistant.retrieval import Retriever
 from assistant.store import open_store
 from assistant.textnorm import fold
 
@@ -241,6 +242,10 @@ class Assistant:
         answer = answering.answer(question, retrieval, context)
         self._trimmer.tick()
         return answer
+
+    def example_questions(self) -> list[str]:
+        """Questions a new user can click, made from the collection's own titles and targets."""
+        return answering.example_questions([d.title for _, d in sorted(self.documents.items())], self.targets)
 
     def collections(self) -> list[str]:
         """Every folder of the library holding documents, and the folders above them, as staff name them."""

@@ -372,7 +372,7 @@ def test_the_parts_of_a_markdown_document_come_from_its_headings():
 
 def test_a_two_word_topic_must_stand_in_its_order():
     """'健康中国' is not named by '…中国居民健康素养…' (the same two words, the other way round)."""
-    from assistant.answering.checks import phrase_in
+    from assistant.answering.mentions import phrase_in
 
     assert phrase_in("健康 中国", "紧紧围绕健康中国2030规划纲要")
     assert not phrase_in("健康 中国", "推广普及中国居民健康素养66条")

@@ -372,6 +372,6 @@ def test_a_named_document_saying_a_word_glossed_alike_is_not_silent(word, alike,
 ])
 def test_a_clause_stating_another_age_group_does_not_answer_the_age_asked(question, clause, other):
     """Learnt from a blind question ('65岁及以上老年人健康管理率的目标是多少' answered with the 60岁 population)."""
-    from assistant.answering.checks import _of_another_age
+    from assistant.answering.figure_checks import of_another_age
 
-    assert _of_another_age(question, clause) == other
+    assert of_another_age(question, clause) == other

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from assistant import answering
-from assistant.answering.checks import phrase_in, phrase_terms
+from assistant.answering.mentions import phrase_in, phrase_terms
 from assistant.features import four_digit_rows
 from assistant.retrieval import RANKED, _top
 

@@ -8,7 +8,7 @@ import pytest
 from assistant.answering.checks import past_the_scope
 from assistant.models import Clause, Document
 from assistant.query import Query
-from assistant.retrieval import Hit
+from assistant.hits import Hit
 from assistant.textnorm import fold, tokens
 
 TITLE = "柠檬酸消毒液注册技术审查指导原则"

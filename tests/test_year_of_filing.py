@@ -11,7 +11,7 @@ import pytest
 from assistant.answering.checks import year_supported
 from assistant.models import Clause, Document
 from assistant.query import make_query
-from assistant.retrieval import Hit
+from assistant.hits import Hit
 
 TEXT = "2020年起施行的标准中，灭活工艺验证应至少选择2种病毒。原则上病毒降低量≥4 logs表示该工艺有效。"
 

@@ -14,20 +14,21 @@ from assistant.answering import (  # noqa: F401  (each module registers its stra
     summary,
     which,
 )
+from assistant.answering.absent import not_held
 from assistant.answering.base import STRATEGIES, AnswerContext, Understood, dispatch, understand
-from assistant.answering.conversation import help_answer
+from assistant.answering.conversation import example_questions, help_answer
 from assistant.answering.figure_table import figure_table
 from assistant.answering.intent import is_conversation
 from assistant.answering.ordinal import nth_item, ordinal_asked
 from assistant.answering.parts import joined, question_parts
 from assistant.models import Answer
-from assistant.retrieval import Retrieval
+from assistant.hits import Retrieval
 
-__all__ = ["STRATEGIES", "AnswerContext", "Understood", "answer", "help_answer", "is_conversation", "joined", "nth_item",
-           "ordinal_asked", "question_parts", "understand"]
+__all__ = ["STRATEGIES", "AnswerContext", "Understood", "answer", "example_questions", "help_answer", "is_conversation",
+           "joined", "nth_item", "ordinal_asked", "question_parts", "understand"]
 
 
 def answer(question: str, retrieval: Retrieval, context: AnswerContext) -> Answer:
     understood = understand(question, retrieval, context.documents)
     # one figure asked of each document is answered from the target records, whatever else the wording suggests
-    return figure_table(understood, context) or dispatch(understood, context)
+    return not_held(figure_table(understood, context) or dispatch(understood, context), understood)

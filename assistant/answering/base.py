@@ -16,7 +16,7 @@ from assistant.catalogue import FILE_WORDS
 from assistant.models import Answer, Citation, Clause, Document, Intent
 from assistant.parser import PREAMBLE
 from assistant.query import Query
-from assistant.retrieval import Hit, Retrieval
+from assistant.hits import Hit, Retrieval
 from assistant.targets import Targets
 from assistant.textnorm import fold
 

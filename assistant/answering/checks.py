@@ -5,12 +5,13 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Mapping, Sequence
 
-from assistant.answering.figure_checks import (YEAR_IN_TEXT, asked_unit, asks_event_duration, short_form_in, states_figure_of,
-                                               title_readings, word_in)
+from assistant.answering.figure_checks import (YEAR_IN_TEXT, asked_unit, asks_event_duration, of_another_age,
+                                               of_another_level, short_form_in, states_figure_of, title_readings)
+from assistant.answering.mentions import could_hold, phrase_in
 from assistant.models import Clause, Document
 from assistant.query import MEASURE_END, Query
-from assistant.retrieval import Hit, Retrieval
-from assistant.textnorm import fold, is_cjk, sentence_spans, tokens
+from assistant.hits import Hit, Retrieval
+from assistant.textnorm import fold, is_cjk, sentence_spans
 
 # Below this fused score the best clause is unrelated (calibrated on the odd-numbered half of the
 # evaluation set; on-topic but unanswerable questions score higher and are caught by the other
@@ -94,9 +95,21 @@ def verified_first(retrieval: Retrieval, documents: dict[str, Document], idf: Id
         if hit.score < hits[0].score - VERIFY_MARGIN:
             break
         if check_hit(retrieval.query, hit, documents, idf).found:
+            if retrieval.query.indicators:  # a figure asked: the rule's, unless a case is named
+                hit = _rule_before_cases(hit, hits, lambda h: check_hit(retrieval.query, h, documents, idf).found)
             rest = [h for h in retrieval.hits if h is not hit]
             return replace(retrieval, hits=tuple([hit, *rest]))
     return retrieval
+
+
+def _rule_before_cases(hit: Hit, hits: Sequence[Hit], passes: Callable[[Hit], bool]) -> Hit:
+    """An earlier part of the same clause scoring almost as well (VERIFY_MARGIN): a clause states its rule first
+    and its special cases after ('…病例不少于350例' before '如果…适用于多种样本前处理方法…其中…不少于100例');
+    a question asking a case names it, and its part then scores clearly higher."""
+    clause = hit.clause
+    earlier = [h for h in hits if h.clause.source == clause.source and h.clause.label == clause.label
+               and h.clause.part < clause.part and h.score >= hit.score - VERIFY_MARGIN and passes(h)]
+    return min(earlier, key=lambda h: h.clause.part, default=hit)
 
 
 SCOPE_MARGIN = 0.06  # how much lower a clause may score and still answer instead of the document's first part
@@ -140,9 +153,13 @@ def check_hit(query: Query, top: Hit, documents: dict[str, Document], idf: Idf, 
         return Verdict(False, NOT_FOUND)  # none of the English question's words, in Chinese, is in the clause
     if query.indicators and not comparison and not _STATES_FIGURE.search(top.clause.text):
         return Verdict(False, f"文件中未给出“{'、'.join(query.indicators)}”的具体数字。")
-    other_age = query.indicators and not comparison and _of_another_age(query.asked or query.folded, top.clause.text)
+    other_age = query.indicators and not comparison and of_another_age(query.asked or query.folded, top.clause.text)
     if other_age:  # '65岁及以上老年人健康管理率' is not answered by '60 岁及以上老年人口达 2.49 亿'
         return Verdict(False, f"文件中未给出{other_age}岁人群的这项数字。")
+    other_level = query.indicators and not comparison and of_another_level(query.asked or query.folded,
+                                                                            top.clause.text)
+    if other_level:  # '几个县级区域医疗次中心' is not answered by '…建设省级区域医疗中心'
+        return Verdict(False, f"文件中未给出{other_level}的这项数字。")
     missing = [] if asks_event_duration(query) else missing_indicators(query, top, documents[top.clause.source],
                                                                        synonyms)
     if missing and not comparison:
@@ -155,17 +172,6 @@ def check_hit(query: Query, top: Hit, documents: dict[str, Document], idf: Idf, 
     if not vouched and not year_supported(query, top, documents[top.clause.source], idf):
         return Verdict(False, f"文件中未找到{'、'.join(query.years)}年的这项内容。")
     return FOUND
-
-
-_AGE = re.compile(r"(?<![\d.])(\d{1,3})\s*岁")
-
-
-def _of_another_age(question: str, clause_text: str) -> str:
-    """The age group the question asks ('65'), when the clause states ages and not that one; else ''. An age group
-    is a scope, as a place or a year is: a figure for 60岁及以上 is not one for 65岁及以上."""
-    asked = set(_AGE.findall(question))
-    stated = set(_AGE.findall(fold(clause_text)))
-    return sorted(asked)[0] if asked and stated and not asked & stated else ""
 
 
 def missing_indicators(query: Query, hit: Hit, document: Document,
@@ -258,49 +264,6 @@ def aliased(phrase: str, folded_question: str) -> tuple[str, ...]:
     return tuple(" ".join(words[:n] + [m.group(1)] + words[n + 1:]) for n, w in enumerate(words) if (m := after(w)))
 
 
-def phrase_in(phrase: str, folded_text: str, idf: Idf | None = None) -> bool:
-    """A topic phrase stands in the text whole, or its words stand close together.
-
-    '重点 人群 签约 覆盖率' is in '…重点人群家庭医生签约覆盖率…'; '互联网 医院' is not in
-    '…预约医院专家…探索“互联网+家庭医生服务平台”…'. A word of three characters or more counts
-    when its character pairs stand there ('中医院' in '中医医院'). Given `idf`, a phrase of three
-    words or more may miss one, unless it is its most telling ('家庭医生 总体 签约率' is answered by
-    '…家庭医生签约…签约率87.5%'; '县级 区域 医疗次 中心' is not by '省级区域医疗中心').
-    """
-    whole = phrase.replace(" ", "")
-    if whole in folded_text:
-        return True
-    words = phrase.split()
-    if len(words) == 2:  # two words stand in order, almost together: '远程…医疗' far apart, or '中国…健康', is another thing
-        return re.search(re.escape(words[0]) + ".{0,4}" + re.escape(words[1]), folded_text) is not None
-    window = 3 * len(whole) + 10  # a longer description may spread over its clause
-    anchor = max(words, key=len)[:2]
-    anchors = [m.start() for m in re.finditer(re.escape(anchor), folded_text)]
-    return any(_words_near(words, folded_text[max(0, at - window): at + window], idf) for at in anchors)
-
-
-def phrase_terms(phrase: str) -> list[str]:
-    """The CJK bigrams (a one-character word: its character) that every text in which `phrase_in`,
-    asked without idf, finds the phrase holds: those of each of its words of two or more characters
-    (of every word when none is that long). The whole phrase, two words in order and the nearby-words
-    test each need all of those words, or (`_word_in`) all their character pairs."""
-    words = phrase.split()
-    words = [w for w in words if len(w) >= 2] or words
-    return [t for w in words for t in tokens(w) if all(is_cjk(ch) for ch in t)]
-
-
-def _words_near(words: list[str], near: str, idf: Idf | None) -> bool:
-    """The words stand in the window. A lone character ('医 联体', '医院 创 三级') is not required."""
-    words = [w for w in words if len(w) >= 2] or words
-    missing = [w for w in words if not word_in(w, near)]
-    if not missing:
-        return True
-    if idf is None or len(words) < 3 or len(missing) > 1:
-        return False
-    weight = {w: sum(map(idf, tokens(w))) / max(len(tokens(w)), 1) for w in words}
-    return weight[missing[0]] < max(weight.values())
-
-
 def first_stating(query: Query, hits: Iterable[Hit], documents: Mapping[str, Document], idf: Idf,
                   folded: Callable[[Clause], str], limit: int | None = VERIFY_TOP, mention: bool = False) -> Hit | None:
     """The best of a document's clauses that names the topic and passes the checks.
@@ -333,8 +296,9 @@ def silent_documents(query: Query, named: Sequence[str], all_sources: Iterable[s
     """
     if not query.topic or not named:
         return []
-    states = lambda source: any(phrase_in(p, folded_document(source), idf) for p in query.topic)
-    said_alike = lambda source: any(phrase_in(form, folded_document(source), idf)
+    # lenient (not strict): a document is silent only when it says nothing like the topic anywhere
+    states = lambda source: any(phrase_in(p, folded_document(source), idf, strict=False) for p in query.topic)
+    said_alike = lambda source: any(phrase_in(form, folded_document(source), idf, strict=False)
                                     for phrase in query.topic for form in _synonym_forms(phrase, synonyms))
     silent = [s for s in named if not states(s) and not said_alike(s)]
     if len(silent) < len(named):
@@ -351,22 +315,6 @@ def _synonym_forms(phrase: str, synonyms: Callable[[str], Sequence[str]]) -> lis
     """A one-word phrase in a word glossed alike ('孩子' → 儿童). A longer phrase is a term, and a term is written as
     it is: '互联网 医院' is not any 互联网 clinic."""
     return list(synonyms(phrase)) if " " not in phrase else []
-
-
-def could_hold(phrase: str, documents_with: Callable[[list[str]], set[str] | None], idf: Idf | None = None) -> set[str] | None:
-    """The documents in which `phrase_in(phrase, …, idf)` could find the phrase: those holding every bigram of
-    its words or, when idf lets a phrase of three words miss one, of all its words but one. None: the stored
-    postings cannot tell (no CJK bigram to look up)."""
-    words = [w for w in phrase.split() if len(w) >= 2] or phrase.split()
-    ways = [words[:i] + words[i + 1:] for i in range(len(words))] if idf is not None and len(words) >= 3 else [words]
-    found: set[str] = set()
-    for way in ways:
-        terms = [t for w in way for t in tokens(w) if all(is_cjk(ch) for ch in t)]
-        held = documents_with(terms) if terms else None
-        if held is None:
-            return None
-        found |= held
-    return found
 
 
 def unknown_acronyms(query: Query, folded_document: Callable[[str], str], sources: Iterable[str]) -> list[str]:

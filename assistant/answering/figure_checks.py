@@ -172,3 +172,25 @@ def title_readings(title: str) -> str:
     question's '硬脑膜' is a word of its title."""
     folded = fold(title)
     return folded + "｜" + re.sub(r"[（(][^（）()]{1,12}[）)]", "", folded)
+
+
+_AGE = re.compile(r"(?<![\d.])(\d{1,3})\s*岁")
+
+
+def of_another_age(question: str, clause_text: str) -> str:
+    """The age group the question asks ('65'), when the clause states ages and not that one; else ''. An age group
+    is a scope, as a place or a year is: a figure for 60岁及以上 is not one for 65岁及以上."""
+    asked = set(_AGE.findall(question))
+    stated = set(_AGE.findall(fold(clause_text)))
+    return sorted(asked)[0] if asked and stated and not asked & stated else ""
+
+
+_LEVEL = re.compile(r"(?:国家|省|市|县|区|乡|镇|村)级")
+
+
+def of_another_level(question: str, clause_text: str) -> str:
+    """The administrative level the question asks ('县级'), when the clause states levels and not that one; else
+    ''. A level is a scope, as an age group is."""
+    asked = set(_LEVEL.findall(question))
+    stated = set(_LEVEL.findall(fold(clause_text)))
+    return sorted(asked)[0] if asked and stated and not asked & stated else ""

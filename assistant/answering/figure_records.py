@@ -16,7 +16,7 @@ from typing import Sequence
 from assistant.answering.base import AnswerContext, Understood
 from assistant.answering.figure_cells import unset_cell
 from assistant.models import Clause
-from assistant.retrieval import Hit
+from assistant.hits import Hit
 from assistant.targets import KIND_NAMES, Target
 from assistant.textnorm import fold, sentence_spans, tokens
 

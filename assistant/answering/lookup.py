@@ -10,7 +10,7 @@ from assistant.answering.figure_records import (cell_unset, hit_holding, holds, 
                                                 sentence_around, statement, value_sentence, with_hit_first)
 from assistant.answering.quotes import best_sentences, quote_line, quote_text, whole_clause
 from assistant.models import Answer, Citation, Intent
-from assistant.retrieval import Hit, Retrieval
+from assistant.hits import Hit, Retrieval
 from assistant.textnorm import fold
 
 

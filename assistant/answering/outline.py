@@ -15,7 +15,7 @@ from assistant.answering.intent import WHOLE_STRUCTURE
 from assistant.answering.quotes import heading_span
 from assistant.models import Answer, AnswerItem, Clause, Intent
 from assistant.query import chinese_number
-from assistant.retrieval import label_matches
+from assistant.labels import label_matches
 from assistant.textnorm import fold
 
 _CN = "一二三四五六七八九十百零〇两"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from assistant.answering.checks import phrase_in
+from assistant.answering.mentions import phrase_in
 from assistant.models import Citation, Clause
 from assistant.query import Query
 from assistant.textnorm import compact, fold, sentence_spans, tokens

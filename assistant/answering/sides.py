@@ -9,7 +9,7 @@ from assistant.answering.quotes import best_sentences, quote_text
 from assistant.models import Answer, AnswerItem, Citation, Intent
 from assistant.query import Query
 from assistant.textnorm import fold
-from assistant.retrieval import Hit
+from assistant.hits import Hit
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ from dataclasses import replace
 from typing import Callable
 
 from assistant.answering.base import AnswerContext, Understood, register
-from assistant.answering.checks import aliased, could_hold, own_topic, phrase_in
+from assistant.answering.checks import aliased, own_topic
+from assistant.answering.mentions import could_hold, phrase_in
 from assistant.answering.metadata import documents_given, reverse_answer
 from assistant.answering.sides import find_sides, sides_answer, topic_words
 from assistant.models import Answer, Intent

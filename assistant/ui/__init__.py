@@ -24,7 +24,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "500")
 os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "500")
 
 from assistant.ui.app import (  # noqa: E402  (after the environment above)
-    APP_TITLE, EXAMPLES, MAX_SESSIONS, SESSION_TTL, build_app, endpoints_of, launch, launch_options, make_theme,
+    APP_TITLE, MAX_SESSIONS, SESSION_TTL, build_app, endpoints_of, launch, launch_options, make_theme,
     port_in_use, serve, warm_up,
 )
 from assistant.ui.chat import BUSY, FAILED, InFlight, log_error, new_conversation, respond, respond_in_turn  # noqa: E402

@@ -41,12 +41,6 @@ from assistant.ui.static import asset
 from assistant.ui.viewer import document_choices, lookup_clause, open_clause, show_document
 
 APP_TITLE = "规划文件问答助手"
-EXAMPLES = (
-    "2022年孕产妇死亡率的目标是多少？",
-    "What does Qinzhou plan for 家庭医生签约?",
-    "广州2023年计划培养多少名基层医生？",
-    "云州区方案的二（二）4讲什么",
-)
 SESSION_TTL = 4 * 3600  # seconds a conversation is kept after its last answer
 MAX_SESSIONS = 2000  # conversations kept at once (the oldest go first): at most ~1 GB of chats
 
@@ -155,7 +149,8 @@ def build_app(assistant: Assistant, librarian: Librarian | None = None, admin: A
                 chatbot = gr.Chatbot(
                     label="对话", elem_id="pa-chat", height=560, render_markdown=False, sanitize_html=True,
                     latex_delimiters=[], feedback_options=None, buttons=[], group_consecutive_messages=False,
-                    examples=[{"text": q, "display_text": q} for q in EXAMPLES],
+                    # made from the collection served (its titles and targets): they answer whatever it holds
+                    examples=[{"text": q, "display_text": q} for q in assistant.example_questions()],
                     placeholder="<b>可以这样问：</b>点击下面的示例，或在下方输入问题。",
                 )
                 textbox = gr.Textbox(

@@ -1,0 +1,79 @@
+"""A document the question names that the collection does not hold, only cites (issue 24): said to be absent, and
+what the collection's own documents say about it given as theirs, never as that document's.
+
+The shipped 八大工程 plan cites 《“健康贵州2030”规划纲要》; the 纲要 itself is not in the collection."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.catalogue import cited_names, cited_not_held, without_names
+from assistant.textnorm import fold
+
+TEXTS = ["为贯彻落实《“健康贵州2030”规划纲要》，制定本计划。", "依据《医疗器械监督管理条例》和《北京市中医药条例》。",
+         "国家学生体质健康标准达标优秀率25%以上。", "铜表面积应符合《TCu宫内节育器》的要求。"]
+TITLES = [fold("北京市中医药条例"), fold("卫生健康服务能力提升“八大工程”行动计划")]
+CITED = cited_names(TEXTS)
+BARE_TEXTS = [fold(t).replace("，", "").replace("。", "") for t in TEXTS]
+
+
+def absent(question: str) -> tuple[str, ...]:
+    return cited_not_held(fold(question), CITED, TITLES, lambda bare: any(bare in t for t in BARE_TEXTS))
+
+
+def test_the_names_a_collection_cites_are_read_from_its_title_marks():
+    assert CITED == {"健康贵州2030规划纲要", "医疗器械监督管理条例", "北京市中医药条例"}
+
+
+@pytest.mark.parametrize("question, names", [
+    ("健康贵州2030规划纲要对2020年每千常住人口执业医师提出什么目标？", ("健康贵州2030规划纲要",)),
+    ("按“健康贵州2030”规划纲要，全科医生要达到多少？", ("健康贵州2030规划纲要",)),
+    ("医疗器械监督管理条例对注册人有什么要求？", ("医疗器械监督管理条例",)),
+    ("北京市中医药条例对中医馆有什么规定？", ()),  # the collection holds it
+    ("国家学生体质健康标准达标优秀率要达到多少？", ()),  # cited nowhere in title marks: no document named
+    ("2030年的目标是多少？", ()),
+    ("TCu宫内节育器铜表面积标称值一般多大？", ()),  # a product in title marks is no document
+])
+def test_a_question_names_a_document_the_collection_only_cites(question, names):
+    assert absent(question) == names
+
+
+def test_a_cited_name_running_on_into_a_phrase_the_texts_write_names_no_document():
+    texts = TEXTS + ["达标要求见《国家学生体质健康标准》。"]
+    bare = [fold(t).replace("，", "").replace("。", "") for t in texts]
+    written = lambda text: any(text in t for t in bare)  # noqa: E731
+    assert cited_not_held(fold("国家学生体质健康标准达标优秀率要达到多少？"), cited_names(texts), TITLES, written) == ()
+    assert cited_not_held(fold("国家学生体质健康标准对学生有什么要求？"), cited_names(texts), TITLES, written) \
+        == ("国家学生体质健康标准",)
+
+
+def test_the_name_is_taken_out_of_what_is_asked_with_its_marks():
+    assert without_names(fold("按“健康贵州2030”规划纲要，2020年全科医生要达到多少？"), ["健康贵州2030规划纲要"]) \
+        == fold("按，2020年全科医生要达到多少？")
+
+
+@pytest.mark.parametrize("question", [
+    "健康贵州2030规划纲要对2020年每千常住人口执业医师提出什么目标？",  # the issue's example
+    "健康贵州2030规划纲要里2020年每千常住人口注册护士的目标是多少？",
+    "按健康贵州2030规划纲要，2020年全科医生要达到多少？",
+    "健康贵州2030规划纲要对执业医师有什么要求？",
+])
+def test_a_question_about_a_document_only_cited_says_it_is_not_held(shared_assistant, question):
+    answer = shared_assistant.ask(question)
+    assert answer.text.startswith("收录的文件中没有《健康贵州2030规划纲要》。")
+    # the year in its name is no year asked ('文件中未找到2030年的这项内容' was said)
+    assert "2030年的" not in answer.text
+    if answer.found:  # what the plans say is given as theirs
+        assert "以下是收录的其他文件中的相关内容，不是该文件本身的规定" in answer.text
+        assert "八大工程" in answer.citations[0].document_title
+
+
+def test_a_follow_up_of_such_a_question_is_about_it_too_until_a_held_document_is_named(shared_assistant):
+    first = "健康贵州2030规划纲要对执业医师有什么要求？"
+    assert shared_assistant.ask("那注册护士呢？", [first]).text.startswith("收录的文件中没有《健康贵州2030规划纲要》")
+    held = shared_assistant.ask("那八大工程行动计划呢？", [first])
+    assert held.found and "收录的文件中没有" not in held.text
+
+
+def test_which_documents_cite_it_is_answered_from_the_collection(shared_assistant):
+    answer = shared_assistant.ask("哪些文件提到了健康贵州2030规划纲要？")
+    assert answer.found and "八大工程" in answer.citations[0].document_title
