@@ -183,7 +183,10 @@ def leading_places(title: str) -> list[str]:
 
 
 # '哪几项' asks which ones, not how many; '多大/多长/多久/多高…' ask a size, a length or a time, as 多少 does.
-ASKS_FIGURE = re.compile(r"多少|(?<!哪)几(?:[个家项所名级张人次岁年组例天周月秒倍度]|分钟|小时)|(?<![许很])多[大长久高重宽厚深远快]"
+# An identifier asked with 多少 ('文号多少', '电话是多少') is no figure: it names, it does not count.
+_IDENTIFIERS = ("文号", "编号", "号码", "电话", "邮编", "代码", "网址")
+_NOT_AN_IDENTIFIER = "".join(f"(?<!{w})(?<!{w}是)" for w in _IDENTIFIERS)
+ASKS_FIGURE = re.compile(_NOT_AN_IDENTIFIER + r"多少|(?<!哪)几(?:[个家项所名级张人次岁年组例天周月秒倍度]|分钟|小时)|(?<![许很])多[大长久高重宽厚深远快]"
                          r"|比例|比率|百分之|how (many|much)|what percentage"
                          # a value asked by name ('定在什么水平', '不得低于某个值', '给了具体数值没有')
                          r"|(?:什么|某个|某一|具体)(?:水平|数值|值)|具体指标")

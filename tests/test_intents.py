@@ -116,6 +116,14 @@ def test_a_question_naming_two_documents_compares_them(question, named, intent):
         ("贵州计划二（十一）里有多少个项目？", 0, Intent.CLAUSE_REF),
         # not lookup: a list of projects is an outline candidate (its strategy may hand it back)
         ("钦州2019年数字健康建设有哪些重点工程？", 0, Intent.OUTLINE),
+        # not figure: an identifier asked with 多少 names, it does not count
+        ("那份意见的文号多少？", 0, Intent.METADATA),
+        ("牵头单位的联系人电话是多少？", 0, Intent.LOOKUP),
+        ("这个规划依据哪个文件制定，编号是多少？", 0, Intent.LOOKUP),
+        # not lookup: classes a table or a list is sorted into are its parts, asked with or without 了
+        ("附表里的危险（源）分了哪几大类？", 0, Intent.OUTLINE),
+        ("风险分析表把危险分成哪几类？", 0, Intent.OUTLINE),
+        ("这张表的指标有哪几类？", 0, Intent.OUTLINE),
     ],
 )
 def test_near_misses_get_another_intent(question, named, intent):

@@ -132,11 +132,43 @@ def outline_answer(understood: Understood, context: AnswerContext, source: str, 
         lead = f"《{document.title}》正文分为{count(len(parts))}个部分："
     else:
         lead = f"《{document.title}》{item_text(parent)}下分为{count(len(parts))}项："
+    groups = row_groups(parts) if parts and all(is_table_row(c) for c in parts) else None
+    if groups:  # '附表里的主要危险（源）分了哪几大类': a first column that spans rows sorts them
+        column = parts[0].text.split("：", 1)[0].strip()
+        lead = lead.rstrip("：") + f"，按“{column}”分为{count(len(groups))}类："
+        citations = tuple(context.cite(rows[0], ((rows[0].start, rows[-1].end),)) for _, rows in groups)
+        items = tuple(AnswerItem(f"{value}（{len(rows)}行）", (i,)) for i, (value, rows) in enumerate(groups, 1))
+        text = lead + "\n" + numbered_lines([i.text for i in items], range(1, len(items) + 1))
+        return Answer(understood.question, text, True, citations, understood.query.text, intent, lead, items)
     # a part is marked by its heading; a table row, which has none, as a whole
     citations = tuple(context.cite(c, ((c.start, c.end) if is_table_row(c) else heading_span(c),)) for c in parts)
     items = tuple(AnswerItem(item_text(c), (i,)) for i, c in enumerate(parts, 1))
     text = lead + "\n" + numbered_lines([i.text for i in items], range(1, len(items) + 1))
     return Answer(understood.question, text, True, citations, understood.query.text, intent, lead, items)
+
+
+def row_groups(rows: Sequence[Clause]) -> list[tuple[str, list[Clause]]] | None:
+    """A table's rows by the value of their first cell, in order, when that column sorts them into a few classes (a
+    merged cell over several rows: '生物学危险（源）' over six, '操作危险（源）' over four); None when each row has its
+    own value. Rows name their columns ('危险（源）：生物学危险（源）；…'); a row whose first cell is of another column
+    lies under the merged cell above it."""
+    cells = [[cell.split("：", 1) for cell in r.text.split("；")] for r in rows]
+    column = cells[0][0][0].strip() if cells and len(cells[0][0]) == 2 else ""
+    if not column:
+        return None
+    groups: list[tuple[str, list[Clause]]] = []
+    for row, first in zip(rows, (c[0] for c in cells)):
+        value = " ".join(first[1].split()) if len(first) == 2 and first[0].strip() == column else ""
+        if groups and value in ("", groups[-1][0]):
+            groups[-1][1].append(row)
+        elif value:
+            groups.append((value, [row]))
+        else:
+            return None
+    values = [v for v, _ in groups]
+    if not 2 <= len(values) <= len(rows) // 2 or len(set(values)) < len(values):
+        return None  # each row its own value, or a value coming back later: the column sorts nothing
+    return groups
 
 
 def missing_part(understood: Understood, context: AnswerContext, source: str, asked: str) -> Answer:
@@ -166,7 +198,24 @@ class Outline:
                 return missing_part(understood, context, source, asked)
             return outline_answer(understood, context, source, part) if children(outline, part) else None
         found = document_heading(understood, context)
+        if found and found[1] is not None and _listed_in_a_clause(understood, context, *found):
+            return None  # the look-up quotes that clause
         return outline_answer(understood, context, *found) if found else None
+
+
+def _listed_in_a_clause(understood: Understood, context: AnswerContext, source: str, parent: Clause) -> bool:
+    """Whether what is asked is listed inside one clause rather than as a heading's parts: the best clause, one
+    with no parts of its own, names more of the question's topic phrases (each written whole) than the heading
+    chosen and its parts' headings do (a slogan's items listed after '即' in one sentence, asked for while the
+    heading chosen only shares two of the question's words)."""
+    hits = understood.retrieval.hits
+    if not hits or hits[0].clause.source != source or children(context.outline(source), hits[0].clause):
+        return False
+    phrases = [p.replace(" ", "") for p in understood.query.topic]
+    outline = context.outline(source)
+    headings = fold("".join([item_text(parent), *(item_text(c) for c in children(outline, parent))]))
+    best = context.folded(hits[0].clause)
+    return sum(p in best for p in phrases) > sum(p in headings for p in phrases)
 
 
 def document_heading(understood: Understood, context: AnswerContext,
