@@ -16,9 +16,10 @@ import numpy as np
 from assistant.catalogue import Catalogue, cited_not_held, named_by_file, swap_document, without_names
 from assistant.crosslingual import Glossary, load_glossary, translate
 from assistant.index import SearchIndex
-from assistant.models import PATH_SEPARATOR, Clause
+from assistant.features import main_place
 from assistant.hits import Hit, Retrieval
 from assistant.labels import label_form, label_matches
+from assistant.models import PATH_SEPARATOR, Clause
 from assistant.place_words import PlaceWords
 from assistant.query import Query, across_documents, make_query, spellings, without_place_names
 from assistant.store import LocalStore, Store
@@ -63,6 +64,10 @@ class Retriever:
         self.features = index.features
         self.store = store or LocalStore.of(index)
         self.home = {source: set(d.places) for source, d in self.features.documents.items()}
+        # A document about one place names others it covers (the 八大工程 plan, about 贵州, names 遵义 five times): a
+        # question about one of those is answered only by a clause naming it, not by the province's own figures.
+        self.minor = {source: self.home[source] - {main} for source, d in self.features.documents.items()
+                      if (main := main_place(d))}
         self.known_places = frozenset(p for places in self.home.values() for p in places)
         self.spelt = spellings(self.known_places, self.features.spellings)
         self.labels = index.clauses.label_of_row
@@ -349,7 +354,8 @@ class Retriever:
         # A comparison may name one year per document; otherwise every year named must be there.
         years_ok = (any if len(query.years) > 1 else all)(y in context for y in query.years)
         # A place no document is about (but one mentions in passing) must be in the clause itself.
-        places_ok = all(p in folded for p in incidental)
+        places_ok = all(p in folded for p in incidental) and \
+            all(p in folded for p in query.places if p in self.minor.get(clause.source, ()))
         score = float(scores.fused[row]) + (W_YEAR if query.years and years_ok else 0.0)
         score -= HEADING_PENALTY if self.features.heading_only[row] else 0.0
         return Hit(clause, score, float(scores.dense[row]), float(scores.lexical[row]), float(scores.coverage[row]),

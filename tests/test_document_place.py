@@ -6,6 +6,8 @@ answer as staff see it.
 """
 from __future__ import annotations
 
+import pytest
+
 from assistant.features import DocumentFeatures, main_place
 
 
@@ -33,3 +35,19 @@ def test_a_list_of_documents_says_whose_plan_a_title_without_a_place_is(shared_a
     answer = shared_assistant.ask("哪些文件提到了家庭医生签约？")
     assert "“八大工程”行动计划(2019—2022年)》（贵州）" in answer.text, answer.text
     assert "《木垒县“健康中国”行动工作落实情况》一" in answer.text  # its title says it already
+
+
+@pytest.mark.parametrize("question", [
+    "遵义2022年婴儿死亡率的目标是多少？",
+    "遵义市到2022年人均预期寿命要达到多少岁？",
+    "遵义的孕产妇死亡率2022年要降到多少？",
+])
+def test_a_place_the_plan_covers_is_answered_only_by_a_clause_naming_it(shared_assistant, question):
+    # the 八大工程 plan is about 贵州 and names 遵义 among its cities: its provincial targets are not 遵义's
+    answer = shared_assistant.ask(question)
+    assert not answer.found and "遵义" in answer.text
+
+
+def test_a_clause_naming_the_place_the_plan_covers_still_answers(shared_assistant):
+    answer = shared_assistant.ask("遵义的健康旅游示范基地叫什么？")
+    assert answer.found and "遵义" in answer.text
