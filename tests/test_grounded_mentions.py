@@ -73,3 +73,15 @@ def test_a_figure_is_the_rule_of_its_clause_not_a_special_case_after_it(real_lib
     answer = real_library.ask(question, history)
     assert answer.found and value in answer.text
 
+
+
+@pytest.mark.parametrize("question, history, value", [
+    ("乙肝基因分型试剂B型、C型临床样本各要多少例？", [], "200例"),
+    ("乙肝病毒基因分型试剂里其他基因型的阳性病例每种至少几例？", [], "30例"),
+    ("D型的呢？", ["乙肝病毒基因分型试剂临床试验总样本至少多少例？"], "30例"),
+])
+def test_item_numbers_and_determiners_are_no_figures(real_library, question, history, value):
+    # the 说明书 part's '1.【预期用途】…1.2 …至少包括B型、C型、D型，如果申请人略去上述任意一种…' states no count:
+    # its items' numbers and '任意一种' ('any one') are not values, so the sample sizes of 4.2 answer
+    answer = real_library.ask(question, history)
+    assert answer.found and value in answer.text and answer.citations[0].clause.label.startswith("二（七）4")

@@ -43,7 +43,8 @@ _SAME_UNIT = {"度": "度|℃|°c", "%": "%|％", "年": "年", "天": "天|日|
 # A number that states a value: not a hospital's grade written in words ('二级及以上医院', '三级甲等'), not a list marker ('（2）', '2.'/'2、' opening a sentence), not a standard's or a
 # regulation's number ('YY 0271.1-2016', '第739号'), not a year.
 # A Chinese number is a value only with a measure word after it: '一般', '统一', '一次性' state none.
-_VALUE = re.compile(r"(?<![\d.A-Za-z（(〔第/-])(?:\d+(?:\.\d+)?(?![\d）)〕])|[一二三四五六七八九十两百千万]+"
+# ('任意一种', '每一个', '同一批' say which, not how many: a determiner before the numeral)
+_VALUE = re.compile(r"(?<![\d.A-Za-z（(〔第/-])(?:\d+(?:\.\d+)?(?![\d）)〕])|(?<![意每某同另何])[一二三四五六七八九十两百千万]+"
                     r"(?=\s*(?:[个家所名项张人岁倍成年周天日例份种类台床元]|次(?!性)|月|级(?![及以医甲乙综专中公妇]))))")
 # A count of repetitions ('重复检测20次', '至少3遍'): how a test is run, not a value of what is measured.
 _REPEATS = re.compile(r"\s*[次遍](?!性)")
@@ -51,8 +52,9 @@ _ASKS_TIMES = re.compile(r"(?:多少|几)\s*[次遍]")
 
 # A heading's number opening a sentence ('2.2.2力学强度…', '3.1.2性能指标'), or standing in it as a reference
 # ('见4.1.3'): a place in the outline, never a value of anything.
-_OUTLINE_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+){2,}(?![\d.])|^\d+(?:\.\d+)?[.、．](?=[\u4e00-\u9fff])|"
-                             r"^\d+\.\d+(?=[\u4e00-\u9fff])(?![个家所名级项张人次岁倍成年月日天周元克升米度秒])")
+_OUTLINE_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+){2,}(?![\d.])|^\d+(?:\.\d+)?[.、．](?=[\u4e00-\u9fff【〔])|"
+                             r"^\d+\.\d+(?=[\u4e00-\u9fff])(?![个家所名级项张人次岁倍成年月日天周元克升米度秒])",
+                             re.MULTILINE)  # a line of a sentence opens with its item's number too ('…内容：\n1.1 试剂盒…')
 
 
 # A unit per volume or mass written with a Chinese count ('多少孢子/mL', '多少拷贝/mL'): the count and the measure.

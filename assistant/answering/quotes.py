@@ -18,8 +18,10 @@ _ENDS_SENTENCE = re.compile(r"[。！？!?；;]\s*$")
 Idf = Callable[[str], float]
 Span = tuple[int, int]
 
-# A figure in a sentence: a number with a unit, a percentage or a ratio ("95%", "2.5 人", "18/10 万", "300 人次").
-FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|‰|/\s*10\s*万|/\s*千|万|亿|个|家|人|名|张|所|项|床|岁|天|小时|分钟|次|元|平方米|公里)")
+# A figure in a sentence: a number with a unit, a percentage or a ratio ("95%", "2.5 人", "18/10 万", "300 人次",
+# a guideline's sample size "不少于30例").
+FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|‰|/\s*10\s*万|/\s*千|万|亿|个|家|人|名|张|所|项|床|岁|天|小时|分钟|次|元|平方米|公里|"
+                    r"例|份|种|台|倍|周)")
 
 
 def best_sentences(query: Query, text: str, offset: int, idf: Idf) -> tuple[Span, ...]:
