@@ -45,12 +45,13 @@ REAL_LIBRARY_EVAL := for half in dev test dev-2 test-2; do \
 
 # The whole collection staff would have: the plans, the regulations and the real library in one nested folder
 # (seeds/, extra-docs/, real-library/<date>/), asked by the third blind batch, most questions naming no document,
-# and by the sixth (collection-{dev,test}-2: every kind, 38 on-topic questions no document answers).
+# by the sixth (collection-{dev,test}-2: every kind, 38 on-topic questions no document answers) and by the seventh
+# (collection-{dev,test}-3: every kind, 46 on-topic questions no document answers, 77 naming no document).
 COLLECTION := .cache/collection
 COLLECTION_EVAL := rm -rf $(COLLECTION) && mkdir -p $(COLLECTION)/seeds $(COLLECTION)/extra-docs && \
 	cp corpus/*.txt $(COLLECTION)/seeds/ && cp tests/fixtures/regulations/*.md $(COLLECTION)/extra-docs/ && \
 	rm -f $(COLLECTION)/extra-docs/README.md && cp -r tests/fixtures/real-library $(COLLECTION)/real-library && \
-	for half in dev test dev-2 test-2; do \
+	for half in dev test dev-2 test-2 dev-3 test-3; do \
 	$(PY) -m assistant eval --set eval/collection-$$half.jsonl --corpus $(COLLECTION) \
 	  --index .cache/collection-index --baseline eval/baseline-collection-$$half.json \
 	  --report eval/reports/collection-$$half || exit 1; done

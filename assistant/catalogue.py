@@ -122,13 +122,16 @@ class Catalogue:
 _FIGURE_SLOTS = re.compile(r"(?:19|20)\d\d年?(?:底|末)?|目标值?|基期(?:水平)?|基线|现状|实际(?:值)?|要求|全[国省市县区]")
 
 
-def swap_document(previous: str, question: str, names_at: Callable[[str], list[tuple[str, int, int]]]) -> str | None:
+def swap_document(previous: str, question: str, names_at: Callable[[str], list[tuple[str, int, int]]],
+                  title_of: Callable[[str], str] = lambda source: "") -> str | None:
     """'那胰岛素的呢？' after 'C肽测定试剂的空白限要做多少次重复检测？': the earlier question about the document the
-    follow-up names ('胰岛素测定试剂的空白限…'), when the follow-up says nothing but that name; else None."""
+    follow-up names ('胰岛素测定试剂的空白限…'), when the follow-up says nothing but that name; else None. The rest of
+    its title said after the name is the name too ('胰岛素测定试剂呢？': `title_of`, folded)."""
     ours, theirs = names_at(question), names_at(previous)
     if len(ours) != 1 or len(theirs) > 1 or theirs and ours[0][0] == theirs[0][0]:
         return None
-    _, start, end = ours[0]
+    source, start, end = ours[0]
+    end = _title_runs_on(question, end, ours[0][2], title_of(source))
     rest = re.sub(r"[\W_]+", "", question[:start] + question[end:])
     # a year, and which of the figures ('2022年的目标呢？'), are the earlier question's slots: merge_followup sets them
     rest = _FIGURE_SLOTS.sub("", rest)
@@ -137,8 +140,18 @@ def swap_document(previous: str, question: str, names_at: Callable[[str], list[t
         return None
     if not theirs:  # the earlier question named its document in words the catalogue does not hold: asked of this one
         return question[start:end] + " " + previous
-    _, old_start, old_end = theirs[0]
+    earlier, old_start, old_end = theirs[0]
+    old_end = _title_runs_on(previous, old_end, old_end, title_of(earlier))
     return previous[:old_start] + question[start:end] + previous[old_end:]
+
+
+def _title_runs_on(text: str, end: int, name_end: int, title: str) -> int:
+    """Where a name in `text` ends once the words of its document's title said right after it are counted in
+    ('胰岛素' + '测定试剂' of '胰岛素测定试剂注册技术审查指导原则')."""
+    title = _bare(title)
+    while end < len(text) and _bare(text[name_end:end + 1]) in title:
+        end += 1
+    return end
 
 
 # What staff call a file by its kind ('那个Excel表', '那份扫描件', 'PDF版'), and the suffixes each names.

@@ -66,6 +66,12 @@ class Features:
         """The rows whose folded text contains `year` (four digits), sorted."""
         return self._numbers.get(year, _NO_ROWS)
 
+    def writes(self, bare: str) -> bool:
+        """Whether a document's text writes `bare` (letters, digits and CJK only), marks between its characters aside."""
+        holding = self.documents_with([bare[i:i + 2] for i in range(len(bare) - 1)])
+        return any(bare in re.sub(r"[\W_]+", "", self.documents[s].folded)
+                   for s in (holding if holding is not None else self.sources))
+
     @cached_property
     def cited(self) -> frozenset[str]:
         """The names of the documents the texts cite in title marks (catalogue.cited_names), read on first use."""

@@ -83,8 +83,8 @@ class Retriever:
 
         The name of a document the collection only cites ('健康贵州2030规划纲要对…提出什么目标') still ranks the clauses
         citing it, but names no year, topic or indicator asked: those are read from the question without it."""
-        absent = cited_not_held(fold(question), self.features.cited, self._titles, self._written)
-        earlier = [cited_not_held(fold(turn), self.features.cited, self._titles, self._written) for turn in history]
+        absent = cited_not_held(fold(question), self.features.cited, self._titles, self.features.writes)
+        earlier = [cited_not_held(fold(turn), self.features.cited, self._titles, self.features.writes) for turn in history]
         query = self._query(question, history)
         if (absent or any(earlier)) and not across_documents(fold(question)):  # '哪些文件提到了…纲要': the name asked
             less = self._query(without_names(fold(question), absent),
@@ -117,12 +117,6 @@ class Retriever:
         return Retrieval(query, tuple(hits[: max(k, 1)]), tuple(pinned), tuple(unknown), self._off_topic(query),
                          tuple(hits), tuple(named), of_document, absent)
 
-    def _written(self, bare: str) -> bool:
-        """Whether a document's text writes `bare` (letters, digits and CJK only), marks between its characters aside."""
-        holding = self.features.documents_with([bare[i:i + 2] for i in range(len(bare) - 1)])
-        return any(bare in re.sub(r"[\W_]+", "", self.features.documents[s].folded)
-                   for s in (holding if holding is not None else self.features.sources))
-
     def _names_own(self, folded: str) -> bool:
         """Whether the text names a document of the collection by its title's words."""
         return bool(self._names_at(folded)) or any(n in folded for names in self.features.title_names.values()
@@ -130,7 +124,8 @@ class Retriever:
 
     def _query(self, question: str, history: Sequence[str]) -> Query:
         return make_query(question, history, self.known_places, QUESTION_TERMS, self._translate, self.spelt,
-                          lambda previous, asked: swap_document(fold(previous), fold(asked), self._names_at),
+                          lambda previous, asked: swap_document(fold(previous), fold(asked), self._names_at,
+                                                                lambda source: fold(self.index.documents[source].title)),
                           self.place_words.ordinary, self.place_words.in_term)
 
     @cached_property

@@ -154,3 +154,21 @@ def test_the_year_of_such_a_follow_up_replaces_the_earlier_one():
     turn = merge_followup(Turn(fold("纲要里2030年人均体育场地面积不低于多少？")), fold("健康中国行动2022年的目标呢？"), [],
                           lambda previous, asked: swap_document(previous, asked, plan_names_at))
     assert turn.text == fold("健康中国行动 纲要里2022年人均体育场地面积不低于多少？")
+
+
+@pytest.mark.parametrize("previous, followup, merged", [
+    ("C-肽测定试剂按第几类管理？", "胰岛素测定试剂呢？", "胰岛素测定试剂按第几类管理？"),
+    ("C-肽测定试剂的分类编码是多少？", "载脂蛋白B测定试剂的呢？", "载脂蛋白B测定试剂的分类编码是多少？"),
+    ("胰岛素测定试剂的线性范围怎么要求？", "那C-肽测定试剂注册技术审查指导原则呢？",
+     "c-肽测定试剂注册技术审查指导原则的线性范围怎么要求？"),
+])
+def test_a_follow_up_naming_another_document_by_more_of_its_title_asks_the_same_of_it(previous, followup, merged):
+    # the words of the title said after the name ('测定试剂') are the name too, not something asked of its own
+    from assistant.catalogue import swap_document
+
+    def names_at(text):
+        return CATALOGUE.names_at(fold(text), lambda word: sum(word in t.replace("-", "") for t in TEXTS.values()),
+                                  len(TITLES))
+
+    title_of = lambda source: fold(TITLES[source])  # noqa: E731
+    assert swap_document(fold(previous), fold(followup), names_at, title_of) == fold(merged)

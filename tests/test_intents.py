@@ -124,6 +124,10 @@ def test_a_question_naming_two_documents_compares_them(question, named, intent):
         ("附表里的危险（源）分了哪几大类？", 0, Intent.OUTLINE),
         ("风险分析表把危险分成哪几类？", 0, Intent.OUTLINE),
         ("这张表的指标有哪几类？", 0, Intent.OUTLINE),
+        # not metadata: the titles of its parts are its parts, not the document's own title
+        ("这个条例一共几章，各章标题是什么？", 1, Intent.OUTLINE),
+        ("每章的标题是什么？", 1, Intent.OUTLINE),
+        ("方案各部分的名称分别是什么？", 1, Intent.OUTLINE),
     ],
 )
 def test_near_misses_get_another_intent(question, named, intent):

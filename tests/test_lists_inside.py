@@ -31,3 +31,27 @@ def test_the_classes_of_a_tables_first_column_are_its_parts(real_library, questi
     # each class cites its rows, from the first to the last
     first = answer.citations[0]
     assert first.clause.label.endswith("行1") and first.quotes[0][1] > first.clause.end
+
+
+@pytest.mark.parametrize("question, values", [
+    ("柠檬酸消毒液的有效期至少多久？存放后主要成分含量最多下降多少？", ("12个月", "≤10%")),
+    ("乙肝病毒基因分型试剂临床试验总例数要多少，B型和C型每种又要多少例？", ("500例", "200例")),
+    ("乙肝基因分型试剂临床总样本至少多少例？B型、C型各要多少？", ("500例", "200例")),
+])
+def test_a_question_asking_two_figures_quotes_a_sentence_for_each(real_library, question, values):
+    # each part of the question ('…多久？…多少？', '…总例数要多少，B型和C型每种又要多少例？') gets its own sentence
+    # of the answering clause, which states one of the two figures
+    answer = real_library.ask(question)
+    assert answer.found and all(v in answer.text for v in values)
+
+
+@pytest.mark.parametrize("question", [
+    "罕见病防治器械沟通交流申请要交哪些资料？",
+    "用于罕见病的器械申请沟通交流，需提交的资料包含什么？",
+    "罕见病医疗器械沟通交流时要提交的前期研究资料有哪些？",
+])
+def test_an_item_asked_for_by_its_lists_lead_in_gives_the_whole_list(real_library, question):
+    # the best clause was one item ('6.需沟通交流的问题…'); the words asked stand in the lead-in over the list
+    answer = real_library.ask(question)
+    assert answer.found and answer.citations[0].clause.label == "二（二）"
+    assert "技术原理" in answer.text and "风险分析资料" in answer.text

@@ -9,7 +9,7 @@ from assistant.answering.figure_checks import (YEAR_IN_TEXT, asked_unit, asks_ev
                                                of_another_level, short_form_in, states_figure_of, title_readings)
 from assistant.answering.mentions import could_hold, phrase_in
 from assistant.models import Clause, Document
-from assistant.query import MEASURE_END, Query
+from assistant.query import ASKS_FIGURE, MEASURE_END, Query
 from assistant.hits import Hit, Retrieval
 from assistant.textnorm import fold, is_cjk, sentence_spans
 
@@ -95,7 +95,8 @@ def verified_first(retrieval: Retrieval, documents: dict[str, Document], idf: Id
         if hit.score < hits[0].score - VERIFY_MARGIN:
             break
         if check_hit(retrieval.query, hit, documents, idf).found:
-            if retrieval.query.indicators:  # a figure asked: the rule's, unless a case is named
+            query = retrieval.query  # a figure asked, or asked just before ('那其他…的病例呢？'): the rule's
+            if query.indicators or ASKS_FIGURE.search(query.context):
                 hit = _rule_before_cases(hit, hits, lambda h: check_hit(retrieval.query, h, documents, idf).found)
             rest = [h for h in retrieval.hits if h is not hit]
             return replace(retrieval, hits=tuple([hit, *rest]))

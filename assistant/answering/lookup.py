@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from assistant.answering.base import AnswerContext, Understood, children, is_table_row, register
 from assistant.answering.checks import (Verdict, check_hit, judge, named_without_number, silent_documents,
@@ -62,6 +63,11 @@ def quoted_answer(understood: Understood, context: AnswerContext, intent: Intent
     else:
         verdict = judge(retrieval, documents, idf)
     quoting = answering_hits(retrieval) if verdict.found else []
+    lead_in = _lead_in_over(quoting[0], understood, context) \
+        if len(quoting) == 1 and intent is not Intent.FIGURE and _ASKS_LIST.search(understood.query.folded) else None
+    if lead_in is not None:  # the list an item belongs to, asked for by the words of its lead-in
+        retrieval = replace(retrieval, hits=tuple(lead_in if h is quoting[0] else h for h in retrieval.hits))
+        quoting = [lead_in]
     unset = cell_unset(understood, context, quoting[0].clause) if quoting and held is None and \
         intent is Intent.FIGURE else ""
     if unset:  # a table row whose cell asked says '持续提高': its other cells' numbers answer nothing asked
@@ -135,6 +141,24 @@ def not_set(understood: Understood, context: AnswerContext, reading) -> Answer |
 
 
 MAX_LEAD_IN_ITEMS = 12
+
+
+_ASKS_LIST = re.compile(r"哪些|哪几|包括什么|包含什么|都有什么|有哪")  # several things asked for, not one
+
+
+def _lead_in_over(hit: Hit, understood: Understood, context: AnswerContext) -> Hit | None:
+    """The lead-in of the list an item stands in ('…应提交前期研究资料以及需沟通交流的问题，可包含：' over '6.需沟通
+    交流的问题…'), when it holds more of the question's words than the item: the question asks for the list. None
+    for a clause named by number, one with no lead-in over it, or an item saying more of what was asked."""
+    clause = hit.clause
+    if hit.exact or len(clause.path) < 2:
+        return None
+    parent = next((c for c in context.outline(clause.source) if c.path == clause.path[:-1]), None)
+    if parent is None or not re.search(r"[:：]\s*$", parent.text):
+        return None
+    words = [w for phrase in understood.query.topic for w in phrase.split() if len(w) >= 2]
+    held = lambda c: sum(w in fold(c.text) for w in words)  # noqa: E731  (its own text: its headings are the lead-in's)
+    return replace(hit, clause=parent) if held(parent) > held(clause) else None
 
 
 def lead_in_items(quoted: Citation, context: AnswerContext) -> list[Citation]:

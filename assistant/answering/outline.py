@@ -20,6 +20,8 @@ from assistant.textnorm import fold
 
 _CN = "一二三四五六七八九十百零〇两"
 _ORDINAL_PART = re.compile(rf"第([{_CN}]+|\d{{1,3}})大?(部分|章|编)")
+# What a part is called ('各章标题是什么', '每部分的名称'): the parts are asked for, no heading named by these words.
+_PARTS_NAMED = frozenset({"标题", "名称", "题目", "名字", "小标题"})
 STRONG = 1.0  # a heading that holds every word of the question is the one asked about …
 LOOSE = 0.5  # … and, for words the document's title does not explain, one holding half of them
 
@@ -92,7 +94,7 @@ def asked_heading(understood: Understood, title: str, outline: Sequence[Clause],
     words = [w for phrase in understood.retrieval.query.topic for w in phrase.split() if len(w) >= 2]
     # words the document's name (its title, its file: '那份扫描件', '年第32号通告附件') does not explain
     names = [fold(title), *(fold(s) for s in understood.named)]
-    own = [w for w in words if not names_document(w, names)]
+    own = [w for w in words if not names_document(w, names) and w not in _PARTS_NAMED]
     if not own and WHOLE_STRUCTURE.search(query.folded):  # '八大工程行动计划分哪几部分': the whole of it
         return None
     if not own and of_document:

@@ -69,7 +69,28 @@ def best_sentences(query: Query, text: str, offset: int, idf: Idf) -> tuple[Span
         length += end - start
     if chosen == [spans[0]] and len(spans) > 1:  # a heading alone names a topic: give what it says
         chosen.append(spans[1])
+    for part in asked_parts(query.asked):  # '有效期最短多久，…含量下降不能超过多少？': each part its own sentence
+        terms = set(tokens(part))
+        rest = [i for i in pool if spans[i] not in chosen and (not wants_target or FIGURE.search(folded[i]))]
+        weight = {i: sum(idf(t) for t in terms & set(tokens(folded[i]))) for i in rest}
+        if weight and max(weight.values()) > 0:
+            chosen.append(spans[max(rest, key=weight.get)])
     return tuple((offset + start, offset + end) for start, end in sorted(chosen))
+
+
+_JOINED = re.compile(r"^(?:以及|并且|还有|同时|另外|和|及)")
+_ASKS = re.compile(r"多少|几|多[久长大高]|什么|啥|哪|怎么|如何|是否|有没有")
+
+
+def asked_parts(asked: str) -> list[str]:
+    """The parts of a turn asking two things or more ('…有效期最短多久，存放后…含量下降不能超过多少？', '…总例数，
+    以及B型、C型各自最少要多少例？'): its comma- or question-mark-separated pieces, when each asks something of its
+    own or is joined on to the one before ('以及…'); [] for a turn asking one thing ('…临床试验，最终确诊…多少例？')."""
+    pieces = [p.strip() for p in re.split(r"[，,？?；;]", asked) if p.strip()]
+    if len(pieces) < 2 or not all(_ASKS.search(p) or _JOINED.match(p) for p in pieces[1:]) \
+            or not (_ASKS.search(pieces[0]) or _JOINED.match(pieces[1])):
+        return []
+    return pieces
 
 
 def whole_clause(text: str, offset: int) -> tuple[Span, ...]:
