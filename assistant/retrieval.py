@@ -81,15 +81,16 @@ class Retriever:
     def retrieve(self, question: str, history=(), k: int = 5, scope: frozenset[str] | None = None) -> Retrieval:
         """The question's best clause parts; given `scope` (document names: a collection), only theirs.
 
-        The name of a document the collection only cites ('健康贵州2030规划纲要对…提出什么目标') still ranks the clauses
-        citing it, but names no year, topic or indicator asked: those are read from the question without it."""
+        The name of a document the collection only cites ('健康贵州2030规划纲要对…提出什么目标') names no year, topic,
+        indicator or term asked: those are read from the question without it (its meaning still leans on it)."""
         absent = cited_not_held(fold(question), self.features.cited, self._titles, self.features.writes)
         earlier = [cited_not_held(fold(turn), self.features.cited, self._titles, self.features.writes) for turn in history]
         query = self._query(question, history)
         if (absent or any(earlier)) and not across_documents(fold(question)):  # '哪些文件提到了…纲要': the name asked
             less = self._query(without_names(fold(question), absent),
                                [without_names(fold(turn), names) for turn, names in zip(history, earlier)])
-            query = replace(query, years=less.years, topic=less.topic, indicators=less.indicators, focus=less.focus)
+            query = replace(query, years=less.years, topic=less.topic, indicators=less.indicators, focus=less.focus,
+                            content_terms=less.content_terms)
         pinned, named, unknown, incidental, shared = self._pin_documents(query)
         if scope is not None:
             pinned, named = [s for s in pinned if s in scope], [s for s in named if s in scope]

@@ -85,3 +85,27 @@ def test_item_numbers_and_determiners_are_no_figures(real_library, question, his
     # its items' numbers and '任意一种' ('any one') are not values, so the sample sizes of 4.2 answer
     answer = real_library.ask(question, history)
     assert answer.found and value in answer.text and answer.citations[0].clause.label.startswith("二（七）4")
+
+
+@pytest.mark.parametrize("question, history, value", [
+    ("钦州和云州在床位数上的目标分别是多少？", [], "3.5"),
+    ("钦州和云州的床位数目标各是多少？", [], "3.5"),
+    ("云州区床位数量的目标是多少？", [], "3.5"),
+])
+def test_a_count_closing_what_is_asked_is_the_measure_of_its_stem(shared_assistant, question, history, value):
+    # 云州 writes '床位达到 3.5 张/千人': no '床位数', and it is not silent on it
+    answer = shared_assistant.ask(question, history)
+    assert answer.found and value in answer.text and "云州区县级医疗机构" in answer.text
+    assert "未提及床位" not in answer.text
+
+
+@pytest.mark.parametrize("question, history", [
+    ("广州2023年城乡居民健康素养水平的目标是多少？", []),
+    ("那广州2023年的目标是多少？", ["钦州2019年底城乡居民健康素养水平要达到多少？"]),
+    ("广州力争2023年城乡居民健康素养水平达到多少？", []),
+])
+def test_urban_and_rural_residents_are_the_residents(shared_assistant, question, history):
+    # 广州 writes '力争2023年居民健康素养水平达到38%': 城乡 ('urban and rural') breaks nothing down, and a document
+    # whose words stand all but one is not silent on a long description
+    answer = shared_assistant.ask(question, history)
+    assert answer.found and "38%" in answer.text

@@ -128,6 +128,10 @@ def test_a_question_naming_two_documents_compares_them(question, named, intent):
         ("这个条例一共几章，各章标题是什么？", 1, Intent.OUTLINE),
         ("每章的标题是什么？", 1, Intent.OUTLINE),
         ("方案各部分的名称分别是什么？", 1, Intent.OUTLINE),
+        # not lookup: where a published piece comes from is who published it
+        ("这篇稿子的来源是哪里？", 1, Intent.METADATA),
+        ("那篇文章来源是什么单位？", 1, Intent.METADATA),
+        ("这个报道的出处在哪？", 1, Intent.METADATA),
     ],
 )
 def test_near_misses_get_another_intent(question, named, intent):

@@ -187,9 +187,15 @@ def missing_indicators(query: Query, hit: Hit, document: Document,
     text, title = fold(hit.clause.text), title_readings(document.title)
     headings = fold("".join(hit.clause.path[:-1])).replace(" ", "")  # above it: its own heading is in its text
     missing = [noun for noun in query.indicators if not any(w in text or w in title or w in headings or
-                                                            short_form_in(w, text) for w in (noun, *synonyms(noun)))]
+                                                            short_form_in(w, text) for w in (noun, *synonyms(noun),
+                                                                                            *_of_everyone(noun)))]
     allowed = len(query.indicators) // 3 if len(query.indicators) >= 3 else 0
     return missing if len(missing) > allowed else []
+
+
+def _of_everyone(noun: str) -> tuple[str, ...]:
+    """The noun without a 城乡 ('urban and rural': everyone, no breakdown) before it: '城乡居民' is said by '居民'."""
+    return (noun[2:],) if noun.startswith("城乡") and len(noun) >= 4 else ()
 
 
 def year_supported(query: Query, hit: Hit, document: Document, idf: Idf) -> bool:
@@ -235,7 +241,9 @@ def states_topic(query: Query, folded_clause: str, any_phrase: bool = False, idf
     if not query.topic:
         return True
     topic = own_topic(query)
-    named = lambda phrase: any(phrase_in(p, folded_clause, idf) for p in (phrase, *aliased(phrase, query.folded)))
+    # a side of a comparison is its document's say on the topic, read as leniently as silence is (mentions.phrase_in)
+    named = lambda phrase: any(phrase_in(p, folded_clause, idf, strict=not any_phrase)  # noqa: E731
+                               for p in (phrase, *aliased(phrase, query.folded)))
     if quorum and len(topic) >= 3:  # the first (most telling) phrase, and most of the others
         found = [named(phrase) for phrase in topic]
         return found[0] and 2 * sum(found) > len(found)
@@ -307,7 +315,8 @@ def silent_documents(query: Query, named: Sequence[str], all_sources: Iterable[s
     possible = [could_hold(p, documents_with, idf) for p in query.topic]  # the rest cannot: not read (10⁵ rows: 0.3 s)
     if all(found is not None for found in possible):
         all_sources = set().union(*possible)
-    if not any(states(s) for s in all_sources if s not in named):
+    # and another document says it, as a mention is claimed (strict): the collection's own wording of the topic
+    if not any(phrase_in(p, folded_document(s), idf) for s in all_sources if s not in named for p in query.topic):
         return []
     return silent
 

@@ -37,7 +37,9 @@ _ABOUT_ASSISTANT = re.compile(
 _PUBLISH = r"(发布|印发|发的|出的|下发|制定|出台|发文|颁布|公布|通过|签发|成文)"
 META_CUES = {
     "issuer": re.compile(rf"(哪个|哪家|什么|哪些|哪一个)(单位|部门|机关|机构)[^。？?]{{0,4}}{_PUBLISH}|谁{_PUBLISH}|"
-                         r"发文单位|发布单位|发布机构|印发单位|发文机关|制定机关|issued by|who (issued|published)"),
+                         r"发文单位|发布单位|发布机构|印发单位|发文机关|制定机关|issued by|who (issued|published)|"
+                         # where a published piece comes from ('来源:广州市卫生健康委员会' over a news article)
+                         r"来源(是|为)?(哪|什么|谁)|出处"),
     "date": re.compile(rf"(什么时候|何时|哪天|哪一天|几月|哪年|哪一年|什么时间|日期|时间)[^。？?]{{0,8}}{_PUBLISH}|"
                        rf"{_PUBLISH}(的)?(时间|日期)|成文日期|发文日期|落款日期|when was .* (issued|published)"),
     "doc_number": re.compile(r"文号|发文字号|字号|几号文|document number"),

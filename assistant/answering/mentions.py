@@ -26,6 +26,8 @@ def phrase_in(phrase: str, folded_text: str, idf: Idf | None = None, strict: boo
     Not `strict`, as when a document is to be called silent on a topic, the words need only stand near each other
     in any order, and the head of the compound may be missing too: strict to claim a mention, lenient to deny one.
     """
+    if not strict:  # '床位数' is said by '床位达到3.5张/千人', '托位数量' by '新增托位90个': the count is the measure
+        phrase = _MEASURE_END.sub("", phrase)
     whole = phrase.replace(" ", "")
     if whole in folded_text:
         return True
@@ -36,13 +38,16 @@ def phrase_in(phrase: str, folded_text: str, idf: Idf | None = None, strict: boo
     if len(pair) == 2 and all(len(w) > 1 for w in pair) or len(words) == 2:
         return re.search(re.escape(pair[0]) + ".{0,4}" + re.escape(pair[1]), folded_text) is not None
     window = 3 * len(whole) + 10  # a longer description may spread over its clause
-    anchor = max(words, key=len)[:2]
-    anchors = [m.start() for m in re.finditer(re.escape(anchor), folded_text)]
+    # where to look: the longest word; not strict, any word, as the longest may be the one missing
+    heads = [max(words, key=len)[:2]] if strict else list(dict.fromkeys(w[:2] for w in words if len(w) >= 2))
+    anchors = sorted({m.start() for head in heads for m in re.finditer(re.escape(head), folded_text)})
     near = (lambda at: _sentence_around(folded_text, at, window)) if strict else \
         (lambda at: folded_text[max(0, at - window): at + window])
     return any(_words_near(words, near(at), idf, strict) for at in anchors)
 
 
+# A count closing a phrase, after a stem of two characters or more: what is counted is the stem.
+_MEASURE_END = re.compile(r"(?<=[\u4e00-\u9fff]{2})\s*(?:数量|数目|个数|数)$")
 _SENTENCE_END = re.compile(r"[。!?]")  # as textnorm.sentence_spans ends one
 
 
@@ -84,6 +89,8 @@ def _words_near(words: list[str], near: str, idf: Idf | None, strict: bool = Tru
     if strict and missing[0] == head and is_thing(head) and not any(head[i:i + 2] in near
                                                                   for i in range(len(head) - 1)):
         return False
+    if not strict and len(words) >= 4:  # a long description all but one of whose words stand there is no silence
+        return True
     weight = {w: sum(map(idf, tokens(w))) / max(len(tokens(w)), 1) for w in words}
     return weight[missing[0]] < max(weight.values())
 
