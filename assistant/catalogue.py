@@ -16,9 +16,18 @@ from typing import Callable, Iterable, Mapping
 
 from assistant.ingest.convert import SHEET_SUFFIXES, SLIDE_SUFFIXES, WORD_SUFFIXES
 from assistant.query import topic_phrases
-from assistant.textnorm import fold
+from assistant.textnorm import fold, is_cjk
 
 MIN_NAME = 2  # characters of a head a question must repeat
+MIN_KIND = 4  # characters of a kind of subject ('测定试剂'): shorter tails ('试剂') say too little
+MAX_SUBJECT = 8  # characters before a kind read as its subject
+# The kind of document a title's tail ends with, after the kind of thing it is about ('…检测试剂' + '注册技术审查指导原则')
+_DOCUMENT_KIND_WORDS = re.compile(r"(?:注册)?(?:技术)?(?:审查|审评)?(?:指导原则|技术指南)$|(?:临床评价)?(?:注册)?审查指导原则$")
+# A question word or a determiner: the words before a kind point at a subject ('哪些检测试剂', '适用于这类测定试剂'),
+# they name none
+_POINTING = re.compile(r"[哪几某该本此其些这那每各啥]|什么|多少")
+# Words before a subject that only point at it ('关于…', '那份…', '这类…')
+_SUBJECT_FRAME = re.compile(r"^(?:关于|对于|有关|那份|这份|那个|这个|那种|这种|这类|那类|该|各|一般)+")
 MIN_WHOLE = 4  # characters of a whole head that name its document whatever else uses them
 SHARED_BY = 2  # a tail ending at least this many other titles is generic
 RARE_SHARE = 0.05  # a name used by more than this share of the documents' texts (and by more than 2) names none
@@ -62,6 +71,10 @@ class Catalogue:
     # name even where a longer title holds the same words ('健康中国行动' beside '木垒县“健康中国”行动工作落实情况')
     # and other documents' texts use them
     wholes: Mapping[str, str] = field(default_factory=dict)
+    # the kinds of thing several titles are about, their shared tails less the kind of document ('检测试剂', '测定试剂'
+    # of '…注册技术审查指导原则'), and every title's head ('轮状病毒抗原'): what subjects the collection covers
+    kinds: frozenset[str] = frozenset()
+    heads: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, titles: Mapping[str, str]) -> "Catalogue":
@@ -79,7 +92,29 @@ class Catalogue:
         for source, head in heads.items():
             by_head.setdefault(head, set()).add(source)
         wholes = {head: next(iter(s)) for head, s in by_head.items() if len(s) == 1 and len(head) >= MIN_WHOLE}
-        return cls({part: next(iter(s)) for part, s in owners.items() if len(s) == 1}, wholes)
+        kinds = {kind for tail, n in tails.items() if n - 1 >= SHARED_BY
+                 and len(kind := _bare(_DOCUMENT_KIND_WORDS.sub("", tail))) >= MIN_KIND}
+        return cls({part: next(iter(s)) for part, s in owners.items() if len(s) == 1}, wholes, frozenset(kinds),
+                   tuple(h for h in heads.values() if len(h) >= 2))
+
+    def unknown_subjects(self, text: str) -> list[str]:
+        """Subjects of a kind the collection covers that no title is about: '诺如病毒抗原检测试剂' when the titles
+        are about 轮状病毒抗原检测试剂 and others; '新冠病毒核酸检测试剂'. The subject is what stands before the kind
+        ('诺如病毒抗原' + '检测试剂'); a title's head covers it when the head stands in it ('…起草了核酸扩增法' by
+        核酸扩增法), or its first two characters stand in order in the head, as an abbreviation's do ('乙肝…' by
+        乙型肝炎…). A subject with a Latin letter or a digit, or of fewer than two characters, is not
+        judged (an acronym, a year, a place's plan: other checks read those)."""
+        bare, found = _bare(text), []
+        in_order = lambda pair, where: re.search(re.escape(pair[0]) + ".{0,3}" + re.escape(pair[1]), where)  # noqa: E731
+        for kind in sorted(self.kinds, key=len, reverse=True):
+            for m in re.finditer(re.escape(kind), bare):
+                head = _SUBJECT_FRAME.sub("", re.split(r"[的之和与及或]", bare[max(0, m.start() - MAX_SUBJECT):m.start()])[-1])
+                if len(head) < 2 or not all(is_cjk(ch) for ch in head) or _POINTING.search(head) \
+                        or any(head + kind in f for f in found):
+                    continue
+                if not any(h in head or in_order(head[:2], h) for h in self.heads):
+                    found.append(head + kind)
+        return found
 
     def named_in(self, text: str, documents_using: Callable[[str], int], total: int) -> list[str]:
         """The documents `text` names, each by its longest name there, in the order they are named."""

@@ -34,3 +34,4 @@ class Retrieval:
     # side's ranking until a clause states its topic); given `keep`, only those whose folded text it keeps.
     of_document: Callable[..., Iterable[Hit]] = lambda source, keep=None: ()
     absent: tuple[str, ...] = ()  # documents the question names that the collection only cites (catalogue.cited_not_held)
+    uncovered: tuple[str, ...] = ()  # subjects of a kind the collection covers that no title is about (Catalogue)

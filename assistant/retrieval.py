@@ -116,12 +116,18 @@ class Retriever:
         if not absent and earlier and query.context and not self._names_own(fold(question)):
             absent = earlier[-1]  # a follow-up of a question about one ('那注册护士呢？') naming no document of its own
         return Retrieval(query, tuple(hits[: max(k, 1)]), tuple(pinned), tuple(unknown), self._off_topic(query),
-                         tuple(hits), tuple(named), of_document, absent)
+                         tuple(hits), tuple(named), of_document, absent,
+                         tuple(self._catalogue_made().unknown_subjects(fold(question))))
 
     def _names_own(self, folded: str) -> bool:
         """Whether the text names a document of the collection by its title's words."""
         return bool(self._names_at(folded)) or any(n in folded for names in self.features.title_names.values()
                                                    for n in names)
+
+    def _catalogue_made(self) -> Catalogue:
+        if self._catalogue is None:
+            self._catalogue = Catalogue.of({s: fold(d.title) for s, d in self.index.documents.items()})
+        return self._catalogue
 
     def _query(self, question: str, history: Sequence[str]) -> Query:
         return make_query(question, history, self.known_places, QUESTION_TERMS, self._translate, self.spelt,
@@ -241,9 +247,7 @@ class Retriever:
 
     def _names_at(self, text: str) -> list[tuple[str, int, int]]:
         """The documents `text` names by their titles' own words, with where (offsets into fold(text))."""
-        if self._catalogue is None:
-            self._catalogue = Catalogue.of({s: fold(d.title) for s, d in self.index.documents.items()})
-        return self._catalogue.names_at(fold(text), lambda word: len(self.features.containing(word)),
+        return self._catalogue_made().names_at(fold(text), lambda word: len(self.features.containing(word)),
                                         len(self.features.sources))
 
     def _by_title(self, query: Query, sources: list[str]) -> list[str]:

@@ -77,3 +77,50 @@ def test_a_follow_up_of_such_a_question_is_about_it_too_until_a_held_document_is
 def test_which_documents_cite_it_is_answered_from_the_collection(shared_assistant):
     answer = shared_assistant.ask("哪些文件提到了健康贵州2030规划纲要？")
     assert answer.found and "八大工程" in answer.citations[0].document_title
+
+
+@pytest.mark.parametrize("question, subject", [
+    ("诺如病毒抗原检测试剂注册的时候临床试验样本量怎么定？", "诺如病毒抗原检测试剂"),
+    ("新冠病毒核酸检测试剂注册，临床试验至少要多少例样本？", "新冠病毒核酸检测试剂"),
+    ("肌酐测定试剂的精密度要求是什么？", "肌酐测定试剂"),
+])
+def test_a_product_of_a_kind_the_library_covers_that_no_guideline_is_about_is_not_answered(real_library, question,
+                                                                                         subject):
+    # the library holds guidelines on 轮状病毒抗原检测试剂, 结核…核酸检测试剂, 胰岛素测定试剂…: none on these
+    answer = real_library.ask(question)
+    assert not answer.found and answer.text.startswith(f"收录的文件中没有关于“{subject}”的文件。")
+
+
+@pytest.mark.parametrize("question", [
+    "乙肝病毒基因分型检测试剂的临床样本要多少？",  # 乙肝 abbreviates the title's 乙型肝炎
+    "轮状病毒抗原检测试剂的临床试验样本量怎么估算？",
+    "胰岛素测定试剂的线性范围有什么要求？",
+])
+def test_a_product_a_guideline_is_about_is_answered_from_it(real_library, question):
+    answer = real_library.ask(question)
+    assert answer.found and "收录的文件中没有" not in answer.text
+
+
+def test_the_subjects_a_catalogue_covers_are_read_from_its_titles():
+    from assistant.catalogue import Catalogue
+    titles = {f"{n}.doc": fold(t + "注册技术审查指导原则") for n, t in enumerate(
+        ["轮状病毒抗原检测试剂", "结核分枝杆菌复合群核酸检测试剂", "B群链球菌核酸检测试剂", "胰岛素测定试剂",
+         "C-肽测定试剂", "载脂蛋白B测定试剂"])}
+    catalogue = Catalogue.of(titles)
+    assert catalogue.kinds == {"检测试剂", "测定试剂"}  # each the tail of three titles or more
+    assert catalogue.unknown_subjects(fold("那份诺如病毒抗原检测试剂的原则呢")) == ["诺如病毒抗原检测试剂"]
+    assert catalogue.unknown_subjects(fold("HBV核酸检测试剂")) == []  # an acronym is for other checks
+    assert catalogue.unknown_subjects(fold("哪个单位起草了胰岛素测定试剂那份")) == []  # words before the subject
+    assert catalogue.unknown_subjects(fold("这份原则适用于哪些检测试剂？")) == []  # words pointing at one
+    assert catalogue.unknown_subjects(fold("新冠病毒核酸检测试剂")) == ["新冠病毒核酸检测试剂"]
+
+
+@pytest.mark.parametrize("question, row", [
+    ("2018年那张征求意见稿联系方式表里，促卵泡生成素检测试剂指导原则是哪个单位牵头的？", "表1行3"),
+    ("联系方式表里抗核抗体检测试剂那条的联系人是谁？", "表1行14"),
+    ("征求意见稿联系方式Excel里糖化白蛋白测定试剂的牵头单位是哪家？", "表1行22"),
+])
+def test_a_subject_a_named_document_of_another_kind_lists_is_answered_from_it(real_library, question, row):
+    # the spreadsheet lists guidelines the library does not hold: what it says of them is its content
+    answer = real_library.ask(question)
+    assert answer.found and answer.citations[0].clause.label.endswith(row)

@@ -109,3 +109,14 @@ def test_urban_and_rural_residents_are_the_residents(shared_assistant, question,
     # whose words stand all but one is not silent on a long description
     answer = shared_assistant.ask(question, history)
     assert answer.found and "38%" in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "宫内节育器在子宫里最多能放几年？",
+    "宫内节育器放置年限最长是多少年？",
+    "含铜节育器可以放置多少年？",
+])
+def test_a_number_inside_quotation_marks_is_no_value_stated(real_library, question):
+    # the guideline says a 说明书 must not write '“5年以上”类似模糊的描述': the words quoted state no 放置年限
+    answer = real_library.ask(question)
+    assert not answer.found and "5年以上" not in answer.text

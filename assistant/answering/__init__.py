@@ -31,4 +31,4 @@ __all__ = ["STRATEGIES", "AnswerContext", "Understood", "answer", "example_quest
 def answer(question: str, retrieval: Retrieval, context: AnswerContext) -> Answer:
     understood = understand(question, retrieval, context.documents)
     # one figure asked of each document is answered from the target records, whatever else the wording suggests
-    return not_held(figure_table(understood, context) or dispatch(understood, context), understood)
+    return not_held(figure_table(understood, context) or dispatch(understood, context), understood, context.documents)

@@ -57,6 +57,16 @@ _OUTLINE_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+){2,}(?![\d.])|^\d+(?:\.\d+)
                              re.MULTILINE)  # a line of a sentence opens with its item's number too ('…内容：\n1.1 试剂盒…')
 
 
+# A short phrase in quotation marks names or cites ('“2+3”工程', '不得使用“5年以上”类似模糊的描述'): its number is
+# part of a name or of words quoted, never a value stated.
+_QUOTED = re.compile(r"[“\"][^”\"]{1,12}[”\"]")
+
+
+def _without_numbers(quoted: re.Match) -> str:
+    """The quoted words without their numbers: the words still name what they name ('“定制药园”')."""
+    return re.sub(r"[\d.+%]+|[一二三四五六七八九十百千万两]+(?=[个项年类])", "", quoted.group())
+
+
 # A unit per volume or mass written with a Chinese count ('多少孢子/mL', '多少拷贝/mL'): the count and the measure.
 _ASKED_RATE = re.compile(r"(?<!哪)(?:多少|几)\s*([\u4e00-\u9fff]{1,3}\s*/\s*[A-Za-zμµ]+)")
 # How long ('多久', '多长时间'): answered in any unit of time.
@@ -111,7 +121,7 @@ def _stretches(text: str, names: Callable[[str], bool]) -> Iterator[str]:
     A value farther away is another thing's ('配制（一般应不少于5个）浓度点，建立…曲线，计算线性相关系数r' states
     no 系数). A table row has no commas: its headers and values are one stretch."""
     for start, end in sentence_spans(text):
-        sentence = _OUTLINE_NUMBER.sub("", fold(text[start:end]).replace(" ", ""))
+        sentence = _QUOTED.sub(_without_numbers, _OUTLINE_NUMBER.sub("", fold(text[start:end]).replace(" ", "")))
         parts = re.split(r"[,，]", sentence)
         for i, part in enumerate(parts):
             if names(part):
