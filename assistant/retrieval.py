@@ -83,8 +83,8 @@ class Retriever:
 
         The name of a document the collection only cites ('健康贵州2030规划纲要对…提出什么目标') names no year, topic,
         indicator or term asked: those are read from the question without it (its meaning still leans on it)."""
-        absent = cited_not_held(fold(question), self.features.cited, self._titles, self.features.writes)
-        earlier = [cited_not_held(fold(turn), self.features.cited, self._titles, self.features.writes) for turn in history]
+        cited = lambda text: cited_not_held(fold(text), self.features.cited, self._titles.values(), self.features.writes)  # noqa: E731
+        absent, earlier = cited(question), [cited(turn) for turn in history]
         query = self._query(question, history)
         if (absent or any(earlier)) and not across_documents(fold(question)):  # '哪些文件提到了…纲要': the name asked
             less = self._query(without_names(fold(question), absent),
@@ -121,8 +121,7 @@ class Retriever:
 
     def _names_own(self, folded: str) -> bool:
         """Whether the text names a document of the collection by its title's words."""
-        return bool(self._names_at(folded)) or any(n in folded for names in self.features.title_names.values()
-                                                   for n in names)
+        return bool(self._names_at(folded)) or any(n in folded for ns in self.features.title_names.values() for n in ns)
 
     def _catalogue_made(self) -> Catalogue:
         if self._catalogue is None:
@@ -132,12 +131,12 @@ class Retriever:
     def _query(self, question: str, history: Sequence[str]) -> Query:
         return make_query(question, history, self.known_places, QUESTION_TERMS, self._translate, self.spelt,
                           lambda previous, asked: swap_document(fold(previous), fold(asked), self._names_at,
-                                                                lambda source: fold(self.index.documents[source].title)),
+                                                                lambda source: self._titles[source]),
                           self.place_words.ordinary, self.place_words.in_term)
 
     @cached_property
-    def _titles(self) -> tuple[str, ...]:
-        return tuple(fold(d.title) for d in self.index.documents.values())
+    def _titles(self) -> dict[str, str]:  # each document's title, folded
+        return {s: fold(d.title) for s, d in self.index.documents.items()}
 
     def folded_document(self, source: str) -> str:
         """A whole document's text, script-folded, whitespace removed (for phrase tests)."""
@@ -229,13 +228,14 @@ class Retriever:
         if not query.places:  # '八大工程行动计划分哪几个部分': a name the title puts in quotation marks
             pinned = named = [s for s, names in self.features.title_names.items() if any(n in query.folded for n in names)]
             if not pinned and not across_documents(query.folded):  # '那个Excel表', '胰岛素那份原则'
-                pinned = named = self._named_by_file(query) or self._named_by_title(query)
+                pinned = named = self._named_by_file(query.asked or query.folded) or self._named_by_title(query) \
+                    or self._named_by_file(query.context)  # an earlier turn's file, when this one names none
         return list(dict.fromkeys(pinned)), list(dict.fromkeys(named)), unknown, incidental, shared
 
-    def _named_by_file(self, query: Query) -> list[str]:
-        """The documents the question names by their files: name, kind, dated folder (catalogue.named_by_file)."""
+    def _named_by_file(self, text: str) -> list[str]:
+        """The documents a text names by their files: name, kind, dated folder (catalogue.named_by_file)."""
         documents = self.index.documents
-        return named_by_file(query.asked or query.folded, documents, lambda s: bool(documents[s].ocr_pages))
+        return named_by_file(text, documents, lambda s: bool(documents[s].ocr_pages)) if text else []
 
     def _named_by_title(self, query: Query) -> list[str]:
         """The documents the question names by their titles' own words (the catalogue), the turn as typed first:

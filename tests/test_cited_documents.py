@@ -124,3 +124,17 @@ def test_a_subject_a_named_document_of_another_kind_lists_is_answered_from_it(re
     # the spreadsheet lists guidelines the library does not hold: what it says of them is its content
     answer = real_library.ask(question)
     assert answer.found and answer.citations[0].clause.label.endswith(row)
+
+
+@pytest.mark.parametrize("question, unit", [
+    ("胰岛素测定试剂指导原则是由哪个单位编写的？", "重庆医疗器械质量检验中心"),
+    ("人工韧带那份原则的起草单位是谁？", "国家药品监督管理局医疗器械技术审评中心"),
+    ("C-肽测定试剂原则的编写单位是？", "河南省食品药品监督管理局"),
+])
+def test_who_drafted_a_guideline_is_read_from_its_own_part(real_library, question, unit):
+    # '四、编写单位' / '六、起草单位' over one line: the value, cited where it stands (not "未载明发文单位")
+    answer = real_library.ask(question)
+    assert answer.found and f"起草单位：{unit}" in answer.text
+    source = answer.citations[0].clause.source
+    field = answer.citations[0].quotes[0]
+    assert real_library.documents[source].text[field[0]:field[1]] == unit

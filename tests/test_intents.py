@@ -132,6 +132,10 @@ def test_a_question_naming_two_documents_compares_them(question, named, intent):
         ("这篇稿子的来源是哪里？", 1, Intent.METADATA),
         ("那篇文章来源是什么单位？", 1, Intent.METADATA),
         ("这个报道的出处在哪？", 1, Intent.METADATA),
+        # not lookup: who drafted a guideline is its own part, read as a field
+        ("这份原则是谁起草的？", 1, Intent.METADATA),
+        ("它的起草单位是哪个？", 1, Intent.METADATA),
+        ("那个指导原则由哪个部门编写？", 1, Intent.METADATA),
     ],
 )
 def test_near_misses_get_another_intent(question, named, intent):

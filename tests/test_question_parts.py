@@ -10,7 +10,7 @@ from assistant.models import Answer, AnswerItem, Citation, Clause
 
 
 @pytest.mark.parametrize("question, parts", [
-    ("宫内节育器指导原则是通告的附件几？由哪个单位起草并负责解释？", 2),
+    ("宫内节育器指导原则是通告的附件几？说明书里的放置年限该怎么写？", 2),
     ("广东省母婴保健管理条例最近一次是哪次会议修订的？修订后什么时候施行？", 2),
     ("北京市中医药条例的文号是什么？第三十条讲了什么？", 2),
 ])
@@ -21,6 +21,7 @@ def test_metadata_asked_beside_a_look_up_is_answered_in_parts(question, parts):
 @pytest.mark.parametrize("question", [
     "ApoB测定试剂一般用什么方法学？在哪个波长测吸光度？",   # one clause may answer both: asked together
     "北京中医药条例是在哪次会议上通过的？从什么时候开始施行？",   # two fields: one metadata answer
+    "宫内节育器指导原则是通告的附件几？由哪个单位起草并负责解释？",   # its attachment and drafting unit: two fields
     "家庭医生签约服务有什么安排？",
 ])
 def test_parts_of_one_kind_are_asked_together(question):

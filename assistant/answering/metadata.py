@@ -3,7 +3,7 @@ the file; and the reverse — the document with a given 文号, or the documents
 from __future__ import annotations
 
 import re
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from assistant.answering.base import AnswerContext, Understood, numbered_lines, register, target_document
 from assistant.answering.intent import asks_published_documents, metadata_fields, names_document_number
@@ -81,6 +81,23 @@ def reverse_answer(understood: Understood, context: AnswerContext, given: str, s
                   tuple(items))
 
 
+_DRAFTER_PART = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]\s*(?:起草|编写|编制)单位\s*$")
+
+
+def drafter(document: Document, outline: Sequence[Clause]) -> MetaField | None:
+    """Who drafted a document, as its own part says ('四、起草单位' over '国家药品监督管理局医疗器械技术审评中心。'):
+    the part's first line under its heading, cited where it stands; None when the document has no such part."""
+    for clause in outline:
+        if clause.path and _DRAFTER_PART.match(clause.path[-1]):
+            heading_end = clause.text.find("\n")
+            body = clause.text[heading_end + 1:] if heading_end >= 0 else ""
+            line = body.strip().split("\n", 1)[0].strip().rstrip("。")
+            if line:
+                start = clause.start + heading_end + 1 + body.find(line)
+                return MetaField("drafter", line, start, start + len(line))
+    return None
+
+
 def _facts(document: Document) -> str:
     known = [f"{META_NAMES[f.name]}：{f.value}" for f in document.fields if f.name in ("issuer", "date", "doc_number")]
     return f"（{'，'.join(known)}）" if known else ""
@@ -90,7 +107,7 @@ def forward_answer(understood: Understood, context: AnswerContext, source: str, 
     document = context.documents[source]
     citations, items, missing = [], [], []
     for name in fields or ("issuer", "date", "doc_number"):
-        field = document.field(name)
+        field = document.field(name) or (drafter(document, context.outline(source)) if name == "drafter" else None)
         if field is None:
             missing.append(META_NAMES[name])
             continue
