@@ -34,13 +34,13 @@ RARE_SHARE = 0.05  # a name used by more than this share of the documents' texts
 _MODIFIERS = re.compile(r"(?:[（(][^（）()]*[）)]|[\s　])+$")
 
 
-def _bare(text: str) -> str:
+def bare(text: str) -> str:
     """Letters, digits and CJK only: 'C-肽' and 'C肽', '硬脑（脊）膜' and '硬脑脊膜' are one name."""
     return re.sub(r"[\W_]+", "", text)
 
 
 def _bare_positions(text: str) -> list[int]:
-    """For each character of _bare(text), its offset in `text`."""
+    """For each character of bare(text), its offset in `text`."""
     return [i for i, ch in enumerate(text) if re.match(r"[^\W_]", ch)]
 
 
@@ -80,7 +80,7 @@ class Catalogue:
     def of(cls, titles: Mapping[str, str]) -> "Catalogue":
         """From each document's folded title (source -> title)."""
         tails = tails_of(titles.values())
-        heads = {s: _bare(head_of(t, tails)) for s, t in titles.items()}
+        heads = {s: bare(head_of(t, tails)) for s, t in titles.items()}
         owners: dict[str, set[str]] = {}
         for source, head in heads.items():
             for start in range(len(head)):
@@ -93,7 +93,7 @@ class Catalogue:
             by_head.setdefault(head, set()).add(source)
         wholes = {head: next(iter(s)) for head, s in by_head.items() if len(s) == 1 and len(head) >= MIN_WHOLE}
         kinds = {kind for tail, n in tails.items() if n - 1 >= SHARED_BY
-                 and len(kind := _bare(_DOCUMENT_KIND_WORDS.sub("", tail))) >= MIN_KIND}
+                 and len(kind := bare(_DOCUMENT_KIND_WORDS.sub("", tail))) >= MIN_KIND}
         return cls({part: next(iter(s)) for part, s in owners.items() if len(s) == 1}, wholes, frozenset(kinds),
                    tuple(h for h in heads.values() if len(h) >= 2))
 
@@ -104,11 +104,11 @@ class Catalogue:
         核酸扩增法), or its first two characters stand in order in the head, as an abbreviation's do ('乙肝…' by
         乙型肝炎…). A subject with a Latin letter or a digit, or of fewer than two characters, is not
         judged (an acronym, a year, a place's plan: other checks read those)."""
-        bare, found = _bare(text), []
+        letters, found = bare(text), []
         in_order = lambda pair, where: re.search(re.escape(pair[0]) + ".{0,3}" + re.escape(pair[1]), where)  # noqa: E731
         for kind in sorted(self.kinds, key=len, reverse=True):
-            for m in re.finditer(re.escape(kind), bare):
-                head = _SUBJECT_FRAME.sub("", re.split(r"[的之和与及或]", bare[max(0, m.start() - MAX_SUBJECT):m.start()])[-1])
+            for m in re.finditer(re.escape(kind), letters):
+                head = _SUBJECT_FRAME.sub("", re.split(r"[的之和与及或]", letters[max(0, m.start() - MAX_SUBJECT):m.start()])[-1])
                 if len(head) < 2 or not all(is_cjk(ch) for ch in head) or _POINTING.search(head) \
                         or any(head + kind in f for f in found):
                     continue
@@ -123,9 +123,9 @@ class Catalogue:
     def names_at(self, text: str, documents_using: Callable[[str], int], total: int) -> list[tuple[str, int, int]]:
         """(document, start, end) of each document `text` names: offsets into `text` of the longest run of its
         names there ('硬脑' and '膜补片' of 硬脑（脊）膜补片 make one run in '硬脑膜补片呢')."""
-        at, bare = _bare_positions(text), _bare(text)
+        at, letters = _bare_positions(text), bare(text)
         runs: dict[str, list[list[int]]] = {}
-        for source, start, end in self._found(bare, documents_using, total):
+        for source, start, end in self._found(letters, documents_using, total):
             spans = runs.setdefault(source, [])
             if spans and start <= spans[-1][1]:
                 spans[-1][1] = max(spans[-1][1], end)
@@ -183,8 +183,8 @@ def swap_document(previous: str, question: str, names_at: Callable[[str], list[t
 def _title_runs_on(text: str, end: int, name_end: int, title: str) -> int:
     """Where a name in `text` ends once the words of its document's title said right after it are counted in
     ('胰岛素' + '测定试剂' of '胰岛素测定试剂注册技术审查指导原则')."""
-    title = _bare(title)
-    while end < len(text) and _bare(text[name_end:end + 1]) in title:
+    title = bare(title)
+    while end < len(text) and bare(text[name_end:end + 1]) in title:
         end += 1
     return end
 
@@ -209,9 +209,9 @@ def named_by_file(question: str, sources: Iterable[str], scanned: Callable[[str]
     ('那个叫“年第32号通告附件”的文件'), or by its kind and the dated folder it lies in ('2018年10月存的那个Excel表',
     '那份扫描件'). Names of four characters or more count whole; kinds and months narrow each other, and name
     documents only when they leave one or two. `scanned(source)`: whether its text was read from page images."""
-    squashed = _bare(question)
+    squashed = bare(question)
     sources = list(sources)
-    by_name = [s for s in sources if len(stem := _bare(fold(_stem(s)))) >= 4 and stem in squashed]
+    by_name = [s for s in sources if len(stem := bare(fold(_stem(s)))) >= 4 and stem in squashed]
     if by_name:
         return by_name
     narrowed, said = sources, False
@@ -242,10 +242,10 @@ _DOCUMENT_KIND = re.compile(r"(?:纲要|规划|计划|方案|要点|意见|通�
                             r"公告|通告|报告|行动)(?:\d{4}\d{4}年|\d{4}年?版?|试行|修订|征求意见稿)*$")
 
 
-def cited_names(texts: Iterable[str]) -> frozenset[str]:
-    """The names (bare, folded) of the documents the collection's texts cite in title marks."""
-    return frozenset(name for text in texts for m in _CITED.finditer(fold(text))
-                     if len(name := _bare(m.group(1))) >= MIN_CITED and _DOCUMENT_KIND.search(name))
+def cited_names(folded_texts: Iterable[str]) -> frozenset[str]:
+    """The names (bare) of the documents the collection's (folded) texts cite in title marks."""
+    return frozenset(name for text in folded_texts for m in _CITED.finditer(text)
+                     if len(name := bare(m.group(1))) >= MIN_CITED and _DOCUMENT_KIND.search(name))
 
 
 def cited_not_held(question: str, cited: Iterable[str], titles: Iterable[str],
@@ -255,8 +255,8 @@ def cited_not_held(question: str, cited: Iterable[str], titles: Iterable[str],
     that is (or is part of, or holds) one of the collection's own titles is held; the longest names first, a name
     inside another asked name not again. A name the question runs on into a longer phrase the collection's texts
     write (`written`, bare text) names no document there: '国家学生体质健康标准达标优秀率' is an indicator."""
-    squashed = _bare(question)
-    held = [_bare(t) for t in titles]
+    squashed = bare(question)
+    held = [bare(t) for t in titles]
     asked = sorted((n for n in cited if n in squashed), key=len, reverse=True)
     absent: list[str] = []
     for name in asked:
@@ -272,10 +272,10 @@ def cited_not_held(question: str, cited: Iterable[str], titles: Iterable[str],
 def without_names(text: str, names: Iterable[str]) -> str:
     """`text` (folded) less each of `names` (bare) where it stands, with the marks around it ('按“健康贵州2030”规划纲要，
     …' → '按，…'): what the question asks of a document the collection does not hold, asked of those it does."""
-    at, bare = _bare_positions(text), _bare(text)
+    at, letters = _bare_positions(text), bare(text)
     cut = [False] * len(text)
     for name in names:
-        for m in re.finditer(re.escape(name), bare):
+        for m in re.finditer(re.escape(name), letters):
             first, last = at[m.start()], at[m.end() - 1]
             while first > 0 and text[first - 1] in "《“\"'‘":
                 first -= 1

@@ -22,7 +22,7 @@ import numpy as np
 import orjson
 
 from assistant.bm25 import BM25
-from assistant.catalogue import cited_names
+from assistant.catalogue import bare, cited_names
 from assistant.clause_table import ClauseTable
 from assistant.models import Clause, Document
 from assistant.query import leading_places, pinyin, strip_admin_suffix, tagged_places
@@ -66,10 +66,11 @@ class Features:
         """The rows whose folded text contains `year` (four digits), sorted."""
         return self._numbers.get(year, _NO_ROWS)
 
-    def writes(self, bare: str) -> bool:
-        """Whether a document's text writes `bare` (letters, digits and CJK only), marks between its characters aside."""
-        holding = self.documents_with([bare[i:i + 2] for i in range(len(bare) - 1)])
-        return any(bare in re.sub(r"[\W_]+", "", self.documents[s].folded)
+    def writes(self, words: str) -> bool:
+        """Whether a document's text writes `words` (bare: letters, digits and CJK only), marks between its characters
+        aside."""
+        holding = self.documents_with([words[i:i + 2] for i in range(len(words) - 1)])
+        return any(words in bare(self.documents[s].folded)
                    for s in (holding if holding is not None else self.sources))
 
     @cached_property

@@ -75,7 +75,6 @@ class Retriever:
         self._starts: dict[str, np.ndarray] = {}  # per document, its rows' start offsets (for _row_of)
         self._glossary: Glossary | None = None  # CC-CEDICT, read on the first English question
         self._cache_dir = cache_dir  # where the dictionary is kept parsed
-        self._catalogue: Catalogue | None = None  # the titles' own names, made on the first question naming no place
         self.place_words = PlaceWords(self.features, self.known_places, self.folded_document)
 
     def retrieve(self, question: str, history=(), k: int = 5, scope: frozenset[str] | None = None) -> Retrieval:
@@ -117,16 +116,15 @@ class Retriever:
             absent = earlier[-1]  # a follow-up of a question about one ('那注册护士呢？') naming no document of its own
         return Retrieval(query, tuple(hits[: max(k, 1)]), tuple(pinned), tuple(unknown), self._off_topic(query),
                          tuple(hits), tuple(named), of_document, absent,
-                         tuple(self._catalogue_made().unknown_subjects(fold(question))))
+                         tuple(self._catalogue.unknown_subjects(fold(question))))
 
     def _names_own(self, folded: str) -> bool:
         """Whether the text names a document of the collection by its title's words."""
         return bool(self._names_at(folded)) or any(n in folded for ns in self.features.title_names.values() for n in ns)
 
-    def _catalogue_made(self) -> Catalogue:
-        if self._catalogue is None:
-            self._catalogue = Catalogue.of({s: fold(d.title) for s, d in self.index.documents.items()})
-        return self._catalogue
+    @cached_property
+    def _catalogue(self) -> Catalogue:  # the titles' own names, made on first use
+        return Catalogue.of(self._titles)
 
     def _query(self, question: str, history: Sequence[str]) -> Query:
         return make_query(question, history, self.known_places, QUESTION_TERMS, self._translate, self.spelt,
@@ -247,7 +245,7 @@ class Retriever:
 
     def _names_at(self, text: str) -> list[tuple[str, int, int]]:
         """The documents `text` names by their titles' own words, with where (offsets into fold(text))."""
-        return self._catalogue_made().names_at(fold(text), lambda word: len(self.features.containing(word)),
+        return self._catalogue.names_at(fold(text), lambda word: len(self.features.containing(word)),
                                         len(self.features.sources))
 
     def _by_title(self, query: Query, sources: list[str]) -> list[str]:

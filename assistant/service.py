@@ -245,7 +245,7 @@ class Assistant:
 
     def example_questions(self) -> list[str]:
         """Questions a new user can click, made from the collection's own titles and targets."""
-        return answering.example_questions([d.title for _, d in sorted(self.documents.items())], self.targets)
+        return answering.collection_examples(self.context)
 
     def collections(self) -> list[str]:
         """Every folder of the library holding documents, and the folders above them, as staff name them."""

@@ -16,7 +16,7 @@ from assistant.answering import (  # noqa: F401  (each module registers its stra
 )
 from assistant.answering.absent import not_held
 from assistant.answering.base import STRATEGIES, AnswerContext, Understood, dispatch, understand
-from assistant.answering.conversation import example_questions, help_answer
+from assistant.answering.conversation import collection_examples, help_answer
 from assistant.answering.figure_table import figure_table
 from assistant.answering.intent import is_conversation
 from assistant.answering.ordinal import nth_item, ordinal_asked
@@ -24,7 +24,7 @@ from assistant.answering.parts import joined, question_parts
 from assistant.models import Answer
 from assistant.hits import Retrieval
 
-__all__ = ["STRATEGIES", "AnswerContext", "Understood", "answer", "example_questions", "help_answer", "is_conversation",
+__all__ = ["STRATEGIES", "AnswerContext", "Understood", "answer", "collection_examples", "help_answer", "is_conversation",
            "joined", "nth_item", "ordinal_asked", "question_parts", "understand"]
 
 

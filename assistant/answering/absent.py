@@ -13,7 +13,7 @@ from typing import Mapping
 
 from assistant.answering.base import Understood
 from assistant.answering.mentions import phrase_in
-from assistant.catalogue import MIN_KIND
+from assistant.catalogue import MIN_KIND, bare
 from assistant.models import Answer, Document, Intent
 from assistant.textnorm import fold
 
@@ -27,7 +27,7 @@ def not_held(reply: Answer, understood: Understood, documents: Mapping[str, Docu
     quoted = "".join(re.sub(r"\s+", "", fold(c.clause.text)) for c in reply.citations if c.quotes)
     # another product's guideline answers nothing of this one, unless what it quotes is about this one too; a
     # document named that is of another kind altogether (a table listing guidelines) speaks of it as its content
-    titles = [re.sub(r"[\W_]+", "", fold(documents[s].title)) for s in understood.named if s in documents]
+    titles = [bare(fold(documents[s].title)) for s in understood.named if s in documents]
     uncovered = tuple(s for s in uncovered if not titles or any(s[-MIN_KIND:] in t for t in titles))
     if uncovered and not any(_subject_head(s) in quoted for s in uncovered):
         return replace(reply, found=False, text="收录的文件中没有关于" + "、".join(f"“{s}”" for s in uncovered)

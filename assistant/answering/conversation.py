@@ -48,13 +48,17 @@ def _shared_indicator(targets: Iterable[Target]) -> tuple[str, str]:
     return first[best]
 
 
+def collection_examples(context: AnswerContext) -> list[str]:
+    """The example questions of the collection a context answers from (the chat's and the help answer's)."""
+    return example_questions([context.documents[s].title for s in sorted(context.documents)], context.targets)
+
+
 def help_answer(question: str, context: AnswerContext) -> Answer:
     opening = "不客气！" if re.search(r"谢|thank", fold(question)) else "您好！"
-    titles = [context.documents[s].title for s in sorted(context.documents)]
-    lead = (f"{opening}我是规划文件问答助手，可以回答关于已收录的 {len(titles)} 份文件的问题：指标和目标、某项工作的安排、"
+    lead = (f"{opening}我是规划文件问答助手，可以回答关于已收录的 {len(context.documents)} 份文件的问题：指标和目标、某项工作的安排、"
             "文件分几个部分、发文单位和文号、哪些文件提到某事、几份文件的比较和文件概要。每个回答都引用原文条款，"
             "点击引用即可查看原文。可以这样问：")
-    examples = example_questions(titles, context.targets)
+    examples = collection_examples(context)
     text = lead + "\n" + "\n".join(f"· {e}" for e in examples)
     return Answer(question, text, True, (), question, Intent.CONVERSATION, lead, tuple(AnswerItem(e) for e in examples))
 
