@@ -33,7 +33,8 @@ def assistant(tmp_path_factory, shared_assistant, real_embedder):
 @pytest.mark.parametrize(
     "question, source, label, key",
     [
-        ("上海市精神卫生条例对心理危机干预有什么规定？", SHANGHAI, "第二十条", "心理危机干预"),
+        # two articles regulate it (第十九条 its service platform, 第二十条 its emergency handling): either answers
+        ("上海市精神卫生条例对心理危机干预有什么规定？", SHANGHAI, ("第十九条", "第二十条"), "心理危机干预"),
         ("北京市中医药条例第三十条是什么？", BEIJING, "第三十条", "中药制剂"),
         ("广东省规定孕产妇住院分娩要提供什么信息？", GUANGDONG, "第十一条", "真实身份信息"),
         ("北京的综合医院必须设中医科室吗？", BEIJING, "第十一条", "中医药科室"),
@@ -42,11 +43,12 @@ def assistant(tmp_path_factory, shared_assistant, real_embedder):
 def test_regulation_questions_are_answered_with_exact_citations(assistant, question, source, label, key):
     answer = assistant.ask(question)
     first = answer.citations[0]
-    assert answer.found and (first.source, first.clause.label) == (source, label)
+    labels = label if isinstance(label, tuple) else (label,)
+    assert answer.found and first.source == source and first.clause.label in labels
     assert key in answer.text
     text = assistant.documents[source].text
     assert all(text[c.start : c.end] == c.clause.text for c in answer.citations if c.source == source)
-    assert first.clause.path[-1] == label  # an article is cited by its number, under its chapter
+    assert first.clause.path[-1] == first.clause.label  # an article is cited by its number, under its chapter
 
 
 def test_the_plans_are_still_answered_with_regulations_in_the_corpus(assistant):
