@@ -287,15 +287,26 @@ def _FUNCTION_CHARACTER(flag: str, character: str) -> bool:
     return flag[:1] in ("u", "y", "e")
 
 
+def _frame_compound(word: str) -> bool:
+    """Two frame words the segmenter keeps as one ('具体安排', '相关规定'): frame as well. Parts of two characters
+    at least: one-character frame words join into words of their own ('上下')."""
+    return len(word) >= 4 and any(word[:i] in TOPIC_STOP and word[i:] in TOPIC_STOP for i in range(2, len(word) - 1))
+
+
 def topic_phrases(folded: str, acronyms: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """What a (folded) question is about: its runs of words between frame words, each as "w1 w2".
 
     '哪些文件提到了远程医疗' → ('远程 医疗',); '木垒和广州在中医药方面各有什么安排' (places
     already removed) → ('中医药',). Numbers and punctuation end a run.
     """
-    phrases, run = [], []
+    phrases, run, previous = [], [], ""
     for word in _posseg().lcut(_DATE.sub("，", _KIND_OF_DOCUMENT.sub("，", _WHICH_FRAME.sub("，", folded))), HMM=False):
         w = word.word.strip()
+        pair, previous = previous[-1:] + w, w
+        if len(w) == 1 and len(pair) == 2 and pair in TOPIC_STOP and pair != w + w:
+            continue  # the rest of a frame word the segmenter cut ('讲'+'到' of '讲到骨水泥'): frame, not subject
+        if _frame_compound(w):
+            continue
         # a particle ('施行得早': 得; jieba's u*, y and e tags) is grammar, never what is asked about; nor is a pronoun
         # ('医养结合这块': 这块; tag r), which points at what is asked or asks it; '我国', '本市' name a place as
         # documents do ('我国在此基础上建议…')

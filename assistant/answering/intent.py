@@ -161,7 +161,7 @@ def classify(query: Query, named_documents: int, names: Sequence[str] = ()) -> I
     if is_conversation(query.asked or query.folded):
         return Intent.CONVERSATION
     cued = cue_intent(query.folded, bool(query.years))
-    if cued is None and query.context and not _asks_figure_or_clause(query):
+    if cued is None and query.context and not _asks_figure_or_clause(query) and not _OWN_QUESTION.search(query.asked):
         cued = cue_intent(query.context, False) or (Intent.OUTLINE if LIST_CUE.search(query.context) else None)
     if cued is not None:
         return cued
@@ -204,6 +204,11 @@ def asks_about_whole(query: Query, named_documents: int, names: Sequence[str] = 
         return False
     words = [w for phrase in query.topic for w in phrase.split()]
     return all(_ABOUT_WHOLE_WORD.match(w) for w in words)
+
+
+# A turn asking with a question word of its own ('那它要求…每年什么时候前报告…？' after '…是哪天开始施行的？'), not only
+# '呢' after a new subject, asks its own question: the earlier turn's kind is not carried over.
+_OWN_QUESTION = re.compile(r"什么|怎么|怎样|如何|哪|多少|几|谁|是否|有没有|能否|吗")
 
 
 def _asks_figure_or_clause(query: Query) -> bool:

@@ -33,6 +33,11 @@ def telling_topic(topic: tuple[str, ...], share: Callable[[str], float | None]) 
     kept, only_generic = [], []
     for phrase in topic:
         words = phrase.split()
+        # a verb no document writes, before what is asked, is the question's way of asking ('谈到 动物 试验')
+        while len(words) > 1 and is_verb(words[0]) and share(words[0]) == 0.0:
+            words = words[1:]
+        if len(words) == 1 and len(topic) > 1 and is_verb(words[0]) and share(words[0]) == 0.0:
+            continue  # so is one standing alone ('聊到', beside what is asked)
         # a noun stays: at a phrase's end it heads the compound the phrase names ('长期 护理 保险')
         telling = [n for n, w in enumerate(words) if not generic(w) or is_noun(w)]
         if not telling:
@@ -63,6 +68,10 @@ def unsaid(topic: tuple[str, ...], share: Callable[[str], float | None]) -> tupl
     absent = tuple(p for p in topic if share(p) == 0.0)
     telling_said = any((share(p) or 0.0) <= GENERIC_SHARE for p in topic if p not in absent)
     return absent if len(absent) < len(topic) and telling_said else ()
+
+
+def is_verb(word: str) -> bool:
+    return all(flag == "v" for flag in word_classes(word))
 
 
 def is_noun(word: str) -> bool:
@@ -105,24 +114,28 @@ class WhichDocuments:
         # asked again of the same words by telling_topic (runs, then rarity) and unsaid: each counted once
         share = functools.cache(lambda phrase: _share_of_documents(phrase, context))
         topic = telling_topic(tuple(own_topic(understood.query)), share)  # a name in brackets is no second topic
+        near = functools.cache(lambda phrase: _share_of_documents(phrase, context, near=True))
         absent = unsaid(topic, share)
         if not absent and all(share(p) == 0.0 for p in topic):  # none written whole: any in a fuller form?
-            absent = unsaid(topic, functools.cache(lambda phrase: _share_of_documents(phrase, context, near=True)))
+            absent = unsaid(topic, near)
         asked = tuple(p for p in topic if p not in absent)
         named = bool(understood.named)
         # A question describing what it looks for in several phrases may put together what no clause does
         # ('卫健委等五部门联合公布的罕见病目录'): a phrase goes, one at a time, and the answer says which phrases no
         # clause holds together. Modifiers come before what is asked about (Chinese puts the head last:
         # '…公布的罕见病目录'), so the earliest phrase goes first.
+        # A phrase no document says even in a fuller form never goes: what is left would be about something else
+        # ('哪几份文件规定了呼吸机的注册申报要求' is not answered by the documents on 注册申报).
         said_order = sorted(asked, key=lambda p: _position(p, understood.query.topic))
+        droppable = [p for p in said_order if near(p) != 0.0]
         dropped = 0
         while True:
-            kept = tuple(p for p in asked if p not in said_order[:dropped])  # still the rarest first
+            kept = tuple(p for p in asked if p not in droppable[:dropped])  # still the rarest first
             understood = replace(understood, query=replace(understood.query, topic=kept))
             sources = understood.named if named else self._could_name(understood, context)
             sides = find_sides(understood, context, sources, mention=True, limit=None)
             stating = [s for s in sides if s.hit is not None]
-            if stating or named or len(kept) <= 1:
+            if stating or named or len(kept) <= 1 or dropped >= len(droppable):
                 break
             dropped += 1
         # The documents that say it, the best match first; the silent ones named in the question after them.
