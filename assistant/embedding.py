@@ -92,6 +92,12 @@ class Embedder:
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """(len(texts), dimension) unit vectors of questions, not kept in the query cache (labelled examples)."""
+        vectors = self.model.encode(list(texts), prompt_name=self._query_prompt, batch_size=1, show_progress_bar=False,
+                                    convert_to_numpy=True, normalize_embeddings=True)
+        return np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+
     def encode_query(self, text: str) -> np.ndarray:
         """(dimension,) float32 unit vector, read-only. The last few hundred are kept: a follow-up's
         earlier turn, searched again as its context, was encoded when it was asked."""

@@ -113,6 +113,14 @@ class OnnxEmbedder:
             bar.close()
         return out
 
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """(len(texts), dimension) unit vectors of questions, one at a time as a question is (the same vectors),
+        not kept in the query cache (labelled examples)."""
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            out[row] = self._run(self._query_session, [self.query_prompt + text])[0]
+        return out
+
     def encode_query(self, text: str) -> np.ndarray:
         """(dimension,) float32 unit vector, read-only; the last few hundred are kept."""
         return self._encode_query_cached(text)

@@ -20,7 +20,8 @@ from assistant.memory import Trimmer, release_freed_memory
 from assistant.priority import lower_this_thread
 from assistant.index import Manifest, SearchIndex, build_index, index_problems, intact_generations, load_generation
 from assistant.targets import Targets
-from assistant.models import PATH_SEPARATOR, Answer, Clause, Document, Prose, in_collection
+from assistant.answering.kind_examples import KindExamples
+from assistant.models import PATH_SEPARATOR, Answer, Clause, Document, Intent, Prose, in_collection
 from assistant.query import load_segmenter_in_background
 from assistant.labels import label_matches
 from assistant.retrieval import Retriever
@@ -155,8 +156,18 @@ class Assistant:
         context = answering.AnswerContext(index.documents, outline, retriever.idf, retriever.folded,
                                           retriever.folded_document, self.config.top_k, index.features.documents_with,
                                           index.targets, retriever.synonyms, functools.cache(
-                                              lambda source: main_place(index.features.documents[source])))
+                                              lambda source: main_place(index.features.documents[source])),
+                                          self._kind_of)
         return Live(index, retriever, context)
+
+    @functools.cached_property
+    def _kind_examples(self) -> KindExamples:  # encoded once per model and encoder, kept beside the model
+        encoder = f"{self.config.model}-{type(self.embedder).__name__}-{getattr(self.embedder, 'precision', '')}"
+        return KindExamples.encode(self.embedder.encode_queries, self.config.cache_dir / "kind-examples" / encoder)
+
+    def _kind_of(self, question: str) -> tuple[Intent, float]:
+        """The kind of question most of its nearest labelled examples are (answering/kind_examples.py)."""
+        return self._kind_examples.nearest(self.embedder.encode_query(fold(question)))
 
     def use_index(self, index: SearchIndex) -> None:
         """Answer from `index` from now on (questions already being answered finish on the old one)."""

@@ -29,6 +29,6 @@ __all__ = ["STRATEGIES", "AnswerContext", "Understood", "answer", "collection_ex
 
 
 def answer(question: str, retrieval: Retrieval, context: AnswerContext) -> Answer:
-    understood = understand(question, retrieval, context.documents)
+    understood = understand(question, retrieval, context.documents, context.kind_of)
     # one figure asked of each document is answered from the target records, whatever else the wording suggests
     return not_held(figure_table(understood, context) or dispatch(understood, context), understood, context.documents)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, ClassVar, Iterable, Iterator, Mapping, Protocol, Sequence
 
 from assistant.answering.intent import classify
+from assistant.answering.kind_examples import from_examples
 from assistant.catalogue import FILE_WORDS
 from assistant.models import Answer, Citation, Clause, Document, Intent
 from assistant.parser import PREAMBLE
@@ -55,6 +56,8 @@ class AnswerContext:
     targets: Targets = Targets(())  # every quantified statement of the documents (assistant/targets/)
     synonyms: Callable[[str], Sequence[str]] = lambda word: ()  # words a dictionary glosses alike ('孩子' → 儿童)
     place_of: Callable[[str], str | None] = lambda source: None  # where a document is from, when its title says not
+    # the kind most of a question's nearest labelled examples have, and its share (answering/kind_examples.py)
+    kind_of: Callable[[str], "tuple[Intent, float]"] = lambda question: (Intent.LOOKUP, 0.0)
 
     def named_as(self, source: str) -> str:
         """A document as a list of documents names it: its title, and its place when the title does not say it
@@ -83,16 +86,21 @@ def register(cls):
     return cls
 
 
-def understand(question: str, retrieval: Retrieval, documents: Mapping[str, Document]) -> Understood:
+def understand(question: str, retrieval: Retrieval, documents: Mapping[str, Document],
+               kind_of: Callable[[str], "tuple[Intent, float]"] | None = None) -> Understood:
     """The question's intent and the documents it names; words that only name those documents
-    ('贵州八大工程里对DRG…' → 八大工程) are taken out of its topic."""
+    ('贵州八大工程里对DRG…' → 八大工程) are taken out of its topic. Given `kind_of` (the kind its nearest labelled
+    examples have), a question the rules leave to the look-up may take that kind (kind_examples.from_examples)."""
     named = tuple(retrieval.named)
     names = [fold(documents[s].title) + "｜" + fold(s) for s in named]  # a document is named by its file too
     topic = tuple(p for p in retrieval.query.topic if not any(all(names_document(w, [n]) for w in p.split())
                                                                for n in names))
     query = replace(retrieval.query, topic=topic)
     titles = [fold(documents[s].title) for s in named]
-    return Understood(question, query, classify(query, len(named), titles), retrieval, named)
+    intent = classify(query, len(named), titles)
+    if kind_of is not None and intent is Intent.LOOKUP:
+        intent = from_examples(intent, kind_of(question), len(named))
+    return Understood(question, query, intent, retrieval, named)
 
 
 def names_document(word: str, names: Iterable[str]) -> bool:

@@ -28,7 +28,7 @@ def understood_kind(assistant: Assistant, question: str) -> str:
     if answering.is_conversation(fold(question)):
         return "conversation"
     retrieval = assistant.retriever.retrieve(question, [], assistant.config.top_k, None)
-    return answering.understand(question, retrieval, assistant.context.documents).intent.value
+    return answering.understand(question, retrieval, assistant.context.documents, assistant.context.kind_of).intent.value
 
 
 def main() -> None:

@@ -1,0 +1,66 @@
+"""A question the intent rules leave to the look-up takes the kind of its nearest labelled examples.
+
+The vote itself is a pure function; the examples are encoded by the real model, and the questions below are
+wordings the rules have no phrase for (assistant/answering/kind_examples.py says how the threshold was measured).
+"""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from assistant.answering import understand
+from assistant.answering.kind_examples import EXAMPLES_FILE, MIN_SHARE, from_examples, vote
+from assistant.models import Intent
+from assistant.textnorm import fold
+
+
+def test_the_kind_with_most_of_the_neighbours_similarity_wins():
+    kinds = (Intent.OUTLINE, Intent.OUTLINE, Intent.SUMMARY, Intent.LOOKUP)
+    kind, share = vote(kinds, np.array([0.9, 0.8, 0.85, 0.1]), k=3)
+    assert kind is Intent.OUTLINE and share == pytest.approx(1.7 / 2.55)
+
+
+def test_rules_that_decided_stand_and_split_examples_change_nothing():
+    assert from_examples(Intent.FIGURE, (Intent.SUMMARY, 0.95)) is Intent.FIGURE
+    assert from_examples(Intent.LOOKUP, (Intent.SUMMARY, MIN_SHARE - 0.01)) is Intent.LOOKUP
+    assert from_examples(Intent.LOOKUP, (Intent.SUMMARY, MIN_SHARE)) is Intent.SUMMARY
+
+
+def test_examples_never_make_a_greeting_or_a_which_documents_question():
+    # a question taken for a greeting gets no answer; which-documents answers list documents for a look-up's subject
+    assert from_examples(Intent.LOOKUP, (Intent.CONVERSATION, 1.0)) is Intent.LOOKUP
+    assert from_examples(Intent.LOOKUP, (Intent.WHICH_DOCUMENTS, 1.0)) is Intent.LOOKUP
+
+
+def test_the_examples_hold_every_kind_and_no_question_of_a_held_out_set():
+    examples = [json.loads(line) for line in EXAMPLES_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert {e["kind"] for e in examples} >= {i.value for i in Intent}
+    assert len({fold(e["question"]) for e in examples}) == len(examples)
+    held_out = set()
+    for path in EXAMPLES_FILE.parents[2].glob("eval/*test*.jsonl"):  # every half that is only scored
+        held_out |= {fold(json.loads(line)["question"]) for line in path.read_text(encoding="utf-8").splitlines()
+                     if line.strip()}
+    assert not held_out & {fold(e["question"]) for e in examples}
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("给我讲讲木垒那个报告大体上汇报了啥", Intent.SUMMARY),
+    ("广州那篇的核心意思帮我归纳下", Intent.SUMMARY),
+    ("广州那篇文章的作者单位", Intent.METADATA),
+    ("八大工程计划的章节结构", Intent.OUTLINE),
+])
+def test_a_wording_the_rules_lack_is_understood_by_its_examples(shared_assistant, question, kind):
+    retrieval = shared_assistant.retriever.retrieve(question, [], 5, None)
+    context = shared_assistant.context
+    assert understand(question, retrieval, context.documents).intent is Intent.LOOKUP  # the rules alone
+    assert understand(question, retrieval, context.documents, context.kind_of).intent is kind
+
+
+@pytest.mark.parametrize("question", ["钦州对村医培训是怎么安排的？", "云州方案对县医院的急诊科建设有什么要求？",
+                                      "木垒县家庭医生签约服务是怎么推进的？"])
+def test_a_look_up_stays_a_look_up(shared_assistant, question):
+    retrieval = shared_assistant.retriever.retrieve(question, [], 5, None)
+    context = shared_assistant.context
+    assert understand(question, retrieval, context.documents, context.kind_of).intent is Intent.LOOKUP
