@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant.model_prep import BUILTIN_MODEL, TORCH_THREADS, _progress_printer, model_folder
+from assistant.model_prep import BUILTIN_MODEL, TORCH_THREADS, model_folder
+from assistant.model_prep.base import _progress_printer
 
 if TYPE_CHECKING:  # importing sentence_transformers is slow; only load_model needs it
     from sentence_transformers import SentenceTransformer

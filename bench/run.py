@@ -71,7 +71,7 @@ def build_throughput(config: Config, embedder) -> tuple[int, float]:
 ENCODE_SCRIPT = """
 import sys, time
 from assistant.config import Config
-from assistant.index import _load_corpus, passage_text
+from assistant.index.build import _load_corpus, passage_text
 config = Config.from_env()
 documents, clauses, _, _ = _load_corpus(config)
 texts = [passage_text(documents[c.source], c) for c in clauses]

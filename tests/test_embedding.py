@@ -260,7 +260,7 @@ def test_interrupted_conversion_leaves_no_folder(tmp_path, monkeypatch):
         (dest / "model.safetensors").write_bytes(b"half")
         raise RuntimeError("simulated crash")
 
-    monkeypatch.setattr(model_prep, "write_st_folder", crash)
+    monkeypatch.setattr(model_prep.convert, "write_st_folder", crash)  # where ensure_builtin_model looks it up
     with pytest.raises(RuntimeError):
         ensure_builtin_model(tmp_path, progress=False)
     assert list(tmp_path.iterdir()) == []

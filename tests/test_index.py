@@ -92,14 +92,14 @@ def test_a_rebuild_reuses_the_postings_of_unchanged_files_and_equals_a_build_fro
     """One file changed, one added: only their rows and documents are tokenised (the rest of the postings are
     moved), and the lexical index and the document terms equal those of a build from nothing."""
     import assistant.features as features_module
-    import assistant.index as index_module
+    import assistant.index.build as index_build  # where the lexical index tokenises rows
 
     config, embedder = small
     (config.corpus_dir / "tiny.txt").write_text(TINY_PLAN + "\n（三）开展慢性病随访。\n", encoding="utf-8")
     shutil.copy(EXTRA / sorted(p.name for p in EXTRA.glob("*.md"))[1], config.corpus_dir)
     read = {"rows": [], "documents": 0}
-    real_terms, real_document_terms = index_module.lexical_terms, features_module.document_terms
-    monkeypatch.setattr(index_module, "lexical_terms", lambda d, c: read["rows"].append(d.source) or real_terms(d, c))
+    real_terms, real_document_terms = index_build.lexical_terms, features_module.document_terms
+    monkeypatch.setattr(index_build, "lexical_terms", lambda d, c: read["rows"].append(d.source) or real_terms(d, c))
     monkeypatch.setattr(features_module, "document_terms",
                         lambda folded: read.__setitem__("documents", read["documents"] + 1) or real_document_terms(folded))
     again, _ = build_index(config, lambda: embedder, progress=False)
@@ -345,13 +345,13 @@ def test_above_the_exact_limit_a_rebuild_keeps_the_graph_and_adds_only_the_new_r
 def test_an_artefact_is_hashed_again_only_when_its_stat_changes(small, monkeypatch):
     """Opening trusts a file whose size, times and inode are those it had when last hashed; a write changes
     them, so damage is still found (and is, in the tests above, by contents)."""
-    import assistant.index as index_module
+    import assistant.index.manifest as index_manifest  # where artefacts are hashed when an index is opened
 
     config, _ = small
     load_index(config)  # the copied files are new inodes: hashed once here
     hashed = []
-    real = index_module.file_digest
-    monkeypatch.setattr(index_module, "file_digest", lambda path: hashed.append(path.name) or real(path))
+    real = index_manifest.file_digest
+    monkeypatch.setattr(index_manifest, "file_digest", lambda path: hashed.append(path.name) or real(path))
     load_index(config)
     assert hashed == []
     manifest = Manifest.read(config.index_dir)
