@@ -281,3 +281,20 @@ def test_a_value_asked_by_name_asks_a_figure(question):
     from assistant.query import ASKS_FIGURE
 
     assert ASKS_FIGURE.search(fold(question))
+
+
+# A follow-up asking about content in words of its own, after a question about the document's record, asks the
+# text, not another field of the record; one naming only a new subject ('那广州的呢？') still asks what was asked.
+@pytest.mark.parametrize("earlier, question", [
+    ("上海的精神卫生条例是哪天开始施行的？", "那它要求心理咨询机构每年什么时候前报告上一年度的业务情况？"),
+    ("这份方案是哪个单位印发的？", "那它规定县医院什么时候前完成胸痛中心建设？"),
+    ("钦州要点的文号是多少？", "它对家庭医生签约是怎么安排的？"),
+    ("广东母婴保健条例是什么时候通过的？", "那婚前医学检查要查哪些项目？"),
+])
+def test_a_follow_up_asking_the_text_after_a_record_question_is_no_record_question(earlier, question):
+    assert classify(make_query(question, [earlier], frozenset(), frozenset()), 1) is not Intent.METADATA
+
+
+def test_a_follow_up_naming_only_a_new_subject_asks_the_record_again():
+    assert classify(make_query("那广州的呢？", ["钦州要点是什么时候印发的？"], frozenset(), frozenset()), 1) \
+        is Intent.METADATA

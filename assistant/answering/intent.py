@@ -161,8 +161,10 @@ def classify(query: Query, named_documents: int, names: Sequence[str] = ()) -> I
     if is_conversation(query.asked or query.folded):
         return Intent.CONVERSATION
     cued = cue_intent(query.folded, bool(query.years))
-    if cued is None and query.context and not _asks_figure_or_clause(query) and not _OWN_QUESTION.search(query.asked):
+    if cued is None and query.context and not _asks_figure_or_clause(query):
         cued = cue_intent(query.context, False) or (Intent.OUTLINE if LIST_CUE.search(query.context) else None)
+        if cued is Intent.METADATA and _OWN_QUESTION.search(query.asked):
+            cued = None  # asks about content in words of its own, not for another field of the document's record
     if cued is not None:
         return cued
     if named_documents > 1:
@@ -207,7 +209,8 @@ def asks_about_whole(query: Query, named_documents: int, names: Sequence[str] = 
 
 
 # A turn asking with a question word of its own ('那它要求…每年什么时候前报告…？' after '…是哪天开始施行的？'), not only
-# '呢' after a new subject, asks its own question: the earlier turn's kind is not carried over.
+# '呢' after a new subject, asks its own question of the document's text, not of its record; a part of an earlier
+# turn's list ('第二个阶段是什么时间段？' after '…分几个阶段？') is still asked as that turn asked.
 _OWN_QUESTION = re.compile(r"什么|怎么|怎样|如何|哪|多少|几|谁|是否|有没有|能否|吗")
 
 
