@@ -56,6 +56,7 @@ def test_a_wording_the_rules_lack_is_understood_by_its_examples(shared_assistant
     context = shared_assistant.context
     assert understand(question, retrieval, context.documents).intent is Intent.LOOKUP  # the rules alone
     assert understand(question, retrieval, context.documents, context.kind_of).intent is kind
+    assert shared_assistant.ask(question).intent is kind  # and its strategy answers it, not the look-up
 
 
 @pytest.mark.parametrize("question", ["钦州对村医培训是怎么安排的？", "云州方案对县医院的急诊科建设有什么要求？",

@@ -52,8 +52,11 @@ class Summary:
     def answer(self, understood: Understood, context: AnswerContext) -> Answer | None:
         found = document_heading(understood, context, of_document=True)
         titles = [fold(context.documents[s].title) for s in understood.named]
-        if found is None and asks_about_whole(understood.query, len(understood.named), titles):
-            source = target_document(understood)  # '…主要汇报了哪些东西': no heading is asked for, all of it is
+        # no heading is asked for, all of it is: '…主要汇报了哪些东西', or a question naming one document that was
+        # taken for a summary as a whole ('给我讲讲木垒那个报告大体上汇报了啥': by its labelled examples)
+        if found is None and (asks_about_whole(understood.query, len(understood.named), titles)
+                              or len(understood.named) == 1):
+            source = target_document(understood)
             found = None if source is None else (source, None)
         if found is None:
             return None
