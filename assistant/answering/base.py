@@ -99,7 +99,7 @@ def understand(question: str, retrieval: Retrieval, documents: Mapping[str, Docu
     titles = [fold(documents[s].title) for s in named]
     intent = classify(query, len(named), titles)
     if kind_of is not None and intent is Intent.LOOKUP:
-        intent = from_examples(intent, kind_of(question), len(named))
+        intent = from_examples(intent, kind_of(question))
     return Understood(question, query, intent, retrieval, named)
 
 

@@ -76,12 +76,9 @@ def vote(kinds: Sequence[Intent], similarity: np.ndarray, k: int = NEIGHBOURS) -
     return kind, (weight / total if total else 0.0)
 
 
-def from_examples(ruled: Intent, nearest: tuple[Intent, float], named_documents: int = 0) -> Intent:
-    """The rules' intent, unless they left the question to the look-up and its examples agree on another kind.
-    A question naming a document asks about it, not which documents say something."""
+def from_examples(ruled: Intent, nearest: tuple[Intent, float]) -> Intent:
+    """The rules' intent, unless they left the question to the look-up and its examples agree on another kind."""
     kind, share = nearest
-    if kind is Intent.WHICH_DOCUMENTS and named_documents:
-        return ruled
     if ruled is Intent.LOOKUP and kind not in NEVER_FROM_EXAMPLES and share >= MIN_SHARE:
         return kind
     return ruled

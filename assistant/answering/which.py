@@ -30,14 +30,14 @@ def telling_topic(topic: tuple[str, ...], share: Callable[[str], float | None]) 
     '哪些指导原则要求做钩状效应（Hook）研究？' is thus about 钩状效应: a guideline naming it in a clause
     without the word 研究 still says it."""
     generic = lambda word: (share(word) or 0.0) > GENERIC_SHARE
+    asking = lambda word: is_verb(word) and share(word) == 0.0  # a verb no document writes: the question asking
     kept, only_generic = [], []
     for phrase in topic:
         words = phrase.split()
-        # a verb no document writes, before what is asked, is the question's way of asking ('谈到 动物 试验')
-        while len(words) > 1 and is_verb(words[0]) and share(words[0]) == 0.0:
+        while len(words) > 1 and asking(words[0]):  # before what is asked ('谈到 动物 试验')
             words = words[1:]
-        if len(words) == 1 and len(topic) > 1 and is_verb(words[0]) and share(words[0]) == 0.0:
-            continue  # so is one standing alone ('聊到', beside what is asked)
+        if len(words) == 1 and len(topic) > 1 and asking(words[0]):
+            continue  # standing alone beside what is asked ('聊到')
         # a noun stays: at a phrase's end it heads the compound the phrase names ('长期 护理 保险')
         telling = [n for n, w in enumerate(words) if not generic(w) or is_noun(w)]
         if not telling:
@@ -127,7 +127,7 @@ class WhichDocuments:
         # A phrase no document says even in a fuller form never goes: what is left would be about something else
         # ('哪几份文件规定了呼吸机的注册申报要求' is not answered by the documents on 注册申报).
         said_order = sorted(asked, key=lambda p: _position(p, understood.query.topic))
-        droppable = [p for p in said_order if near(p) != 0.0]
+        droppable: list[str] = []  # looked for in fuller forms only once the whole topic is found nowhere
         dropped = 0
         while True:
             kept = tuple(p for p in asked if p not in droppable[:dropped])  # still the rarest first
@@ -135,7 +135,10 @@ class WhichDocuments:
             sources = understood.named if named else self._could_name(understood, context)
             sides = find_sides(understood, context, sources, mention=True, limit=None)
             stating = [s for s in sides if s.hit is not None]
-            if stating or named or len(kept) <= 1 or dropped >= len(droppable):
+            if stating or named or len(kept) <= 1:
+                break
+            droppable = droppable or [p for p in said_order if near(p) != 0.0]
+            if dropped >= len(droppable):
                 break
             dropped += 1
         # The documents that say it, the best match first; the silent ones named in the question after them.
