@@ -8,6 +8,7 @@ a dead endpoint ends in the quoted answer and a notice, and nothing hangs or sho
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -27,8 +28,9 @@ pytestmark = pytest.mark.llm
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
-# Questions whose clauses the model retells closely enough for the check to keep its prose.
-WORDED = ("云州区方案的二（二）4讲什么", "钦州市家庭医生签约服务有什么安排？")
+# Questions whose clauses the model often retells closely enough for the check to keep its prose.
+WORDED = ("云州区方案的二（二）4讲什么", "钦州市家庭医生签约服务有什么安排？", "钦州市医联体建设有什么安排？",
+          "云州区方案的工作目标是什么？")
 TIMEOUT_MS = 120_000
 
 
@@ -119,11 +121,26 @@ def send(page, question: str) -> None:
     page.press("#pa-input textarea", "Enter")
 
 
-def test_the_browser_streams_prose_with_clickable_citations(shared_assistant, server, browser):
+@pytest.fixture(scope="module")
+def kept(shared_assistant, server) -> tuple[str, str]:
+    """A question whose real prose the check keeps here, and that prose. Which one depends on the model's wording,
+    which changes with the prompt (the clauses found) and the CPU's arithmetic: at temperature 0 it is the same
+    for the same prompt on one machine, but a question kept on one machine may be dropped on another."""
+    assistant = with_generator(shared_assistant, server.base_url)
+    for question in WORDED:
+        prose = assistant.ask_with_prose(question).prose
+        if prose.text:
+            return question, prose.text
+    pytest.xfail(f"the check dropped the model's wording of each of {len(WORDED)} questions here; the browser "
+                 "shows it dropping them in the next test")
+
+
+def test_the_browser_streams_prose_with_clickable_citations(shared_assistant, server, browser, kept):
+    question, prose_text = kept
     demo, url = serve(with_generator(shared_assistant, server.base_url))
     try:
         page = open_page(browser, url)
-        send(page, WORDED[0])
+        send(page, question)
         page.wait_for_selector("#pa-chat .pa-prose-pending")  # the quoted answer and "wording…" at once
         assert page.locator("#pa-chat .pa-answer-text").count() == 1
         page.wait_for_selector("#pa-chat .pa-prose, #pa-chat .pa-prose-notice")
@@ -131,6 +148,7 @@ def test_the_browser_streams_prose_with_clickable_citations(shared_assistant, se
         page.screenshot(path=str(ARTIFACTS / "llm-01-prose.png"))
         prose = page.locator("#pa-chat .pa-prose")
         assert prose.count() == 1, page.locator("#pa-chat .pa-prose-notice").inner_text()
+        assert re.sub(r"\[\d+\]|\s", "", prose.inner_text()) == re.sub(r"\[\d+\]|\s", "", prose_text)
         marks = prose.locator("a.pa-open")
         assert marks.count() >= 1
         marks.first.click()
