@@ -204,6 +204,12 @@ FILE_WORDS = re.compile(r"^(?:excel|xlsx?|电子表格|表格?|表格文件|word
 _FOLDER_MONTH = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月")
 
 
+
+def names_document(word: str, names: Iterable[str]) -> bool:
+    """Whether a word of the question only names a document: it stands in one of `names` (folded titles and file
+    paths), or it says how a file is kept ('扫描件', 'Excel', '文件夹')."""
+    return bool(FILE_WORDS.match(word)) or any(word in name for name in names)
+
 def named_by_file(question: str, sources: Iterable[str], scanned: Callable[[str], bool] = lambda s: False) -> list[str]:
     """The documents a (folded) question names by their files, as staff do in a real folder: by the file's own name
     ('那个叫“年第32号通告附件”的文件'), or by its kind and the dated folder it lies in ('2018年10月存的那个Excel表',

@@ -1,5 +1,5 @@
 """What retrieval hands to answering: the candidate clauses of one question, each with its scores and checks, and
-the documents the question is about. Records only: `retrieval.Retriever` makes them."""
+the documents searched, with the Understanding they were searched for. Records only: `retrieval.Retriever` makes them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,6 +7,7 @@ from typing import Callable, Iterable
 
 from assistant.models import Clause
 from assistant.query import Query
+from assistant.understanding.record import Understanding
 
 
 @dataclass(frozen=True)
@@ -23,15 +24,31 @@ class Hit:
 
 @dataclass(frozen=True)
 class Retrieval:
-    query: Query
+    understanding: Understanding  # what was searched for
     hits: tuple[Hit, ...]
-    pinned: tuple[str, ...]  # documents the question is about, by the places it names
-    unknown_places: tuple[str, ...]  # places named that no document mentions
-    off_topic: bool = False  # nothing the question asks about occurs in the corpus at all
+    pinned: tuple[str, ...]  # documents searched (of several about one place named, the one with the best clause)
     ranked: tuple[Hit, ...] = ()  # the best candidates, best first (`hits` is its top k)
-    named: tuple[str, ...] = ()  # documents the question names: about a place it names, or by a title's name
+    named: tuple[str, ...] = ()  # documents the question names (Understanding.named, alternatives settled)
     # Every candidate of one document, best first, each made when it is read (a comparison reads each
     # side's ranking until a clause states its topic); given `keep`, only those whose folded text it keeps.
     of_document: Callable[..., Iterable[Hit]] = lambda source, keep=None: ()
-    absent: tuple[str, ...] = ()  # documents the question names that the collection only cites (catalogue.cited_not_held)
-    uncovered: tuple[str, ...] = ()  # subjects of a kind the collection covers that no title is about (Catalogue)
+
+    @property
+    def query(self) -> Query:  # the question as searched: its whole topic, document names included
+        return self.understanding.query
+
+    @property
+    def unknown_places(self) -> tuple[str, ...]:
+        return self.understanding.unknown_places
+
+    @property
+    def off_topic(self) -> bool:
+        return self.understanding.off_topic
+
+    @property
+    def absent(self) -> tuple[str, ...]:
+        return self.understanding.absent
+
+    @property
+    def uncovered(self) -> tuple[str, ...]:
+        return self.understanding.uncovered

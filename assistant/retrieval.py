@@ -1,29 +1,27 @@
 """Hybrid retrieval over the index: dense (e5 + FAISS) and lexical (BM25 on folded bigrams).
 
-Both sides see Traditional→Simplified-folded text. Places named in a question pin the
-documents about those places; a named clause number resolves to that clause first.
+Both sides see Traditional→Simplified-folded text. What is searched is what the question was understood to ask
+(assistant/understanding): the documents it pins, its years, its clause numbers (a named number resolves to that
+clause first).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import cached_property, lru_cache
-from pathlib import Path
+from functools import lru_cache
 from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
-from assistant.catalogue import Catalogue, cited_not_held, named_by_file, swap_document, without_names
-from assistant.crosslingual import Glossary, load_glossary, translate
 from assistant.index import SearchIndex
 from assistant.features import main_place
 from assistant.hits import Hit, Retrieval
 from assistant.labels import label_form, label_matches
 from assistant.models import PATH_SEPARATOR, Clause
-from assistant.place_words import PlaceWords
-from assistant.query import Query, across_documents, make_query, spellings, without_place_names
+from assistant.query import Query, without_place_names
 from assistant.store import LocalStore, Store
-from assistant.textnorm import fold, is_cjk, tokens
+from assistant.textnorm import fold, tokens
+from assistant.understanding.record import Understanding
 
 # Fusion weights: cosine carries meaning, BM25 (relative to the best row) carries exact wording,
 # coverage (share of the question's terms present) rewards clauses that mention everything asked.
@@ -34,16 +32,6 @@ HEADING_PENALTY = 0.04  # a clause that is only a heading ("三、保障措施")
 DENSE_CANDIDATES = 256
 LEXICAL_CANDIDATES = 1024  # rows a store that searches BM25 top-k (Milvus) returns; the local store scores all
 RANKED = 300  # candidates made into Hit records per question (the rest cannot reach the answer)
-
-# Words that make a question a question but say nothing about the subject.
-QUESTION_TERMS = frozenset(
-    tokens(
-        fold(
-            "多少 什么 哪些 哪个 哪里 如何 怎么 怎样 是否 有没有 提到 提出 计划 要求 目标 内容 讲的 讲什么 "
-            "文件 里面 方面 关于 情况 具体 主要 一下 请问 是否有 哪几 几个 咋样 安排"
-        )
-    )
-) | {"what", "which", "how", "does", "the", "for", "and", "plan", "of", "in", "is", "are", "to", "a", "about"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,7 +46,7 @@ class Scores:
 
 
 class Retriever:
-    def __init__(self, index: SearchIndex, embedder, store: Store | None = None, cache_dir: Path | None = None):
+    def __init__(self, index: SearchIndex, embedder, store: Store | None = None):
         self.index = index
         self.embedder = embedder
         self.features = index.features
@@ -68,37 +56,19 @@ class Retriever:
         # question about one of those is answered only by a clause naming it, not by the province's own figures.
         self.minor = {source: self.home[source] - {main} for source, d in self.features.documents.items()
                       if (main := main_place(d))}
-        self.known_places = frozenset(p for places in self.home.values() for p in places)
-        self.spelt = spellings(self.known_places, self.features.spellings)
         self.labels = index.clauses.label_of_row
-        self._contains: dict[str, bool] = {}
         self._starts: dict[str, np.ndarray] = {}  # per document, its rows' start offsets (for _row_of)
-        self._glossary: Glossary | None = None  # CC-CEDICT, read on the first English question
-        self._cache_dir = cache_dir  # where the dictionary is kept parsed
-        self.place_words = PlaceWords(self.features, self.known_places, self.folded_document)
 
-    def retrieve(self, question: str, history=(), k: int = 5, scope: frozenset[str] | None = None) -> Retrieval:
-        """The question's best clause parts; given `scope` (document names: a collection), only theirs.
-
-        The name of a document the collection only cites ('健康贵州2030规划纲要对…提出什么目标') names no year, topic,
-        indicator or term asked: those are read from the question without it (its meaning still leans on it)."""
-        cited = lambda text: cited_not_held(fold(text), self.features.cited, self._titles.values(), self.features.writes)  # noqa: E731
-        absent, earlier = cited(question), [cited(turn) for turn in history]
-        query = self._query(question, history)
-        if (absent or any(earlier)) and not across_documents(fold(question)):  # '哪些文件提到了…纲要': the name asked
-            less = self._query(without_names(fold(question), absent),
-                               [without_names(fold(turn), names) for turn, names in zip(history, earlier)])
-            query = replace(query, years=less.years, topic=less.topic, indicators=less.indicators, focus=less.focus,
-                            content_terms=less.content_terms)
-        pinned, named, unknown, incidental, shared = self._pin_documents(query)
-        if scope is not None:
-            pinned, named = [s for s in pinned if s in scope], [s for s in named if s in scope]
-            shared = [g for g in ([s for s in group if s in scope] for group in shared) if len(g) > 1]
+    def retrieve(self, understanding: Understanding, k: int = 5) -> Retrieval:
+        """The best clause parts for what the question was understood to ask: of the documents it pins (within its
+        scope, if any), else of all of them."""
+        query, incidental, scope = understanding.query, list(understanding.incidental_places), understanding.scope
+        pinned, named = list(understanding.pinned), list(understanding.named)
         searched = lambda: pinned or (sorted(scope) if scope is not None else [])  # noqa: E731
         rows = self._candidate_rows(searched())
         scores = self._scores(query, pinned, incidental, searched())
-        if shared:
-            pinned, named = self._one_of_each(shared, scores, pinned, named)
+        if understanding.alternatives:
+            pinned, named = self._one_of_each(understanding.alternatives, scores, pinned, named)
             rows = self._candidate_rows(searched())
         chosen = self._best_rows(query, rows, scores, pinned)
         hits = sorted((self._hit(query, int(r), scores, incidental) for r in chosen), key=lambda h: -h.score)
@@ -112,29 +82,7 @@ class Retriever:
             return (self._hit(query, int(r), scores, incidental) for r in ranked
                     if keep is None or keep(self._folded_row(int(r))))
 
-        if not absent and earlier and query.context and not self._names_own(fold(question)):
-            absent = earlier[-1]  # a follow-up of a question about one ('那注册护士呢？') naming no document of its own
-        return Retrieval(query, tuple(hits[: max(k, 1)]), tuple(pinned), tuple(unknown), self._off_topic(query),
-                         tuple(hits), tuple(named), of_document, absent,
-                         tuple(self._catalogue.unknown_subjects(fold(question))))
-
-    def _names_own(self, folded: str) -> bool:
-        """Whether the text names a document of the collection by its title's words."""
-        return bool(self._names_at(folded)) or any(n in folded for ns in self.features.title_names.values() for n in ns)
-
-    @cached_property
-    def _catalogue(self) -> Catalogue:  # the titles' own names, made on first use
-        return Catalogue.of(self._titles)
-
-    def _query(self, question: str, history: Sequence[str]) -> Query:
-        return make_query(question, history, self.known_places, QUESTION_TERMS, self._translate, self.spelt,
-                          lambda previous, asked: swap_document(fold(previous), fold(asked), self._names_at,
-                                                                lambda source: self._titles[source]),
-                          self.place_words.ordinary, self.place_words.in_term)
-
-    @cached_property
-    def _titles(self) -> dict[str, str]:  # each document's title, folded
-        return {s: fold(d.title) for s, d in self.index.documents.items()}
+        return Retrieval(understanding, tuple(hits[: max(k, 1)]), tuple(pinned), tuple(hits), tuple(named), of_document)
 
     def folded_document(self, source: str) -> str:
         """A whole document's text, script-folded, whitespace removed (for phrase tests)."""
@@ -168,96 +116,9 @@ class Retriever:
         """The rows of one document's clause parts."""
         return self.features.rows_of(source)
 
-    def in_corpus(self, word: str) -> bool:
-        """Whether any document contains the folded word."""
-        if word not in self._contains:
-            self._contains[word] = bool(self.features.containing(word))
-        return self._contains[word]
-
-    def _off_topic(self, query: Query) -> bool:
-        """No Chinese word of the question occurs in any document; or, in English, no word of it
-        translates to a word the documents use, or it is no sentence ('asdf qwer', 'alert(1)').
-        """
-        if query.clause_refs:
-            return False
-        chinese = [] if query.cross_lingual else [t for t in query.content_terms if is_cjk(t[0])]
-        if chinese:
-            return not any(t in self.index.bm25 for t in chinese)
-        return not query.translations or len(re.findall(r"[a-z]{2,}", query.folded)) < 3
-
-    def _translate(self, folded: str) -> list[str]:
-        if not re.search(r"[a-z]{3,}", folded):
-            return []
-        if self._glossary is None:
-            self._glossary = load_glossary(self._cache_dir)
-        return translate(folded, self._glossary, self.in_corpus)
-
-    def synonyms(self, word: str) -> tuple[str, ...]:
-        """Words the dictionary glosses as it glosses `word` (crosslingual.Glossary.synonyms)."""
-        if self._glossary is None:
-            self._glossary = load_glossary(self._cache_dir)
-        return self._glossary.synonyms(word)
-
     def idf(self, term: str) -> float:
         """How telling a term is in this corpus (BM25's idf; unseen terms count like the rarest)."""
         return self.index.bm25.idf(term)
-
-    def _pin_documents(self, query: Query) -> tuple[list[str], list[str], list[str], list[str], list[list[str]]]:
-        """(documents searched: about the places named or mentioning them; documents named: about the
-        places; places no document mentions; places only mentioned in passing; for each place several
-        documents are about, those documents, narrowed to the ones whose titles share the most of the
-        question's words)."""
-        pinned, named, unknown, incidental, shared = [], [], [], [], []
-        for place in query.places:
-            homes = [s for s, places in self.home.items() if place in places]
-            mentions = self.features.containing(place)
-            if homes:
-                homes = self._by_title(query, homes)
-                if len(homes) > 1:
-                    shared.append(homes)
-                pinned.extend(homes)
-                named.extend(homes)
-            elif not mentions:
-                unknown.append(place)
-            else:
-                incidental.append(place)
-                if len(mentions) < len(self.features.sources):
-                    pinned.extend(mentions)
-        if not query.places:  # '八大工程行动计划分哪几个部分': a name the title puts in quotation marks
-            pinned = named = [s for s, names in self.features.title_names.items() if any(n in query.folded for n in names)]
-            if not pinned and not across_documents(query.folded):  # '那个Excel表', '胰岛素那份原则'
-                pinned = named = self._named_by_file(query.asked or query.folded) or self._named_by_title(query) \
-                    or self._named_by_file(query.context)  # an earlier turn's file, when this one names none
-        return list(dict.fromkeys(pinned)), list(dict.fromkeys(named)), unknown, incidental, shared
-
-    def _named_by_file(self, text: str) -> list[str]:
-        """The documents a text names by their files: name, kind, dated folder (catalogue.named_by_file)."""
-        documents = self.index.documents
-        return named_by_file(text, documents, lambda s: bool(documents[s].ocr_pages)) if text else []
-
-    def _named_by_title(self, query: Query) -> list[str]:
-        """The documents the question names by their titles' own words (the catalogue), the turn as typed first:
-        '那侧孔钝针呢？' after a question about 人工韧带 is about 侧孔钝针; else those its earlier turn named."""
-        named = [source for source, _, _ in self._names_at(query.asked)] if query.asked else []
-        named = named or [source for source, _, _ in self._names_at(query.folded)]
-        # a follow-up with a subject of its own ('5岁以下儿童死亡率呢？') asks it of the document the earlier turn named
-        return named or ([source for source, _, _ in self._names_at(query.context)] if query.context else [])
-
-    def _names_at(self, text: str) -> list[tuple[str, int, int]]:
-        """The documents `text` names by their titles' own words, with where (offsets into fold(text))."""
-        return self._catalogue.names_at(fold(text), lambda word: len(self.features.containing(word)),
-                                        len(self.features.sources))
-
-    def _by_title(self, query: Query, sources: list[str]) -> list[str]:
-        """Of several documents about one place, those whose titles share the most of the question's
-        words (weighted by idf): '广州18项重点工程…' is the plan titled with 重点工程, not the city's
-        regulation on first aid. All of them when no title shares more than another."""
-        if len(sources) < 2:
-            return sources
-        terms = set(query.content_terms)
-        weight = {s: sum(self.idf(t) for t in terms if t in self.features.documents[s].title_folded) for s in sources}
-        best = max(weight.values())
-        return [s for s in sources if weight[s] == best] if best > 0 else sources
 
     def _one_of_each(self, shared: list[list[str]], scores: "Scores", pinned: list[str], named: list[str]):
         """A place is one document's: of several still about it, the one with the best-scoring clause."""

@@ -20,7 +20,9 @@ from assistant.memory import Trimmer, release_freed_memory
 from assistant.priority import lower_this_thread
 from assistant.index import Manifest, SearchIndex, build_index, index_problems, intact_generations, load_generation
 from assistant.targets import Targets
-from assistant.answering.kind_examples import KindExamples
+from assistant.understanding import QuestionReader, Understanding
+from assistant.understanding.kind_examples import KindExamples
+from assistant.hits import Retrieval
 from assistant.models import PATH_SEPARATOR, Answer, Clause, Document, Intent, Prose, in_collection
 from assistant.query import load_segmenter_in_background
 from assistant.labels import label_matches
@@ -129,6 +131,7 @@ class Live:
     swap, so a question being answered keeps the generation it started with)."""
 
     index: SearchIndex
+    reader: QuestionReader
     retriever: Retriever
     context: answering.AnswerContext
 
@@ -150,15 +153,14 @@ class Assistant:
         release_freed_memory()  # what reading the index freed
 
     def _prepare(self, index: SearchIndex) -> Live:
-        retriever = Retriever(index, self.embedder, open_store(self.config, index, progress=self.progress),
-                              self.config.cache_dir)
+        retriever = Retriever(index, self.embedder, open_store(self.config, index, progress=self.progress))
+        reader = QuestionReader(index, retriever.folded_document, self.config.cache_dir, self._kind_of)
         outline = lambda source: index.whole_clauses.get(source, ())  # noqa: E731
         context = answering.AnswerContext(index.documents, outline, retriever.idf, retriever.folded,
                                           retriever.folded_document, self.config.top_k, index.features.documents_with,
-                                          index.targets, retriever.synonyms, functools.cache(
-                                              lambda source: main_place(index.features.documents[source])),
-                                          self._kind_of)
-        return Live(index, retriever, context)
+                                          index.targets, reader.synonyms, functools.cache(
+                                              lambda source: main_place(index.features.documents[source])))
+        return Live(index, reader, retriever, context)
 
     @functools.cached_property
     def _kind_examples(self) -> KindExamples:  # encoded once per model and encoder, kept beside the model
@@ -166,7 +168,7 @@ class Assistant:
         return KindExamples.encode(self.embedder.encode_queries, self.config.cache_dir / "kind-examples" / encoder)
 
     def _kind_of(self, question: str) -> tuple[Intent, float]:
-        """The kind of question most of its nearest labelled examples are (answering/kind_examples.py)."""
+        """The kind of question most of its nearest labelled examples are (understanding/kind_examples.py)."""
         return self._kind_examples.nearest(self.embedder.encode_query(fold(question)))
 
     def use_index(self, index: SearchIndex) -> None:
@@ -249,10 +251,19 @@ class Assistant:
             picked = answering.nth_item(question, earlier, place, context)
             if picked is not None:
                 return picked
-        retrieval = live.retriever.retrieve(question, history, self.config.top_k, scope)
-        answer = answering.answer(question, retrieval, context)
+        understanding = live.reader.understand(question, history, scope)
+        answer = answering.answer(live.retriever.retrieve(understanding, self.config.top_k), context)
         self._trimmer.tick()
         return answer
+
+    def understand(self, question: str, history: Sequence[str] = (), collection: str = "") -> Understanding:
+        """What `ask` understands of a question before it searches (assistant/understanding)."""
+        live = self._live
+        return live.reader.understand(question, history, self._scoped(live, collection)[0])
+
+    def retrieve(self, question: str, history: Sequence[str] = (), collection: str = "") -> Retrieval:
+        """What `ask` finds for a question: its Understanding, searched."""
+        return self._live.retriever.retrieve(self.understand(question, history, collection), self.config.top_k)
 
     def example_questions(self) -> list[str]:
         """Questions a new user can click, made from the collection's own titles and targets."""

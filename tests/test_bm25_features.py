@@ -149,9 +149,9 @@ def test_a_pinned_documents_rows_get_their_cosine_when_faiss_candidates_miss_the
 
     retriever = shared_assistant.retriever
     question = "云州区对病人在门诊排队太久有啥办法？"
-    before = retriever.retrieve(question)
+    before = retriever.retrieve(shared_assistant.understand(question))
     monkeypatch.setattr(retrieval, "DENSE_CANDIDATES", 2)
-    after = retriever.retrieve(question)
+    after = retriever.retrieve(shared_assistant.understand(question))
     assert after.pinned == before.pinned == ("003_0200143d345726b6.txt",)
     assert [h.clause.key for h in after.hits] == [h.clause.key for h in before.hits]
     assert all(h.dense > 0 for h in after.hits)

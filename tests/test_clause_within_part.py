@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.intent import classify
+from assistant.understanding.intent import classify
 from assistant.models import Intent
 from assistant.query import Query, clause_references
 from assistant.textnorm import fold

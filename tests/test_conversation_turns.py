@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.intent import is_conversation
+from assistant.understanding.intent import is_conversation
 from assistant.textnorm import fold
 
 

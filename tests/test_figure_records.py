@@ -52,8 +52,7 @@ def test_the_answer_states_the_value_and_quotes_the_sentence_holding_it(shared_a
     ("贵州2022年婴儿死亡率要降到多少？", ("2022",)),
 ])
 def test_a_year_a_value_is_compared_with_is_not_the_year_asked(shared_assistant, question, asked):
-    retrieval = shared_assistant.retriever.retrieve(question)
-    understood = answering.understand(question, retrieval, shared_assistant.context.documents)
+    understood = answering.understand(shared_assistant.retrieve(question))
     reading = reading_for(understood, shared_assistant.context)
     assert reading is not None and reading.years_asked == asked
 
@@ -218,7 +217,7 @@ def test_a_follow_up_naming_another_place_asks_the_same_figure_of_it(shared_assi
 def test_an_indicator_named_in_other_words_is_the_plans(shared_assistant, question, name, named):
     from assistant.answering.figure_records import NAMED_SHARE, with_synonyms
     record = Target("x.txt", "一", name, "", "2025", "9", 9.0, "", "=", "target", "", 0, 1)
-    variants = with_synonyms(question, [record.folded], shared_assistant.retriever.synonyms)
+    variants = with_synonyms(question, [record.folded], shared_assistant.context.synonyms)
     best = max([names_indicator(record, question), *(names_indicator(record, v) for v in variants)])
     assert (best >= NAMED_SHARE) is named
 

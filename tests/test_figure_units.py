@@ -83,7 +83,7 @@ def test_a_comparator_frames_the_question_and_is_no_topic_word(question, frame):
                                       "哪些技术审查指导原则要求做生物相容性评价？", "哪几个注册审查指导原则提到了货架有效期？",
                                       "要求病毒灭活验证的指导原则有哪些？"])
 def test_the_kind_of_document_asked_about_is_no_topic_word(question):
-    from assistant.answering.intent import classify
+    from assistant.understanding.intent import classify
     from assistant.models import Intent
     from assistant.query import topic_phrases
 

@@ -1,4 +1,4 @@
-"""What a question asks for, decided on its words alone: the rules of assistant.answering.intent.
+"""What a question asks for, decided on its words alone: the rules of assistant.understanding.intent.
 
 Pure tests on strings, as staff would type them (Simplified, Traditional, English). Each intent has
 questions that get it and near-misses that must not. Whether an intent's strategy then has something
@@ -13,8 +13,8 @@ import inspect
 import pytest
 
 from assistant.answering import STRATEGIES
-from assistant.answering import intent as intent_rules
-from assistant.answering.intent import classify, is_conversation, metadata_fields, names_document_number
+from assistant.understanding import intent as intent_rules
+from assistant.understanding.intent import classify, is_conversation, metadata_fields, names_document_number
 from assistant.models import Intent
 from assistant.query import Query, acronyms_in, make_query, topic_phrases
 from assistant.textnorm import fold

@@ -1,7 +1,7 @@
 """A question the intent rules leave to the look-up takes the kind of its nearest labelled examples.
 
 The vote itself is a pure function; the examples are encoded by the real model, and the questions below are
-wordings the rules have no phrase for (assistant/answering/kind_examples.py says how the threshold was measured).
+wordings the rules have no phrase for (assistant/understanding/kind_examples.py says how the threshold was measured).
 """
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import json
 import numpy as np
 import pytest
 
-from assistant.answering import understand
-from assistant.answering.kind_examples import EXAMPLES_FILE, MIN_SHARE, from_examples, vote
+from assistant.understanding import QuestionReader
+from assistant.understanding.kind_examples import EXAMPLES_FILE, MIN_SHARE, from_examples, vote
 from assistant.models import Intent
 from assistant.textnorm import fold
 
@@ -52,16 +52,13 @@ def test_the_examples_hold_every_kind_and_no_question_of_a_held_out_set():
     ("八大工程计划的章节结构", Intent.OUTLINE),
 ])
 def test_a_wording_the_rules_lack_is_understood_by_its_examples(shared_assistant, question, kind):
-    retrieval = shared_assistant.retriever.retrieve(question, [], 5, None)
-    context = shared_assistant.context
-    assert understand(question, retrieval, context.documents).intent is Intent.LOOKUP  # the rules alone
-    assert understand(question, retrieval, context.documents, context.kind_of).intent is kind
+    rules_alone = QuestionReader(shared_assistant.index, shared_assistant.retriever.folded_document)
+    assert rules_alone.understand(question).intent is Intent.LOOKUP
+    assert shared_assistant.understand(question).intent is kind
     assert shared_assistant.ask(question).intent is kind  # and its strategy answers it, not the look-up
 
 
 @pytest.mark.parametrize("question", ["钦州对村医培训是怎么安排的？", "云州方案对县医院的急诊科建设有什么要求？",
                                       "木垒县家庭医生签约服务是怎么推进的？"])
 def test_a_look_up_stays_a_look_up(shared_assistant, question):
-    retrieval = shared_assistant.retriever.retrieve(question, [], 5, None)
-    context = shared_assistant.context
-    assert understand(question, retrieval, context.documents, context.kind_of).intent is Intent.LOOKUP
+    assert shared_assistant.understand(question).intent is Intent.LOOKUP

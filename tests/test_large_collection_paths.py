@@ -23,7 +23,7 @@ WHICH = [i["question"] for i in ITEMS if i["kind"] == "which_documents"]
 
 def test_a_clause_naming_a_topic_holds_every_term_the_prefilter_asks_for(shared_assistant):
     retriever, clauses = shared_assistant.retriever, shared_assistant.index.clauses
-    phrases = {p for q in WHICH for p in retriever.retrieve(q).query.topic}
+    phrases = {p for q in WHICH for p in shared_assistant.understand(q).query.topic}
     checked = 0
     for phrase in phrases:
         for clause in clauses:
@@ -38,8 +38,8 @@ def test_which_documents_answers_are_the_same_without_the_prefilter(shared_assis
     context = shared_assistant.context
     reading_all = replace(context, documents_with=lambda terms: None)
     for question in WHICH:
-        retrieval = shared_assistant.retriever.retrieve(question)
-        assert answering.answer(question, retrieval, context) == answering.answer(question, retrieval, reading_all)
+        retrieval = shared_assistant.retrieve(question)
+        assert answering.answer(retrieval, context) == answering.answer(retrieval, reading_all)
 
 
 def test_documents_with_a_bigram_split_by_a_page_break(shared_assistant):
@@ -57,7 +57,7 @@ def test_documents_with_a_bigram_split_by_a_page_break(shared_assistant):
                                       "钦州2019年要点和云州区方案在中医药方面各有什么安排？"])
 def test_the_year_bonus_known_before_ranking_is_what_each_hit_says(shared_assistant, question):
     retriever = shared_assistant.retriever
-    retrieval = retriever.retrieve(question)
+    retrieval = shared_assistant.retrieve(question)
     assert retrieval.query.years
     rows = np.arange(len(shared_assistant.index.clauses))
     known = dict(zip(rows.tolist(), retriever._years_ok(retrieval.query, rows).tolist()))

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from assistant.answering.intent import asks_about_whole, classify
+from assistant.understanding.intent import asks_about_whole, classify
 from assistant.models import Intent
 from assistant.query import Query
 from assistant.textnorm import fold

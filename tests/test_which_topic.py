@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.intent import classify
+from assistant.understanding.intent import classify
 from assistant.answering.which import telling_topic
 from assistant.models import Intent
 from assistant.query import Query
@@ -132,7 +132,7 @@ def test_a_word_tagged_as_a_place_that_is_none_here_is_neither_place_nor_topic(q
     """'新建' (a district's name, and the verb 'build anew') and '上市' (go on the market): most documents use them,
     none is about them. As places they pinned every document; as topic words they made any document 'state' it."""
     from assistant.query import make_query
-    from assistant.retrieval import QUESTION_TERMS
+    from assistant.understanding import QUESTION_TERMS
 
     query = make_query(question, [], frozenset({"广州"}), QUESTION_TERMS, ordinary=lambda w: w in {"新建", "上市"})
     words = [w for p in query.topic for w in p.split()]
@@ -184,7 +184,7 @@ def test_a_topic_no_document_says_at_all_is_kept_whole_and_nothing_is_claimed(to
     ("黔西南自治州中医医院建设有什么安排", ("黔西南",)),
 ])
 def test_a_place_word_starting_a_term_of_the_collection_is_no_place(shared_assistant, question, places):
-    found = shared_assistant.retriever.retrieve(question).query.places
+    found = shared_assistant.understand(question).query.places
     assert set(places) <= set(found) and not {"安宁", "长江", "钟南山"} & set(found)
 
 

@@ -18,7 +18,7 @@ from assistant.answering.absent import not_held
 from assistant.answering.base import STRATEGIES, AnswerContext, Understood, dispatch, understand
 from assistant.answering.conversation import collection_examples, help_answer
 from assistant.answering.figure_table import figure_table
-from assistant.answering.intent import is_conversation
+from assistant.understanding.intent import is_conversation
 from assistant.answering.ordinal import nth_item, ordinal_asked
 from assistant.answering.parts import joined, question_parts
 from assistant.models import Answer
@@ -28,7 +28,8 @@ __all__ = ["STRATEGIES", "AnswerContext", "Understood", "answer", "collection_ex
            "joined", "nth_item", "ordinal_asked", "question_parts", "understand"]
 
 
-def answer(question: str, retrieval: Retrieval, context: AnswerContext) -> Answer:
-    understood = understand(question, retrieval, context.documents, context.kind_of)
+def answer(retrieval: Retrieval, context: AnswerContext) -> Answer:
+    """The answer to the question `retrieval` was searched for (its Understanding), from what it found."""
+    understood = understand(retrieval)
     # one figure asked of each document is answered from the target records, whatever else the wording suggests
     return not_held(figure_table(understood, context) or dispatch(understood, context), understood, context.documents)

@@ -1,25 +1,21 @@
 """The answer layer's frame: the understood question, what strategies may read, and the registry.
 
-A question is understood once (`understand`): its Query (folded, tokenised, places, years,
-indicators, topic), the documents it names and its intent. Each intent has one strategy; a
-strategy may return None when the question turns out not to be of its kind (an outline question
-naming no heading that has parts), and the look-up strategy answers instead.
+A question is understood once, before the search (assistant/understanding: its Query, the documents it
+names, its intent); `understand` hands strategies that record with what the search found. Each intent has one
+strategy; a strategy may return None when the question turns out not to be of its kind (an outline question naming
+no heading that has parts), and the look-up strategy answers instead.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable, ClassVar, Iterable, Iterator, Mapping, Protocol, Sequence
 
-from assistant.answering.intent import classify
-from assistant.answering.kind_examples import from_examples
-from assistant.catalogue import FILE_WORDS
 from assistant.models import Answer, Citation, Clause, Document, Intent
 from assistant.parser import PREAMBLE
 from assistant.query import Query
 from assistant.hits import Hit, Retrieval
 from assistant.targets import Targets
-from assistant.textnorm import fold
 
 Idf = Callable[[str], float]
 
@@ -56,8 +52,6 @@ class AnswerContext:
     targets: Targets = Targets(())  # every quantified statement of the documents (assistant/targets/)
     synonyms: Callable[[str], Sequence[str]] = lambda word: ()  # words a dictionary glosses alike ('孩子' → 儿童)
     place_of: Callable[[str], str | None] = lambda source: None  # where a document is from, when its title says not
-    # the kind most of a question's nearest labelled examples have, and its share (answering/kind_examples.py)
-    kind_of: Callable[[str], "tuple[Intent, float]"] = lambda question: (Intent.LOOKUP, 0.0)
 
     def named_as(self, source: str) -> str:
         """A document as a list of documents names it: its title, and its place when the title does not say it
@@ -86,27 +80,11 @@ def register(cls):
     return cls
 
 
-def understand(question: str, retrieval: Retrieval, documents: Mapping[str, Document],
-               kind_of: Callable[[str], "tuple[Intent, float]"] | None = None) -> Understood:
-    """The question's intent and the documents it names; words that only name those documents
-    ('贵州八大工程里对DRG…' → 八大工程) are taken out of its topic. Given `kind_of` (the kind its nearest labelled
-    examples have), a question the rules leave to the look-up may take that kind (kind_examples.from_examples)."""
-    named = tuple(retrieval.named)
-    names = [fold(documents[s].title) + "｜" + fold(s) for s in named]  # a document is named by its file too
-    topic = tuple(p for p in retrieval.query.topic if not any(all(names_document(w, [n]) for w in p.split())
-                                                               for n in names))
-    query = replace(retrieval.query, topic=topic)
-    titles = [fold(documents[s].title) for s in named]
-    intent = classify(query, len(named), titles)
-    if kind_of is not None and intent is Intent.LOOKUP:
-        intent = from_examples(intent, kind_of(question))
-    return Understood(question, query, intent, retrieval, named)
-
-
-def names_document(word: str, names: Iterable[str]) -> bool:
-    """Whether a word of the question only names a document: it stands in one of `names` (folded titles and file
-    paths), or it says how a file is kept ('扫描件', 'Excel', '文件夹')."""
-    return bool(FILE_WORDS.match(word)) or any(word in name for name in names)
+def understand(retrieval: Retrieval) -> Understood:
+    """What strategies read of a question: what was understood of it before the search (its Understanding:
+    the topic without document names, the intent) with the documents the search settled on."""
+    understanding = retrieval.understanding
+    return Understood(understanding.question, understanding.asked, understanding.intent, retrieval, retrieval.named)
 
 
 def dispatch(understood: Understood, context: AnswerContext) -> Answer:

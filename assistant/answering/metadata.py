@@ -6,7 +6,7 @@ import re
 from typing import Mapping, Sequence
 
 from assistant.answering.base import AnswerContext, Understood, numbered_lines, register, target_document
-from assistant.answering.intent import asks_published_documents, metadata_fields, names_document_number
+from assistant.understanding.intent import asks_published_documents, metadata_fields, names_document_number
 from assistant.answering.parts import joined
 from assistant.models import META_NAMES, Answer, AnswerItem, Citation, Clause, Document, Intent, MetaField
 from assistant.textnorm import fold

@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from assistant.catalogue import names_document
 from assistant.answering.base import (
-    AnswerContext, Understood, children, is_table_row, names_document, numbered_lines, register, target_document,
+    AnswerContext, Understood, children, is_table_row, numbered_lines, register, target_document,
 )
-from assistant.answering.intent import WHOLE_STRUCTURE
+from assistant.understanding.intent import WHOLE_STRUCTURE
 from assistant.answering.quotes import heading_span
 from assistant.models import Answer, AnswerItem, Clause, Intent
 from assistant.query import chinese_number

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from assistant.answering.intent import cue_intent
+from assistant.understanding.intent import cue_intent
 from assistant.models import Answer, AnswerItem, Intent
 from assistant.query import clause_references, topic_phrases
 from assistant.textnorm import fold

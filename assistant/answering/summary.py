@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.answering.base import AnswerContext, Understood, numbered_lines, register, target_document
-from assistant.answering.intent import asks_about_whole
+from assistant.understanding.intent import asks_about_whole
 from assistant.answering.outline import document_heading, outline_answer
 from assistant.answering.quotes import figure_sentences, quote_text
 from assistant.models import Answer, AnswerItem, Clause, Intent

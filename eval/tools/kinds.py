@@ -27,8 +27,7 @@ from assistant.textnorm import fold  # noqa: E402
 def understood_kind(assistant: Assistant, question: str) -> str:
     if answering.is_conversation(fold(question)):
         return "conversation"
-    retrieval = assistant.retriever.retrieve(question, [], assistant.config.top_k, None)
-    return answering.understand(question, retrieval, assistant.context.documents, assistant.context.kind_of).intent.value
+    return assistant.understand(question).intent.value
 
 
 def main() -> None:
