@@ -12,7 +12,40 @@ from assistant.textnorm import is_cjk, tokens
 Idf = Callable[[str], float]
 
 
+# A conjunction offering alternatives inside one phrase ('检查 或 筛查', '对比 或 参考 方法').
+_OR = frozenset({"或", "或者"})
+
+
+def alternatives(phrase: str) -> list[str]:
+    """The phrases a phrase offering alternatives stands for, any one of which is a mention of it: '检查 或 筛查' →
+    检查, 筛查; a word shared by both sides goes with each: '宫颈癌 检查 或 筛查' → 宫颈癌 检查, 宫颈癌 筛查 (one word
+    after the conjunction replaces the last before it), '对比 或 参考 方法' → 对比 方法, 参考 方法 (one word before it
+    replaces the first after it); '远程 医疗 或 互联网 医院' → 远程 医疗, 互联网 医院. A phrase without one: itself."""
+    words = phrase.split()
+    at = next((i for i, w in enumerate(words) if w in _OR), None)
+    if at is None:
+        return [phrase]
+    left, right = words[:at], words[at + 1:]
+    if not left or not right:
+        sides = [left or right]
+    elif len(right) == 1 and len(left) > 1:
+        sides = [left, left[:-1] + right]
+    elif len(left) == 1 and len(right) > 1 and not any(w in _OR for w in right):
+        sides = [left + right[1:], right]
+    else:
+        sides = [left, right]
+    found = [alt for side in sides if side for alt in alternatives(" ".join(side))]
+    return list(dict.fromkeys(found)) or [phrase]
+
+
 def phrase_in(phrase: str, folded_text: str, idf: Idf | None = None, strict: bool = True) -> bool:
+    """A topic phrase, or one of its alternatives ('检查 或 筛查'), is in the text (`_one_phrase_in`)."""
+    if phrase.replace(" ", "") in folded_text:
+        return True
+    return any(_one_phrase_in(alternative, folded_text, idf, strict) for alternative in alternatives(phrase))
+
+
+def _one_phrase_in(phrase: str, folded_text: str, idf: Idf | None = None, strict: bool = True) -> bool:
     """A topic phrase stands in the text whole, or its words stand close together.
 
     '重点 人群 签约 覆盖率' is in '…重点人群家庭医生签约覆盖率…'; '互联网 医院' is not in
@@ -69,7 +102,12 @@ def phrase_terms(phrase: str) -> list[str]:
     """The CJK bigrams (a one-character word: its character) that every text in which `phrase_in`,
     asked without idf, finds the phrase holds: those of each of its words of two or more characters
     (of every word when none is that long). The whole phrase, two words in order and the nearby-words
-    test each need all of those words, or (`_word_in`) all their character pairs."""
+    test each need all of those words, or (`_word_in`) all their character pairs. Of a phrase offering
+    alternatives, those every alternative needs."""
+    options = alternatives(phrase)
+    if len(options) > 1:
+        shared = set.intersection(*(set(phrase_terms(option)) for option in options))
+        return [t for t in phrase_terms(options[0]) if t in shared]
     words = phrase.split()
     words = [w for w in words if len(w) >= 2] or words
     return [t for w in words for t in tokens(w) if all(is_cjk(ch) for ch in t)]
@@ -98,7 +136,11 @@ def _words_near(words: list[str], near: str, idf: Idf | None, strict: bool = Tru
 def could_hold(phrase: str, documents_with: Callable[[list[str]], set[str] | None], idf: Idf | None = None) -> set[str] | None:
     """The documents in which `phrase_in(phrase, …, idf)` could find the phrase: those holding every bigram of
     its words or, when idf lets a phrase of three words miss one, of all its words but one. None: the stored
-    postings cannot tell (no CJK bigram to look up)."""
+    postings cannot tell (no CJK bigram to look up). Of a phrase offering alternatives, those that could hold any."""
+    options = alternatives(phrase)
+    if len(options) > 1:
+        held = [could_hold(option, documents_with, idf) for option in options]
+        return None if any(h is None for h in held) else set().union(*held)
     words = [w for w in phrase.split() if len(w) >= 2] or phrase.split()
     ways = [words[:i] + words[i + 1:] for i in range(len(words))] if idf is not None and len(words) >= 3 else [words]
     found: set[str] = set()

@@ -7,7 +7,7 @@ from typing import Callable
 
 from assistant.answering.base import AnswerContext, Understood, register
 from assistant.answering.checks import aliased, own_topic
-from assistant.answering.mentions import could_hold, phrase_in
+from assistant.answering.mentions import alternatives, could_hold, phrase_in
 from assistant.answering.metadata import documents_given, reverse_answer
 from assistant.answering.sides import find_sides, sides_answer, topic_words
 from assistant.models import Answer, Intent
@@ -86,11 +86,12 @@ def _share_of_documents(phrase: str, context: AnswerContext, near: bool = False)
     if near:
         holding = could_hold(phrase, context.documents_with, context.idf)
         holds = lambda text: phrase_in(phrase, text, context.idf)
-    else:
-        word = phrase.replace(" ", "")
-        terms = [t for t in tokens(word) if all(is_cjk(ch) for ch in t)]
-        holding = context.documents_with(terms) if terms else None
-        holds = lambda text: word in text
+    else:  # of a phrase offering alternatives ('检查 或 筛查'), any written whole
+        words = [alternative.replace(" ", "") for alternative in alternatives(phrase)]
+        held = [context.documents_with(terms) if (terms := [t for t in tokens(word) if all(map(is_cjk, t))]) else None
+                for word in words]
+        holding = None if any(h is None for h in held) else set().union(*held)
+        holds = lambda text: any(word in text for word in words)  # noqa: E731
     if holding is None or len(context.documents) < MIN_DOCUMENTS:
         return None
     return len({s for s in holding & set(context.documents) if holds(context.folded_document(s))}) / len(context.documents)
