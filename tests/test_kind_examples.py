@@ -6,11 +6,13 @@ wordings the rules have no phrase for (assistant/understanding/kind_examples.py 
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
 
 from assistant.understanding import QuestionReader
+from assistant.understanding.reader import asks_only_for_documents
 from assistant.understanding.kind_examples import EXAMPLES_FILE, MIN_SHARE, from_examples, vote
 from assistant.models import Intent
 from assistant.textnorm import fold
@@ -62,3 +64,36 @@ def test_a_wording_the_rules_lack_is_understood_by_its_examples(shared_assistant
                                       "木垒县家庭医生签约服务是怎么推进的？"])
 def test_a_look_up_stays_a_look_up(shared_assistant, question):
     assert shared_assistant.understand(question).intent is Intent.LOOKUP
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("列出提到家庭医生的文件。", "家庭医生"),
+    ("家庭医生相关的文件有几份？", "家庭医生"),
+    ("请把提到健康扶贫的文件列一下", "健康扶贫"),
+])
+def test_a_question_asking_only_for_documents_lists_them_by_its_examples(shared_assistant, question, topic):
+    """Wordings the which-documents rules lack (a request to list, a count of documents) take that kind from their
+    examples when the question names no document and asks nothing else."""
+    answer = shared_assistant.ask(question)
+    assert answer.intent is Intent.WHICH_DOCUMENTS and answer.found, answer.text
+    quoted = [answer.citations[int(n) - 1] for n in re.findall(r"\[(\d+)\]", answer.text)]
+    assert len({c.clause.source for c in quoted}) >= 2
+    assert all(topic in shared_assistant.retriever.folded(c.clause) for c in quoted)
+
+
+@pytest.mark.parametrize("question", [
+    "钦州文件里家庭医生签约是怎么安排的？",  # names its document
+    "广州那份规划是依据哪个文件制定的？",  # asks something of a document
+    "各份文件分别提了孕产妇死亡率的什么数字？",
+])
+def test_a_question_asking_something_of_documents_is_no_list_of_them(shared_assistant, question):
+    assert shared_assistant.understand(question).intent is not Intent.WHICH_DOCUMENTS
+
+
+@pytest.mark.parametrize("folded, only", [
+    ("列出提到家庭医生的文件", True), ("有多少份规划提到托育", True), ("家庭医生签约的内容出现在几份文件里", True),
+    ("罕见病器械原则是依据哪个文件制定的，文号多少", False), ("各文件分别提了什么数字", False),
+    ("家庭医生签约怎么推进", False),  # no kind of document named
+])
+def test_what_asks_only_for_documents(folded, only):
+    assert asks_only_for_documents(folded) is only

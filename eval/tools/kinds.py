@@ -2,7 +2,7 @@
 
 eval/question-kinds-{dev,test}.jsonl hold 607 questions (split by a hash of each question before anyone read them: the development half may be read, the test half only scored) written by a helper who read documents and never the rules, 60+ per
 kind, many wordings each, on topics of its own (eval/question-kinds.README.md says how boundary cases were
-labelled). The intent is the one the answer layer decides before any strategy runs (`answering.understand`), so a
+labelled). The intent is the one the question is understood to ask before anything is searched (`Assistant.understand`), so a
 comparison naming places the collection lacks still counts as understood when it is taken for a comparison.
 
     python eval/tools/kinds.py [--set eval/question-kinds-test.jsonl] [--json]
