@@ -211,10 +211,26 @@ def figure_nouns(folded: str, known_places: frozenset[str]) -> tuple[str, ...]:
     """For a question asking for a figure ('…床位数目标是多少'), the nouns naming what is counted."""
     if not ASKS_FIGURE.search(folded):
         return ()
-    words = _posseg().lcut(folded)
+    words = _shares_joined([(w.word, w.flag) for w in _posseg().lcut(folded)])
     nouns = (w for w, flag in words if (flag.startswith("n") or flag == "vn") and flag != "ns" and len(w) >= 2)
     return tuple(dict.fromkeys(w for w in nouns if w not in _SCOPE_NOUNS and w not in known_places
                                and not ASKS_FIGURE.search(w)))  # '多长时间' asks, it is not asked about
+
+
+def _shares_joined(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(word, flag) pairs with a share the segmenter cut apart joined to the word it measures: '药'+'占'+'比要' →
+    药占比 (a word of one character is no noun of its own, so the indicator asked was lost); what follows 比 goes."""
+    out, at = [], 0
+    while at < len(words):
+        word = words[at][0]
+        if re.fullmatch(r"[\u4e00-\u9fff]+", word) and word != "占" and [w for w, _ in words[at + 1: at + 2]] == ["占"] \
+                and words[at + 2: at + 3] and words[at + 2][0].startswith("比"):
+            out.append((word + "占比", "n"))
+            at += 3
+        else:
+            out.append(words[at])
+            at += 1
+    return out
 
 
 # Words that frame a question ("哪些文件提到了…", "…各有什么安排") rather than say what it is about.

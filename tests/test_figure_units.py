@@ -182,3 +182,22 @@ def test_a_term_short_of_one_character_is_the_documents_term(word, text, found):
     from assistant.answering.figure_checks import word_in
 
     assert word_in(word, text) is found
+
+
+@pytest.mark.parametrize("question, share", [
+    ("公立医院药占比要控制在多少以下？", "药占比"),  # jieba: '药' '占' '比要'
+    ("县医院的药占比目标是多少？", "药占比"),
+    ("基层门急诊占比是多少？", "门急诊占比"),
+    ("耗材占比要降到多少？", "耗材占比"),
+])
+def test_a_share_the_segmenter_cut_apart_is_the_indicator_asked(question, share):
+    """Before, '药' (one character) was dropped and the question's indicator was only '公立医院', which any clause
+    about public hospitals stated beside some other figure ('40%以上的二级及以上公立医院…')."""
+    from assistant.query import figure_nouns
+
+    assert share in figure_nouns(fold(question), frozenset())
+
+
+def test_a_share_no_document_states_is_refused_naming_it(shared_assistant):
+    answer = shared_assistant.ask("贵州公立医院药占比目标是多少？")
+    assert not answer.found and "药占比" in answer.text, answer.text
