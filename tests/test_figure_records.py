@@ -374,3 +374,11 @@ def test_a_clause_stating_another_age_group_does_not_answer_the_age_asked(questi
     from assistant.answering.figure_checks import of_another_age
 
     assert of_another_age(question, clause) == other
+
+
+def test_a_figure_asked_of_every_document_says_whose_each_plan_is(shared_assistant):
+    """Among many plans a title that names no place ('卫生健康服务能力提升“八大工程”行动计划') is said with its place, as
+    which-documents answers say it; a title naming its place (广州) is left as it is."""
+    answer = shared_assistant.ask("各地孕产妇死亡率目标分别是多少？")
+    assert answer.found and "《卫生健康服务能力提升“八大工程”行动计划(2019—2022年)》（贵州）孕产妇死亡率" in answer.text
+    assert "广州卫生健康工作将这么干》孕产妇死亡率" in answer.text

@@ -67,12 +67,11 @@ def figure_table(understood: Understood, context: AnswerContext) -> Answer | Non
             if existing not in numbers:
                 numbers.append(existing)
         if numbers:
-            title = context.documents[source].title
             by_indicator: dict[str, list[Target]] = {}
             for target in stated:
                 by_indicator.setdefault(target.indicator, []).append(target)
             said = "；".join(statement(group) for group in by_indicator.values())
-            items.append(AnswerItem(f"《{title}》{said}", tuple(numbers)))
+            items.append(AnswerItem(context.named_as(source) + said, tuple(numbers)))  # whose, among many plans
     if not items:
         return None
     silent = len(context.documents) - len(items)

@@ -189,7 +189,7 @@ def missing_clause(understood: Understood, context: AnswerContext) -> str:
 
 
 def not_mentioned(understood: Understood, silent: list[str], context: AnswerContext) -> Verdict:
-    titles = "、".join(f"《{context.documents[s].title}》" for s in silent)
+    titles = "、".join(context.named_as(s) for s in silent)
     topic = "、".join(p.replace(" ", "") for p in understood.query.topic)
     return Verdict(False, f"{titles}未提及“{topic}”。")
 

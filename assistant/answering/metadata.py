@@ -74,7 +74,7 @@ def reverse_answer(understood: Understood, context: AnswerContext, given: str, s
         title = document.field("title")
         if title is not None:
             citations.append(cite_field(context, source, title))
-        items.append(AnswerItem(f"《{document.title}》" + _facts(document), (len(citations),) if title else ()))
+        items.append(AnswerItem(context.named_as(source) + _facts(document), (len(citations),) if title else ()))
     lead = f"{given}对应的文件：" if len(sources) == 1 else f"{given}的文件共{len(sources)}份："
     text = lead + "\n" + numbered_lines([i.text for i in items], [i.citations[0] if i.citations else 0 for i in items])
     return Answer(understood.question, text, True, tuple(citations), understood.query.text, Intent.METADATA, lead,
