@@ -25,7 +25,8 @@ from assistant.bm25 import BM25
 from assistant.catalogue import bare, cited_names
 from assistant.clause_table import ClauseTable
 from assistant.models import Clause, Document
-from assistant.query import leading_places, pinyin, strip_admin_suffix, tagged_places
+from assistant.place_spellings import pinyin
+from assistant.query import leading_places, strip_admin_suffix, tagged_places
 from assistant.textnorm import fold, is_cjk, tokens
 
 FILES = ("features.json", "doc_terms.npz")

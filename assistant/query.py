@@ -5,9 +5,10 @@ import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Iterable, Mapping
+from typing import Callable
 
 from assistant import followups  # follow-ups read this module's words at call time: imported as a module
+from assistant.place_spellings import Spellings, cached_spellings, pinyin
 from assistant.textnorm import fold, tokens
 
 _CN_NUM = "一二三四五六七八九十百零〇两"
@@ -343,40 +344,6 @@ def topic_phrases(folded: str, acronyms: frozenset[str] = frozenset()) -> tuple[
     return tuple(p for p in dict.fromkeys(phrases) if len(p.replace(" ", "")) >= 2)
 
 
-@lru_cache(maxsize=4096)
-def pinyin(name: str) -> str:
-    from pypinyin import lazy_pinyin
-
-    return "".join(lazy_pinyin(name))
-
-
-@dataclass(frozen=True, eq=False)
-class Spellings:
-    """The known places by their pinyin: one pattern finds any of them, as a whole word, in one scan of an
-    English question, however many places the corpus knows."""
-
-    pattern: re.Pattern | None
-    places: dict[str, frozenset[str]]  # spelling -> the places spelt so
-    of: dict[str, str]  # place -> its spelling
-
-
-def spellings(places: Iterable[str], spelled: Mapping[str, str] | None = None) -> Spellings:
-    """The places' pinyin from `spelled` (worked out when the index was built, so serving need not load
-    pypinyin: 49 MB, 0.3 s) or, for a place it lacks, from pypinyin."""
-    of = {p: (spelled or {}).get(p) or pinyin(p) for p in places}
-    by_spelling: dict[str, set[str]] = {}
-    for place, spelling in of.items():
-        by_spelling.setdefault(spelling, set()).add(place)
-    names = sorted((s for s in by_spelling if s), key=lambda s: (-len(s), s))
-    pattern = re.compile(r"(?<![a-z])(" + "|".join(map(re.escape, names)) + r")(?![a-z])") if names else None
-    return Spellings(pattern, {s: frozenset(p) for s, p in by_spelling.items()}, of)
-
-
-@lru_cache(maxsize=8)
-def _spellings_of(places: frozenset[str]) -> Spellings:
-    return spellings(places)
-
-
 def make_query(
     question: str,
     history: list[str] | tuple[str, ...],
@@ -403,7 +370,7 @@ def make_query(
                 found |= known.places[m.group(1)]
         return sorted(found, key=lambda p: (folded.find(p) if p in folded else len(folded), p))  # as named
 
-    known = spelt if spelt is not None else _spellings_of(known_places)
+    known = spelt if spelt is not None else cached_spellings(known_places)
     question, history = full_years(question), [full_years(h) for h in history]
     turn = followups.resolve_followups(question, history, places_in, swap_document)
     text, folded = turn.text, _MARKUP.sub(" ", fold(turn.text))  # tags are not what anyone asks about

@@ -19,7 +19,8 @@ from assistant.crosslingual import Glossary, load_glossary, translate
 from assistant.index import SearchIndex
 from assistant.models import Intent
 from assistant.place_words import PlaceWords
-from assistant.query import DOCUMENT_NOUN, Query, across_documents, make_query, spellings
+from assistant.place_spellings import spellings
+from assistant.query import DOCUMENT_NOUN, Query, across_documents, make_query
 from assistant.textnorm import fold, is_cjk, tokens
 from assistant.understanding.intent import classify
 from assistant.understanding.kind_examples import from_examples
