@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from assistant.understanding import QuestionReader
-from assistant.understanding.reader import asks_only_for_documents
+from assistant.understanding.intent import asks_only_for_documents
 from assistant.understanding.kind_examples import EXAMPLES_FILE, MIN_SHARE, from_examples, vote
 from assistant.models import Intent
 from assistant.textnorm import fold

@@ -236,3 +236,16 @@ def cue_intent(text: str, names_year: bool) -> Intent | None:
     if _WHICH.search(text):
         return Intent.WHICH_DOCUMENTS
     return None
+
+
+# How a question counts documents ('有几份', '几个文件', '多少份指导原则'): asking which they are.
+_COUNTING_DOCUMENTS = re.compile(rf"(?:几|多少)\s*(?:[份个部篇]\s*(?:{DOCUMENT_NOUN})?|{DOCUMENT_NOUN})")
+# Any other question word asks something of a document, not for documents ('依据哪个文件制定的，文号多少',
+# '各文件分别提了什么数字').
+_ASKS_SOMETHING = re.compile(r"什么|多少|哪|怎|如何|为何|为什么|是否|吗|呢|几")
+
+
+def asks_only_for_documents(folded: str) -> bool:
+    """The question names a kind of document ('文件', '规划', '指导原则') and asks nothing but which or how many:
+    '列出提到家庭医生的文件', '家庭医生相关的文件有几份'."""
+    return re.search(DOCUMENT_NOUN, folded) is not None and not _ASKS_SOMETHING.search(_COUNTING_DOCUMENTS.sub("", folded))

@@ -20,9 +20,9 @@ from assistant.index import SearchIndex
 from assistant.models import Intent
 from assistant.place_words import PlaceWords
 from assistant.place_spellings import spellings
-from assistant.query import DOCUMENT_NOUN, Query, across_documents, make_query
+from assistant.query import Query, across_documents, make_query
 from assistant.textnorm import fold, is_cjk, tokens
-from assistant.understanding.intent import classify
+from assistant.understanding.intent import asks_only_for_documents, classify
 from assistant.understanding.kind_examples import from_examples
 from assistant.understanding.record import Understanding
 
@@ -39,20 +39,9 @@ QUESTION_TERMS = frozenset(
 KindOf = Callable[[str], "tuple[Intent, float]"]
 
 
-# How a question counts documents ('有几份', '几个文件', '多少份指导原则'): asking which they are.
-_COUNTING_DOCUMENTS = re.compile(rf"(?:几|多少)\s*(?:[份个部篇]\s*(?:{DOCUMENT_NOUN})?|{DOCUMENT_NOUN})")
-# Any other question word asks something of a document, not for documents ('依据哪个文件制定的，文号多少',
-# '各文件分别提了什么数字').
-_ASKS_SOMETHING = re.compile(r"什么|多少|哪|怎|如何|为何|为什么|是否|吗|呢|几")
-
-
-def asks_only_for_documents(folded: str) -> bool:
-    """The question names a kind of document ('文件', '规划', '指导原则') and asks nothing but which or how many:
-    '列出提到家庭医生的文件', '家庭医生相关的文件有几份'."""
-    return re.search(DOCUMENT_NOUN, folded) is not None and not _ASKS_SOMETHING.search(_COUNTING_DOCUMENTS.sub("", folded))
-
-
 class QuestionReader:
+    """Reads questions against one index's catalogue (made once per index generation, by the service)."""
+
     def __init__(self, index: SearchIndex, folded_document: Callable[[str], str], cache_dir: Path | None = None,
                  kind_of: KindOf | None = None):
         self.index = index
