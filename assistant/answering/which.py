@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import replace
 from typing import Callable
 
@@ -74,6 +75,11 @@ def is_verb(word: str) -> bool:
     return all(flag == "v" for flag in word_classes(word))
 
 
+def is_activity(word: str) -> bool:
+    """A word naming what is done ('防治', '建设', '接种'), as jieba tags it: verbs and verbal nouns only."""
+    return all(flag in ("v", "vn", "vd") for flag in word_classes(word))
+
+
 def is_noun(word: str) -> bool:
     return all(flag.startswith("n") and flag != "nr" or flag == "vn" and len(word) > 2 for flag in word_classes(word))
 
@@ -95,6 +101,43 @@ def _share_of_documents(phrase: str, context: AnswerContext, near: bool = False)
     if holding is None or len(context.documents) < MIN_DOCUMENTS:
         return None
     return len({s for s in holding & set(context.documents) if holds(context.folded_document(s))}) / len(context.documents)
+
+
+# A longer phrase, or more of them, describes what it looks for: its words, not others, are what is looked for.
+KINDRED_WORDS = 3
+KINDRED_PHRASES = 2
+
+
+def _kindred(understood: Understood, context: AnswerContext, stating: list, sides: list, share) -> list:
+    """Documents saying the topic in other words than the question's ('结核病防治' as '加强结核病等重大疾病防控',
+    '疫苗接种率' as '…免费接种23价肺炎球菌疫苗…确保接种率超80%'): a sentence holding every word of a short topic
+    but those naming an activity, what it is about, in a clause as close in meaning to the question
+    as one that says the topic in its words. The activity over it ('防治', '建设') may be worded otherwise;
+    what the activity is over may not ('孕产妇死亡率' is not said by '粗死亡率', '无菌保证水平' by '无菌状态').
+    Jieba's word classes are what tell an activity: its nouns are too unevenly tagged ('中医馆' j/ng, '接种率' l)
+    for a thing to be told by them."""
+    topic = understood.query.topic
+    if len(topic) > KINDRED_PHRASES or any(len(phrase.split()) > KINDRED_WORDS for phrase in topic):
+        return []
+    # all of them, generic or not ('无菌 保证 水平'); of two characters a word may stand inside another ('医养' in
+    # '中医养生') or be half a compound ('动物' of '动物 试验', which jieba tags an activity): a term of three or more
+    # that tells documents apart must be among them
+    things = [w for phrase in topic for w in phrase.split() if len(w) >= 2 and not is_activity(w)]
+    if not any(len(w) >= 3 and (share(w) or 0.0) <= GENERIC_SHARE for w in things):
+        return []
+    holds = lambda folded: any(all(w in sentence for w in things) for sentence in _SENTENCES.split(folded))  # noqa: E731
+    floor = min(s.hit.dense for s in stating)
+    found = []
+    for side in sides:
+        if side.hit is not None:
+            continue
+        hit = next(understood.hits_in(side.source, holds), None)
+        if hit is not None and hit.dense >= floor and hit.places_ok and (hit.years_ok or not understood.query.years):
+            found.append(replace(side, hit=hit))
+    return found
+
+
+_SENTENCES = re.compile(r"[。！？!?；;]")
 
 
 def _position(phrase: str, asked: tuple[str, ...]) -> int:
@@ -142,6 +185,8 @@ class WhichDocuments:
             if dropped >= len(droppable):
                 break
             dropped += 1
+        kindred = [] if named or not stating else _kindred(understood, context, stating, sides, share)
+        stating = stating + kindred
         # The documents that say it, the best match first; the silent ones named in the question after them.
         sides = sorted(stating, key=lambda s: -s.hit.score) + [s for s in sides if s.hit is None]
         lead = f"共有{len(stating)}份文件提到“{topic_words(understood.query)}”："
