@@ -46,3 +46,25 @@ def test_a_sentence_the_clause_repeats_is_quoted_once(question):
     quotes = [REPEATED[s:e] for s, e in best_sentences(query, REPEATED, 0, lambda term: 1.0)]
     assert quotes and len(quotes) == len(set(quotes)), quotes
     assert any("不少于100例" in q for q in quotes)
+
+
+# Asked what is required of a measured property, the sentence setting its bounds in figures is the requirement
+# itself; before, the quote ran out of room on how a range is established and left it out (a blind follow-up,
+# '那线性范围有啥要求？', on the 胰岛素 guideline, whose clause this is). Three wordings.
+LINEAR = ("3.线性范围与线性\n建立试剂线性范围所用的样本基质应尽可能与临床实际检测的样本相似，理想的样本为分析物浓度接近预期测定"
+          "上限的混合人血清，且应充分考虑多倍稀释对样本基质的影响。建立一种定量测定方法的线性范围时，需在预期测定范围内选择 "
+          "7—11 个浓度水平。例如，将预期测定范围加宽至 130%，在此范围内选择更多的浓度水平，然后依据实验结果逐渐减少数据点直至"
+          "表现出线性关系，确定线性范围。线性范围的下限不高于5.0mIU/L，线性范围的上限不低于 160mIU/L。\n线性可使用试剂盒校准品"
+          "进行验证，用双对数或其他适当的数学模型拟合，线性相关系数 r 应不低于 0.9900。")
+
+
+@pytest.mark.parametrize("question", [
+    "线性范围的要求是什么？",
+    "对试剂的线性范围有哪些规定？",
+    "线性范围要达到什么标准？",
+])
+def test_asked_for_a_requirement_the_sentence_bounding_it_in_figures_is_quoted(question):
+    folded = fold(question)
+    query = Query(folded, folded, "", (), (), (), tuple(tokens(folded)), asked=folded)
+    quotes = "".join(LINEAR[s:e] for s, e in best_sentences(query, LINEAR, 0, lambda term: 1.0))
+    assert "线性范围的下限不高于5.0mIU/L" in quotes, quotes

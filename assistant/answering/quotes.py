@@ -12,6 +12,10 @@ from assistant.textnorm import compact, fold, sentence_spans, tokens
 MAX_QUOTE_CHARS = 220
 TARGET_BONUS = 1.5
 _ASKS_TARGET = re.compile(r"目标|指标|达到|多少|几[个项家所名]|比例|比率")
+# A question asking what is required ('线性范围有啥要求'), and a sentence setting a bound in figures, the
+# requirement itself ('线性范围的下限不高于5.0mIU/L,上限不低于160mIU/L').
+_ASKS_REQUIREMENT = re.compile(r"要求|标准|规定")
+_BOUND = re.compile(r"(?:不[高低少多大小超]于|不超过|至少|[≥≤<>])\s*\d")
 _ASIDE = re.compile(r"\s*[(（][^()（）]*[)）][。.]?\s*")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _ENDS_SENTENCE = re.compile(r"[。！？!?；;]\s*$")
@@ -41,12 +45,15 @@ def best_sentences(query: Query, text: str, offset: int, idf: Idf) -> tuple[Span
     kept = [i for i in pool if query.focus and any(phrase_in(p, squashed[i]) for p in query.focus)]
     pool = kept or pool
     wants_target = bool(_ASKS_TARGET.search(query.folded))
+    wants_bound = not wants_target and bool(_ASKS_REQUIREMENT.search(query.asked or query.folded))
     scored = []
     for i in pool:
         start, end = spans[i]
         weight = sum(idf(t) for t in wanted & set(tokens(folded[i])))
-        if wants_target and (FIGURE.search(folded[i]) or _YEAR.search(folded[i])):
+        if wants_target and (FIGURE.search(folded[i]) or _YEAR.search(folded[i]) or _BOUND.search(folded[i])):
             weight *= TARGET_BONUS  # '…的目标是什么': the sentence that dates or counts it
+        elif wants_bound and _BOUND.search(folded[i]):
+            weight *= TARGET_BONUS
         if _ASIDE.fullmatch(folded[i]):
             weight /= 3  # '(疾病防控科牵头,各相关科室参与落实)': who is responsible, not what is done
         # a heading line alone ('（3）毒理学研究'); run together with the sentence under it, it is that sentence
