@@ -28,6 +28,8 @@ _DOCUMENT_KIND_WORDS = re.compile(r"(?:注册)?(?:技术)?(?:审查|审评)?(?:�
 _POINTING = re.compile(r"[哪几某该本此其些这那每各啥]|什么|多少")
 # Words before a subject that only point at it ('关于…', '那份…', '这类…')
 _SUBJECT_FRAME = re.compile(r"^(?:关于|对于|有关|那份|这份|那个|这个|那种|这种|这类|那类|该|各|一般)+")
+# An acronym naming a subject, perhaps before more of its name ('hpv核酸', 'gbs', 'smn1'): the head's last Latin run
+_ACRONYM = re.compile(r"([a-z]{2,}[0-9]*)[\u4e00-\u9fff]*$")
 MIN_WHOLE = 4  # characters of a whole head that name its document whatever else uses them
 SHARED_BY = 2  # a tail ending at least this many other titles is generic
 RARE_SHARE = 0.05  # a name used by more than this share of the documents' texts (and by more than 2) names none
@@ -75,6 +77,7 @@ class Catalogue:
     # of '…注册技术审查指导原则'), and every title's head ('轮状病毒抗原'): what subjects the collection covers
     kinds: frozenset[str] = frozenset()
     heads: tuple[str, ...] = ()
+    titles: Mapping[str, str] = field(default_factory=dict)  # each document's folded title, letters only
 
     @classmethod
     def of(cls, titles: Mapping[str, str]) -> "Catalogue":
@@ -95,26 +98,40 @@ class Catalogue:
         kinds = {kind for tail, n in tails.items() if n - 1 >= SHARED_BY
                  and len(kind := bare(_DOCUMENT_KIND_WORDS.sub("", tail))) >= MIN_KIND}
         return cls({part: next(iter(s)) for part, s in owners.items() if len(s) == 1}, wholes, frozenset(kinds),
-                   tuple(h for h in heads.values() if len(h) >= 2))
+                   tuple(h for h in heads.values() if len(h) >= 2), {s: bare(t) for s, t in titles.items()})
 
-    def unknown_subjects(self, text: str) -> list[str]:
+    def unknown_subjects(self, text: str, holding: Callable[[str], Iterable[str]] | None = None) -> list[str]:
         """Subjects of a kind the collection covers that no title is about: '诺如病毒抗原检测试剂' when the titles
         are about 轮状病毒抗原检测试剂 and others; '新冠病毒核酸检测试剂'. The subject is what stands before the kind
         ('诺如病毒抗原' + '检测试剂'); a title's head covers it when the head stands in it ('…起草了核酸扩增法' by
         核酸扩增法), or its first two characters stand in order in the head, as an abbreviation's do ('乙肝…' by
-        乙型肝炎…). A subject with a Latin letter or a digit, or of fewer than two characters, is not
-        judged (an acronym, a year, a place's plan: other checks read those)."""
+        乙型肝炎…). A subject named by an acronym ('hpv核酸检测试剂') is covered when a title of its kind, or the
+        text of a document so titled (`holding`: the documents whose folded text holds a word), writes it: 'gbs' is
+        the B群链球菌 guideline's; without `holding` it is not judged. A subject mixing other letters or digits
+        ('2019年…'), or of fewer than two characters, is not judged (other checks read those)."""
         letters, found = bare(text), []
         in_order = lambda pair, where: re.search(re.escape(pair[0]) + ".{0,3}" + re.escape(pair[1]), where)  # noqa: E731
         for kind in sorted(self.kinds, key=len, reverse=True):
             for m in re.finditer(re.escape(kind), letters):
                 head = _SUBJECT_FRAME.sub("", re.split(r"[的之和与及或]", letters[max(0, m.start() - MAX_SUBJECT):m.start()])[-1])
+                acronym = _ACRONYM.search(head)
+                if acronym:
+                    head = head[acronym.start():]
+                    if holding is not None and not self._writes(acronym.group(1), kind, holding) \
+                            and not any(head + kind in f for f in found):
+                        found.append(head + kind)
+                    continue
                 if len(head) < 2 or not all(is_cjk(ch) for ch in head) or _POINTING.search(head) \
                         or any(head + kind in f for f in found):
                     continue
                 if not any(h in head or in_order(head[:2], h) for h in self.heads):
                     found.append(head + kind)
         return found
+
+    def _writes(self, acronym: str, kind: str, holding: Callable[[str], Iterable[str]]) -> bool:
+        """Whether a title of the kind, or the text of a document so titled, writes the acronym."""
+        of_kind = {s for s, title in self.titles.items() if kind in title}
+        return any(acronym in self.titles[s] for s in of_kind) or any(s in of_kind for s in holding(acronym))
 
     def named_in(self, text: str, documents_using: Callable[[str], int], total: int) -> list[str]:
         """The documents `text` names, each by its longest name there, in the order they are named."""

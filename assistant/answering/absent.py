@@ -30,7 +30,8 @@ def not_held(reply: Answer, understood: Understood, documents: Mapping[str, Docu
     titles = [bare(fold(documents[s].title)) for s in understood.named if s in documents]
     uncovered = tuple(s for s in uncovered if not titles or any(s[-MIN_KIND:] in t for t in titles))
     if uncovered and not any(_subject_head(s) in quoted for s in uncovered):
-        return replace(reply, found=False, text="收录的文件中没有关于" + "、".join(f"“{s}”" for s in uncovered)
+        asked = [_as_asked(s, understood.question) for s in uncovered]
+        return replace(reply, found=False, text="收录的文件中没有关于" + "、".join(f"“{s}”" for s in asked)
                        + "的文件。" + _leads(reply))
     if not absent:
         return reply
@@ -43,6 +44,14 @@ def not_held(reply: Answer, understood: Understood, documents: Mapping[str, Docu
     if reply.found:  # still an answer, from other documents: said to be theirs
         return replace(reply, text=notice + "以下是收录的其他文件中的相关内容，不是该文件本身的规定：\n" + reply.text)
     return replace(reply, text=notice + reply.text)
+
+
+def _as_asked(subject: str, question: str) -> str:
+    """The subject with its Latin letters as the question writes them ('HPV核酸检测试剂', read folded as hpv…)."""
+    def spelt(m: re.Match) -> str:
+        found = re.search(re.escape(m.group()), question, re.IGNORECASE)
+        return found.group() if found else m.group()
+    return re.sub(r"[a-z0-9]+", spelt, subject)
 
 
 def _subject_head(subject: str) -> str:
