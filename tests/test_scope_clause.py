@@ -50,3 +50,17 @@ def test_the_first_part_stays_when_it_is_what_was_asked_or_the_runner_up_is_far_
     assert past_the_scope(far, [hit("一", SCOPE, 1.2), hit("二（三）", TOXICOLOGY, 1.0)], DOCUMENT, RARE) is None
     not_first = [hit("二（四）", PACKAGING, 1.2), hit("二（三）", TOXICOLOGY, 1.18)]
     assert past_the_scope(far, not_first, DOCUMENT, RARE) is None
+
+
+# A question asking about the first part itself, by a word of its heading ('…不适用于哪些…' of '一、适用范围'): that
+# part answers, though a runner-up holds another of the question's words (a blind question on the 柠檬酸消毒液 guideline
+# was answered from its 安全性研究, which says 适用血液透析机). Three wordings, on the real library.
+@pytest.mark.parametrize("question, document", [
+    ("人工韧带指导原则不适用于哪些产品？", "人工韧带"),
+    ("宫内节育器原则不适用于哪些产品？", "宫内节育器"),
+    ("口腔修复膜原则不适用于什么产品？", "口腔修复膜"),
+])
+def test_a_question_naming_the_first_parts_heading_is_answered_from_it(real_library, question, document):
+    answer = real_library.ask(question)
+    assert answer.found and document in answer.citations[0].document_title, answer.text
+    assert answer.citations[0].clause.path[-1].replace(" ", "").endswith("适用范围"), answer.citations[0].clause.label

@@ -122,7 +122,7 @@ def past_the_scope(query: Query, hits: Sequence[Hit], document: Document, idf: I
     names the product or the plan by ('透析机内部管路用的消毒液…'), not those of what is asked ('毒理学…试验').
     The runner-up must hold a telling word of the question that neither that part nor the title holds."""
     top = hits[0].clause
-    if top.label != "一" or top.part != 0 and top.parts > 1:
+    if top.label != "一" or top.part != 0 and top.parts > 1 or _asks_about_heading(query, top, idf):
         return None
     described = fold(top.text + document.title).replace(" ", "")
     asked = [t for t in query.content_terms if is_cjk(t[0]) and t not in described and idf(t) >= 2.0]
@@ -132,6 +132,19 @@ def past_the_scope(query: Query, hits: Sequence[Hit], document: Document, idf: I
         if any(t in fold(hit.clause.text).replace(" ", "") for t in asked):
             return hit
     return None
+
+
+HEADING_PAIR_IDF = 1.0  # '要求' (0.5 among guidelines and plans), '指导', '原则' name no part; '适用' (1.7) does
+
+
+def _asks_about_heading(query: Query, clause: Clause, idf: Idf) -> bool:
+    """The question names what the clause's heading names ('…不适用于哪些…' of '一、适用范围'): it asks about that
+    part itself, a telling pair of its heading's characters standing in the question (not one every question
+    may use: '要求' of '总体要求')."""
+    heading = re.sub(r"[^\u4e00-\u9fff]+", " ", fold(clause.path[-1] if clause.path else "")).split()
+    words = [w[i:i + 2] for w in heading for i in range(len(w) - 1)]
+    asked = query.asked or query.folded
+    return any(pair in asked and idf(pair) >= HEADING_PAIR_IDF for pair in words)
 
 
 def check_hit(query: Query, top: Hit, documents: dict[str, Document], idf: Idf, comparison: bool = False,
