@@ -59,6 +59,17 @@ def test_words_many_titles_or_texts_share_name_no_document(question):
     assert named(question) == []
 
 
+# A question pointing at a document by a word many texts use ('结核那份指导原则…' where plans write 结核病 too) names
+# it: before, the word named nothing, and the answer came from another guideline (a blind question). Three wordings.
+@pytest.mark.parametrize("question", ["罕见病那份原则对临床评价怎么要求？", "罕见病的这个指导原则讲了什么？", "关于罕见病那篇，注册申请人要准备什么？"])
+def test_a_common_word_names_the_document_a_question_points_at_by_it(question):
+    everywhere = lambda word: len(TITLES)  # noqa: E731  (every text uses it)
+    assert CATALOGUE.named_in(fold(question), everywhere, len(TITLES)) == ["e.docx"]
+    assert CATALOGUE.named_in(fold("罕见病的诊断有什么要求？"), everywhere, len(TITLES)) == []  # not pointed at
+    # pointed at by the end of another name: '…胶体金免疫层析分析仪那份' names no 分析仪 held
+    assert CATALOGUE.named_in(fold("眼科罕见病那份原则呢？"), everywhere, len(TITLES)) == []
+
+
 def test_two_characters_inside_a_title_are_a_common_word_not_a_name():
     catalogue = Catalogue.of({"g.md": fold("广东省母婴保健管理条例"), "t.txt": fold("某县卫生健康工作要点"), "n.txt": fold("某市卫生工作要点")})
     assert catalogue.named_in(fold("孕产妇系统管理率要达到多少？"), lambda word: 1, 3) == []
