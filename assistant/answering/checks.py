@@ -180,7 +180,8 @@ def check_hit(query: Query, top: Hit, documents: dict[str, Document], idf: Idf, 
         return Verdict(False, f"文件中未找到关于“{'、'.join(missing)}”的具体数字。")
     if query.indicators and not comparison and not vouched and not states_figure_of(query, top.clause.text,
                                                                     documents[top.clause.source].title,
-                                                                    " ".join(top.clause.path[:-1])):
+                                                                    " ".join(top.clause.path[:-1]),
+                                                                    documents[top.clause.source].text):
         unit = asked_unit(query.asked or query.folded)
         return Verdict(False, f"文件中未给出“{'、'.join(query.indicators)}”的具体数字" + (f"（{unit}）。" if unit else "。"))
     if not vouched and not year_supported(query, top, documents[top.clause.source], idf):

@@ -80,18 +80,27 @@ def asked_unit(question: str) -> str:
     return "时长" if _ASKS_DURATION.search(question) else ""
 
 
-def states_figure_of(query: Query, text: str, title: str, headings: str = "") -> bool:
+SUBJECT_LETTERS = 3  # a document writing letters this often is about what they name ('HBV' of the 乙型肝炎病毒 guideline)
+
+
+def states_figure_of(query: Query, text: str, title: str, headings: str = "", document: str = "") -> bool:
     """A figure question is answered by a sentence that names what is counted and states a value of it — in
     the unit asked, when one is ('缝合强度要达到多少N' is not answered by '…缝合强度（如需缝合）…').
 
     The nouns of the document's title name all of it, and those of the headings above the clause (a table
-    row's caption: '表1 已用于病毒清除研究的病毒举例') all of the clause, so a sentence need not repeat them."""
+    row's caption: '表1 已用于病毒清除研究的病毒举例') all of the clause, so a sentence need not repeat them;
+    so do Latin letters the `document` writes again and again."""
     unit = asked_unit(query.asked or query.folded).lower()
     asks_times = _ASKS_TIMES.search(query.asked or query.folded)
     named = title_readings(title) + "｜" + fold(headings).replace(" ", "")
     # Latin terms name what is measured as well as nouns do ('O2结合量', 'CV'), unless they name the document
     latin = [w for w in re.findall(r"[a-z][a-z0-9]{1,7}", query.asked or query.folded) if w not in named]
     own = [n for n in query.indicators if n not in named] + latin or list(query.indicators)
+    # 'HPV疫苗接种率' is not stated by a 疫苗接种率 of all: the value's sentence writes the letters, unless the
+    # document (`document`, its whole text) is about what they name
+    lettered = [w for w in latin if document.lower().count(w) < SUBJECT_LETTERS]
+    if lettered:
+        text = "".join(text[a:b] for a, b in sentence_spans(text) if any(w in fold(text[a:b]) for w in lettered))
     pattern = None
     if unit:
         units = _SAME_UNIT.get(unit, re.escape(unit))
