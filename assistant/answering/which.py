@@ -11,6 +11,7 @@ from assistant.answering.checks import aliased, own_topic
 from assistant.answering.mentions import alternatives, could_hold, phrase_in
 from assistant.answering.metadata import documents_given, reverse_answer
 from assistant.answering.sides import find_sides, sides_answer, topic_words
+from assistant.hits import Hit
 from assistant.models import Answer, Intent
 from assistant.query import word_classes
 from assistant.textnorm import is_cjk, tokens
@@ -127,13 +128,15 @@ def _kindred(understood: Understood, context: AnswerContext, stating: list, side
         return []
     holds = lambda folded: any(all(w in sentence for w in things) for sentence in _SENTENCES.split(folded))  # noqa: E731
     floor = min(s.hit.dense for s in stating)
-    found = []
-    for side in sides:
-        if side.hit is not None:
-            continue
-        hit = next(understood.hits_in(side.source, holds), None)
-        if hit is not None and hit.dense >= floor and hit.places_ok and (hit.years_ok or not understood.query.years):
-            found.append(replace(side, hit=hit))
+    # among the question's best candidates (ranking each other document's clauses cost 20–50 ms at 10⁴ parts)
+    silent = {s.source for s in sides if s.hit is None}
+    best: dict[str, Hit] = {}
+    for hit in understood.retrieval.ranked:
+        source = hit.clause.source
+        if source in silent and source not in best and hit.dense >= floor and hit.places_ok \
+                and (hit.years_ok or not understood.query.years) and holds(context.folded(hit.clause)):
+            best[source] = hit
+    found = [replace(side, hit=best[side.source]) for side in sides if side.source in best]
     return found
 
 
