@@ -13,10 +13,15 @@ CLAUSE = ("（3）毒理学研究\n建议至少开展急性经口毒性试验和
           "急性经口毒性试验应无毒性。微核试验应不致突变。")
 
 
-def quoted(question: str) -> str:
+def quoted_sentences(question: str, clause: str) -> list[str]:
+    """The sentences of `clause` quoted for `question`, every term weighing alike."""
     folded = fold(question)
     query = Query(folded, folded, "", (), (), (), tuple(tokens(folded)), asked=folded)
-    return "".join(CLAUSE[s:e] for s, e in best_sentences(query, CLAUSE, 0, lambda term: 1.0))
+    return [clause[s:e] for s, e in best_sentences(query, clause, 0, lambda term: 1.0)]
+
+
+def quoted(question: str) -> str:
+    return "".join(quoted_sentences(question, CLAUSE))
 
 
 @pytest.mark.parametrize("question", [
@@ -41,9 +46,7 @@ REPEATED = ("如果某种样本类型适用于多种样本前处理方法，应�
     "其他易混淆疾病的病例要多少例？",
 ])
 def test_a_sentence_the_clause_repeats_is_quoted_once(question):
-    folded = fold(question)
-    query = Query(folded, folded, "", (), (), (), tuple(tokens(folded)), asked=folded)
-    quotes = [REPEATED[s:e] for s, e in best_sentences(query, REPEATED, 0, lambda term: 1.0)]
+    quotes = quoted_sentences(question, REPEATED)
     assert quotes and len(quotes) == len(set(quotes)), quotes
     assert any("不少于100例" in q for q in quotes)
 
@@ -64,7 +67,5 @@ LINEAR = ("3.线性范围与线性\n建立试剂线性范围所用的样本基�
     "线性范围要达到什么标准？",
 ])
 def test_asked_for_a_requirement_the_sentence_bounding_it_in_figures_is_quoted(question):
-    folded = fold(question)
-    query = Query(folded, folded, "", (), (), (), tuple(tokens(folded)), asked=folded)
-    quotes = "".join(LINEAR[s:e] for s, e in best_sentences(query, LINEAR, 0, lambda term: 1.0))
+    quotes = "".join(quoted_sentences(question, LINEAR))
     assert "线性范围的下限不高于5.0mIU/L" in quotes, quotes
