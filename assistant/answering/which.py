@@ -10,7 +10,7 @@ from assistant.answering.base import AnswerContext, Understood, register
 from assistant.answering.checks import aliased, own_topic
 from assistant.answering.mentions import alternatives, could_hold, phrase_in
 from assistant.answering.metadata import documents_given, reverse_answer
-from assistant.answering.sides import find_sides, sides_answer, topic_words
+from assistant.answering.sides import Side, find_sides, sides_answer, topic_words
 from assistant.hits import Hit
 from assistant.models import Answer, Intent
 from assistant.query import word_classes
@@ -109,7 +109,8 @@ KINDRED_WORDS = 3
 KINDRED_PHRASES = 2
 
 
-def _kindred(understood: Understood, context: AnswerContext, stating: list, sides: list, share) -> list:
+def _kindred(understood: Understood, context: AnswerContext, stating: list[Side], sides: list[Side],
+             share: Callable[[str], float | None]) -> list[Side]:
     """Documents saying the topic in other words than the question's ('结核病防治' as '加强结核病等重大疾病防控',
     '疫苗接种率' as '…免费接种23价肺炎球菌疫苗…确保接种率超80%'): a sentence holding every word of a short topic
     but those naming an activity, what it is about, in a clause as close in meaning to the question
@@ -136,8 +137,7 @@ def _kindred(understood: Understood, context: AnswerContext, stating: list, side
         if source in silent and source not in best and hit.dense >= floor and hit.places_ok \
                 and (hit.years_ok or not understood.query.years) and holds(context.folded(hit.clause)):
             best[source] = hit
-    found = [replace(side, hit=best[side.source]) for side in sides if side.source in best]
-    return found
+    return [replace(side, hit=best[side.source]) for side in sides if side.source in best]
 
 
 _SENTENCES = re.compile(r"[。！？!?；;]")
