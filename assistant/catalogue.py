@@ -32,7 +32,7 @@ _SUBJECT_FRAME = re.compile(r"^(?:关于|对于|有关|那份|这份|那个|这�
 _ACRONYM = re.compile(r"([a-z]{2,}[0-9]*)[\u4e00-\u9fff]*$")
 # A demonstrative after a name pointing at a document by it ('结核那份', '罕见病器械的这个')
 _POINTED = re.compile(r"的?[那这][份个篇项]")
-_LEADS_TO_NAME = re.compile(r"(?:请问|关于|对于|有关)?")
+_LEADS_TO_NAME = frozenset({"", "请问", "关于", "对于", "有关"})  # all that may stand before such a name
 MIN_WHOLE = 4  # characters of a whole head that name its document whatever else uses them
 SHARED_BY = 2  # a tail ending at least this many other titles is generic
 RARE_SHARE = 0.05  # a name used by more than this share of the documents' texts (and by more than 2) names none
@@ -169,7 +169,7 @@ class Catalogue:
                 source = self.names.get(part)
                 # a word many texts use names no document, unless the question, starting with it, points at one by it
                 # ('结核那份指导原则…'; not '胶体金免疫层析分析仪那份…', naming another by the end of its name)
-                pointed = _POINTED.match(text, end) and _LEADS_TO_NAME.fullmatch(text[:start])
+                pointed = _POINTED.match(text, end) and text[:start] in _LEADS_TO_NAME
                 if source is None or documents_using(part) > max(2, RARE_SHARE * total) and not pointed:
                     continue
                 found.append((source, start, end))

@@ -11,7 +11,7 @@ from assistant.answering.mentions import could_hold, phrase_in
 from assistant.models import Clause, Document
 from assistant.query import ASKS_FIGURE, MEASURE_END, Query
 from assistant.hits import Hit, Retrieval
-from assistant.textnorm import fold, is_cjk, sentence_spans
+from assistant.textnorm import fold, is_cjk, sentence_spans, tokens
 
 # Below this fused score the best clause is unrelated (calibrated on the odd-numbered half of the
 # evaluation set; on-topic but unanswerable questions score higher and are caught by the other
@@ -141,10 +141,9 @@ def _asks_about_heading(query: Query, clause: Clause, idf: Idf) -> bool:
     """The question names what the clause's heading names ('…不适用于哪些…' of '一、适用范围'): it asks about that
     part itself, a telling pair of its heading's characters standing in the question (not one every question
     may use: '要求' of '总体要求')."""
-    heading = re.sub(r"[^\u4e00-\u9fff]+", " ", fold(clause.path[-1] if clause.path else "")).split()
-    words = [w[i:i + 2] for w in heading for i in range(len(w) - 1)]
+    pairs = [t for t in tokens(fold(clause.path[-1] if clause.path else "")) if len(t) == 2 and all(map(is_cjk, t))]
     asked = query.asked or query.folded
-    return any(pair in asked and idf(pair) >= HEADING_PAIR_IDF for pair in words)
+    return any(pair in asked and idf(pair) >= HEADING_PAIR_IDF for pair in pairs)
 
 
 def check_hit(query: Query, top: Hit, documents: dict[str, Document], idf: Idf, comparison: bool = False,

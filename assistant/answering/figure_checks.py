@@ -98,7 +98,8 @@ def states_figure_of(query: Query, text: str, title: str, headings: str = "", do
     own = [n for n in query.indicators if n not in named] + latin or list(query.indicators)
     # 'HPV疫苗接种率' is not stated by a 疫苗接种率 of all: the value's sentence writes the letters, unless the
     # document (`document`, its whole text) is about what they name
-    lettered = [w for w in latin if document.lower().count(w) < SUBJECT_LETTERS]
+    lowered = document.lower() if latin else ""
+    lettered = [w for w in latin if lowered.count(w) < SUBJECT_LETTERS]
     if lettered:
         text = "".join(text[a:b] for a, b in sentence_spans(text) if any(w in fold(text[a:b]) for w in lettered))
     pattern = None

@@ -45,14 +45,14 @@ def best_sentences(query: Query, text: str, offset: int, idf: Idf) -> tuple[Span
     kept = [i for i in pool if query.focus and any(phrase_in(p, squashed[i]) for p in query.focus)]
     pool = kept or pool
     wants_target = bool(_ASKS_TARGET.search(query.folded))
-    wants_bound = not wants_target and bool(_ASKS_REQUIREMENT.search(query.asked or query.folded))
+    wants_bound = wants_target or bool(_ASKS_REQUIREMENT.search(query.asked or query.folded))
     scored = []
     for i in pool:
         start, end = spans[i]
         weight = sum(idf(t) for t in wanted & set(tokens(folded[i])))
-        if wants_target and (FIGURE.search(folded[i]) or _YEAR.search(folded[i]) or _BOUND.search(folded[i])):
-            weight *= TARGET_BONUS  # '…的目标是什么': the sentence that dates or counts it
-        elif wants_bound and _BOUND.search(folded[i]):
+        # '…的目标是什么': the sentence that dates or counts it; '…有啥要求': the one bounding it in figures
+        if wants_target and (FIGURE.search(folded[i]) or _YEAR.search(folded[i])) \
+                or wants_bound and _BOUND.search(folded[i]):
             weight *= TARGET_BONUS
         if _ASIDE.fullmatch(folded[i]):
             weight /= 3  # '(疾病防控科牵头,各相关科室参与落实)': who is responsible, not what is done

@@ -78,7 +78,8 @@ class QuestionReader:
         topic, intent = self._asked(question, query, named, shared)
         return Understanding(question, query, topic, intent, tuple(named), tuple(pinned),
                              tuple(tuple(group) for group in shared), tuple(incidental), tuple(unknown), tuple(absent),
-                             tuple(self._catalogue.unknown_subjects(fold(question), self.features.containing)), self._off_topic(query), scope)
+                             tuple(self._catalogue.unknown_subjects(fold(question), self.features.containing)),
+                             self._off_topic(query), scope)
 
     def _asked(self, question: str, query: Query, named: list[str], shared: list[list[str]]
                ) -> tuple[tuple[str, ...], Intent]:
