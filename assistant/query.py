@@ -4,12 +4,13 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Callable
 
 from assistant import followups  # follow-ups read this module's words at call time: imported as a module
 from assistant.place_spellings import Spellings, cached_spellings, pinyin
-from assistant.textnorm import fold, tokens
+from assistant.textnorm import chinese_number, fold, tokens
+from assistant.asks import DOCUMENT_NOUN, Asks, read_asks
 
 _CN_NUM = "一二三四五六七八九十百零〇两"
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -45,10 +46,13 @@ class Query:
     def cross_lingual(self) -> bool:
         return bool(self.translations)
 
+    @cached_property
+    def asks(self) -> Asks:
+        """What its wording asks for besides its subject (asks.read_asks), read once."""
+        return read_asks(self.folded, self.asked or self.folded)
+
 
 # '哪些文件提到了…' asks the whole collection: it leans on no earlier turn's place.
-# What staff call a document when they ask which ones say something: the generic words and the kinds of document.
-DOCUMENT_NOUN = r"(?:文件|文档|材料|文章|报告|计划|方案|规划|规定|条例|通知|办法|(?:(?:注册)?(?:技术)?(?:审查)?指导)?原则|指南|规范)"
 # Asking for several documents: '哪些文件…', '哪几份技术审查指导原则…', '…的指导原则有哪些'.
 # 份 counts documents, so '…的有哪几份？', '是哪两份' ask for documents whatever else they name.
 # The document noun may close the question ('…的体外诊断试剂指导原则都有哪些？') or be qualified ('哪些器械的指导原则').
@@ -95,19 +99,6 @@ def clause_references(folded: str) -> tuple[str, ...]:
     if parents and items and 0 <= folded.find(parents[0].strip("（）")) < folded.rfind(items[-1]):
         refs.insert(0, parents[0] + items[-1])
     return tuple(dict.fromkeys(refs))
-
-
-def chinese_number(n: int) -> str:
-    """20 → 二十, 105 → 一百零五 (how articles are numbered)."""
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
-    hundreds, rest = divmod(n, 100)
-    tail = "" if rest == 0 else ("零" + digits[rest] if rest < 10 else chinese_number(rest) if rest >= 20 else "一" + chinese_number(rest))
-    return digits[hundreds] + "百" + tail
 
 
 # A year as staff abbreviate it ('22年的目标', '心脑血管病死亡率30年要降到多少'): 19–35 before 年, not a span of

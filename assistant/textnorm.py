@@ -83,6 +83,19 @@ _CN_SMALL = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"万": 10_000, "亿": 100_000_000}
 
 
+def chinese_number(n: int) -> str:
+    """20 → 二十, 105 → 一百零五 (how articles are numbered)."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+    hundreds, rest = divmod(n, 100)
+    tail = "" if rest == 0 else ("零" + digits[rest] if rest < 10 else chinese_number(rest) if rest >= 20 else "一" + chinese_number(rest))
+    return digits[hundreds] + "百" + tail
+
+
 def chinese_integer(written: str) -> int:
     """十八 -> 18, 一百二十 -> 120, 三万五千 -> 35000, 一亿三千万 -> 130000000, 二〇二五 -> 2025."""
     if not any(c in written for c in "十百千万亿"):

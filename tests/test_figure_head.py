@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.figure_checks import asked_unit, asks_event_duration, states_figure_of, valued_noun
+from assistant.answering.figure_checks import asks_event_duration, states_figure_of, valued_noun
+from assistant.asks import asked_unit
 from assistant.query import ASKS_FIGURE, Query, figure_nouns
 from assistant.textnorm import fold
 

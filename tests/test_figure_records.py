@@ -372,8 +372,9 @@ def test_a_named_document_saying_a_word_glossed_alike_is_not_silent(word, alike,
 def test_a_clause_stating_another_age_group_does_not_answer_the_age_asked(question, clause, other):
     """Learnt from a blind question ('65岁及以上老年人健康管理率的目标是多少' answered with the 60岁 population)."""
     from assistant.answering.figure_checks import of_another_age
+    from assistant.asks import read_asks
 
-    assert of_another_age(question, clause) == other
+    assert of_another_age(read_asks(question, question), clause) == other
 
 
 def test_a_figure_asked_of_every_document_says_whose_each_plan_is(shared_assistant):

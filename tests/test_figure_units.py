@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.figure_checks import asked_unit, states_figure_of
+from assistant.answering.figure_checks import states_figure_of
+from assistant.asks import asked_unit
 from assistant.query import Query
 from assistant.textnorm import fold
 

@@ -14,6 +14,7 @@ import pytest
 
 from assistant.answering.mentions import phrase_in
 from assistant.answering.figure_checks import of_another_level
+from assistant.asks import read_asks
 from assistant.textnorm import fold
 
 GUIZHOU = ("推动9 个市(州)、贵安新区新建三级老年病医院,鼓励二级以上综合医院设立老年病科。推动建设一批安宁疗护中心。"
@@ -50,7 +51,7 @@ def test_no_document_is_said_to_mention_what_none_of_its_sentences_says(shared_a
     ("省级区域医疗中心建几个？", "建设9个区域医疗中心。", ""),  # the clause states no level: nothing to tell
 ])
 def test_a_figure_of_another_administrative_level_answers_nothing(question, clause, other):
-    assert of_another_level(fold(question), clause) == other
+    assert of_another_level(read_asks(fold(question), fold(question)), clause) == other
 
 
 @pytest.mark.parametrize("question", [

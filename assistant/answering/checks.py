@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Mapping, Sequence
 
-from assistant.answering.figure_checks import (YEAR_IN_TEXT, asked_unit, asks_event_duration, of_another_age,
+from assistant.answering.figure_checks import (YEAR_IN_TEXT, asks_event_duration, of_another_age,
                                                of_another_level, short_form_in, states_figure_of, title_readings)
 from assistant.answering.mentions import could_hold, phrase_in
 from assistant.models import Clause, Document
@@ -166,11 +166,10 @@ def check_hit(query: Query, top: Hit, documents: dict[str, Document], idf: Idf, 
         return Verdict(False, NOT_FOUND)  # none of the English question's words, in Chinese, is in the clause
     if query.indicators and not comparison and not _STATES_FIGURE.search(top.clause.text):
         return Verdict(False, f"文件中未给出“{'、'.join(query.indicators)}”的具体数字。")
-    other_age = query.indicators and not comparison and of_another_age(query.asked or query.folded, top.clause.text)
+    other_age = query.indicators and not comparison and of_another_age(query.asks, top.clause.text)
     if other_age:  # '65岁及以上老年人健康管理率' is not answered by '60 岁及以上老年人口达 2.49 亿'
         return Verdict(False, f"文件中未给出{other_age}岁人群的这项数字。")
-    other_level = query.indicators and not comparison and of_another_level(query.asked or query.folded,
-                                                                            top.clause.text)
+    other_level = query.indicators and not comparison and of_another_level(query.asks, top.clause.text)
     if other_level:  # '几个县级区域医疗次中心' is not answered by '…建设省级区域医疗中心'
         return Verdict(False, f"文件中未给出{other_level}的这项数字。")
     missing = [] if asks_event_duration(query) else missing_indicators(query, top, documents[top.clause.source],
@@ -181,7 +180,7 @@ def check_hit(query: Query, top: Hit, documents: dict[str, Document], idf: Idf, 
                                                                     documents[top.clause.source].title,
                                                                     " ".join(top.clause.path[:-1]),
                                                                     documents[top.clause.source].text):
-        unit = asked_unit(query.asked or query.folded)
+        unit = query.asks.unit
         return Verdict(False, f"文件中未给出“{'、'.join(query.indicators)}”的具体数字" + (f"（{unit}）。" if unit else "。"))
     if not vouched and not year_supported(query, top, documents[top.clause.source], idf):
         return Verdict(False, f"文件中未找到{'、'.join(query.years)}年的这项内容。")

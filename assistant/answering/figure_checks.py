@@ -8,6 +8,7 @@ from typing import Callable, Iterator, Sequence
 
 from assistant.query import Query, scope_noun, word_classes, word_flags
 from assistant.textnorm import fold, sentence_spans, tokens
+from assistant.asks import Asks
 
 YEAR_IN_TEXT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
@@ -29,12 +30,7 @@ def _short_of_one(word: str) -> re.Pattern:
     return re.compile("|".join(re.escape(word[:i]) + "." + re.escape(word[i:]) for i in range(1, len(word))))
 
 
-# The unit a figure question asks in: the measure word or symbol right after 多少/几 ('多少N', '几年', '多少例',
-# '多少CFU/mL'); a closed class of Chinese measure words, or Latin letters and symbols.
-# Counting words (个/家/所/名/人/例 …) stand for one another ('多少家' is answered by '40 个'), so only units of
-# measure and of time are held to.
-_ASKED_UNIT = re.compile(r"(?<!哪)(?:多少|几)\s*([A-Za-zμµ°℃%‰/]+(?:/[A-Za-z]+)?|小时|分钟|[毫微纳厘千]?[克升米]|"
-                         r"[千兆]?帕|牛顿?|[级岁倍年天月周元克升米度秒])")
+# A unit asked (asks.asked_unit) and the ways documents write it.
 _SAME_UNIT = {"度": "度|℃|°c", "%": "%|％", "年": "年", "天": "天|日|d\\b", "周": "周", "月": "个?月",
               "牛": "牛|n(?![a-z])", "牛顿": "牛|n(?![a-z])", "帕": "帕|pa", "千帕": "千帕|kpa", "兆帕": "兆帕|mpa",
               "毫米": "毫米|mm", "厘米": "厘米|cm", "微米": "微米|μm|µm|um", "纳米": "纳米|nm", "毫升": "毫升|ml",
@@ -48,7 +44,6 @@ _VALUE = re.compile(r"(?<![\d.A-Za-z（(〔第/-])(?:\d+(?:\.\d+)?(?![\d）)〕]
                     r"(?=\s*(?:[个家所名项张人岁倍成年周天日例份种类台床元]|次(?!性)|月|级(?![及以医甲乙综专中公妇]))))")
 # A count of repetitions ('重复检测20次', '至少3遍'): how a test is run, not a value of what is measured.
 _REPEATS = re.compile(r"\s*[次遍](?!性)")
-_ASKS_TIMES = re.compile(r"(?:多少|几)\s*[次遍]")
 
 # A heading's number opening a sentence ('2.2.2力学强度…', '3.1.2性能指标'), or standing in it as a reference
 # ('见4.1.3'): a place in the outline, never a value of anything.
@@ -67,19 +62,6 @@ def _without_numbers(quoted: re.Match) -> str:
     return re.sub(r"[\d.+%]+|[一二三四五六七八九十百千万两]+(?=[个项年类])", "", quoted.group())
 
 
-# A unit per volume or mass written with a Chinese count ('多少孢子/mL', '多少拷贝/mL'): the count and the measure.
-_ASKED_RATE = re.compile(r"(?<!哪)(?:多少|几)\s*([\u4e00-\u9fff]{1,3}\s*/\s*[A-Za-zμµ]+)")
-# How long ('多久', '多长时间'): answered in any unit of time.
-_ASKS_DURATION = re.compile(r"多久|多长(?:时间|时期)|多少(?:时间|天数)")
-
-
-def asked_unit(question: str) -> str:
-    match = _ASKED_RATE.search(question) or _ASKED_UNIT.search(question)
-    if match:
-        return match.group(1).replace(" ", "")
-    return "时长" if _ASKS_DURATION.search(question) else ""
-
-
 SUBJECT_LETTERS = 3  # a document writing letters this often is about what they name ('HBV' of the 乙型肝炎病毒 guideline)
 
 
@@ -90,11 +72,11 @@ def states_figure_of(query: Query, text: str, title: str, headings: str = "", do
     The nouns of the document's title name all of it, and those of the headings above the clause (a table
     row's caption: '表1 已用于病毒清除研究的病毒举例') all of the clause, so a sentence need not repeat them;
     so do Latin letters the `document` writes again and again."""
-    unit = asked_unit(query.asked or query.folded).lower()
-    asks_times = _ASKS_TIMES.search(query.asked or query.folded)
+    unit = query.asks.unit.lower()
+    asks_times = query.asks.times
     named = title_readings(title) + "｜" + fold(headings).replace(" ", "")
     # Latin terms name what is measured as well as nouns do ('O2结合量', 'CV'), unless they name the document
-    latin = [w for w in re.findall(r"[a-z][a-z0-9]{1,7}", query.asked or query.folded) if w not in named]
+    latin = [w for w in query.asks.latin if w not in named]
     own = [n for n in query.indicators if n not in named] + latin or list(query.indicators)
     # 'HPV疫苗接种率' is not stated by a 疫苗接种率 of all: the value's sentence writes the letters, unless the
     # document (`document`, its whole text) is about what they name
@@ -150,9 +132,9 @@ VALUED_REACH = 6  # characters between a noun and the figure word asked of it: '
 def asks_event_duration(query: Query) -> bool:
     """'多长时间能赶到现场', '闭经多久…取出': how long something takes, not the value of a noun. Its words are
     the event's, which a document words its own way; any of them beside a time answers it."""
-    question = query.asked or query.folded
-    if asked_unit(question) != "时长":
+    if query.asks.unit != "时长":
         return False
+    question = query.asked or query.folded
     figure = _FIGURE_WORD.search(question)
     after = question[figure.end():figure.end() + VALUED_REACH] if figure else ""
     verb_after = any(flag.startswith("v") and word not in _LINKING for word, flag in word_flags(after))
@@ -199,10 +181,10 @@ def title_readings(title: str) -> str:
 _AGE = re.compile(r"(?<![\d.])(\d{1,3})\s*岁")
 
 
-def of_another_age(question: str, clause_text: str) -> str:
+def of_another_age(asks: Asks, clause_text: str) -> str:
     """The age group the question asks ('65'), when the clause states ages and not that one; else ''. An age group
     is a scope, as a place or a year is: a figure for 60岁及以上 is not one for 65岁及以上."""
-    asked = set(_AGE.findall(question))
+    asked = set(asks.ages)
     stated = set(_AGE.findall(fold(clause_text)))
     return sorted(asked)[0] if asked and stated and not asked & stated else ""
 
@@ -210,9 +192,9 @@ def of_another_age(question: str, clause_text: str) -> str:
 _LEVEL = re.compile(r"(?:国家|省|市|县|区|乡|镇|村)级")
 
 
-def of_another_level(question: str, clause_text: str) -> str:
+def of_another_level(asks: Asks, clause_text: str) -> str:
     """The administrative level the question asks ('县级'), when the clause states levels and not that one; else
     ''. A level is a scope, as an age group is."""
-    asked = set(_LEVEL.findall(question))
+    asked = set(asks.levels)
     stated = set(_LEVEL.findall(fold(clause_text)))
     return sorted(asked)[0] if asked and stated and not asked & stated else ""

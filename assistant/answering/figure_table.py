@@ -10,7 +10,7 @@ from assistant.answering.figure_records import (NAMED_SHARE, asked_kind, hit_hol
                                                 topic_phrases,
                                                 statement, value_sentence, years_asked)
 from assistant.models import Answer, AnswerItem, Citation, Intent
-from assistant.query import DOCUMENT_NOUN
+from assistant.asks import DOCUMENT_NOUN
 from assistant.targets import Target
 from assistant.textnorm import fold
 

@@ -64,7 +64,7 @@ def quoted_answer(understood: Understood, context: AnswerContext, intent: Intent
         verdict = judge(retrieval, documents, idf)
     quoting = answering_hits(retrieval) if verdict.found else []
     lead_in = _lead_in_over(quoting[0], understood, context) \
-        if len(quoting) == 1 and intent is not Intent.FIGURE and _ASKS_LIST.search(understood.query.folded) else None
+        if len(quoting) == 1 and intent is not Intent.FIGURE and understood.query.asks.several else None
     if lead_in is not None:  # the list an item belongs to, asked for by the words of its lead-in
         retrieval = replace(retrieval, hits=tuple(lead_in if h is quoting[0] else h for h in retrieval.hits))
         quoting = [lead_in]
@@ -143,8 +143,6 @@ def not_set(understood: Understood, context: AnswerContext, reading) -> Answer |
 MAX_LEAD_IN_ITEMS = 12
 
 
-_ASKS_LIST = re.compile(r"哪些|哪几|包括什么|包含什么|都有什么|有哪")  # several things asked for, not one
-
 
 def _lead_in_over(hit: Hit, understood: Understood, context: AnswerContext) -> Hit | None:
     """The lead-in of the list an item stands in ('…应提交前期研究资料以及需沟通交流的问题，可包含：' over '6.需沟通
@@ -177,15 +175,13 @@ def lead_in_items(quoted: Citation, context: AnswerContext) -> list[Citation]:
 _TABLE_CAPTION = re.compile(r"^(?:附\s*)?表\s*\d+(?:\s|$)")
 
 
-_NAMED_NUMBER = re.compile(r"第\s*[\d一二三四五六七八九十百]+\s*[条项点]")
-
 
 def missing_clause(understood: Understood, context: AnswerContext) -> str:
     """'云州方案的第25条是什么' when no clause of the one named document is so numbered: say so."""
-    asked = _NAMED_NUMBER.search(understood.query.folded)
+    asked = understood.query.asks.numbered_clause
     if not asked or len(understood.named) != 1 or any(h.exact for h in understood.retrieval.hits):
         return ""
-    return f"《{context.documents[understood.named[0]].title}》中没有{asked.group()}。"
+    return f"《{context.documents[understood.named[0]].title}》中没有{asked}。"
 
 
 def not_mentioned(understood: Understood, silent: list[str], context: AnswerContext) -> Verdict:

@@ -6,7 +6,7 @@ import re
 from typing import Mapping, Sequence
 
 from assistant.answering.base import AnswerContext, Understood, numbered_lines, register, target_document
-from assistant.understanding.intent import asks_published_documents, metadata_fields, names_document_number
+from assistant.understanding.intent import names_document_number
 from assistant.answering.parts import joined
 from assistant.models import META_NAMES, Answer, AnswerItem, Citation, Clause, Document, Intent, MetaField
 from assistant.textnorm import fold
@@ -54,7 +54,8 @@ def documents_given(understood: Understood, documents: Mapping[str, Document]) -
     issuers = {s: d for s, d in documents.items() if d.issuer and _squash(d.issuer) in _squash(folded)}
     if issuers:
         return next(iter(issuers.values())).issuer, sorted(issuers)
-    if understood.query.years and (asks_published_documents(folded) or "date" in metadata_fields(folded)):
+    asks = understood.query.asks
+    if understood.query.years and (asks.published_documents or "date" in asks.fields):
         month = _MONTH.search(folded)
         if month:  # '哪一份是2019年5月印发的': of that month
             year, number = month.group(1), int(month.group(2))
@@ -132,12 +133,12 @@ class Metadata:
         given = documents_given(understood, context.documents)
         if given is not None:
             return reverse_answer(understood, context, *given)
-        fields = metadata_fields(understood.query.folded)
+        fields = understood.query.asks.fields
         if len(understood.named) > 1 and fields:  # '三部条例各自的施行日期是？': each document's own
             return joined(understood.question, [forward_answer(understood, context, s, fields) for s in understood.named])
         source = target_document(understood)
         if source is None:
             return None
-        if not fields and asks_published_documents(understood.query.folded):  # '木垒9月14日发布的是什么材料'
+        if not fields and understood.query.asks.published_documents:  # '木垒9月14日发布的是什么材料'
             fields = ("title", "issuer", "date")
         return forward_answer(understood, context, source, fields)

@@ -5,22 +5,18 @@ knows works alike: 一、/（一）/1./group headings/第X章/第X条/Markdown h
 """
 from __future__ import annotations
 
-import re
 from typing import Sequence
 
 from assistant.catalogue import names_document
 from assistant.answering.base import (
     AnswerContext, Understood, children, is_table_row, numbered_lines, register, target_document,
 )
-from assistant.understanding.intent import WHOLE_STRUCTURE
 from assistant.answering.quotes import heading_span
 from assistant.models import Answer, AnswerItem, Clause, Intent
-from assistant.query import chinese_number
 from assistant.labels import label_matches
-from assistant.textnorm import fold
+from assistant.textnorm import chinese_number, fold
+from assistant.asks import Asks
 
-_CN = "一二三四五六七八九十百零〇两"
-_ORDINAL_PART = re.compile(rf"第([{_CN}]+|\d{{1,3}})大?(部分|章|编)")
 # What a part is called ('各章标题是什么', '每部分的名称'): the parts are asked for, no heading named by these words.
 _PARTS_NAMED = frozenset({"标题", "名称", "题目", "名字", "小标题"})
 STRONG = 1.0  # a heading that holds every word of the question is the one asked about …
@@ -41,15 +37,14 @@ def item_text(clause: Clause) -> str:
     return head
 
 
-def ordinal_part(folded: str, outline: Sequence[Clause]) -> tuple[str, Clause | None] | None:
+def ordinal_part(asks: Asks, outline: Sequence[Clause]) -> tuple[str, Clause | None] | None:
     """'第三部分' / '第2章': (how it was asked, the top-level clause so numbered or None); None if not asked."""
-    m = _ORDINAL_PART.search(folded)
-    if not m:
+    if asks.ordinal_part is None:
         return None
-    number = chinese_number(int(m.group(1))) if m.group(1).isdigit() else m.group(1)
+    asked, number = asks.ordinal_part
     wanted = {number, f"第{number}章", f"第{number}编"}
     top = [c for c in outline if len(c.path) == 1 and c.label in wanted]
-    return m.group(), (top[0] if top else None)
+    return asked, (top[0] if top else None)
 
 
 def heading_match(words: Sequence[str], clause: Clause, outline: Sequence[Clause], counts: set[int] = frozenset()) -> float:
@@ -65,17 +60,6 @@ def heading_match(words: Sequence[str], clause: Clause, outline: Sequence[Clause
     in_parts = sum(sum(w in p for w in words) / len(words) for p in parts) / len(parts) if parts else 0.0
     best = max(in_own, in_parts)
     return min(1.0, 2 * best) if len(parts) in counts else best
-
-
-def named_counts(folded: str, title: str = "") -> set[int]:
-    """Counts a question names: '哪八个' → {8}, '18项重点工程' → {18}; not those of the title ('八大工程')."""
-    found = set()
-    for m in re.finditer(rf"(\d{{1,3}}|[{_CN}]{{1,3}})\s*[项个条大类]", folded):
-        if folded[m.start(): m.end() + 2] in title:
-            continue
-        number = m.group(1)
-        found |= {int(number)} if number.isdigit() else {n for n in range(1, 100) if chinese_number(n) == number}
-    return found
 
 
 def asked_heading(understood: Understood, title: str, outline: Sequence[Clause],
@@ -96,23 +80,23 @@ def asked_heading(understood: Understood, title: str, outline: Sequence[Clause],
     # words the document's name (its title, its file: '那份扫描件', '年第32号通告附件') does not explain
     names = [fold(title), *(fold(s) for s in understood.named)]
     own = [w for w in words if not names_document(w, names) and w not in _PARTS_NAMED]
-    if not own and WHOLE_STRUCTURE.search(query.folded):  # '八大工程行动计划分哪几部分': the whole of it
+    if not own and query.asks.whole_structure:  # '八大工程行动计划分哪几部分': the whole of it
         return None
     if not own and of_document:
         return None
     parents = [c for c in outline if len(children(outline, c)) >= 2]
     if not own:
-        counted = [c for c in parents if len(children(outline, c)) in named_counts(query.folded)]
+        counted = [c for c in parents if len(children(outline, c)) in query.asks.counted()]
         if len(counted) == 1:
             return counted[0]
-    counts = named_counts(query.folded, fold(title))
+    counts = query.asks.counted(fold(title))
     # Words the title does not explain decide which heading is meant; without them, all words must fit.
     wanted, enough = (own, LOOSE) if own else (words, STRONG)
     scored = sorted(((heading_match(wanted, c, outline, counts), -i, c) for i, c in enumerate(parents)),
                     key=lambda s: s[:2])
     if scored and scored[-1][0] >= enough:
         return scored[-1][2]
-    whole = not own or WHOLE_STRUCTURE.search(query.folded)
+    whole = not own or query.asks.whole_structure
     return None if whole else ""
 
 
@@ -194,7 +178,7 @@ class Outline:
         refs = understood.query.clause_refs
         if any(label_matches(c.label, ref) and not children(outline, c) for ref in refs for c in outline):
             return None  # '第四部分的（三）是什么': one clause, quoted by the look-up
-        ordinal = ordinal_part(understood.query.folded, outline)
+        ordinal = ordinal_part(understood.query.asks, outline)
         if ordinal is not None:
             asked, part = ordinal
             if part is None:

@@ -11,10 +11,8 @@ from assistant.textnorm import compact, fold, sentence_spans, tokens
 
 MAX_QUOTE_CHARS = 220
 TARGET_BONUS = 1.5
-_ASKS_TARGET = re.compile(r"目标|指标|达到|多少|几[个项家所名]|比例|比率")
-# A question asking what is required ('线性范围有啥要求'), and a sentence setting a bound in figures, the
-# requirement itself ('线性范围的下限不高于5.0mIU/L,上限不低于160mIU/L').
-_ASKS_REQUIREMENT = re.compile(r"要求|标准|规定")
+# A sentence setting a bound in figures: the requirement a question asks about ('线性范围有啥要求' is answered by
+# '线性范围的下限不高于5.0mIU/L,上限不低于160mIU/L').
 _BOUND = re.compile(r"(?:不[高低少多大小超]于|不超过|至少|[≥≤<>])\s*\d")
 _ASIDE = re.compile(r"\s*[(（][^()（）]*[)）][。.]?\s*")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
@@ -44,8 +42,8 @@ def best_sentences(query: Query, text: str, offset: int, idf: Idf) -> tuple[Span
     squashed = [re.sub(r"\s+", "", f) for f in folded]
     kept = [i for i in pool if query.focus and any(phrase_in(p, squashed[i]) for p in query.focus)]
     pool = kept or pool
-    wants_target = bool(_ASKS_TARGET.search(query.folded))
-    wants_bound = wants_target or bool(_ASKS_REQUIREMENT.search(query.asked or query.folded))
+    wants_target = query.asks.target
+    wants_bound = wants_target or query.asks.requirement
     scored = []
     for i in pool:
         start, end = spans[i]

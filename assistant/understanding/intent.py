@@ -23,7 +23,9 @@ import re
 from typing import Sequence
 
 from assistant.models import Intent
-from assistant.query import ACROSS, ASKS_FIGURE, DOCUMENT_NOUN, Query
+from assistant.query import ACROSS, ASKS_FIGURE, Query
+from assistant.asks import (CONTENTS, DOCUMENT_NOUN, PUBLISH, WHICH_DOCUMENT, asks_published_documents,
+                               metadata_fields, publishing)
 
 _GREETING = re.compile(
     r"你好|您好|哈喽|嗨|早上好|下午好|晚上好|在吗|谢谢|多谢|感谢|谢了|辛苦了|再见|拜拜|好的|明白了|"
@@ -34,38 +36,8 @@ _ABOUT_ASSISTANT = re.compile(
     r"帮助|能问(些)?什么|可以问(些)?什么|what can you do|what (can|should) i ask|who are you|how (do i|to) use|\bhelp\b"
 )
 
-_PUBLISH = r"(发布|印发|发的|出的|下发|制定|出台|发文|颁布|公布|通过|签发|成文)"
-META_CUES = {
-    "issuer": re.compile(rf"(哪个|哪家|什么|哪些|哪一个)(单位|部门|机关|机构)[^。？?]{{0,4}}{_PUBLISH}|谁{_PUBLISH}|"
-                         r"发文单位|发布单位|发布机构|印发单位|发文机关|制定机关|issued by|who (issued|published)|"
-                         # where a published piece comes from ('来源:广州市卫生健康委员会' over a news article)
-                         r"来源(是|为)?(哪|什么|谁)|出处"),
-    "date": re.compile(rf"(什么时候|何时|哪天|哪一天|几月|哪年|哪一年|什么时间|日期|时间)[^。？?]{{0,8}}{_PUBLISH}|"
-                       rf"{_PUBLISH}(的)?(时间|日期)|成文日期|发文日期|落款日期|when was .* (issued|published)"),
-    "doc_number": re.compile(r"文号|发文字号|字号|几号文|document number"),
-    "index_number": re.compile(r"索引号"),
-    # which attachment of its notice a file is ('附件2' over its title): '是附件几', '第几个附件'
-    "attachment": re.compile(r"附件[几多少哪]|第几个?附件|哪个附件|附件(序)?号是"),
-    # a regulation's adoption line ('2020年11月27日 …第二十六次会议通过'): '哪次会议通过的'
-    "adopted": re.compile(r"(哪次|哪一次|什么|哪个)(会议|会上)?[^。？?，,]{0,6}通过|会议通过|审议通过"),
-    # when a regulation takes effect ('本条例自2021年5月1日起施行'): '什么时候开始施行', '哪天生效', '施行日期'
-    "effective": re.compile(r"(什么时候|何时|哪天|哪一天|几月|哪年|哪一年|什么时间|日期|时间)[^。？?，,]{0,6}(施行|生效)|"
-                            r"(施行|生效)(的)?(时间|日期)|自何时起"),
-    # who drafted a guideline (its part '四、起草单位' / '编写单位'): '谁起草的', '由哪个单位编写'
-    "drafter": re.compile(r"(起草|编写|编制)(单位|部门|机构)|谁(起草|编写|编制)|由谁|"
-                          r"哪(个|家|一个)(单位|部门|机构)[^。？?，,]{0,4}(起草|编写|编制)"),
-    # (a part's title is no document's: '各章标题是什么', '每部分的标题' ask for the parts)
-    "title": re.compile(r"(文件|方案|计划|报告|要点|文章|条例)的?(标题|名称|全称|全名|题目)|"
-                        r"(?<![章节条编分各每])(?<![章节条编分]的)(标题|全称|全名|题目)(是|叫)|叫什么名字"),
-}
-_BARE_DATE = re.compile(r"什么时候|何时|哪天|日期")  # "…哪个单位发布的？什么时候？": the date, once metadata is asked
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（]\d{4}[〕\]］)）]\d+[号號]")
-_ORG = re.compile(r"(委员会|政府|办公室|办公厅|局|厅|委)[^。？?]{0,4}" + _PUBLISH)
-_WHICH_DOCUMENT = re.compile(rf"哪(个|份|些|几个|几份|篇)?{DOCUMENT_NOUN}|哪一?[份篇]|"
-                             r"(是|有|了)?什么(文件|材料|文章|报告)")
-
-# A document's table of contents ('目录是什么', '这份方案的目录'), not a list named 目录 ('罕见病目录', '免临床评价目录').
-CONTENTS = rf"(?<![\u4e00-\u9fff])目录|的目录|{DOCUMENT_NOUN}目录"
+_ORG = re.compile(r"(委员会|政府|办公室|办公厅|局|厅|委)[^。？?]{0,4}" + PUBLISH)
 _OUTLINE = re.compile(
     r"分(为|成|了)?(哪|几)[几些]?(个|大)?(部分|方面|阶段|块|章|节|步|类)|哪[几一二三四五六七八九十]+(项|条|点|个方面|个部分|大块|块|部分|个阶段)|"
     r"有(几|多少)(条|项|点|个方面|个部分|个阶段|大块)|哪[一二三四五六七八九十]+个|有哪些(条|项|点|部分|方面|章|节)|"
@@ -74,8 +46,6 @@ _OUTLINE = re.compile(
     r"第[一二三四五六七八九十\d]+大?(部分|章|节|阶段)|(有|包括|分)哪几(条|项|点)|共(有)?(几|多少)(条|项|点)|"
     r"(各|每一?)(章|节|部分|编)的?(标题|名称|题目|名字)"
 )
-# The structure of a whole document is asked for, not something in it: with no heading named, all of it.
-WHOLE_STRUCTURE = re.compile(rf"分(为|成)?(哪|几)[几些]?(个|大)?(部分|块|章|板块)|(几|多少)(个|大)(部分|章|板块)|{CONTENTS}|框架|提纲|大纲|结构")
 LIST_CUE = re.compile(r"(有|包括|包含|是)哪(些|几)(个|项|条|大)?(重点)?(工程|项目|任务|举措|措施|行动|方面|工作)|"
                       r"(工程|项目|任务|举措|措施|行动|方面)(都|分别|具体)?(是|有|包括)(哪些|哪几|什么)")
 _SUMMARY = re.compile(
@@ -121,29 +91,6 @@ def is_conversation(asked: str) -> bool:
                   r"还|对|好|哦|嗯|很|非常|有用|有帮助|\b(that|this|it|is|was|helps?|helpful|great|ok|okay|very|much|so|"
                   r"a lot|you|for|the)\b", "", rest)
     return len(rest) <= 1
-
-
-def metadata_fields(folded: str) -> tuple[str, ...]:
-    """The metadata fields a question asks for, in the order of META_CUES."""
-    asked = [name for name, cue in META_CUES.items() if cue.search(folded)]
-    if asked and "date" not in asked and "effective" not in asked and _BARE_DATE.search(folded):
-        asked.append("date")
-    return tuple(name for name in META_CUES if name in asked)
-
-
-# '卫健委等五部门联合公布的罕见病目录': a publishing verb whose 的 leads on to a noun describes that thing, not who
-# published the document asked about ('哪些文件是2023年发布的', '…印发的通知有哪些').
-_ATTRIBUTIVE = re.compile(rf"的(?!{DOCUMENT_NOUN}|是|有|呢|吗|[？?。，,!！]|$)")
-
-
-def _publishing(cue: re.Pattern | str, folded: str) -> bool:
-    """The cue (ending in a publishing verb) said of a document, not of a thing it describes."""
-    return any(not _ATTRIBUTIVE.match(folded, m.end()) for m in re.finditer(cue, folded))
-
-
-def asks_published_documents(folded: str) -> bool:
-    """'哪些文件是2023年发布的' / '木垒县卫生健康委员会印发了什么文件': documents by issuer or date."""
-    return bool(_WHICH_DOCUMENT.search(folded) and _publishing(_PUBLISH, folded))
 
 
 def names_document_number(folded: str) -> str | None:
@@ -222,8 +169,8 @@ def cue_intent(text: str, names_year: bool) -> Intent | None:
     """Rules 2–5: metadata, outline, summary, which-documents, when the text says so."""
     if _CITED_DOCUMENT.search(text):  # '依据哪个文件制定的，文号多少？': a document the text cites, looked up in it
         return None
-    if metadata_fields(text) or (names_document_number(text) and _WHICH_DOCUMENT.search(text)) or (
-            asks_published_documents(text) and (names_year or _publishing(_ORG, text))):
+    if metadata_fields(text) or (names_document_number(text) and WHICH_DOCUMENT.search(text)) or (
+            asks_published_documents(text) and (names_year or publishing(_ORG, text))):
         return Intent.METADATA
     if _ACROSS_FIRST.search(text):  # '引用了罕见病目录的有哪几份？': documents asked for, whatever the words
         return Intent.WHICH_DOCUMENTS
