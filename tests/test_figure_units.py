@@ -202,3 +202,31 @@ def test_a_share_the_segmenter_cut_apart_is_the_indicator_asked(question, share)
 def test_a_share_no_document_states_is_refused_naming_it(shared_assistant):
     answer = shared_assistant.ask("贵州公立医院药占比目标是多少？")
     assert not answer.found and "药占比" in answer.text, answer.text
+
+
+# Learnt from a blind question on an indicator table whose 2030 cell holds words ('上升趋势减缓'): the row explaining
+# the indicator ('序号：36；指标：说明：…') was quoted for its ordinal. A row's place in its table is no value.
+@pytest.mark.parametrize("question, nouns, row, states", [
+    ("焦虑障碍患病率2030年要控制在多少", ("焦虑障碍患病率",),
+     "领域：（五）心理健康促进行动；序号：37；指标：说明：焦虑障碍患病率指调查中检出焦虑障碍人数占调查人数的比例。", False),
+    ("每千常住人口执业医师数到2022年要达到多少", ("执业医师数",),
+     "领域：（三）卫生资源；序号：27；指标：说明：每千常住人口执业（助理）医师数指年末执业医师数与常住人口数之比。", False),
+    ("居民健康素养水平到2030年要提高到多少", ("健康素养水平",),
+     "编号：12；指标：说明：居民健康素养水平指具备基本健康素养的人数占总人数的比例。", False),
+    ("孕产妇死亡率2022年的目标值是多少", ("孕产妇死亡率",),
+     "领域：（七）妇幼健康促进行动；序号：45；指标：孕产妇死亡率（1/10万）；基期水平：19.6；2022年目标值：18", True),
+])
+def test_a_table_rows_ordinal_states_no_value(question, nouns, row, states):
+    assert states_figure_of(figure_query(question, *nouns), row, "健康中国行动") is states
+
+
+# Learnt from a blind question on a guideline giving only the formula of a coefficient of variation
+# ('CV=SD/x̄×100%'): the formula's 100% is how a value is computed, not a value required.
+@pytest.mark.parametrize("question, nouns, text, states", [
+    ("批间精密度的变异系数不得超过多少", ("变异系数",), "根据公式CV=SD/x̄×100%得出批间变异系数。", False),
+    ("阳性符合率至少多少", ("阳性符合率",), "阳性符合率=真阳性例数/（真阳性例数+假阴性例数）×100%。", False),
+    ("回收率要在多少范围内", ("回收率",), "回收率R=（C-C0）/CS*100%，计算各浓度的回收率。", False),
+    ("批内精密度的变异系数要求不大于多少", ("变异系数",), "批内变异系数（CV）应不大于10%，CV=SD/x̄×100%。", True),
+])
+def test_a_formulas_factor_states_no_value(question, nouns, text, states):
+    assert states_figure_of(figure_query(question, *nouns), text, "C-肽测定试剂注册技术审查指导原则") is states

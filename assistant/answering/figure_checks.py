@@ -52,6 +52,11 @@ _OUTLINE_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+){2,}(?![\d.])|^\d+(?:\.\d+)
                              re.MULTILINE)  # a line of a sentence opens with its item's number too ('…内容：\n1.1 试剂盒…')
 
 
+# Numbers that are not values of anything: a table row's ordinal cell ('序号：36', a row's place in its table) and
+# a formula's factor ('CV=SD/x̄×100%', how a value is computed, not the value).
+_NO_VALUE = re.compile(r"(?:序号|编号|行号)[:：]\d+|[×x*]100%")
+
+
 # A short phrase in quotation marks names or cites ('“2+3”工程', '不得使用“5年以上”类似模糊的描述'): its number is
 # part of a name or of words quoted, never a value stated.
 _QUOTED = re.compile(r"[“\"][^”\"]{1,12}[”\"]")
@@ -114,6 +119,7 @@ def _stretches(text: str, names: Callable[[str], bool]) -> Iterator[str]:
     no 系数). A table row has no commas: its headers and values are one stretch."""
     for start, end in sentence_spans(text):
         sentence = _QUOTED.sub(_without_numbers, _OUTLINE_NUMBER.sub("", fold(text[start:end]).replace(" ", "")))
+        sentence = _NO_VALUE.sub("", sentence)
         parts = re.split(r"[,，]", sentence)
         for i, part in enumerate(parts):
             if names(part):

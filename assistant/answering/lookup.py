@@ -63,12 +63,15 @@ def quoted_answer(understood: Understood, context: AnswerContext, intent: Intent
     else:
         verdict = judge(retrieval, documents, idf)
     quoting = answering_hits(retrieval) if verdict.found else []
+    # the row the checks found, or refused as stating no value of the indicator: its cell asked may hold words
+    row = quoting[0] if quoting else retrieval.hits[0] if retrieval.hits and held is None and not (
+        missing or acronyms or silent or retrieval.unknown_places) else None
     lead_in = _lead_in_over(quoting[0], understood, context) \
         if len(quoting) == 1 and intent is not Intent.FIGURE and understood.query.asks.several else None
     if lead_in is not None:  # the list an item belongs to, asked for by the words of its lead-in
         retrieval = replace(retrieval, hits=tuple(lead_in if h is quoting[0] else h for h in retrieval.hits))
         quoting = [lead_in]
-    unset = cell_unset(understood, context, quoting[0].clause) if quoting and held is None and \
+    unset = cell_unset(understood, context, row.clause) if row is not None and held is None and \
         intent is Intent.FIGURE else ""
     if unset:  # a table row whose cell asked says '持续提高': its other cells' numbers answer nothing asked
         verdict, quoting = Verdict(False, unset), []
