@@ -131,6 +131,27 @@ class Catalogue:
                     found.append(head + kind)
         return found
 
+    def _kind_follows(self, text: str, end: int, source: str, part: str) -> bool:
+        """The name (a part of the head of `source`'s title) is followed in `text` by the rest of the title up to the
+        kind of thing it is about, written out or shortened ('结核' + '核酸检测试剂' / '核酸试剂' / '核酸检测' of
+        '结核分枝杆菌复合群核酸检测试剂…'): four characters or more standing in order in the title, the last in its
+        kind ('检测试剂'), and the name so said standing in no other title ('核酸' + '检测试剂' is many titles' words).
+        A word many texts use ('结核') then names the document as its title's subject does."""
+        title = self.titles[source]
+        rest = title[title.find(part) + len(part):]
+        kind = max((k for k in self.kinds if k in rest), key=len, default="")
+        if not kind:
+            return False
+        rest, said, at = rest[:rest.find(kind) + len(kind)], 0, -1
+        for ch in text[end:]:
+            found = rest.find(ch, at + 1)
+            if found < 0:
+                break
+            said, at = said + 1, found
+        named = text[end - len(part):end + said]
+        return said >= MIN_KIND and at >= len(rest) - len(kind) \
+            and not any(named in other for s, other in self.titles.items() if s != source)
+
     def _writes(self, acronym: str, kind: str, holding: Callable[[str], Iterable[str]]) -> bool:
         """Whether a title of the kind, or the text of a document so titled, writes the acronym."""
         of_kind = {s for s, title in self.titles.items() if kind in title}
@@ -170,7 +191,8 @@ class Catalogue:
                 # a word many texts use names no document, unless the question, starting with it, points at one by it
                 # ('结核那份指导原则…'; not '胶体金免疫层析分析仪那份…', naming another by the end of its name)
                 pointed = _POINTED.match(text, end) and text[:start] in _LEADS_TO_NAME
-                if source is None or documents_using(part) > max(2, RARE_SHARE * total) and not pointed:
+                if source is None or documents_using(part) > max(2, RARE_SHARE * total) and not pointed \
+                        and not self._kind_follows(text, end, source, part):
                     continue
                 found.append((source, start, end))
                 break

@@ -70,6 +70,41 @@ def test_a_common_word_names_the_document_a_question_points_at_by_it(question):
     assert CATALOGUE.named_in(fold("眼科罕见病那份原则呢？"), everywhere, len(TITLES)) == []
 
 
+# A document named by a word many texts use followed by its title's kind of thing, in full or shortened ('结核核酸
+# 检测试剂和B群链球菌核酸检测试剂…各是多少', '结核核酸试剂和乙肝…'), was not named, and the comparison answered one
+# side only (blind questions). Three new wordings:
+GUIDELINES = {
+    "tb.docx": "结核分枝杆菌复合群核酸检测试剂注册技术审查指导原则",
+    "gbs.docx": "B群链球菌核酸检测试剂注册技术审查指导原则（征求意见稿）",
+    "asp.doc": "曲霉核酸检测试剂注册审查指导原则（征求意见稿）",
+    "naat.doc": "核酸扩增法检测试剂注册技术审查指导原则",
+    "ins.doc": "胰岛素测定试剂注册技术审查指导原则",
+    "cp.doc": "C-肽测定试剂注册技术审查指导原则",
+    "apob.doc": "载脂蛋白B测定试剂注册技术审查指导原则",
+}
+
+
+@pytest.mark.parametrize("question, documents", [
+    ("结核核酸试剂的最低检测限怎么确定？", ["tb.docx"]),
+    ("比较一下结核核酸检测和曲霉核酸检测的适用样本类型", ["tb.docx", "asp.doc"]),
+    ("胰岛素测定试剂和C肽测定试剂的线性范围有什么不同？", ["ins.doc", "cp.doc"]),
+])
+def test_a_common_word_followed_by_its_titles_kind_names_the_document(question, documents):
+    catalogue = Catalogue.of({s: fold(t) for s, t in GUIDELINES.items()})
+    common = lambda word: 0 if word in ("曲霉", "c肽") else len(GUIDELINES)  # noqa: E731  (结核, 胰岛素: every text)
+    assert catalogue.named_in(fold(question), common, len(GUIDELINES)) == documents
+
+
+@pytest.mark.parametrize("question", [
+    "核酸检测试剂的临床试验要多少例？",  # the kind alone, as several titles write it
+    "结核病防治工作有哪些要求？",  # the word, not followed by the kind
+    "结核和试剂有什么关系？",  # too little of the kind
+])
+def test_a_common_word_without_its_titles_kind_names_no_document(question):
+    catalogue = Catalogue.of({s: fold(t) for s, t in GUIDELINES.items()})
+    assert catalogue.named_in(fold(question), lambda word: len(GUIDELINES), len(GUIDELINES)) == []
+
+
 def test_two_characters_inside_a_title_are_a_common_word_not_a_name():
     catalogue = Catalogue.of({"g.md": fold("广东省母婴保健管理条例"), "t.txt": fold("某县卫生健康工作要点"), "n.txt": fold("某市卫生工作要点")})
     assert catalogue.named_in(fold("孕产妇系统管理率要达到多少？"), lambda word: 1, 3) == []
