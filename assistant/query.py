@@ -243,8 +243,9 @@ TOPIC_STOP = frozenset(
     "这种 这么 这样 这些 这类 那种 那些 那样 那类 此类 如此 查到 找到 看到 查 找 能查到 查得到 找得到 "
     # the collection at hand ('手头这些规划里哪些有涉及'): where to look, as 资料库 is
     "手头 手上 手里 手边 现有 已有 收录 "
-    # that a figure is given, not which ('有具体数字的', '给出具体百分比的文件'): frame
-    "数字 数值 百分比 具体数 给出 给了 列出 列了 写出 看 看看 想看 "
+    # that a figure is given, not which ('有具体数字的', '给出具体百分比的文件'), or that one is asked of a thing
+    # ('托位数量', '样本个数': how many of it): frame
+    "数字 数值 百分比 具体数 数量 数目 个数 给出 给了 列出 列了 写出 看 看看 想看 "
     # when, as a follow-up puts it ('钦州当时定的2019年底目标又是多少'), and its cue words: no topic
     "当时 当初 那时 年底 年末 年初 年中 又 还 还是 定的 那边 这边 那里 这里 那儿 这儿 "
     # which of an indicator's figures ('那2022年的目标值呢'): frame
@@ -253,6 +254,8 @@ TOPIC_STOP = frozenset(
     "低于 高于 超过 降到 降至 降低到 下降到 提高到 提升到 增加到 控制在 保持在 做到 "
     # how plainly or how much a document says it ('专门讲…的有哪几份', '明说…的', '着重强调…'): frame, not subject
     "专门 特别 特意 单独 明确 明文 明说 着重 强调 写明 载明 指出 表明 "
+    # that a document gives it as an example ('精密度评价周期举例为至少20天的'): how it says it, as 写明 is
+    "举例 举例说明 例如 比如 例子 为例 "
     # which comes first ('哪部施行得早'): the comparison's frame, as 对比 and 区别 above
     "早 晚 得早 得晚 更早 更晚 最早 最晚 较早 较晚".split()
 )
@@ -322,6 +325,8 @@ def topic_phrases(folded: str, acronyms: frozenset[str] = frozenset()) -> tuple[
                 and not (len(w) == 1 and _FUNCTION_CHARACTER(word.flag, w)) and (word.flag != "r" or w[0] in "我本"):
             # Characters the dictionary leaves alone, side by side, make one word: '托'+'育', '控'+'烟'; so does a
             # bound morpheme with the word before it (jieba's *g tags): '中医'+'馆' is 中医馆, not any 中医.
+            if not run and word.flag == "p":
+                continue  # a preposition opening a run joins nothing to it ('以互联网医院举例', '拿…来说')
             if run and len(w) == 1 and (len(run[-1]) == 1 or word.flag.endswith("g")):
                 run[-1] += w
             else:

@@ -57,3 +57,24 @@ def test_a_nominalised_clause_asked_of_the_collection_asks_which_documents(quest
 def test_a_nominalised_clause_is_answered_with_the_documents(shared_assistant):
     answer = shared_assistant.ask("提到家庭医生签约服务的，都有哪些？")
     assert answer.intent.value == "which_documents" and answer.found
+
+
+# Learnt from blind questions: '托位数量在哪些材料里有具体数字？' (refused: no document writes 托位数量; they write 托位数
+# and 新增托位90个) and '精密度评价周期举例为…的' (举例 is how a guideline says it, not what). How many of a thing is
+# asked, and that a document gives it as an example, are the frame. Three new wordings of each:
+@pytest.mark.parametrize("question, topic", [
+    ("哪些文件给出了托位的数量？", "托位"),
+    ("家庭医生签约的个数，哪几份文件提到了？", "家庭医生签约"),
+    ("有哪些文件写了中医馆数目？", "中医馆"),
+])
+def test_how_many_of_a_thing_is_asked_is_no_topic(shared_assistant, question, topic):
+    answer = shared_assistant.ask(question)
+    assert answer.found and answer.intent.value == "which_documents"
+    assert f"提到“{topic}”" in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "哪些文件以互联网医院举例？", "互联网医院，哪几份文件里有例子？", "哪些文件以互联网医院为例？"])
+def test_that_a_document_gives_it_as_an_example_is_no_topic(shared_assistant, question):
+    answer = shared_assistant.ask(question)
+    assert answer.found and "提到“互联网医院”" in answer.text
