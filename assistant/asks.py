@@ -75,6 +75,8 @@ _ASKS_DURATION = re.compile(r"多久|多长(?:时间|时期)|多少(?:时间|天
 _AGE = re.compile(r"(?<![\d.])(\d{1,3})\s*岁")
 _LEVEL = re.compile(r"(?:国家|省|市|县|区|乡|镇|村)级")
 _LATIN = re.compile(r"[a-z][a-z0-9]{1,7}")
+# A value the question states ('至少20天的', '不少于3家', '65岁以上'): not a year, nor a numbered part ('第3条')
+_VALUE_STATED = re.compile(r"(?<![\d.第])(\d+(?:\.\d+)?)\s*(%|‰|个月|小时|分钟|次(?!方)|[天日周年岁家例个名人项张所])")
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,15 @@ class Asks:
     ages: tuple[str, ...] = ()  # age groups ('65岁' → '65')
     levels: tuple[str, ...] = ()  # administrative levels ('县级')
     latin: tuple[str, ...] = ()  # words in Latin letters ('hpv', 'drg'), folded
+    values: tuple[str, ...] = ()  # values the question states, number and unit ('20天', '3家'), not years
+
+    def value_forms(self) -> tuple[str, ...]:
+        """Each value as documents write it: in figures, and a whole number below 100 in words ('6个' as 六个)."""
+        forms = []
+        for value in self.values:
+            number, unit = re.match(r"([\d.]+)(.*)", value).groups()
+            forms += [value] + ([chinese_number(int(number)) + unit] if number.isdigit() and int(number) < 100 else [])
+        return tuple(forms)
 
     def counted(self, title: str = "") -> set[int]:
         """The counts named ('哪八个' → {8}, '18项重点工程' → {18}), not those the (folded) `title` names ('八大工程')."""
@@ -161,4 +172,6 @@ def read_asks(folded: str, asked: str) -> Asks:
         ages=tuple(_AGE.findall(asked)),
         levels=tuple(_LEVEL.findall(asked)),
         latin=tuple(_LATIN.findall(asked)),
+        values=tuple(dict.fromkeys(number + unit for number, unit in _VALUE_STATED.findall(folded)
+                                   if not (unit == "年" and re.fullmatch(r"(?:19|20)\d\d", number)))),
     )

@@ -7,14 +7,14 @@ from dataclasses import replace
 from typing import Callable
 
 from assistant.answering.base import AnswerContext, Understood, register
-from assistant.answering.checks import aliased, own_topic
+from assistant.answering.checks import aliased, first_stating, own_topic
 from assistant.answering.mentions import alternatives, could_hold, phrase_in
 from assistant.answering.metadata import documents_given, reverse_answer
 from assistant.answering.sides import Side, find_sides, sides_answer, topic_words
 from assistant.hits import Hit
 from assistant.models import Answer, Intent
 from assistant.query import word_classes
-from assistant.textnorm import is_cjk, tokens
+from assistant.textnorm import fold, is_cjk, tokens
 
 GENERIC_SHARE = 0.5  # a word more than this share of the documents use tells none of them apart
 MIN_DOCUMENTS = 8  # below this, how many documents use a word says little about it
@@ -143,6 +143,27 @@ def _kindred(understood: Understood, context: AnswerContext, stating: list[Side]
 _SENTENCES = re.compile(r"[。！？!?；;]")
 
 
+def _stating_values(understood: Understood, context: AnswerContext, stating: list[Side]) -> list[Side]:
+    """The documents stating the topic with a value the question states ('精密度评价周期举例为至少20天的', '不少于3家'),
+    each with its best clause stating both: the value is part of what is looked for, and a document giving another
+    ('为期至少12天') does not say it."""
+    values = understood.query.asks.value_forms()
+    with_value = lambda folded: any(v in folded for v in values)  # noqa: E731
+    valued = []
+    for side in stating:
+        if with_value(context.folded(side.hit.clause)):
+            valued.append(side)
+            continue
+        # as find_sides reads a mention: the title says the kind of document asked of every clause
+        within = fold(context.documents[side.source].title).replace(" ", "") + "。"
+        hit = first_stating(understood.query, understood.hits_in(side.source, with_value), context.documents,
+                            context.idf, lambda clause, within=within: within + context.folded(clause), None,
+                            mention=True)
+        if hit is not None:
+            valued.append(replace(side, hit=hit))
+    return valued
+
+
 def _position(phrase: str, asked: tuple[str, ...]) -> int:
     """Where the phrase (or the question's phrase telling_topic cut it from) stands in the question."""
     return next((n for n, p in enumerate(asked) if phrase in p or p in phrase), len(asked))
@@ -190,13 +211,17 @@ class WhichDocuments:
             dropped += 1
         kindred = [] if named or not stating else _kindred(understood, context, stating, sides, share)
         stating = stating + kindred
+        unvalued = ()
+        if understood.query.asks.values and stating:
+            valued = _stating_values(understood, context, stating)
+            stating, unvalued = (valued, ()) if valued else (stating, understood.query.asks.values)
         # The documents that say it, the best match first; the silent ones named in the question after them.
         sides = sorted(stating, key=lambda s: -s.hit.score) + [s for s in sides if s.hit is None]
         lead = f"共有{len(stating)}份文件提到“{topic_words(understood.query)}”："
         if stating and dropped:
             lead = f"没有文件在同一处同时提到“{'”与“'.join(p.replace(' ', '') for p in said_order)}”；" + lead
-        if absent and stating:
-            lead = f"文件中均未出现“{'、'.join(p.replace(' ', '') for p in absent)}”的说法；" + lead
+        if (absent or unvalued) and stating:
+            lead = f"文件中均未出现“{'、'.join([*(p.replace(' ', '') for p in absent), *unvalued])}”的说法；" + lead
         return sides_answer(understood, context, sides, lead, Intent.WHICH_DOCUMENTS, silent_when_named=named,
                             quote_topic=True)
 
