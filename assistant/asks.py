@@ -61,6 +61,8 @@ _TARGET = re.compile(r"目标|指标|达到|多少|几[个项家所名]|比例|�
 # What is required ('线性范围有啥要求'): the sentence setting a bound in figures answers.
 _REQUIREMENT = re.compile(r"要求|标准|规定")
 _TIMES = re.compile(r"(?:多少|几)\s*[次遍]")
+# Which class a product is managed in ('按第几类管理', '属于哪一类医疗器械', '管理类别是什么'); not several classes ('哪几类')
+_CLASS = re.compile(r"(?<!哪)第?几类|哪一?类(?:医疗器械|器械|管理)|(?:管理|产品)类别|什么类别|哪个类别")
 
 # The unit a figure question asks in: the measure word or symbol right after 多少/几 ('多少N', '几年', '多少例',
 # '多少CFU/mL'); a closed class of Chinese measure words, or Latin letters and symbols.
@@ -94,6 +96,7 @@ class Asks:
     requirement: bool = False  # what is required ('要求', '标准', '规定')
     unit: str = ""  # the unit a figure is asked in ('N', '年', '孢子/mL'); '时长' for any unit of time ('多久')
     times: bool = False  # a number of repetitions ('多少次')
+    management_class: bool = False  # the class a product is managed in ('按第几类管理', '管理类别')
     ages: tuple[str, ...] = ()  # age groups ('65岁' → '65')
     levels: tuple[str, ...] = ()  # administrative levels ('县级')
     latin: tuple[str, ...] = ()  # words in Latin letters ('hpv', 'drg'), folded
@@ -169,6 +172,7 @@ def read_asks(folded: str, asked: str) -> Asks:
         requirement=bool(_REQUIREMENT.search(asked)),
         unit=asked_unit(asked),
         times=bool(_TIMES.search(asked)),
+        management_class=bool(_CLASS.search(folded)),
         ages=tuple(_AGE.findall(asked)),
         levels=tuple(_LEVEL.findall(asked)),
         latin=tuple(_LATIN.findall(asked)),

@@ -52,3 +52,9 @@ def test_several_things_a_target_or_a_requirement():
     assert asks("孕产妇死亡率的目标是什么").target
     assert asks("线性范围有啥要求").requirement and not asks("线性范围有啥要求").target
     assert asks("要重复检测多少次").times
+
+
+def test_the_class_a_product_is_managed_in():
+    assert asks("C-肽测定试剂按第几类管理？").management_class
+    assert asks("属于哪一类医疗器械").management_class
+    assert not asks("风险分哪几类？").management_class

@@ -69,3 +69,15 @@ LINEAR = ("3.线性范围与线性\n建立试剂线性范围所用的样本基�
 def test_asked_for_a_requirement_the_sentence_bounding_it_in_figures_is_quoted(question):
     quotes = "".join(quoted_sentences(question, LINEAR))
     assert "线性范围的下限不高于5.0mIU/L" in quotes, quotes
+
+
+# Learnt from a blind follow-up ('胰岛素测定试剂呢？' after '…按第几类管理？'): the scope part was quoted by its
+# first sentences, not the one giving the class ('…管理类别为二类'). The class asked is quoted. Three new wordings:
+@pytest.mark.parametrize("question, management_class", [
+    ("胰岛素测定试剂按哪一类管理？", "二类"),
+    ("载脂蛋白B测定试剂的管理类别是什么？", "二类"),
+    ("牙科玻璃离子水门汀作为永久性置入材料属于第几类医疗器械？", "三类"),
+])
+def test_the_class_a_product_is_managed_in_is_quoted(real_library, question, management_class):
+    answer = real_library.ask(question)
+    assert answer.found and management_class in answer.text

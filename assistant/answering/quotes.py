@@ -14,6 +14,8 @@ TARGET_BONUS = 1.5
 # A sentence setting a bound in figures: the requirement a question asks about ('线性范围有啥要求' is answered by
 # '线性范围的下限不高于5.0mIU/L,上限不低于160mIU/L').
 _BOUND = re.compile(r"(?:不[高低少多大小超]于|不超过|至少|[≥≤<>])\s*\d")
+# A sentence naming a class ('管理类别为二类', '按第三类医疗器械管理'): the answer when the class is asked.
+_CLASS_STATED = re.compile(r"[一二三123ⅰⅱⅲ]类")
 _ASIDE = re.compile(r"\s*[(（][^()（）]*[)）][。.]?\s*")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _ENDS_SENTENCE = re.compile(r"[。！？!?；;]\s*$")
@@ -50,7 +52,7 @@ def best_sentences(query: Query, text: str, offset: int, idf: Idf) -> tuple[Span
         weight = sum(idf(t) for t in wanted & set(tokens(folded[i])))
         # '…的目标是什么': the sentence that dates or counts it; '…有啥要求': the one bounding it in figures
         if wants_target and (FIGURE.search(folded[i]) or _YEAR.search(folded[i])) \
-                or wants_bound and _BOUND.search(folded[i]):
+                or wants_bound and _BOUND.search(folded[i]) or query.asks.management_class and _CLASS_STATED.search(folded[i]):
             weight *= TARGET_BONUS
         if _ASIDE.fullmatch(folded[i]):
             weight /= 3  # '(疾病防控科牵头,各相关科室参与落实)': who is responsible, not what is done
