@@ -20,9 +20,13 @@ _AGAIN = re.compile(r"又(?:是|有|要|定|怎么|如何|多少|该)")
 def is_followup(question: str) -> bool:
     """A turn that leans on the one before: '那2022年呢？', 'what about 2025?', '牵头科室是哪个？'."""
     q = fold(question).strip()
-    content = re.sub(r"[\W_]+", "", q)
-    return bool(_FOLLOWUP_START.match(q)) or q.rstrip("?？").endswith("呢") or len(content) <= 8 \
-        or bool(_AGAIN.search(q))
+    return says_it_leans(question) or len(re.sub(r"[\W_]+", "", q)) <= 8
+
+
+def says_it_leans(question: str) -> bool:
+    """A turn whose words say it leans on the one before ('那…', '其中…', '…呢？', '…又是多少'), whatever its length."""
+    q = fold(question).strip()
+    return bool(_FOLLOWUP_START.match(q)) or q.rstrip("?？").endswith("呢") or bool(_AGAIN.search(q))
 
 
 @dataclass(frozen=True)

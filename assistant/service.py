@@ -232,8 +232,8 @@ class Assistant:
              f"{index.manifest.generation}")
 
     def ask(self, question: str, history: Sequence[str] = (), collection: str = "") -> Answer:
-        """The answer to `question` after the earlier questions `history`; given `collection` (a folder of the
-        library, '法规库/本地文件' or '法规库 › 本地文件'), from the documents in it and its sub-folders only."""
+        """The answer to `question` after the earlier `history`; given `collection` ('法规库/本地文件', '法规库 ›
+        本地文件'), from the documents in that folder and its sub-folders only."""
         question = validate_question(question, self.config.max_question_chars)
         live = self._live  # one generation for the whole answer, even if a newer one arrives meanwhile
         scope, context = self._scoped(live, collection)
@@ -243,18 +243,23 @@ class Assistant:
         history = [h for h in history if isinstance(h, str) and h.strip() and not answering.is_conversation(fold(h))]
         parts = answering.question_parts(question)
         if len(parts) > 1:  # '…哪次会议通过的？从什么时候开始施行？': each part, the later ones as follow-ups
-            return answering.joined(question, [self.ask(part, [*history, *parts[:n]], collection)
-                                               for n, part in enumerate(parts)])
+            return answering.joined(question, self._in_parts(live, parts, history, scope, context))
         place = answering.ordinal_asked(fold(question)) if history else None
         if place is not None:  # '第二个是什么？': an item of the list the earlier answer gave
             earlier = self.ask(history[-1], history[:-1], collection)
             picked = answering.nth_item(question, earlier, place, context)
             if picked is not None:
                 return picked
-        understanding = live.reader.understand(question, history, scope)
-        answer = answering.answer(live.retriever.retrieve(understanding, self.config.top_k), context)
+        return self._answer(live, live.reader.understand(question, history, scope), context)
+
+    def _in_parts(self, live: Live, parts: list[str], history: list[str], scope: frozenset[str] | None,
+                  context: answering.AnswerContext) -> list[Answer]:
+        return answering.asked_in_parts(parts, history, scope, live.reader.understand,
+                                        lambda understanding: self._answer(live, understanding, context))
+
+    def _answer(self, live: Live, understanding: Understanding, context: answering.AnswerContext) -> Answer:
         self._trimmer.tick()
-        return answer
+        return answering.answer(live.retriever.retrieve(understanding, self.config.top_k), context)
 
     def understand(self, question: str, history: Sequence[str] = (), collection: str = "") -> Understanding:
         """What `ask` understands of a question before it searches (assistant/understanding)."""

@@ -20,12 +20,12 @@ from assistant.answering.conversation import collection_examples, help_answer
 from assistant.answering.figure_table import figure_table
 from assistant.understanding.intent import is_conversation
 from assistant.answering.ordinal import nth_item, ordinal_asked
-from assistant.answering.parts import joined, question_parts
+from assistant.answering.parts import asked_in_parts, joined, question_parts
 from assistant.models import Answer
 from assistant.hits import Retrieval
 
 __all__ = ["STRATEGIES", "AnswerContext", "Understood", "answer", "collection_examples", "help_answer", "is_conversation",
-           "joined", "nth_item", "ordinal_asked", "question_parts", "understand"]
+           "asked_in_parts", "joined", "nth_item", "ordinal_asked", "question_parts", "understand"]
 
 
 def answer(retrieval: Retrieval, context: AnswerContext) -> Answer:
