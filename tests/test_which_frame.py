@@ -17,6 +17,11 @@ GUANGZHOU = "004_7019475e6841841c.txt"
     ("资料库里哪些文件提到了中医药？", "中医药"),
     ("知识库中哪一份讲了家庭医生签约？", "家庭医生签约"),
     ("文件库里哪个文件讲到了互联网医院", "互联网医院"),
+    # How many of a thing is asked is the frame too: '托位数量在哪些材料里有具体数字？' was refused (no document
+    # writes 托位数量; they write 托位数 and 新增托位90个: a blind question). Three new wordings:
+    ("哪些文件给出了托位的数量？", "托位"),
+    ("家庭医生签约的个数，哪几份文件提到了？", "家庭医生签约"),
+    ("有哪些文件写了中医馆数目？", "中医馆"),
 ])
 def test_the_which_document_frame_is_no_topic(shared_assistant, question, topic):
     answer = shared_assistant.ask(question)
@@ -59,20 +64,8 @@ def test_a_nominalised_clause_is_answered_with_the_documents(shared_assistant):
     assert answer.intent.value == "which_documents" and answer.found
 
 
-# Learnt from blind questions: '托位数量在哪些材料里有具体数字？' (refused: no document writes 托位数量; they write 托位数
-# and 新增托位90个) and '精密度评价周期举例为…的' (举例 is how a guideline says it, not what). How many of a thing is
-# asked, and that a document gives it as an example, are the frame. Three new wordings of each:
-@pytest.mark.parametrize("question, topic", [
-    ("哪些文件给出了托位的数量？", "托位"),
-    ("家庭医生签约的个数，哪几份文件提到了？", "家庭医生签约"),
-    ("有哪些文件写了中医馆数目？", "中医馆"),
-])
-def test_how_many_of_a_thing_is_asked_is_no_topic(shared_assistant, question, topic):
-    answer = shared_assistant.ask(question)
-    assert answer.found and answer.intent.value == "which_documents"
-    assert f"提到“{topic}”" in answer.text
-
-
+# Learnt from a blind question, '精密度评价周期举例为至少20天的是哪些指导原则？' (refused: 举例 is how a guideline
+# says it, not what). That a document gives it as an example is the frame. Three new wordings:
 @pytest.mark.parametrize("question", [
     "哪些文件以互联网医院举例？", "互联网医院，哪几份文件里有例子？", "哪些文件以互联网医院为例？"])
 def test_that_a_document_gives_it_as_an_example_is_no_topic(shared_assistant, question):
