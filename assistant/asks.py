@@ -74,8 +74,9 @@ _ASKED_UNIT = re.compile(r"(?<!哪)(?:多少|几)\s*([A-Za-zμµ°℃%‰/]+(?:/
 _ASKED_RATE = re.compile(r"(?<!哪)(?:多少|几)\s*([\u4e00-\u9fff]{1,3}\s*/\s*[A-Za-zμµ]+)")
 # How long ('多久', '多长时间'): answered in any unit of time.
 _ASKS_DURATION = re.compile(r"多久|多长(?:时间|时期)|多少(?:时间|天数)")
-_AGE = re.compile(r"(?<![\d.])(\d{1,3})\s*岁")
-_LEVEL = re.compile(r"(?:国家|省|市|县|区|乡|镇|村)级")
+# An age group ('65岁') and an administrative level ('县级'): scopes, read alike in questions and clauses
+AGE = re.compile(r"(?<![\d.])(\d{1,3})\s*岁")
+LEVEL = re.compile(r"(?:国家|省|市|县|区|乡|镇|村)级")
 _LATIN = re.compile(r"[a-z][a-z0-9]{1,7}")
 # A value the question states ('至少20天的', '不少于3家', '65岁以上'): not a year, nor a numbered part ('第3条')
 _VALUE_STATED = re.compile(r"(?<![\d.第])(\d+(?:\.\d+)?)\s*(%|‰|个月|小时|分钟|次(?!方)|[天日周年岁家例个名人项张所])")
@@ -173,8 +174,8 @@ def read_asks(folded: str, asked: str) -> Asks:
         unit=asked_unit(asked),
         times=bool(_TIMES.search(asked)),
         management_class=bool(_CLASS.search(folded)),
-        ages=tuple(_AGE.findall(asked)),
-        levels=tuple(_LEVEL.findall(asked)),
+        ages=tuple(AGE.findall(asked)),
+        levels=tuple(LEVEL.findall(asked)),
         latin=tuple(_LATIN.findall(asked)),
         values=tuple(dict.fromkeys(number + unit for number, unit in _VALUE_STATED.findall(folded)
                                    if not (unit == "年" and re.fullmatch(r"(?:19|20)\d\d", number)))),

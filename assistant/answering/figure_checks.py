@@ -8,7 +8,7 @@ from typing import Callable, Iterator, Sequence
 
 from assistant.query import Query, scope_noun, word_classes, word_flags
 from assistant.textnorm import fold, sentence_spans, tokens
-from assistant.asks import Asks
+from assistant.asks import AGE, LEVEL, Asks
 
 YEAR_IN_TEXT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
@@ -184,23 +184,17 @@ def title_readings(title: str) -> str:
     return folded + "｜" + re.sub(r"[（(][^（）()]{1,12}[）)]", "", folded)
 
 
-_AGE = re.compile(r"(?<![\d.])(\d{1,3})\s*岁")
-
-
 def of_another_age(asks: Asks, clause_text: str) -> str:
     """The age group the question asks ('65'), when the clause states ages and not that one; else ''. An age group
     is a scope, as a place or a year is: a figure for 60岁及以上 is not one for 65岁及以上."""
     asked = set(asks.ages)
-    stated = set(_AGE.findall(fold(clause_text)))
+    stated = set(AGE.findall(fold(clause_text)))
     return sorted(asked)[0] if asked and stated and not asked & stated else ""
-
-
-_LEVEL = re.compile(r"(?:国家|省|市|县|区|乡|镇|村)级")
 
 
 def of_another_level(asks: Asks, clause_text: str) -> str:
     """The administrative level the question asks ('县级'), when the clause states levels and not that one; else
     ''. A level is a scope, as an age group is."""
     asked = set(asks.levels)
-    stated = set(_LEVEL.findall(fold(clause_text)))
+    stated = set(LEVEL.findall(fold(clause_text)))
     return sorted(asked)[0] if asked and stated and not asked & stated else ""

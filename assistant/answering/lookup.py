@@ -146,7 +146,6 @@ def not_set(understood: Understood, context: AnswerContext, reading) -> Answer |
 MAX_LEAD_IN_ITEMS = 12
 
 
-
 def _lead_in_over(hit: Hit, understood: Understood, context: AnswerContext) -> Hit | None:
     """The lead-in of the list an item stands in ('…应提交前期研究资料以及需沟通交流的问题，可包含：' over '6.需沟通
     交流的问题…'), when it holds more of the question's words than the item: the question asks for the list. None
@@ -176,7 +175,6 @@ def lead_in_items(quoted: Citation, context: AnswerContext) -> list[Citation]:
 
 
 _TABLE_CAPTION = re.compile(r"^(?:附\s*)?表\s*\d+(?:\s|$)")
-
 
 
 def missing_clause(understood: Understood, context: AnswerContext) -> str:

@@ -51,7 +51,7 @@ def asked_in_parts(parts: Sequence[str], history: Sequence[str], scope: frozense
     history, scope)` and `answer(understanding)` are the service's."""
     first, answers, quoted = understand(parts[0], history, scope), [], ""
     for n, part in enumerate(parts):
-        understanding = understand(part, [*history, *parts[:n]], scope)
+        understanding = understand(part, [*history, *parts[:n]], scope) if n else first
         if n and first.named and not understanding.named:
             understanding = understand(part, [*history, *parts[:n]], frozenset(first.named))
         nouns = understanding.query.indicators

@@ -52,7 +52,8 @@ def best_sentences(query: Query, text: str, offset: int, idf: Idf) -> tuple[Span
         weight = sum(idf(t) for t in wanted & set(tokens(folded[i])))
         # '…的目标是什么': the sentence that dates or counts it; '…有啥要求': the one bounding it in figures
         if wants_target and (FIGURE.search(folded[i]) or _YEAR.search(folded[i])) \
-                or wants_bound and _BOUND.search(folded[i]) or query.asks.management_class and _CLASS_STATED.search(folded[i]):
+                or wants_bound and _BOUND.search(folded[i]) \
+                or query.asks.management_class and _CLASS_STATED.search(folded[i]):
             weight *= TARGET_BONUS
         if _ASIDE.fullmatch(folded[i]):
             weight /= 3  # '(疾病防控科牵头,各相关科室参与落实)': who is responsible, not what is done

@@ -25,7 +25,7 @@ from typing import Sequence
 from assistant.models import Intent
 from assistant.query import ACROSS, ASKS_FIGURE, Query
 from assistant.asks import (CONTENTS, DOCUMENT_NOUN, PUBLISH, WHICH_DOCUMENT, asks_published_documents,
-                               metadata_fields, publishing)
+                            metadata_fields, publishing)
 
 _GREETING = re.compile(
     r"你好|您好|哈喽|嗨|早上好|下午好|晚上好|在吗|谢谢|多谢|感谢|谢了|辛苦了|再见|拜拜|好的|明白了|"
