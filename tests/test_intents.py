@@ -138,6 +138,11 @@ def test_a_question_naming_two_documents_compares_them(question, named, intent):
         ("这份原则是谁起草的？", 1, Intent.METADATA),
         ("它的起草单位是哪个？", 1, Intent.METADATA),
         ("那个指导原则由哪个部门编写？", 1, Intent.METADATA),
+        # not summary: 'roughly' before a figure asked hedges the figure, it asks for no account of a document
+        ("脊髓性肌萎缩症的发病率大概是多少？", 0, Intent.FIGURE),
+        ("贵州2022年孕产妇死亡率目标大致是多少？", 0, Intent.FIGURE),
+        ("木垒县的家庭医生签约率大致有多少？", 0, Intent.FIGURE),
+        ("钦州要点大概讲了什么？", 1, Intent.SUMMARY),
     ],
 )
 def test_near_misses_get_another_intent(question, named, intent):

@@ -49,9 +49,11 @@ _OUTLINE = re.compile(
 LIST_CUE = re.compile(r"(有|包括|包含|是)哪(些|几)(个|项|条|大)?(重点)?(工程|项目|任务|举措|措施|行动|方面|工作)|"
                       r"(工程|项目|任务|举措|措施|行动|方面)(都|分别|具体)?(是|有|包括)(哪些|哪几|什么)")
 _SUMMARY = re.compile(
-    r"简(单|要)(地)?(介绍|说|讲|概括)|介绍一下|概括|概述|总结(一)?下|摘要|大致|大概(讲|说|是)|主要(讲|说|写|规定|包括)(了)?(些)?(什么|啥|哪些)|"
+    r"简(单|要)(地)?(介绍|说|讲|概括)|介绍一下|概括|概述|总结(一)?下|摘要|主要(讲|说|写|规定|包括)(了)?(些)?(什么|啥|哪些)|"
     r"主要内容|讲(了)?(些)?什么内容|总的来说|总体(来看|上看|上)|整体(来看|上看|上)|都做了(哪些|什么)|summar|overview|what is .* about"
 )
+# 'Roughly': asks for an account of a document ('大概讲了什么'), or hedges a figure asked ('发病率大概是多少').
+_ROUGHLY = re.compile(r"大致|大概(讲|说|是)")
 _ACROSS_FIRST = re.compile(ACROSS)
 # A clause named inside a chapter or part: the most specific number names what is asked.
 _WITHIN_A_PART = re.compile(r"第[一二三四五六七八九十百\d]+(?:章|部分|编)第?[（(]?[一二三四五六七八九十百\d]+[)）]?(?:条|项|点|小点|款|节)")
@@ -178,7 +180,7 @@ def cue_intent(text: str, names_year: bool) -> Intent | None:
         return None
     if _OUTLINE.search(text):
         return Intent.OUTLINE
-    if _SUMMARY.search(text):
+    if _SUMMARY.search(text) or _ROUGHLY.search(text) and not ASKS_FIGURE.search(text):
         return Intent.SUMMARY
     if _WHICH.search(text):
         return Intent.WHICH_DOCUMENTS
