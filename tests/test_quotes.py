@@ -81,3 +81,23 @@ def test_asked_for_a_requirement_the_sentence_bounding_it_in_figures_is_quoted(q
 def test_the_class_a_product_is_managed_in_is_quoted(real_library, question, management_class):
     answer = real_library.ask(question)
     assert answer.found and management_class in answer.text
+
+
+# Learnt from a blind follow-up ('哪些情况下要延长？' after a question on 合成树脂牙's observation times): the clause
+# lists the cases inline after its lead-in ('…如：①…。②…。③…。④其他…'), and only the item repeating the question's
+# word (④) was quoted. Asked for several, the list is quoted from its lead-in to its last item. Three wordings:
+INLINE_LIST = ("④临床观察时间\n根据合成树脂牙特点确定合适的临床观察及随访时间。建议临床试验观察时间点为佩戴修复体后１周、1个月、"
+               "3个月、6个月。属于下列情形的建议适当延长临床试验观察时间，如：①合成树脂牙组成材料缺乏临床应用的安全数据。"
+               "②缺乏申报产品临床观察期内（6个月）各性能趋于稳定的数据。③应用技术与已上市的合成树脂牙产品不同。"
+               "④其他认为需要延长临床试验观察时间的情形。")
+
+
+@pytest.mark.parametrize("question", [
+    "哪些情况下要延长？",
+    "观察时间需要延长的情形有哪几种？",
+    "什么情况要延长观察时间？",
+])
+def test_asked_for_several_an_inline_list_is_quoted_whole(question):
+    quotes = "".join(quoted_sentences(question, INLINE_LIST))
+    for item in ("①合成树脂牙组成材料缺乏临床应用的安全数据", "②缺乏申报产品", "③应用技术", "④其他认为需要延长"):
+        assert item in quotes, quotes

@@ -77,6 +77,8 @@ def best_sentences(query: Query, text: str, offset: int, idf: Idf) -> tuple[Span
         length += end - start
     if chosen == [spans[0]] and len(spans) > 1:  # a heading alone names a topic: give what it says
         chosen.append(spans[1])
+    if query.asks.several:  # '哪些情况下要延长': the list an item quoted stands in, whole
+        chosen = _with_inline_lists(chosen, spans, text)
     for part in asked_parts(query.asked):  # '有效期最短多久，…含量下降不能超过多少？': each part its own sentence
         terms = set(tokens(part))
         rest = [i for i in pool if spans[i] not in chosen and (not wants_target or FIGURE.search(folded[i]))]
@@ -84,6 +86,30 @@ def best_sentences(query: Query, text: str, offset: int, idf: Idf) -> tuple[Span
         if weight and max(weight.values()) > 0:
             chosen.append(spans[max(rest, key=weight.get)])
     return tuple((offset + start, offset + end) for start, end in sorted(chosen))
+
+
+# An item of a list written inline ('…如：①…。②…。', '…包括：（1）…；（2）…'), and the lead-in introducing it.
+_ITEM = r"(?:[①-⑳]|[（(][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[.、．](?!\d))"
+_ITEM_START = re.compile(r"\s*" + _ITEM)
+_LEAD_IN = re.compile(r"[:：]\s*(?:" + _ITEM + r"|$)")
+MAX_LIST_ITEMS = 12
+
+
+def _with_inline_lists(chosen: list[Span], spans: list[Span], text: str) -> list[Span]:
+    """The chosen sentences, each standing in a list written inline with every sentence of that list added: its
+    lead-in (ending in a colon, or in a colon and the first item) and the items after it."""
+    starts = [bool(_ITEM_START.match(text, s)) for s, _ in spans]
+    wanted = list(chosen)
+    for lead, (start, end) in enumerate(spans):
+        if not _LEAD_IN.search(text, start, end):
+            continue
+        last = lead
+        while last + 1 < len(spans) and starts[last + 1] and last - lead < MAX_LIST_ITEMS:
+            last += 1
+        whole = (start, spans[last][1])  # one quote: the items follow each other, nothing is left out between them
+        if last > lead and any(whole[0] <= s < whole[1] for s, _ in wanted):
+            wanted = [(s, e) for s, e in wanted if not whole[0] <= s < whole[1]] + [whole]
+    return sorted(wanted)
 
 
 _JOINED = re.compile(r"^(?:以及|并且|还有|同时|另外|和|及)")
