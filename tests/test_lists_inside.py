@@ -55,3 +55,17 @@ def test_an_item_asked_for_by_its_lists_lead_in_gives_the_whole_list(real_librar
     answer = real_library.ask(question)
     assert answer.found and answer.citations[0].clause.label == "二（二）"
     assert "技术原理" in answer.text and "风险分析资料" in answer.text
+
+
+# Learnt from a blind question ('罕见病防治器械那个指导原则包括哪些方面？'): a question naming a document and asking for
+# its aspects, with no word of its own beyond the document's name, was answered with the parts of a heading that
+# repeats the title's words ('（一）用于罕见病防治的医疗器械…'). It asks for the whole document's parts. Three new wordings:
+@pytest.mark.parametrize("question, first_part", [
+    ("侧孔钝针那份指导原则包括哪些方面？", "一、适用范围"),
+    ("宫内节育器指导原则包含哪些方面？", "一、适用范围"),
+    ("用于罕见病防治的医疗器械那份原则有哪几个方面？", "一、适用范围"),
+])
+def test_a_document_asked_for_its_aspects_by_its_name_alone_gives_its_parts(real_library, question, first_part):
+    answer = real_library.ask(question)
+    assert answer.found and "正文分为" in answer.lead, answer.text
+    assert answer.items[0].text.replace(" ", "") == first_part

@@ -85,10 +85,12 @@ def asked_heading(understood: Understood, title: str, outline: Sequence[Clause],
     if not own and of_document:
         return None
     parents = [c for c in outline if len(children(outline, c)) >= 2]
-    if not own:
+    if not own:  # only the document's name: a count it names picks a heading ('广州那18项重点工程'), else all of it
         counted = [c for c in parents if len(children(outline, c)) in query.asks.counted()]
         if len(counted) == 1:
             return counted[0]
+        if not query.asks.counted(fold(title)):  # a heading repeating the title's words is not asked for by them
+            return None
     counts = query.asks.counted(fold(title))
     # Words the title does not explain decide which heading is meant; without them, all words must fit.
     wanted, enough = (own, LOOSE) if own else (words, STRONG)
