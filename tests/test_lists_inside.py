@@ -69,3 +69,17 @@ def test_a_document_asked_for_its_aspects_by_its_name_alone_gives_its_parts(real
     answer = real_library.ask(question)
     assert answer.found and "正文分为" in answer.lead, answer.text
     assert answer.items[0].text.replace(" ", "") == first_part
+
+
+# Learnt from a blind question ('结核核酸检测试剂那个指导原则的名词解释部分解释了哪些术语？'): a question naming a heading
+# of the document it names ('名词解释', '原材料', '产品说明书') and asking for several things of it was looked up, and one
+# of the heading's parts quoted. It asks for the heading's parts. Three new wordings:
+@pytest.mark.parametrize("question, heading, parts", [
+    ("核酸扩增法检测试剂原则的原材料部分讲了哪些东西？", "（二）原材料", 6),
+    ("结核核酸检测试剂的指导原则，产品说明书要写哪些项？", "（十）产品说明书", 10),
+    ("结核分枝杆菌复合群核酸检测试剂指导原则的名词解释都包括哪些术语？", "三、名词解释", 7),
+])
+def test_a_heading_named_and_asked_for_several_things_gives_its_parts(real_library, question, heading, parts):
+    answer = real_library.ask(question)
+    assert answer.found and answer.intent.value == "outline", answer.text
+    assert heading in answer.lead and len(answer.items) == parts, answer.text

@@ -39,6 +39,10 @@ QUESTION_TERMS = frozenset(
 KindOf = Callable[[str], "tuple[Intent, float]"]
 
 
+# A heading's own numbering ('三、', '（二）', '5.', '第二章'), not part of its name.
+_NUMBERING = re.compile(r"^\s*(?:第[一二三四五六七八九十百\d]+[章节部分条]|[（(]?[一二三四五六七八九十百\d]+[)）、.．])\s*")
+
+
 class QuestionReader:
     """Reads questions against one index's catalogue (made once per index generation, by the service)."""
 
@@ -93,7 +97,20 @@ class QuestionReader:
         if self.kind_of is not None and intent is Intent.LOOKUP:
             asks_for_documents = count == 0 and asks_only_for_documents(query.folded)
             intent = from_examples(intent, self.kind_of(question), asks_for_documents)
+        if intent is Intent.LOOKUP and count == 1 and query.asks.several and self._names_a_heading(named[0], topic):
+            intent = Intent.OUTLINE  # '…的名词解释部分解释了哪些术语': that heading's parts
         return topic, intent
+
+    def _names_a_heading(self, source: str, topic: Sequence[str]) -> bool:
+        """A phrase of the topic is the name of a heading of the document with parts under it ('名词解释', '原材料',
+        '产品说明书'): asked for several things of it, the question asks for its parts."""
+        phrases = {p.replace(" ", "") for p in topic}
+        outline = self.index.whole_clauses[source]
+        parts: dict[tuple[str, ...], int] = {}
+        for clause in outline:
+            parts[clause.path[:-1]] = parts.get(clause.path[:-1], 0) + 1
+        return any(parts.get(clause.path, 0) >= 2 and fold(_NUMBERING.sub("", clause.path[-1])).replace(" ", "") in phrases
+                   for clause in outline if clause.path)
 
     def synonyms(self, word: str) -> tuple[str, ...]:
         """Words the dictionary glosses as it glosses `word` (crosslingual.Glossary.synonyms)."""
