@@ -102,6 +102,26 @@ def test_a_part_of_a_split_clause_overlapping_the_expected_span_is_a_hit():
     assert coverage_rank(it, citations, spans_of(it)) == 2
 
 
+# A blind writer copies a table row as its cells, one per line; the reader writes the row with its column headers
+# ('病毒：SV40；科：乳多孔；…'). The passage is found when every cell stands there, in order, close together.
+ROW = "表2\n病毒：SV40；科：乳多孔；属：多瘤病毒；天然宿主：猴；基因组：DNA；囊膜：无；大小（nm）：40-50；抗性：很高\n"
+
+
+@pytest.mark.parametrize("evidence, found", [
+    ("SV40\n乳多孔\n多瘤病毒\n猴\nDNA\n无\n40-50", "SV40；科：乳多孔；属：多瘤病毒；天然宿主：猴；基因组：DNA；囊膜：无；大小（nm）：40-50"),
+    ("乳多孔\n多瘤病毒", "乳多孔；属：多瘤病毒"),
+    ("猴\nDNA\n无", "猴；基因组：DNA；囊膜：无"),
+])
+def test_a_table_row_copied_cell_by_cell_is_found_in_the_row_the_reader_wrote(evidence, found):
+    start, end = ev.score.evidence_span(ROW, evidence)
+    assert ROW[start:end] == found
+
+
+@pytest.mark.parametrize("evidence", ["SV40\n很低", "40-50\nSV40", "SV40\n表3"])
+def test_cells_not_all_in_the_row_in_order_are_not_found(evidence):
+    assert ev.score.evidence_span(ROW, evidence) is None
+
+
 def test_same_span_in_another_document_is_a_miss():
     it = item()
     assert coverage_rank(it, [cite(DOC_B, "16", 100, 300)], spans_of(it)) is None

@@ -71,8 +71,33 @@ def evidence_span(text: str, evidence: str) -> Span | None:
     needle, _ = _folded_chars(evidence)
     found = haystack.find(needle) if needle else -1
     if found < 0:
-        return None
+        return _cells_span(haystack, at, evidence)
     return at[found], at[found + len(needle) - 1] + 1
+
+
+CELLS_REACH = 3  # a row's cells stand within this many times their own length (the reader names each column)
+
+
+def _cells_span(haystack: str, at: list[int], evidence: str) -> Span | None:
+    """A table row copied cell by cell, one per line ('SV40\n乳多孔\n…\n40-50'), where the reader writes the row
+    with its column headers ('病毒：SV40；科：乳多孔；…'): every cell found, in order, close together."""
+    cells = [c for c in (_folded_chars(line)[0] for line in evidence.splitlines()) if c]
+    if len(cells) < 2:
+        return None
+    start = haystack.find(cells[0])
+    reach = CELLS_REACH * sum(map(len, cells))
+    while start >= 0:
+        end, ok = start + len(cells[0]), True
+        for cell in cells[1:]:
+            end = haystack.find(cell, end, start + reach)
+            if end < 0:
+                ok = False
+                break
+            end += len(cell)
+        if ok:
+            return at[start], at[end - 1] + 1
+        start = haystack.find(cells[0], start + 1)
+    return None
 
 
 def expected_spans(
