@@ -38,6 +38,12 @@ class Retrieval:
         return self.understanding.query
 
     @property
+    def compares(self) -> bool:
+        """The question names several documents: each is answered for. Documents merely mentioning a place named
+        ('胶原', which the segmenter tags as one) are searched, not compared."""
+        return len(self.named) > 1
+
+    @property
     def unknown_places(self) -> tuple[str, ...]:
         return self.understanding.unknown_places
 

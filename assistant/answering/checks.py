@@ -76,7 +76,7 @@ def judge(retrieval: Retrieval, documents: dict[str, Document], idf: Idf) -> Ver
         return Verdict(False, f"文件中未找到关于“{'、'.join(retrieval.unknown_places)}”的内容。")
     if not retrieval.hits or retrieval.off_topic:
         return Verdict(False, NOT_FOUND)
-    return check_hit(retrieval.query, retrieval.hits[0], documents, idf, comparison=len(retrieval.pinned) > 1)
+    return check_hit(retrieval.query, retrieval.hits[0], documents, idf, comparison=retrieval.compares)
 
 
 def verified_first(retrieval: Retrieval, documents: dict[str, Document], idf: Idf) -> Retrieval:
@@ -85,7 +85,7 @@ def verified_first(retrieval: Retrieval, documents: dict[str, Document], idf: Id
     A close runner-up that states what was asked beats a top clause that only resembles it.
     """
     hits = list(retrieval.hits[:VERIFY_TOP])
-    if not hits or retrieval.unknown_places or len(retrieval.pinned) > 1:
+    if not hits or retrieval.unknown_places or retrieval.compares:
         return retrieval
     answering = past_the_scope(retrieval.query, hits, documents[hits[0].clause.source], idf)
     if answering is not None:

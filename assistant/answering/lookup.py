@@ -18,7 +18,7 @@ from assistant.textnorm import fold
 def answering_hits(retrieval: Retrieval) -> list[Hit]:
     """The clauses quoted in the answer: one, or the best of each document a comparison names."""
     hits = list(retrieval.hits)
-    if len(retrieval.pinned) > 1:
+    if retrieval.compares:
         per_doc = []
         for hit in hits:
             if hit.clause.source not in {h.clause.source for h in per_doc}:
