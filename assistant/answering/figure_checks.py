@@ -108,7 +108,18 @@ def states_figure_of(query: Query, text: str, title: str, headings: str = "", do
                 not YEAR_IN_TEXT.fullmatch(m.group(1) or re.sub(r"\D.*", "", m.group()))
                 for m in pattern.finditer(stretch)):
             return True
-    return False
+    # the thing counted after the figure word may be worded otherwise ('几家医疗单位' of '不少于3家…临床试验机构',
+    # '几个粘牢' of '6个试样中，至少有5个'): its measure word counts it as well, beside the other words naming it
+    measure = counted_measure(query.asked or query.folded) if head and not unit else ""
+    counted = re.compile(rf"\d+\s*(?:[（(][^)）]*[)）])?\s*{measure}") if measure else None
+    return counted is not None and any(counted.search(stretch) for stretch in
+                                       _stretches(text, lambda part: any(word_in(n, part) for n in own)))
+
+
+def counted_measure(question: str) -> str:
+    """The measure word right after the figure word ('几家', '多少个', '几名'), or ''."""
+    figure = _FIGURE_WORD.search(question)
+    return re.match(r"[个名家所张人例项位台批份]?", question[figure.end():]).group() if figure else ""
 
 
 def _stretches(text: str, names: Callable[[str], bool]) -> Iterator[str]:
