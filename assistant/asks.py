@@ -23,7 +23,7 @@ META_CUES = {
                          r"来源(是|为)?(哪|什么|谁)|出处"),
     "date": re.compile(rf"(什么时候|何时|哪天|哪一天|几月|哪年|哪一年|什么时间|日期|时间)[^。？?]{{0,8}}{PUBLISH}|"
                        rf"{PUBLISH}(的)?(时间|日期)|成文日期|发文日期|落款日期|when was .* (issued|published)"),
-    "doc_number": re.compile(r"文号|发文字号|字号|几号文|document number"),
+    "doc_number": re.compile(r"文号|发文字号|字号|几号文|(?:通告|公告)(?:号|编号|的编号)|document number"),
     "index_number": re.compile(r"索引号"),
     # which attachment of its notice a file is ('附件2' over its title): '是附件几', '第几个附件'
     "attachment": re.compile(r"附件[几多少哪]|第几个?附件|哪个附件|附件(序)?号是"),

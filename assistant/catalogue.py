@@ -247,6 +247,27 @@ _FILE_KINDS = (
 FILE_WORDS = re.compile(r"^(?:excel|xlsx?|电子表格|表格?|表格文件|word|文档|docx?|pdf|ppt|幻灯片|演示文稿|ofd|扫描件|扫描版|扫描|"
                         r"文件夹|文件|存|存的|放|放的|叫|名叫|名字|其实|到底|那个|那份)$")
 _FOLDER_MONTH = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月")
+# A day a folder is named by ('2019-05-22', '2019.05.22', '20190522', '2019年5月22日'), and an announcement's number a file
+# name carries ('…（2019年第25号）', '…〔2021〕30号').
+_FOLDER_DAY = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:[-_.]?(0[1-9]|1[0-2])[-_.]?([0-2]\d|3[01])|年(\d{1,2})月(\d{1,2})日)(?!\d)")
+_NAMED_NUMBER = re.compile(r"(?:19|20)\d{2}\s*年\s*第\s*\d+\s*号|[〔\[［]\s*(?:19|20)\d{2}\s*[〕\]］]\s*\d+\s*号")
+
+
+def path_facts(source: str) -> dict[str, tuple[str, str]]:
+    """What a file's place in the library says of it when its text does not: the day its folder is named by
+    (field `date`) and the number its own name carries (`doc_number`), each with where the path says it
+    ('2019-05-22/宫内节育器…（2019年第25号）.doc' → date '2019-05-22', doc_number '2019年第25号')."""
+    *folders, name = source.split("/")
+    facts = {}
+    for folder in reversed(folders):  # the innermost dated folder
+        day = _FOLDER_DAY.search(folder)
+        if day:
+            facts["date"] = (day.group(), f"所在文件夹“{folder}”")
+            break
+    number = _NAMED_NUMBER.search(name)
+    if number:
+        facts["doc_number"] = (number.group(), f"文件名“{name}”")
+    return facts
 
 
 

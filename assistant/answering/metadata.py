@@ -8,6 +8,7 @@ from typing import Mapping, Sequence
 from assistant.answering.base import AnswerContext, Understood, numbered_lines, register, target_document
 from assistant.understanding.intent import names_document_number
 from assistant.answering.parts import joined
+from assistant.catalogue import path_facts
 from assistant.models import META_NAMES, Answer, AnswerItem, Citation, Clause, Document, Intent, MetaField
 from assistant.textnorm import fold
 
@@ -107,8 +108,16 @@ def _facts(document: Document) -> str:
 def forward_answer(understood: Understood, context: AnswerContext, source: str, fields: tuple[str, ...]) -> Answer:
     document = context.documents[source]
     citations, items, missing = [], [], []
+    kept, title, title_at = path_facts(source), document.field("title"), 0
     for name in fields or ("issuer", "date", "doc_number"):
         field = document.field(name) or (drafter(document, context.outline(source)) if name == "drafter" else None)
+        if field is None and name in kept and title is not None:  # the text says not; the folder or file name does
+            if not title_at:  # the document itself is cited, by its title
+                citations.append(cite_field(context, source, title))
+                title_at = len(citations)
+            value, where = kept[name]
+            items.append(AnswerItem(f"{META_NAMES[name]}：{value}（正文未载明，据{where}）", (title_at,)))
+            continue
         if field is None:
             missing.append(META_NAMES[name])
             continue
