@@ -145,12 +145,15 @@ def _with_clause_of(previous: str, question: str) -> str | None:
 
 
 def resolve_followups(question: str, history, places_in,
-                      swap_document: Callable[[str, str], str | None] = lambda previous, question: None) -> Turn:
+                      swap_document: Callable[[str, str], str | None] = lambda previous, question: None,
+                      about_same_document: Callable[[str, str], bool] = lambda previous, question: False) -> Turn:
     """The question as it would be asked on its own, given the earlier turns (oldest first).
 
     A turn leans on the one before when it says so ('那…', '…呢？', very short) or, being
-    short, names no place itself while the conversation is about one. (The documents the earlier turn named
-    by title are named by the follow-up's context: retrieval.Retriever._named_by_title.)
+    short, names no place itself while the conversation is about one, or names no document while the earlier turn
+    named one that says what this turn asks (`about_same_document`: '线性范围下限不高于多少？' after a question on the
+    胰岛素 guideline). (The documents the earlier turn named by title are named by the follow-up's context:
+    retrieval.Retriever._named_by_title.)
     """
     current: Turn | None = None
     for turn in [*history, question]:
@@ -163,8 +166,10 @@ def resolve_followups(question: str, history, places_in,
         places = places_in(current.text)
         # it says so, or it names no place while the conversation is about one, or it asks a figure of nothing
         # ('到2030年要低于多少', '木垒那边实际做到多少了？'; a clause it names is something: '…的二（二）4讲什么')
+        short = len(_own_words(turn)) <= 15
         leans = not words._ACROSS_DOCUMENTS.search(fold(turn)) and (
-            is_followup(turn) or (places and not places_in(turn) and len(_own_words(turn)) <= 15)
+            is_followup(turn) or (places and not places_in(turn) and short)
+            or (short and not places_in(turn) and about_same_document(current.text, turn))
             or (words.ASKS_FIGURE.search(fold(turn)) and not _clause_spans(turn)
                 and _names_nothing(_without(_own_words(turn), places_in(turn)))))
         current = merge_followup(current, turn, places, swap_document, places_in(turn)) if leans else Turn(turn)

@@ -350,12 +350,14 @@ def make_query(
     swap_document: Callable[[str, str], str | None] = lambda previous, question: None,
     ordinary: Callable[[str], bool] = lambda word: False,
     in_term: Callable[[str, str], bool] = lambda word, folded: False,
+    about_same_document: Callable[[str, str], bool] = lambda previous, question: False,
 ) -> Query:
     """Everything retrieval needs to know about a question; an English one gets Chinese words added.
     `spelt` is the known places' pinyin (made from them when not given); `swap_document` turns a follow-up that
     names only another document into the earlier question about that one (catalogue.swap_document); `ordinary`
     tells a word the segmenter tags as a place that, in this collection, is none (place_words.PlaceWords.ordinary);
-    `in_term` one that starts a term of the collection where the question has it ('安宁疗护')."""
+    `in_term` one that starts a term of the collection where the question has it ('安宁疗护'); `about_same_document`
+    whether a turn naming no document asks something the document the earlier turn named says (followups)."""
     def places_in(text: str) -> list[str]:
         folded = fold(text)
         found = {p for p in tagged_places(folded) if not ordinary(p) and not in_term(p, folded)} | \
@@ -368,7 +370,7 @@ def make_query(
 
     known = spelt if spelt is not None else cached_spellings(known_places)
     question, history = full_years(question), [full_years(h) for h in history]
-    turn = followups.resolve_followups(question, history, places_in, swap_document)
+    turn = followups.resolve_followups(question, history, places_in, swap_document, about_same_document)
     text, folded = turn.text, _MARKUP.sub(" ", fold(turn.text))  # tags are not what anyone asks about
     translations = () if _CJK_RUN.search(folded) else tuple(translate(folded))
     folded = " ".join([folded, *translations])

@@ -20,7 +20,7 @@ from assistant.index import SearchIndex
 from assistant.models import Intent
 from assistant.place_words import PlaceWords
 from assistant.place_spellings import spellings
-from assistant.query import Query, across_documents, make_query
+from assistant.query import Query, across_documents, make_query, topic_phrases
 from assistant.textnorm import fold, is_cjk, tokens
 from assistant.understanding.intent import asks_only_for_documents, classify
 from assistant.understanding.kind_examples import from_examples
@@ -130,7 +130,17 @@ class QuestionReader:
         return make_query(question, history, self.known_places, QUESTION_TERMS, self._translate, self.spelt,
                           lambda previous, asked: swap_document(fold(previous), fold(asked), self._names_at,
                                                                 lambda source: self._titles[source]),
-                          self.place_words.ordinary, self.place_words.in_term)
+                          self.place_words.ordinary, self.place_words.in_term, self._about_same_document)
+
+    def _about_same_document(self, previous: str, question: str) -> bool:
+        """The earlier turn names documents by their titles' words, this one names none, and each of those documents
+        holds every word of what this one asks about ('线性范围下限不高于多少？' after '胰岛素测定试剂的空白限…'): it is
+        asked of them. A question about something they do not say is asked of the whole collection."""
+        earlier = {source for source, _, _ in self._names_at(previous)}
+        if not earlier or self._names_at(question):
+            return False
+        words = [w for phrase in topic_phrases(fold(question)) for w in phrase.split() if len(w) >= 2]
+        return bool(words) and all(earlier <= set(self.features.containing(w)) for w in words)
 
     def _names_own(self, folded: str) -> bool:
         """Whether the text names a document of the collection by its title's words."""
