@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Mapping, Sequence
 
-from assistant.answering.figure_checks import (YEAR_IN_TEXT, asks_event_duration, of_another_age,
+from assistant.answering.figure_checks import (YEAR_IN_TEXT, asks_event_duration, counted_by_measure, of_another_age,
                                                of_another_level, short_form_in, states_figure_of, title_readings)
 from assistant.answering.mentions import could_hold, phrase_in
 from assistant.models import Clause, Document
@@ -198,9 +198,10 @@ def missing_indicators(query: Query, hit: Hit, document: Document,
     """
     text, title = fold(hit.clause.text), title_readings(document.title)
     headings = fold("".join(hit.clause.path[:-1])).replace(" ", "")  # above it: its own heading is in its text
-    missing = [noun for noun in query.indicators if not any(w in text or w in title or w in headings or
-                                                            short_form_in(w, text) for w in (noun, *synonyms(noun),
-                                                                                            *_of_everyone(noun)))]
+    counted = counted_by_measure(query.asked or query.folded, query.indicators, text)  # '几家医疗单位' of '3家…机构'
+    missing = [noun for noun in query.indicators if noun not in counted and not any(
+        w in text or w in title or w in headings or short_form_in(w, text)
+        for w in (noun, *synonyms(noun), *_of_everyone(noun)))]
     allowed = len(query.indicators) // 3 if len(query.indicators) >= 3 else 0
     return missing if len(missing) > allowed else []
 

@@ -122,6 +122,20 @@ def counted_measure(question: str) -> str:
     return re.match(r"[个名家所张人例项位台批份]?", question[figure.end():]).group() if figure else ""
 
 
+def counted_by_measure(question: str, nouns: Sequence[str], text: str) -> tuple[str, ...]:
+    """The nouns the question counts right after its figure word and measure word ('几家医疗单位' → 医疗, 单位) when
+    the (folded) clause `text` states a value with that measure word ('不少于3家（含3家）…'): it counts them, in its
+    own words. Empty otherwise."""
+    figure, measure = _FIGURE_WORD.search(question), counted_measure(question)
+    if not figure or not measure or not re.search(rf"\d+\s*(?:[（(][^)）]*[)）])?\s*{measure}", text):
+        return ()
+    at, counted = figure.end() + len(measure), []
+    while noun := next((n for n in nouns if question.startswith(n, at)), ""):
+        at += len(noun)
+        counted.append(noun)
+    return tuple(counted)
+
+
 def _stretches(text: str, names: Callable[[str], bool]) -> Iterator[str]:
     """The stretches of each sentence where a value of what `names` finds may stand: the comma-separated part
     naming it and the part after it ('到2022年，孕产妇死亡率降到18/10万，婴儿…'); the part before it is most often
