@@ -304,6 +304,9 @@ def _frame_compound(word: str) -> bool:
     return len(word) >= 4 and any(word[:i] in TOPIC_STOP and word[i:] in TOPIC_STOP for i in range(2, len(word) - 1))
 
 
+_ALTERNATIVE_WORDS = frozenset({"或", "或者", "或是"})
+
+
 def topic_phrases(folded: str, acronyms: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """What a (folded) question is about: its runs of words between frame words, each as "w1 w2".
 
@@ -311,12 +314,21 @@ def topic_phrases(folded: str, acronyms: frozenset[str] = frozenset()) -> tuple[
     already removed) → ('中医药',). Numbers and punctuation end a run.
     """
     phrases, run, previous = [], [], ""
-    for word in _posseg().lcut(_DATE.sub("，", _KIND_OF_DOCUMENT.sub("，", _WHICH_FRAME.sub("，", folded))), HMM=False):
+    words = _posseg().lcut(_DATE.sub("，", _KIND_OF_DOCUMENT.sub("，", _WHICH_FRAME.sub("，", folded))), HMM=False)
+    for n, word in enumerate(words):
         w = word.word.strip()
         pair, previous = previous[-1:] + w, w
         if len(w) == 1 and len(pair) == 2 and pair in TOPIC_STOP and pair != w + w:
             continue  # the rest of a frame word the segmenter cut ('讲'+'到' of '讲到骨水泥'): frame, not subject
         if _frame_compound(w):
+            continue
+        # a verb the frame uses, offered as an alternative to another verb, qualifies what follows ('作为对比或参考
+        # 方法': 对比 stands beside 参考); a kind of document offered beside another ('规划、要点或报告') stays frame
+        alternative = word.flag == "v" and (
+            n + 2 < len(words) and words[n + 1].word in _ALTERNATIVE_WORDS and words[n + 2].flag == "v"
+            or n >= 2 and words[n - 1].word in _ALTERNATIVE_WORDS and words[n - 2].flag == "v")
+        if w in TOPIC_STOP and alternative:
+            run.append(w)
             continue
         # a particle ('施行得早': 得; jieba's u*, y and e tags) is grammar, never what is asked about; nor is a pronoun
         # ('医养结合这块': 这块; tag r), which points at what is asked or asks it; '我国', '本市' name a place as

@@ -8,6 +8,8 @@ import re
 import pytest
 
 from assistant.answering.mentions import alternatives, phrase_in, phrase_terms
+from assistant.query import topic_phrases
+from assistant.textnorm import fold
 from assistant.models import Intent
 
 
@@ -45,6 +47,25 @@ def test_alternatives_none_of_which_a_document_writes_are_refused(shared_assista
 ])
 def test_a_phrase_stands_for_its_alternatives(phrase, expected):
     assert alternatives(phrase) == expected
+
+
+# Learnt from a blind question ('哪些文件提到可以用测序方法作为对比或参考方法？'): the frame word 对比 was dropped, and the
+# phrase's words before 或 were taken for one whole alternative, so '参考方法' alone listed documents that never name
+# 测序. Two verbs offered either side of 或 qualify what follows them, and the words before and after go with each.
+# Three new wordings:
+@pytest.mark.parametrize("question, expected", [
+    ("有哪些文件把Sanger测序作为对比或参考方法？", ["测序 作为 对比 方法", "测序 作为 参考 方法"]),
+    ("哪些原则提到以已上市同类产品作为对比或参考试剂？", ["已 上市 同类产品 作为 对比 试剂", "已 上市 同类产品 作为 参考 试剂"]),
+    ("哪些指导原则说培养法可以当参考或对比方法？", ["培养 法 可以 当 参考 方法", "培养 法 可以 当 对比 方法"]),
+])
+def test_verbs_offered_as_alternatives_qualify_the_words_after_them(question, expected):
+    phrases = [p for p in topic_phrases(fold(question)) if "或" in p.split()]
+    assert phrases and alternatives(phrases[0]) == expected, topic_phrases(fold(question))
+
+
+@pytest.mark.parametrize("question", ["分级诊疗在哪些地方规划、要点或报告里提到了？"])
+def test_kinds_of_document_offered_as_alternatives_stay_frame(question):
+    assert not any("或" in p.split() for p in topic_phrases(fold(question)))
 
 
 def test_the_prefilter_asks_only_for_what_every_alternative_needs():

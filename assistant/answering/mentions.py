@@ -32,10 +32,18 @@ def alternatives(phrase: str) -> list[str]:
         sides = [left, left[:-1] + right]
     elif len(left) == 1 and len(right) > 1 and not any(w in _OR for w in right):
         sides = [left + right[1:], right]
+    elif len(right) > 1 and _verb(left[-1]) and _verb(right[0]) and not any(w in _OR for w in right):
+        # two verbs either side, qualifying what follows: the words before and after go with each ('测序 方法 作为
+        # 对比 或 参考 方法' → …作为 对比 方法, …作为 参考 方法); two nouns are whole alternatives ('远程 医疗 或 …')
+        sides = [left + right[1:], left[:-1] + right]
     else:
         sides = [left, right]
     found = [alt for side in sides if side for alt in alternatives(" ".join(side))]
     return list(dict.fromkeys(found)) or [phrase]
+
+
+def _verb(word: str) -> bool:
+    return all(flag == "v" for flag in word_classes(word))
 
 
 def phrase_in(phrase: str, folded_text: str, idf: Idf | None = None, strict: bool = True) -> bool:
