@@ -274,6 +274,16 @@ def test_particles_and_question_words_are_no_topic(question, grammar):
     ("想看倾向评分法（倾向性评分）怎么用来控制偏倚，哪几份指导原则里讲到了？", "倾向 评分", ("倾向性评分",)),
     ("哪些文件提到了医共体（县域医疗共同体）建设？", "医共体", ("县域医疗共同体",)),
     ("提到家庭医生签约（家医签约）的有哪些？", "家庭医生 签约", ("家医签约",)),
+    # several names in one bracket (learnt from '哪些文件提到核磁共振（MRI/MR）兼容性？', where 'mri' and 'mr' were
+    # taken for two more things every clause must name)
+    ("哪些文件提到了磁共振（MRI/MR）？", "磁共振", ("mri", "mr")),
+    ("提到体外膜氧合（ECMO、体外膜肺）的有哪些？", "体外 膜 氧合", ("ecmo", "体外膜肺")),
+    ("哪些指导原则提到无菌保证水平（SAL，无菌保障水平）？", "无菌 保证 水平", ("sal", "无菌保障水平")),
+    # a list named in quotes after it names each item (learnt from '给妇女免费做宫颈癌、乳腺癌“两癌”检查或筛查的…',
+    # which missed 广州's '免费“两癌”筛查')
+    ("给妇女免费做宫颈癌、乳腺癌“两癌”筛查的有哪些文件？", "宫颈癌", ("两癌",)),
+    ("哪些文件提到高血压、糖尿病“两病”患者管理？", "糖尿病", ("两病",)),
+    ("哪些文件提到医疗、医保、医药“三医”联动？", "医保", ("三医",)),
 ])
 def test_another_name_in_brackets_names_the_phrase_before_it(question, phrase, names):
     from assistant.answering.checks import aliased
@@ -285,6 +295,7 @@ def test_another_name_in_brackets_names_the_phrase_before_it(question, phrase, n
     ("哪些指导原则要求做钩状效应（Hook）研究？", ("胰岛素", "C-肽", "轮状病毒")),
     ("钩状（HOOK）效应在哪几份原则里提过？", ("胰岛素", "C-肽", "轮状病毒")),
     ("提到无菌保证水平（SAL）的指导原则有哪些？", ("人工韧带", "侧孔钝针")),
+    ("哪些指导原则提到磁共振（MRI/MR）兼容性？", ("宫内节育器", "椎间融合器")),
 ])
 def test_a_document_using_either_name_is_listed_and_the_acronym_is_no_second_topic(real_library, question, listed):
     answer = real_library.ask(question)
@@ -344,3 +355,10 @@ def test_the_kind_of_document_asked_is_read_in_its_title(real_library, question,
     lines = answer.text.split("\n")[1:]
     assert answer.intent is Intent.WHICH_DOCUMENTS and all(any(n in line for line in lines) for n in listed), answer.text
     assert not any(n in line for n in unlisted for line in lines), answer.text
+
+
+def test_a_document_naming_a_list_by_its_short_name_is_listed(shared_assistant):
+    # 贵州 writes '宫颈癌和乳腺癌检查', 广州 '免费“两癌”筛查'
+    answer = shared_assistant.ask("适龄妇女宫颈癌和乳腺癌“两癌”免费筛查在哪几份文件里提到？")
+    sources = {c.clause.source for c in answer.citations if c.quotes}
+    assert answer.found and {"000_a7ee23972fa017a8.txt", "004_7019475e6841841c.txt"} <= sources, answer.text

@@ -274,16 +274,28 @@ def own_topic(query: Query) -> list[str]:
 def aliased(phrase: str, folded_question: str) -> tuple[str, ...]:
     """The phrase as the question also names it, by another name in brackets after it or after one of its words:
     '钩状效应(hook)' → 'hook'; '钩状(hook)效应' → 'hook 效应' (a guideline writes 'Hook 效应', another 钩状效应);
-    '倾向评分法(倾向性评分)' → '倾向性评分'."""
+    '倾向评分法(倾向性评分)' → '倾向性评分'; a list named in quotes after it names each of its items:
+    '宫颈癌、乳腺癌“两癌”' → '两癌'."""
     words = phrase.split()
     # (a phrase cut short by which.telling_topic may stand a character or two before the bracket: '倾向评分' of
-    # '倾向评分法(倾向性评分)')
-    after = lambda text: re.search(re.escape(text) + r"[\u4e00-\u9fff]{0,2}\s*\(([a-z][a-z0-9\-]{1,15}|"
-                                   r"[\u4e00-\u9fff]{2,12})\)", folded_question)
+    # '倾向评分法(倾向性评分)'); several names may stand in one bracket ('核磁共振(mri/mr)')
+    after = lambda text: re.search(re.escape(text) + rf"[\u4e00-\u9fff]{{0,2}}\s*\(({_ALIAS}(?:\s*[/、,，]\s*{_ALIAS})*)\)",
+                                   folded_question)
+    names = lambda m: re.split(r"\s*[/、,，]\s*", m.group(1))  # noqa: E731
     whole = after("".join(words))
     if whole:
-        return (whole.group(1),)
-    return tuple(" ".join(words[:n] + [m.group(1)] + words[n + 1:]) for n, w in enumerate(words) if (m := after(w)))
+        return tuple(names(whole))
+    # a list named in quotes after it names each of its items ('宫颈癌、乳腺癌“两癌”': 两癌 names 宫颈癌)
+    joined = "".join(words)
+    for listed in _LIST_NAMED.finditer(folded_question):
+        if any(item.endswith(joined) for item in re.split(r"[、和及与]", listed.group(1))):  # the first run on
+            return (listed.group(2),)
+    return tuple(" ".join(words[:n] + [name] + words[n + 1:]) for n, w in enumerate(words) if (m := after(w))
+                 for name in names(m))
+
+
+_ALIAS = r"(?:[a-z][a-z0-9\-]{1,15}|[\u4e00-\u9fff]{2,12})"
+_LIST_NAMED = re.compile(r"((?:[\u4e00-\u9fff]{1,10}[、和及与])+[\u4e00-\u9fff]{1,10})\s*[“\"]([\u4e00-\u9fff]{2,6})[”\"]")
 
 
 def first_stating(query: Query, hits: Iterable[Hit], documents: Mapping[str, Document], idf: Idf,
