@@ -304,9 +304,6 @@ def _frame_compound(word: str) -> bool:
     return len(word) >= 4 and any(word[:i] in TOPIC_STOP and word[i:] in TOPIC_STOP for i in range(2, len(word) - 1))
 
 
-_ALTERNATIVE_WORDS = frozenset({"或", "或者", "或是"})
-
-
 def topic_phrases(folded: str, acronyms: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """What a (folded) question is about: its runs of words between frame words, each as "w1 w2".
 
@@ -324,10 +321,8 @@ def topic_phrases(folded: str, acronyms: frozenset[str] = frozenset()) -> tuple[
             continue
         # a verb the frame uses, offered as an alternative to another verb, qualifies what follows ('作为对比或参考
         # 方法': 对比 stands beside 参考); a kind of document offered beside another ('规划、要点或报告') stays frame
-        alternative = word.flag == "v" and (
-            n + 2 < len(words) and words[n + 1].word in _ALTERNATIVE_WORDS and words[n + 2].flag == "v"
-            or n >= 2 and words[n - 1].word in _ALTERNATIVE_WORDS and words[n - 2].flag == "v")
-        if w in TOPIC_STOP and alternative:
+        if w in TOPIC_STOP and word.flag == "v" and any(0 <= n + 2 * step < len(words) and words[n + step].word in (
+                "或", "或者", "或是") and words[n + 2 * step].flag == "v" for step in (1, -1)):
             run.append(w)
             continue
         # a particle ('施行得早': 得; jieba's u*, y and e tags) is grammar, never what is asked about; nor is a pronoun
