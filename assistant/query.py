@@ -160,10 +160,12 @@ _NOT_PLACES = {"东西", "中国", "全国", "国家", "城市", "城乡", "乡�
 
 @lru_cache(maxsize=1024)  # a question and its history are looked at several times while it is understood
 def tagged_places(folded: str) -> tuple[str, ...]:
-    """Place names jieba recognises (tag ns), suffix stripped: '深圳市' → '深圳'."""
+    """Place names jieba recognises (tag ns), suffix stripped: '深圳市' → '深圳'. A kind of area alone ('自治州',
+    which jieba tags as a place) names none."""
     # Dictionary words only (HMM off): guessed words like '里省' in '计划里省互联网医院' are no places.
     words = _posseg().lcut(folded, HMM=False)
-    return tuple(strip_admin_suffix(w) for w, flag in words if flag == "ns" and len(w) >= 2 and w not in _NOT_PLACES)
+    return tuple(strip_admin_suffix(w) for w, flag in words
+                 if flag == "ns" and len(w) >= 2 and w not in _NOT_PLACES and w not in _ADMIN_SUFFIX)
 
 
 def leading_places(title: str) -> list[str]:

@@ -22,6 +22,6 @@ from assistant.parser.scan import parse_metadata_line
 __all__ = ["PARSER_VERSION", "PREAMBLE", "ParsedDocument", "is_boilerplate", "match_marker", "parse_document",
            "parse_metadata_line", "row_keys"]
 
-PARSER_VERSION = "16"  # 16: when a regulation takes effect ('本条例自2021年5月1日起施行') kept as metadata
+PARSER_VERSION = "17"  # 17: '自治州' alone is no place a document is about (features.home_places)
 # 13: a news heading printing a document, a publication note under it
 # 12: PDF hanging indents and 1.5-spaced paragraphs joined
