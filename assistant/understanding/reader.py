@@ -58,6 +58,7 @@ class QuestionReader:
         self._contains: dict[str, bool] = {}
         self._glossary: Glossary | None = None  # CC-CEDICT, read on the first English question
         self._cache_dir = cache_dir  # where the dictionary is kept parsed
+        self._headings: dict[str, frozenset[str]] = {}  # each document's headings with parts, by name
 
     def understand(self, question: str, history: Sequence[str] = (), scope: frozenset[str] | None = None
                    ) -> Understanding:
@@ -104,13 +105,14 @@ class QuestionReader:
     def _names_a_heading(self, source: str, topic: Sequence[str]) -> bool:
         """A phrase of the topic is the name of a heading of the document with parts under it ('名词解释', '原材料',
         '产品说明书'): asked for several things of it, the question asks for its parts."""
-        phrases = {p.replace(" ", "") for p in topic}
-        outline = self.index.whole_clauses[source]
-        parts: dict[tuple[str, ...], int] = {}
-        for clause in outline:
-            parts[clause.path[:-1]] = parts.get(clause.path[:-1], 0) + 1
-        return any(parts.get(clause.path, 0) >= 2 and fold(_NUMBERING.sub("", clause.path[-1])).replace(" ", "") in phrases
-                   for clause in outline if clause.path)
+        if source not in self._headings:  # read once per document: its outline is made from the clause table
+            outline = self.index.whole_clauses[source]
+            parts: dict[tuple[str, ...], int] = {}
+            for clause in outline:
+                parts[clause.path[:-1]] = parts.get(clause.path[:-1], 0) + 1
+            self._headings[source] = frozenset(fold(_NUMBERING.sub("", c.path[-1])).replace(" ", "")
+                                               for c in outline if c.path and parts.get(c.path, 0) >= 2)
+        return any(p.replace(" ", "") in self._headings[source] for p in topic)
 
     def synonyms(self, word: str) -> tuple[str, ...]:
         """Words the dictionary glosses as it glosses `word` (crosslingual.Glossary.synonyms)."""
