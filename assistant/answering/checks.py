@@ -282,11 +282,11 @@ def aliased(phrase: str, folded_question: str) -> tuple[str, ...]:
     after = lambda text: re.search(re.escape(text) + rf"[\u4e00-\u9fff]{{0,2}}\s*\(({_ALIAS}(?:\s*[/、,，]\s*{_ALIAS})*)\)",
                                    folded_question)
     names = lambda m: re.split(r"\s*[/、,，]\s*", m.group(1))  # noqa: E731
-    whole = after("".join(words))
+    joined = "".join(words)
+    whole = after(joined)
     if whole:
         return tuple(names(whole))
     # a list named in quotes after it names each of its items ('宫颈癌、乳腺癌“两癌”': 两癌 names 宫颈癌)
-    joined = "".join(words)
     for listed in _LIST_NAMED.finditer(folded_question):
         if any(item.endswith(joined) for item in re.split(r"[、和及与]", listed.group(1))):  # the first run on
             return (listed.group(2),)

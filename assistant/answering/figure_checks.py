@@ -110,24 +110,29 @@ def states_figure_of(query: Query, text: str, title: str, headings: str = "", do
             return True
     # the thing counted after the figure word may be worded otherwise ('几家医疗单位' of '不少于3家…临床试验机构',
     # '几个粘牢' of '6个试样中，至少有5个'): its measure word counts it as well, beside the other words naming it
-    measure = counted_measure(query.asked or query.folded) if head and not unit else ""
-    counted = re.compile(rf"\d+\s*(?:[（(][^)）]*[)）])?\s*{measure}") if measure else None
-    return counted is not None and any(counted.search(stretch) for stretch in
-                                       _stretches(text, lambda part: any(word_in(n, part) for n in own)))
+    measure = _counted_measure(query.asked or query.folded)[1] if head and not unit else ""
+    return bool(measure) and any(_valued_with(measure).search(stretch) for stretch in
+                                 _stretches(text, lambda part: any(word_in(n, part) for n in own)))
 
 
-def counted_measure(question: str) -> str:
-    """The measure word right after the figure word ('几家', '多少个', '几名'), or ''."""
+def _counted_measure(question: str) -> tuple[re.Match | None, str]:
+    """The figure word and the measure word right after it ('几家', '多少个', '几名'; '' when none)."""
     figure = _FIGURE_WORD.search(question)
-    return re.match(r"[个名家所张人例项位台批份]?", question[figure.end():]).group() if figure else ""
+    return figure, re.match(r"[个名家所张人例项位台批份]?", question[figure.end():]).group() if figure else ""
+
+
+@lru_cache(maxsize=32)
+def _valued_with(measure: str) -> re.Pattern:
+    """A value counted with the measure word ('3家', '3 家（含3家）')."""
+    return re.compile(rf"\d+\s*(?:[（(][^)）]*[)）])?\s*{measure}")
 
 
 def counted_by_measure(question: str, nouns: Sequence[str], text: str) -> tuple[str, ...]:
     """The nouns the question counts right after its figure word and measure word ('几家医疗单位' → 医疗, 单位) when
     the (folded) clause `text` states a value with that measure word ('不少于3家（含3家）…'): it counts them, in its
     own words. Empty otherwise."""
-    figure, measure = _FIGURE_WORD.search(question), counted_measure(question)
-    if not figure or not measure or not re.search(rf"\d+\s*(?:[（(][^)）]*[)）])?\s*{measure}", text):
+    figure, measure = _counted_measure(question)
+    if not measure or not _valued_with(measure).search(text):
         return ()
     at, counted = figure.end() + len(measure), []
     while noun := next((n for n in nouns if question.startswith(n, at)), ""):

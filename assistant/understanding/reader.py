@@ -39,10 +39,6 @@ QUESTION_TERMS = frozenset(
 KindOf = Callable[[str], "tuple[Intent, float]"]
 
 
-# A heading's own numbering ('三、', '（二）', '5.', '第二章'), not part of its name.
-_NUMBERING = re.compile(r"^\s*(?:第[一二三四五六七八九十百\d]+[章节部分条]|[（(]?[一二三四五六七八九十百\d]+[)）、.．])\s*")
-
-
 class QuestionReader:
     """Reads questions against one index's catalogue (made once per index generation, by the service)."""
 
@@ -110,7 +106,7 @@ class QuestionReader:
             parts: dict[tuple[str, ...], int] = {}
             for clause in outline:
                 parts[clause.path[:-1]] = parts.get(clause.path[:-1], 0) + 1
-            self._headings[source] = frozenset(fold(_NUMBERING.sub("", c.path[-1])).replace(" ", "")
+            self._headings[source] = frozenset(fold(c.title).replace(" ", "")  # the heading less its number
                                                for c in outline if c.path and parts.get(c.path, 0) >= 2)
         return any(p.replace(" ", "") in self._headings[source] for p in topic)
 
