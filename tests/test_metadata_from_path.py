@@ -36,3 +36,15 @@ def test_a_date_or_number_the_text_does_not_state_comes_from_the_files_place(rea
     answer = real_library.ask(question)
     assert answer.found and said in answer.text and "正文未载明" in answer.text, answer.text
     assert answer.citations and answer.citations[0].clause.source.startswith(said[:4])
+
+
+@pytest.mark.parametrize("question, date, number", [
+    ("人工韧带注册审查指导原则是哪天发布的？", "2021-12-20", "2021年第103号"),
+    ("真实世界数据用于临床评价的指导原则是什么时候印发的？", "2020-11-26", "2020年第77号"),
+    ("柠檬酸消毒液那份指导原则什么时候出的？", "2021-05-08", "2021年第30号"),
+])
+def test_asked_when_a_document_was_published_the_answer_names_the_notice_that_published_it(real_library, question,
+                                                                                             date, number):
+    """'…是什么时候发布的': the day, and the announcement that published it (a blind question expected both)."""
+    answer = real_library.ask(question)
+    assert answer.found and date in answer.text and number in answer.text, answer.text

@@ -109,7 +109,10 @@ def forward_answer(understood: Understood, context: AnswerContext, source: str, 
     document = context.documents[source]
     citations, items, missing = [], [], []
     kept, title, title_at = path_facts(source), document.field("title"), 0
-    for name in fields or ("issuer", "date", "doc_number"):
+    fields = fields or ("issuer", "date", "doc_number")
+    if "date" in fields and "doc_number" not in fields and (document.field("doc_number") or "doc_number" in kept):
+        fields += ("doc_number",)  # '…是什么时候发布的': the date, and the notice or number that published it
+    for name in fields:
         field = document.field(name) or (drafter(document, context.outline(source)) if name == "drafter" else None)
         if field is None and name in kept and title is not None:  # the text says not; the folder or file name does
             if not title_at:  # the document itself is cited, by its title
