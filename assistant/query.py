@@ -18,7 +18,7 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _CLAUSE_REF = re.compile(
     rf"第[{_CN_NUM}]+[条章节编项点]"
     rf"|[{_CN_NUM}]{{1,3}}[、]?\([{_CN_NUM}]{{1,4}}\)(?:\d{{1,3}})?"
-    rf"|\([{_CN_NUM}]{{1,4}}\)(?:\d{{1,3}})?"
+    rf"|\([{_CN_NUM}]{{1,4}}\)(?:\d{{1,3}})?|附[录件表]\d{{1,2}}(?!\d)"  # an appendix ('附录1') is a part by number
 )
 _ARABIC_REF = re.compile(r"第\s*(\d{1,3})\s*条|第\s*(\d{1,3})\s*[项点]|(?<![\d.])(\d{1,3})\.(?!\d)")
 _MARKUP = re.compile(r"<[^<>]{0,200}>")
