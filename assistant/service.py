@@ -159,7 +159,8 @@ class Assistant:
         context = answering.AnswerContext(index.documents, outline, retriever.idf, retriever.folded,
                                           retriever.folded_document, self.config.top_k, index.features.documents_with,
                                           index.targets, reader.synonyms, functools.cache(
-                                              lambda source: main_place(index.features.documents[source])))
+                                              lambda source: main_place(index.features.documents[source])),
+                                          index.whole_clauses.holding)
         return Live(index, reader, retriever, context)
 
     @functools.cached_property

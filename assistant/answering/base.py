@@ -52,6 +52,7 @@ class AnswerContext:
     targets: Targets = Targets(())  # every quantified statement of the documents (assistant/targets/)
     synonyms: Callable[[str], Sequence[str]] = lambda word: ()  # words a dictionary glosses alike ('孩子' → 儿童)
     place_of: Callable[[str], str | None] = lambda source: None  # where a document is from, when its title says not
+    clause_holding: Callable[[str, int], Clause | None] = lambda source, offset: None  # the whole clause at an offset
 
     def named_as(self, source: str) -> str:
         """A document as a list of documents names it: its title, and its place when the title does not say it

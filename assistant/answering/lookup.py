@@ -9,9 +9,10 @@ from assistant.answering.checks import (Verdict, check_hit, judge, named_without
                                         states_number, unknown_acronyms, verified_first)
 from assistant.answering.figure_records import (cell_unset, hit_holding, holds, missing_reason, reading_for,
                                                 sentence_around, statement, value_sentence, with_hit_first)
-from assistant.answering.quotes import best_sentences, quote_line, quote_text, whole_clause
-from assistant.models import Answer, Citation, Intent
+from assistant.answering.quotes import best_sentences, closest_sentence, quote_line, quote_text, whole_clause
+from assistant.models import Answer, Citation, Clause, Intent
 from assistant.hits import Hit, Retrieval
+from assistant.query import Query
 from assistant.textnorm import fold
 
 
@@ -84,6 +85,7 @@ def quoted_answer(understood: Understood, context: AnswerContext, intent: Intent
             elif hit.exact:
                 quotes = whole_clause(hit.clause.text, hit.clause.start)
             else:
+                hit = replace(hit, clause=answering_clause(hit.clause, retrieval.query, context))
                 quotes = best_sentences(retrieval.query, hit.clause.text, hit.clause.start, idf)
         citations.append(context.cite(hit.clause, quotes, hit.score))
     quoted = [c for c in citations if c.quotes]
@@ -159,6 +161,18 @@ def _lead_in_over(hit: Hit, understood: Understood, context: AnswerContext) -> H
     words = [w for phrase in understood.query.topic for w in phrase.split() if len(w) >= 2]
     held = lambda c: sum(w in fold(c.text) for w in words)  # noqa: E731  (its own text: its headings are the lead-in's)
     return replace(hit, clause=parent) if held(parent) > held(clause) else None
+
+
+def answering_clause(clause: Clause, query: Query, context: AnswerContext) -> Clause:
+    """The clause part ranked first, or the whole clause it stands in when a sentence elsewhere in that clause says
+    more of the question: the index splits an over-long clause to rank it, a reader reads it whole ('…通常由控制模块、
+    温控模块、光电模块…组成' stands in the part before the one whose '2.2.3光电模块' ranked first)."""
+    if clause.parts < 2:
+        return clause
+    whole = context.clause_holding(clause.source, clause.start)
+    whole = whole if whole is not None and clause.end <= whole.end and whole.path == clause.path else clause
+    closest = lambda c: closest_sentence(query, c.text, context.idf)  # noqa: E731
+    return whole if whole is not clause and closest(whole) > closest(clause) else clause
 
 
 def lead_in_items(quoted: Citation, context: AnswerContext) -> list[Citation]:

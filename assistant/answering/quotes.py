@@ -35,7 +35,7 @@ def best_sentences(query: Query, text: str, offset: int, idf: Idf) -> tuple[Span
     new subject a follow-up brings ('那村医呢？'); the clause's heading sentence counts half,
     since it names a topic rather than answering about it.
     """
-    wanted = set(query.content_terms) | set(tokens(query.folded))
+    wanted = _wanted(query)
     spans = sentence_spans(text)
     folded = [fold(text[s:e]) for s, e in spans]
     pool = list(range(len(spans)))
@@ -49,7 +49,7 @@ def best_sentences(query: Query, text: str, offset: int, idf: Idf) -> tuple[Span
     scored = []
     for i in pool:
         start, end = spans[i]
-        weight = sum(idf(t) for t in wanted & set(tokens(folded[i])))
+        weight = _shared(wanted, folded[i], idf)
         # '…的目标是什么': the sentence that dates or counts it; '…有啥要求': the one bounding it in figures
         if wants_target and (FIGURE.search(folded[i]) or _YEAR.search(folded[i])) \
                 or wants_bound and _BOUND.search(folded[i]) \
@@ -86,6 +86,20 @@ def best_sentences(query: Query, text: str, offset: int, idf: Idf) -> tuple[Span
         if weight and max(weight.values()) > 0:
             chosen.append(spans[max(rest, key=weight.get)])
     return tuple((offset + start, offset + end) for start, end in sorted(chosen))
+
+
+def closest_sentence(query: Query, text: str, idf: Idf) -> float:
+    """How much of the question the text's closest sentence says: the most telling shared terms of one sentence."""
+    wanted = _wanted(query)
+    return max((_shared(wanted, fold(text[s:e]), idf) for s, e in sentence_spans(text)), default=0.0)
+
+
+def _wanted(query: Query) -> set[str]:
+    return set(query.content_terms) | set(tokens(query.folded))
+
+
+def _shared(wanted: set[str], folded: str, idf: Idf) -> float:
+    return sum(idf(t) for t in wanted & set(tokens(folded)))
 
 
 # An item of a list written inline ('…如：①…。②…。', '…包括：（1）…；（2）…'), and the lead-in introducing it.
