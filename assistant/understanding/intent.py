@@ -124,11 +124,31 @@ def classify(query: Query, named_documents: int, names: Sequence[str] = ()) -> I
         return Intent.CLAUSE_REF
     if ASKS_FIGURE.search(query.folded):
         return Intent.FIGURE
-    if named_documents == 1 and _ABOUT_WHAT.search(query.folded):  # '那个Excel表到底是什么内容？': all of it
+    if named_documents == 1 and _ABOUT_WHAT.search(query.folded) and not _of_a_thing_in_it(query.folded, names):
+        # '那个Excel表到底是什么内容？': all of it
         return Intent.SUMMARY
     if asks_about_whole(query, named_documents, names):
         return Intent.SUMMARY
     return Intent.LOOKUP
+
+
+# What is asked about, when a possessive names it right before '是干什么的' ('…八大工程的督医制度是干什么的').
+_POSSESSED = re.compile(r"的([^的，,。？?\s]{2,12}?)(?:到底|究竟|其实|实际上?)?$")
+
+
+def thing_asked_about(folded: str) -> str:
+    """What '…的X是干什么的', '…的X讲的是什么', '…中的X是什么内容' asks about: X; '' for any other question."""
+    about = _ABOUT_WHAT.search(folded)
+    possessed = _POSSESSED.search(folded[:about.start()]) if about else None
+    return possessed.group(1) if possessed else ""
+
+
+def _of_a_thing_in_it(folded: str, names: Sequence[str]) -> bool:
+    """'…的督医制度是干什么的', '…原则中的随访记录单是什么内容': what a thing the document has is about, not what the
+    document is; '那个Excel表到底是什么内容', '…的这份文件是关于什么的' ask of the document."""
+    thing = thing_asked_about(folded)
+    return bool(thing) and not (_ABOUT_WHOLE_WORD.match(thing) or _POINTS_AT_DOCUMENT.search(thing)
+                                or re.search(r"[这那该此本]", thing) or any(thing in name for name in names))
 
 
 # What a whole document has, as staff ask for it ('这份材料的重点是什么', '主要汇报了哪些东西', '讲了些啥'): the words

@@ -22,7 +22,7 @@ from assistant.place_words import PlaceWords
 from assistant.place_spellings import spellings
 from assistant.query import Query, across_documents, make_query, topic_phrases
 from assistant.textnorm import fold, is_cjk, tokens
-from assistant.understanding.intent import asks_only_for_documents, classify
+from assistant.understanding.intent import asks_only_for_documents, classify, thing_asked_about
 from assistant.understanding.kind_examples import from_examples
 from assistant.understanding.record import Understanding
 
@@ -94,8 +94,10 @@ class QuestionReader:
         if self.kind_of is not None and intent is Intent.LOOKUP:
             asks_for_documents = count == 0 and asks_only_for_documents(query.folded)
             intent = from_examples(intent, self.kind_of(question), asks_for_documents)
-        if intent is Intent.LOOKUP and count == 1 and query.asks.several and self._names_a_heading(named[0], topic):
-            intent = Intent.OUTLINE  # '…的名词解释部分解释了哪些术语': that heading's parts
+        thing = thing_asked_about(query.folded)  # '…的保障措施讲的是什么': the thing, whatever the topic keeps of it
+        if intent is Intent.LOOKUP and count == 1 and (query.asks.several and self._names_a_heading(named[0], topic)
+                                                       or thing and self._names_a_heading(named[0], [thing])):
+            intent = Intent.OUTLINE  # '…的名词解释部分解释了哪些术语', '…的保障措施讲的是什么': that heading's parts
         return topic, intent
 
     def _names_a_heading(self, source: str, topic: Sequence[str]) -> bool:
