@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from assistant.models import Clause
+from assistant.models import Clause, Intent
 from assistant.query import Query
 from assistant.understanding.record import Understanding
 
@@ -40,8 +40,9 @@ class Retrieval:
     @property
     def compares(self) -> bool:
         """The question names several documents: each is answered for. Documents merely mentioning a place named
-        ('胶原', which the segmenter tags as one) are searched, not compared."""
-        return len(self.named) > 1
+        ('胶原', which the segmenter tags as one) are searched, not compared; nor are two named for one's reason
+        ('C肽为什么比胰岛素更能…', understood as a look-up)."""
+        return len(self.named) > 1 and self.understanding.intent is not Intent.LOOKUP
 
     @property
     def unknown_places(self) -> tuple[str, ...]:

@@ -116,7 +116,7 @@ def classify(query: Query, named_documents: int, names: Sequence[str] = ()) -> I
             cued = None  # asks about content in words of its own, not for another field of the document's record
     if cued is not None:
         return cued
-    if named_documents > 1:
+    if named_documents > 1 and not _ASKS_WHY.search(query.folded):  # 'C肽为什么比胰岛素更能…': one's reason, looked up
         return Intent.COMPARISON
     if LIST_CUE.search(query.folded):
         return Intent.OUTLINE
@@ -130,6 +130,9 @@ def classify(query: Query, named_documents: int, names: Sequence[str] = ()) -> I
     if asks_about_whole(query, named_documents, names):
         return Intent.SUMMARY
     return Intent.LOOKUP
+
+
+_ASKS_WHY = re.compile(r"为什么|为何|什么原因|何以")
 
 
 # What is asked about, when a possessive names it right before '是干什么的' ('…八大工程的督医制度是干什么的').
