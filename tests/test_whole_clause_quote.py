@@ -35,3 +35,11 @@ def test_the_whole_clause_at_an_offset_is_found_by_its_position(real_library):
         for clause in outline[source]:
             assert outline.holding(source, clause.start) == clause
             assert outline.holding(source, (clause.start + clause.end - 1) // 2) == clause
+
+
+def test_a_figure_is_quoted_from_the_part_whose_sentence_states_it(real_library):
+    """A figure question keeps the part ranked first: there the sentence stating the figure is found ('…建议观察时间至少
+    6个月'), where in the whole clause a sentence naming more of the question ('对于预期用于屏障作用的产品…') states
+    none (a blind question of the fourth batch, answered before the whole clause was read, refused after)."""
+    answer = real_library.ask("屏障作用的口腔修复膜，动物试验建议观察多长时间？")
+    assert answer.found and "6个月" in answer.text, answer.text

@@ -85,7 +85,8 @@ def quoted_answer(understood: Understood, context: AnswerContext, intent: Intent
             elif hit.exact:
                 quotes = whole_clause(hit.clause.text, hit.clause.start)
             else:
-                hit = replace(hit, clause=answering_clause(hit.clause, retrieval.query, context))
+                if intent is not Intent.FIGURE:  # a figure's sentence is sought in the part the checks passed
+                    hit = replace(hit, clause=answering_clause(hit.clause, retrieval.query, context))
                 quotes = best_sentences(retrieval.query, hit.clause.text, hit.clause.start, idf)
         citations.append(context.cite(hit.clause, quotes, hit.score))
     quoted = [c for c in citations if c.quotes]
