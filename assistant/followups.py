@@ -118,8 +118,14 @@ def merge_followup(previous: Turn, question: str, places: list[str],
         # '5岁以下儿童死亡率呢？' after '…孕产妇死亡率2030年目标是多少？', '床位呢' after '…医疗卫生机构有多少个？':
         # the same figure of another indicator or thing counted, that year
         years = new_years or words._YEAR.findall(previous.text)[:1]
-        return Turn(" ".join([question, *places, *(f"{y}年" for y in years), "是多少"]), previous.text, own)
-    return Turn(" ".join([question, *places]), previous.text, own)
+        return Turn(" ".join([question, *places, *(f"{y}年" for y in years), "是多少"]), _leaned_on(previous), own)
+    return Turn(" ".join([question, *places]), _leaned_on(previous), own)
+
+
+def _leaned_on(previous: Turn) -> str:
+    """The context a follow-up with a subject of its own leans on: the turn before, and what that one leaned on in
+    turn ('这份指导原则是正式发布的吗？' after '它需不需要做临床评价？' after a question naming the guideline)."""
+    return f"{previous.text} {previous.context}" if previous.context else previous.text
 
 
 def _clause_spans(text: str) -> list[tuple[int, int]]:
