@@ -9,7 +9,8 @@ PATH_SEPARATOR = " › "
 
 # The metadata fields a document may carry, in display order, with their Chinese names.
 META_NAMES = {"title": "标题", "issuer": "发文单位", "date": "日期", "doc_number": "文号", "index_number": "索引号",
-              "attachment": "附件序号", "adopted": "通过会议", "effective": "施行日期", "drafter": "起草单位"}
+              "attachment": "附件序号", "adopted": "通过会议", "effective": "施行日期", "drafter": "起草单位",
+              "status": "文件状态"}
 
 
 def collection_of(source: str) -> str:

@@ -105,6 +105,19 @@ def _facts(document: Document) -> str:
     return f"（{'，'.join(known)}）" if known else ""
 
 
+_STATUS = (("征求意见稿", "征求意见稿，尚未正式发布"), ("征求意见", "征求意见稿，尚未正式发布"), ("试行", "试行"),
+           ("草案", "草案"), ("草稿", "草稿"))
+
+
+def draft_status(title: str, source: str) -> str:
+    """Whether a document is a draft for comment, a trial or neither, as its title says, else its file name."""
+    for where, text in (("", title), ("据文件名", source.rsplit("/", 1)[-1])):
+        said = next((status for mark, status in _STATUS if mark in text), None)
+        if said:
+            return f"{said}（{where}）" if where else said
+    return "标题与文件名均未标明征求意见稿、试行或草案"
+
+
 def forward_answer(understood: Understood, context: AnswerContext, source: str, fields: tuple[str, ...]) -> Answer:
     document = context.documents[source]
     citations, items, missing = [], [], []
@@ -113,6 +126,12 @@ def forward_answer(understood: Understood, context: AnswerContext, source: str, 
     if "date" in fields and "doc_number" not in fields and (document.field("doc_number") or "doc_number" in kept):
         fields += ("doc_number",)  # '…是什么时候发布的': the date, and the notice or number that published it
     for name in fields:
+        if name == "status" and title is not None:  # said by the title, or the file name, not a field of its own
+            if not title_at:
+                citations.append(cite_field(context, source, title))
+                title_at = len(citations)
+            items.append(AnswerItem(f"{META_NAMES[name]}：{draft_status(title.value, source)}", (title_at,)))
+            continue
         field = document.field(name) or (drafter(document, context.outline(source)) if name == "drafter" else None)
         if field is None and name in kept and title is not None:  # the text says not; the folder or file name does
             if not title_at:  # the document itself is cited, by its title
