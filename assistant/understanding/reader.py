@@ -50,6 +50,7 @@ class QuestionReader:
         self.known_places = frozenset(p for places in self.home.values() for p in places)
         self.spelt = spellings(self.known_places, self.features.spellings)
         self.place_words = PlaceWords(self.features, self.known_places, folded_document)
+        self._folded_document = folded_document
         self.kind_of = kind_of  # the kind of a question's nearest labelled examples (kind_examples.py), if known
         self._contains: dict[str, bool] = {}
         self._glossary: Glossary | None = None  # CC-CEDICT, read on the first English question
@@ -88,7 +89,12 @@ class QuestionReader:
         documents about one place (`shared`), retrieval keeps one: they count as one document named."""
         documents = self.index.documents
         names = [fold(documents[s].title) + "｜" + fold(s) for s in named]  # a document is named by its file too
-        topic = tuple(p for p in query.topic if not any(all(names_document(w, [n]) for w in p.split()) for n in names))
+        quoted = "".join(re.findall(r"[“\"]([^”\"]{2,20})[”\"]", query.folded)).replace(" ", "")
+        # a term in quotation marks is what is asked ('“真实世界数据”具体指的是什么'), even when a title says it too, if
+        # the text uses it beyond its title (not a file's name: '“2015年第32号通告附件”到底是哪个指导原则')
+        used = lambda p: bool(named) and all(self._folded_document(s).count(p) >= 2 for s in named)  # noqa: E731
+        topic = tuple(p for p in query.topic if p.replace(" ", "") in quoted and used(p.replace(" ", ""))
+                      or not any(all(names_document(w, [n]) for w in p.split()) for n in names))
         count = len(named) - sum(len(group) - 1 for group in shared)
         intent = classify(replace(query, topic=topic), count, [fold(documents[s].title) for s in named])
         if self.kind_of is not None and intent is Intent.LOOKUP:
