@@ -151,17 +151,19 @@ MAX_LEAD_IN_ITEMS = 12
 
 def _lead_in_over(hit: Hit, understood: Understood, context: AnswerContext) -> Hit | None:
     """The lead-in of the list an item stands in ('…应提交前期研究资料以及需沟通交流的问题，可包含：' over '6.需沟通
-    交流的问题…'), when it holds more of the question's words than the item: the question asks for the list. None
-    for a clause named by number, one with no lead-in over it, or an item saying more of what was asked."""
+    交流的问题…'), when it holds as many of the question's words as the item or more: the question asks for the
+    list. None for a clause named by number, one with no lead-in over it, or an item saying more of what was asked."""
     clause = hit.clause
     if hit.exact or len(clause.path) < 2:
         return None
     parent = next((c for c in context.outline(clause.source) if c.path == clause.path[:-1]), None)
     if parent is None or not re.search(r"[:：]\s*$", parent.text):
         return None
-    words = [w for phrase in understood.query.topic for w in phrase.split() if len(w) >= 2]
+    title = fold(context.documents[clause.source].title)  # its words name the document, every part of it
+    words = [w for phrase in understood.query.topic for w in phrase.split() if len(w) >= 2 and w not in title]
     held = lambda c: sum(w in fold(c.text) for w in words)  # noqa: E731  (its own text: its headings are the lead-in's)
-    return replace(hit, clause=parent) if held(parent) > held(clause) else None
+    # as many as the item ('…按剂型可以分成哪几种' of '（二）按照剂型分类：' over '3.单粉水调型…单一粉剂型'): several asked, the list
+    return replace(hit, clause=parent) if held(parent) >= held(clause) else None
 
 
 def answering_clause(clause: Clause, query: Query, context: AnswerContext) -> Clause:

@@ -102,20 +102,25 @@ def _shared(wanted: set[str], folded: str, idf: Idf) -> float:
     return sum(idf(t) for t in wanted & set(tokens(folded)))
 
 
-# An item of a list written inline ('…如：①…。②…。', '…包括：（1）…；（2）…'), and the lead-in introducing it.
+# An item of a list written inline ('…如：①…。②…。', '…包括：（1）…；（2）…'), and the lead-in introducing it; or a list
+# set one item a line under a lead-in ending its line in a colon ('下列情形原则上划分为不同的注册单元：⏎…。⏎…。').
 _ITEM = r"(?:[①-⑳]|[（(][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[.、．](?!\d))"
 _ITEM_START = re.compile(r"\s*" + _ITEM)
 _LEAD_IN = re.compile(r"[:：]\s*(?:" + _ITEM + r"|$)")
+_LINES_LEAD_IN = re.compile(r"[:：][ \t\u3000]*\n")
 MAX_LIST_ITEMS = 12
 
 
 def _with_inline_lists(chosen: list[Span], spans: list[Span], text: str) -> list[Span]:
     """The chosen sentences, each standing in a list written inline with every sentence of that list added: its
     lead-in (ending in a colon, or in a colon and the first item) and the items after it."""
-    starts = [bool(_ITEM_START.match(text, s)) for s, _ in spans]
+    marked = [bool(_ITEM_START.match(text, s)) for s, _ in spans]
+    on_a_line = [s > 0 and "\n" in text[(spans[i - 1][1] if i else 0):s] for i, (s, _) in enumerate(spans)]
     wanted = list(chosen)
     for lead, (start, end) in enumerate(spans):
-        if not _LEAD_IN.search(text, start, end):
+        starts = marked if _LEAD_IN.search(text, start, end) else on_a_line if _LINES_LEAD_IN.search(text, start, end) \
+            else None
+        if starts is None:
             continue
         last = lead
         while last + 1 < len(spans) and starts[last + 1] and last - lead < MAX_LIST_ITEMS:
