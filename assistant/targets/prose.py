@@ -26,6 +26,8 @@ _LEAD = re.compile(r"^(?:[、和及与并,]|到|至少|至(?!少)|在|于|力争
 # Words between an indicator and its figure: they set the comparator (values.py) or say nothing of the indicator.
 _TAIL = re.compile(r"(?:达到了?|降到|降至|降低到|下降到|提升到|提高到|提高|降低|下降|上升到|增加到|增至|扩大到|控制在|控制到|保持在|"
                    r"稳定在|维持在|为|达|不低于|不少于|不高于|不超过|至少|超过|高于|低于|约|接近|预估|均|各|分别|都|共|累计|"
+                   # a requirement's modal and sign ('阳性检出率应≥95%'): how the figure binds, not what it is of
+                   r"应当?|须|需|要|≥|≤|＞|＜|>|<|大于|小于|不大于|不小于|"
                    r"有|在|由|从|的|，|,|\s|“|”)+$")
 _VERB_END = re.compile(r"(?:创建|新建|改扩建|建设|建成|培养|引进|招聘|培育|打造|形成|组建|设立|配备|储备|推出|发放|接收|聘请|新增|"
                        r"培训|开展|实施|建立|覆盖|指导创建|提升|做实|实现|确保|为|对|与|在|以|完成|有|确定|遴选|选树|支持)$")
