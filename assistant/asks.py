@@ -59,8 +59,9 @@ _CN = "一二三四五六七八九十百零〇两"
 _ORDINAL_PART = re.compile(rf"第([{_CN}]+|\d{{1,3}})大?(部分|章|编)")
 _COUNT = re.compile(rf"(\d{{1,3}}|[{_CN}]{{1,3}})\s*[项个条大类]")
 _NUMBERED_CLAUSE = re.compile(r"第\s*[\d一二三四五六七八九十百]+\s*[条项点]")
-# several things asked for, not one; the circumstances something is done under are the cases a document lists
-_SEVERAL = re.compile(r"哪些|哪几|包括什么|包含什么|都有什么|有哪|(?:什么|哪种|何种)(?:情况|情形|条件)")
+# several things asked for, not one ('交些什么': 些 counts more than one); the circumstances something is done under are
+# the cases a document lists
+_SEVERAL = re.compile(r"哪些|哪几|包括什么|包含什么|都有什么|有哪|些什么|(?:什么|哪种|何种)(?:情况|情形|条件)")
 # A target or a figure ('…的目标是什么', '多少'): the sentence that dates or counts it answers.
 _TARGET = re.compile(r"目标|指标|达到|多少|几[个项家所名]|比例|比率")
 # What is required ('线性范围有啥要求'): the sentence setting a bound in figures answers.
