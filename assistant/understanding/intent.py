@@ -114,6 +114,8 @@ def classify(query: Query, named_documents: int, names: Sequence[str] = ()) -> I
         cued = cue_intent(query.context, False) or (Intent.OUTLINE if LIST_CUE.search(query.context) else None)
         if cued is Intent.METADATA and _OWN_QUESTION.search(query.asked):
             cued = None  # asks about content in words of its own, not for another field of the document's record
+    if cued is Intent.OUTLINE and _composition_of_a_thing(query.folded, names):
+        cued = None  # '实时荧光PCR分析仪通常由哪几个部分（模块）组成？': the device's parts, as its document states them
     if cued is not None:
         return cued
     if named_documents > 1 and not _ASKS_WHY.search(query.folded):  # 'C肽为什么比胰岛素更能…': one's reason, looked up
@@ -133,6 +135,21 @@ def classify(query: Query, named_documents: int, names: Sequence[str] = ()) -> I
 
 
 _ASKS_WHY = re.compile(r"为什么|为何|什么原因|何以")
+
+
+# What something is made of ('X由哪几个部分组成'): X's parts; a document's when X is one ('这份方案由哪几部分组成').
+_COMPOSED_OF = re.compile(r"^(.*?)(?:通常|一般|主要|大致)?由(?:哪|几)")
+
+
+def _composition_of_a_thing(folded: str, names: Sequence[str]) -> bool:
+    """'X由哪几部分组成' of a thing a document is about, not of the document: X names no document, points at none and
+    does not end as a named document's title does ('钦州工作要点由哪几部分组成' asks of the 工作要点)."""
+    composed = _COMPOSED_OF.search(folded)
+    if composed is None:
+        return False
+    thing = re.sub(r"[\W_]+", "", composed.group(1))
+    return bool(thing) and not (re.search(DOCUMENT_NOUN, thing) or _POINTS_AT_DOCUMENT.search(thing)
+                                or any(len(name) >= 2 and thing.endswith(name[-2:]) for name in names))
 
 
 # What is asked about, when a possessive names it right before '是干什么的' ('…八大工程的督医制度是干什么的').
