@@ -37,10 +37,10 @@ REGULATIONS_EVAL := if [ -f eval/regulations.jsonl ]; then \
 	  --baseline eval/baseline-regulations.json --report eval/reports/regulations; fi
 
 # The real library (tests/fixtures/real-library: .doc, .docx, .xls, PDFs and a scan, nested by date), asked by
-# questions written blind in three batches (the second mostly which-documents and unanswerable questions, the third
-# mostly look-ups, figures and follow-ups); each half of each batch gated by its own baseline; the index is built once
-# into .cache.
-REAL_LIBRARY_EVAL := for half in dev test dev-2 test-2 dev-3 test-3; do \
+# questions written blind in four batches (the second mostly which-documents and unanswerable questions, the third
+# mostly look-ups, figures and follow-ups, the fourth every kind with many follow-ups); each half of each batch gated by
+# its own baseline; the index is built once into .cache.
+REAL_LIBRARY_EVAL := for half in dev test dev-2 test-2 dev-3 test-3 dev-4 test-4; do \
 	$(PY) -m assistant eval --set eval/real-library-$$half.jsonl --corpus tests/fixtures/real-library \
 	  --index .cache/real-library-index --baseline eval/baseline-real-library-$$half.json \
 	  --report eval/reports/real-library-$$half || exit 1; done
