@@ -168,7 +168,7 @@ def _of_a_thing_in_it(folded: str, names: Sequence[str]) -> bool:
     document is; '那个Excel表到底是什么内容', '…的这份文件是关于什么的' ask of the document."""
     thing = thing_asked_about(folded)
     return bool(thing) and not (_ABOUT_WHOLE_WORD.match(thing) or _POINTS_AT_DOCUMENT.search(thing)
-                                or re.search(r"[这那该此本]", thing) or any(thing in name for name in names))
+                                or any(thing in name for name in names))
 
 
 # What a whole document has, as staff ask for it ('这份材料的重点是什么', '主要汇报了哪些东西', '讲了些啥'): the words
