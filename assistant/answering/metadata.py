@@ -105,8 +105,7 @@ def _facts(document: Document) -> str:
     return f"（{'，'.join(known)}）" if known else ""
 
 
-_STATUS = (("征求意见稿", "征求意见稿，尚未正式发布"), ("征求意见", "征求意见稿，尚未正式发布"), ("试行", "试行"),
-           ("草案", "草案"), ("草稿", "草稿"))
+_STATUS = (("征求意见", "征求意见稿，尚未正式发布"), ("试行", "试行"), ("草案", "草案"), ("草稿", "草稿"))
 
 
 def draft_status(title: str, source: str) -> str:
@@ -126,19 +125,15 @@ def forward_answer(understood: Understood, context: AnswerContext, source: str, 
     if "date" in fields and "doc_number" not in fields and (document.field("doc_number") or "doc_number" in kept):
         fields += ("doc_number",)  # '…是什么时候发布的': the date, and the notice or number that published it
     for name in fields:
-        if name == "status" and title is not None:  # said by the title, or the file name, not a field of its own
-            if not title_at:
-                citations.append(cite_field(context, source, title))
-                title_at = len(citations)
-            items.append(AnswerItem(f"{META_NAMES[name]}：{draft_status(title.value, source)}", (title_at,)))
-            continue
         field = document.field(name) or (drafter(document, context.outline(source)) if name == "drafter" else None)
-        if field is None and name in kept and title is not None:  # the text says not; the folder or file name does
+        # a status the title or file name says; a value the text does not state, but the folder or file name does
+        said = draft_status(title.value, source) if name == "status" and title is not None else \
+            "{}（正文未载明，据{}）".format(*kept[name]) if field is None and name in kept and title is not None else ""
+        if said:
             if not title_at:  # the document itself is cited, by its title
                 citations.append(cite_field(context, source, title))
                 title_at = len(citations)
-            value, where = kept[name]
-            items.append(AnswerItem(f"{META_NAMES[name]}：{value}（正文未载明，据{where}）", (title_at,)))
+            items.append(AnswerItem(f"{META_NAMES[name]}：{said}", (title_at,)))
             continue
         if field is None:
             missing.append(META_NAMES[name])
